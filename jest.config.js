@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  // aws-local-stepfunctions ships ESM-only helpers; transform nothing else from node_modules.
+  transformIgnorePatterns: ['/node_modules/'],
+  testTimeout: 120000,
+};

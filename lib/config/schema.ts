@@ -1,0 +1,376 @@
+import { z } from 'zod';
+
+/**
+ * The schema every environment's configuration must satisfy. Messages are phrased to
+ * follow the field path ("must be >= 1"), so a failure reads
+ * `prod.bake.lifecycle.keepAtLeast must be >= 1, got 0`.
+ */
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+const int = (min: number, max?: number) => {
+  const base = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' });
+  const withMin = base.min(min, { error: `must be >= ${min}` });
+  return max === undefined ? withMin : withMin.max(max, { error: `must be <= ${max}` });
+};
+const ratio = z
+  .number({ error: 'must be a number' })
+  .gt(0, { error: 'must be > 0' })
+  .max(1, { error: 'must be <= 1 (a fraction, e.g. 0.02 for 2 %)' });
+const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+/** Image Builder and EventBridge Scheduler both take six-field cron expressions wrapped in `cron(...)`. */
+const cron = z.string({ error: 'must be a cron(...) expression' }).regex(/^cron\((\S+\s+){5}\S+\)$/, {
+  error: 'must be a six-field cron(...) expression, e.g. cron(0 4 ? * TUE *)',
+});
+const timezone = z
+  .string({ error: 'must be an IANA time zone' })
+  .refine((tz) => isTimeZone(tz), { error: 'must be an IANA time zone such as Europe/Paris or UTC' });
+const percentage = int(0, 100);
+const semver = z
+  .string({ error: 'must be a semantic version' })
+  .regex(/^\d+\.\d+\.\d+$/, { error: 'must be a semantic version major.minor.patch, e.g. 1.4.0' });
+const arn = (service: string) =>
+  z.string({ error: `must be an ${service} ARN` }).regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), {
+    error: `must be an ARN of ${service} (arn:aws:${service}:...)`,
+  });
+const instanceType = z
+  .string({ error: 'must be an EC2 instance type' })
+  .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type such as t3.small' });
+const cidr = z
+  .string({ error: 'must be an IPv4 CIDR' })
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, {
+    error: 'must be an IPv4 CIDR such as 10.0.0.0/16',
+  });
+const isoInstant = z
+  .string({ error: 'must be an ISO-8601 timestamp' })
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /T/.test(s), {
+    error: 'must be an ISO-8601 timestamp such as 2026-12-20T00:00:00Z',
+  });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const parentImage = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('ssm-parameter'),
+      /** A public or account SSM parameter holding an AMI id, resolved by CloudFormation at deploy time. */
+      name: z.string().regex(/^\/[\w./-]+$/, { error: 'must be an SSM parameter name starting with /' }),
+    }),
+    z.strictObject({
+      kind: z.literal('image-arn'),
+      /** An AWS-managed or account Image Builder image ARN (e.g. .../image/amazon-linux-2023-x86/x.x.x). */
+      arn: arn('imagebuilder'),
+    }),
+  ],
+  { error: 'must be {"kind":"ssm-parameter","name":...} or {"kind":"image-arn","arn":...}' },
+);
+
+const bake = z
+  .strictObject({
+    recipeVersion: semver,
+    parentImage,
+    instanceTypes: z.array(instanceType).min(1, { error: 'must list at least one instance type' }),
+    rootVolumeGiB: int(8, 1024),
+    app: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be lower-case letters, digits and dashes' }),
+      version: text('the application version to install'),
+      /** Where the install script fetches the application from (S3 or HTTPS); empty means the script builds it. */
+      artifactUri: z
+        .string()
+        .regex(/^(s3|https):\/\/\S+$/, { error: 'must be an s3:// or https:// URI' })
+        .optional(),
+      /** Name of the systemd unit the image must run. */
+      serviceName: z.string().regex(/^[a-zA-Z0-9@._-]+$/, { error: 'must be a systemd unit name' }),
+    }),
+    schedule: z.strictObject({
+      cron,
+      timezone,
+      /** Only rebuild when the parent image or components have updates (EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE). */
+      onlyWhenDependenciesUpdated: z.boolean(),
+    }),
+    scan: z.strictObject({
+      /** Lowest Inspector severity that fails the image; findings at or above it stop the image. */
+      failOnSeverity: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'], {
+        error: 'must be CRITICAL, HIGH, MEDIUM or LOW',
+      }),
+    }),
+    lifecycle: z.strictObject({
+      deprecateAfterDays: int(1, 3650),
+      deleteAfterDays: int(1, 3650),
+      keepAtLeast: int(1, 1000),
+    }),
+    logRetentionDays: int(1, 3653),
+  })
+  .superRefine((b, ctx) => {
+    if (b.lifecycle.deleteAfterDays <= b.lifecycle.deprecateAfterDays) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lifecycle', 'deleteAfterDays'],
+        message: `must be greater than lifecycle.deprecateAfterDays (${b.lifecycle.deprecateAfterDays})`,
+      });
+    }
+  });
+
+const network = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('new'),
+      cidr,
+      maxAzs: int(2, 6),
+      /** 0 means no NAT: instances reach AWS APIs through VPC endpoints only. */
+      natGateways: int(0, 6),
+      /** Required when the environment pins account/region, so synth never performs an AZ lookup. */
+      availabilityZones: z
+        .array(
+          z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: 'must be AZ names like eu-west-1a' }),
+        )
+        .optional(),
+    }),
+    z.strictObject({
+      kind: z.literal('import'),
+      vpcId: z
+        .string()
+        .regex(/^vpc-[0-9a-f]{8,17}$/, { error: 'must be a VPC id like vpc-0123456789abcdef0' }),
+      vpcCidr: cidr,
+      availabilityZones: z.array(z.string()).min(2, { error: 'must list at least two availability zones' }),
+      privateSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be subnet ids' })),
+      publicSubnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { error: 'must be subnet ids' })),
+    }),
+  ],
+  { error: 'must be {"kind":"new",...} or {"kind":"import",...}' },
+);
+
+const fleet = z
+  .strictObject({
+    instanceType,
+    appPort: int(1, 65535),
+    /** What the workflow gives the live colour; CloudFormation never sets desired capacity. */
+    capacity: z.strictObject({ min: int(1, 1000), desired: int(1, 1000), max: int(1, 2000) }),
+    rootVolumeGiB: int(8, 16384),
+    healthCheck: z.strictObject({
+      path: z.string().regex(/^\/\S*$/, { error: 'must be an absolute path such as /health' }),
+      intervalSeconds: int(5, 300),
+      timeoutSeconds: int(2, 120),
+      healthyThreshold: int(2, 10),
+      unhealthyThreshold: int(2, 10),
+      /** ASG health-check grace period after launch. */
+      gracePeriodSeconds: int(0, 7200),
+    }),
+    loadBalancer: z.strictObject({
+      internetFacing: z.boolean(),
+      certificateArn: arn('acm').optional(),
+      /** Who may reach the listener. */
+      ingressCidr: cidr,
+      deletionProtection: z.boolean(),
+    }),
+    /** Allow AWS Systems Manager Session Manager on instances (an administrative login path). */
+    sessionManager: z.boolean(),
+    alarms: z.strictObject({
+      max5xxRatio: ratio,
+      p99LatencySeconds: z.number().gt(0, { error: 'must be > 0' }).max(60, { error: 'must be <= 60' }),
+      maxUnhealthyHosts: int(0, 1000),
+      evaluationPeriods: int(1, 60),
+      datapointsToAlarm: int(1, 60),
+    }),
+  })
+  .superRefine((f, ctx) => {
+    if (f.capacity.min > f.capacity.desired) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacity', 'min'],
+        message: `must be <= capacity.desired (${f.capacity.desired})`,
+      });
+    }
+    if (f.capacity.desired > f.capacity.max) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['capacity', 'desired'],
+        message: `must be <= capacity.max (${f.capacity.max})`,
+      });
+    }
+    if (f.healthCheck.timeoutSeconds >= f.healthCheck.intervalSeconds) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['healthCheck', 'timeoutSeconds'],
+        message: `must be less than healthCheck.intervalSeconds (${f.healthCheck.intervalSeconds})`,
+      });
+    }
+    if (f.alarms.datapointsToAlarm > f.alarms.evaluationPeriods) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms', 'datapointsToAlarm'],
+        message: `must be <= alarms.evaluationPeriods (${f.alarms.evaluationPeriods})`,
+      });
+    }
+  });
+
+const steps = z
+  .array(int(1, 100))
+  .min(1, { error: 'must list at least one traffic step' })
+  .refine((s) => s.every((v, i) => i === 0 || v > (s[i - 1] ?? 0)), { error: 'must be strictly increasing' })
+  .refine((s) => s[s.length - 1] === 100, { error: 'must end at 100 (full traffic on the new image)' });
+
+const rollout = z
+  .strictObject({
+    /** Phoenix rotations skip a fleet whose every instance is younger than this. */
+    maxInstanceAgeDays: int(1, 365),
+    refresh: z
+      .strictObject({
+        minHealthyPercentage: percentage,
+        maxHealthyPercentage: int(100, 200),
+        instanceWarmupSeconds: int(0, 3600),
+        checkpointPercentages: z
+          .array(int(1, 100))
+          .refine((s) => s.every((v, i) => i === 0 || v > (s[i - 1] ?? 0)), {
+            error: 'must be strictly increasing',
+          }),
+        checkpointDelaySeconds: int(0, 172800),
+        /** Seconds a finished refresh waits, alarms armed, before it is Successful. */
+        bakeTimeSeconds: int(0, 172800),
+      })
+      .superRefine((r, ctx) => {
+        // @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+        if (r.maxHealthyPercentage - r.minHealthyPercentage > 100) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['maxHealthyPercentage'],
+            message: `minus minHealthyPercentage must be <= 100 (AWS rule), got a spread of ${r.maxHealthyPercentage - r.minHealthyPercentage}`,
+          });
+        }
+        const last = r.checkpointPercentages[r.checkpointPercentages.length - 1];
+        if (last !== undefined && last !== 100) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['checkpointPercentages'],
+            message: 'must end at 100 when given (AWS rule)',
+          });
+        }
+      }),
+    canary: z.strictObject({
+      steps,
+      /** Seconds each step holds its weights before it is judged. */
+      bakeSeconds: int(60, 86400),
+      /** Deadline for the canary colour's targets to become healthy. */
+      healthyDeadlineSeconds: int(60, 7200),
+      /** A canary 5xx ratio above this fails the step. */
+      max5xxRatio: ratio,
+      /** ... as does a canary 5xx ratio this much above the baseline's. */
+      max5xxRatioIncrease: ratio,
+      /** A canary p99 latency above this fails the step. */
+      maxP99LatencySeconds: z.number().gt(0, { error: 'must be > 0' }).max(60, { error: 'must be <= 60' }),
+      /** ... as does a canary p99 this many times the baseline's. */
+      maxLatencyRatio: z.number().min(1, { error: 'must be >= 1' }).max(10, { error: 'must be <= 10' }),
+      /** Below this many canary requests in a step, the metrics are too thin to judge; alarms still apply. */
+      minRequests: int(0, 10000000),
+    }),
+    /** Traffic steps for an operator rollback when the previous colour is no longer warm. */
+    rollbackSteps: steps,
+    /** After a promotion, the previous colour stays up this long so a rollback is an instant weight flip. */
+    scaleDownDelaySeconds: int(0, 86400),
+    /** A lock older than this is considered abandoned. Must outlast the workflow's timeout. */
+    lockTtlSeconds: int(300, 604800),
+    /** The workflow's own timeout. */
+    timeoutMinutes: int(10, 10080),
+    phoenixSchedule: z.strictObject({
+      enabled: z.boolean(),
+      cron,
+      timezone,
+      flexibleWindowMinutes: int(0, 1440),
+    }),
+    /** Scheduled rotations skip (with the reason recorded) inside these windows. */
+    freezeWindows: z.array(z.strictObject({ start: isoInstant, end: isoInstant, reason: text('a reason') })),
+    /** Canary only accepts images already released successfully in this environment. */
+    promoteFrom: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }).optional(),
+    notificationEmails: z.array(z.email({ error: 'must be e-mail addresses' })),
+  })
+  .superRefine((r, ctx) => {
+    if (r.lockTtlSeconds <= r.timeoutMinutes * 60) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lockTtlSeconds'],
+        message: `must be greater than timeoutMinutes × 60 (${r.timeoutMinutes * 60}) so a live run never loses its lock`,
+      });
+    }
+    r.freezeWindows.forEach((w, i) => {
+      if (Date.parse(w.end) <= Date.parse(w.start)) {
+        ctx.addIssue({ code: 'custom', path: ['freezeWindows', i, 'end'], message: 'must be after start' });
+      }
+    });
+  });
+
+export const environmentConfigSchema = z
+  .strictObject({
+    name: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }),
+    account: z
+      .string()
+      .regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' })
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' })
+      .optional(),
+    /** The revision (e.g. a git sha) the stack is deployed from; tags every baked AMI. */
+    sourceRevision: z
+      .string()
+      .regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 letters, digits, dots or dashes (a git sha)' }),
+    bake,
+    network,
+    fleet,
+    rollout,
+  })
+  .superRefine((c, ctx) => {
+    if (c.name === 'prod' && !c.fleet.loadBalancer.certificateArn) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['fleet', 'loadBalancer', 'certificateArn'],
+        message: 'is required in prod (production traffic is served over HTTPS only)',
+      });
+    }
+    if (c.rollout.promoteFrom === c.name) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rollout', 'promoteFrom'],
+        message: 'must name a different environment',
+      });
+    }
+    if (c.region && c.network.kind === 'new' && !c.network.availabilityZones) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'availabilityZones'],
+        message: 'is required when region is set (otherwise synth would need an availability-zone lookup)',
+      });
+    }
+    if (c.network.kind === 'new' && c.network.availabilityZones && c.network.availabilityZones.length < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['network', 'availabilityZones'],
+        message: 'must list at least two zones',
+      });
+    }
+    if ((c.account === undefined) !== (c.region === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.account === undefined ? 'account' : 'region'],
+        message: 'must be set together with ' + (c.account === undefined ? 'region' : 'account'),
+      });
+    }
+  });
+
+export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+export type BakeConfig = EnvironmentConfig['bake'];
+export type NetworkConfig = EnvironmentConfig['network'];
+export type FleetConfig = EnvironmentConfig['fleet'];
+export type RolloutConfig = EnvironmentConfig['rollout'];

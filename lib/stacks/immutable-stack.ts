@@ -1,0 +1,20 @@
+import { Stack, Tags } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from '../config';
+
+export interface ImmutableStackProps extends StackProps {
+  /** The validated configuration of the environment this stack deploys. */
+  readonly config: EnvironmentConfig;
+}
+
+/** One environment: composes the bake pipeline, the fleet and the rollout workflow. */
+export class ImmutableStack extends Stack {
+  readonly config: EnvironmentConfig;
+
+  constructor(scope: Construct, id: string, props: ImmutableStackProps) {
+    super(scope, id, props);
+    this.config = props.config;
+    Tags.of(this).add('immutable:environment', props.config.name);
+  }
+}

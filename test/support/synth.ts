@@ -1,0 +1,60 @@
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../lib/app';
+import type { BuildAppOptions, BuiltApp } from '../../lib/app';
+import { loadEnvironments } from '../../lib/config';
+import type { EnvironmentConfig, EnvironmentName } from '../../lib/config';
+
+const OUT_ROOT = join(__dirname, '..', '.out');
+
+/** A scratch cloud-assembly folder under test/.out; remove it with `cleanup()`. */
+export function scratchDir(): string {
+  mkdirSync(OUT_ROOT, { recursive: true });
+  return mkdtempSync(join(OUT_ROOT, 'cdk-'));
+}
+
+export interface TestApp extends BuiltApp {
+  /** The template of one environment's stack. */
+  template(env: EnvironmentName): Template;
+  /** Remove the assembly folder. */
+  cleanup(): void;
+}
+
+/**
+ * Build the app the way bin/app.ts does, but fast: no asset bundling, no built-in
+ * CloudFormation validation (about 3 s per synth), cdk-nag off unless asked for.
+ */
+export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}): TestApp {
+  const { bundling = false, nag = false, context, ...rest } = options;
+  const outdir = scratchDir();
+  const built = buildApp({
+    outdir,
+    nag,
+    builtinCloudFormationValidation: false,
+    context: { ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
+    ...rest,
+  });
+  const templates = new Map<string, Template>();
+  return {
+    ...built,
+    template(env) {
+      const stack = built.stacks.find((s) => s.config.name === env);
+      if (!stack) throw new Error(`no stack for ${env}`);
+      let t = templates.get(env);
+      if (!t) {
+        t = Template.fromStack(stack);
+        templates.set(env, t);
+      }
+      return t;
+    },
+    cleanup: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
+
+/** A configured environment, deep-copied so a test can modify it freely. */
+export function configOf(env: EnvironmentName): EnvironmentConfig {
+  const found = loadEnvironments({ sourceRevision: 'test' }).find((c) => c.name === env);
+  if (!found) throw new Error(`no ${env} environment`);
+  return structuredClone(found);
+}
