@@ -4,5 +4,5 @@ import { stepHandler } from '../shared/handler';
 /** First step of every execution: refuse a malformed input before anything is touched. */
 export const handler = stepHandler(
   'validate-input',
-  async (event: { input: unknown; execution?: { id: string } }) => validateRequest(event.input),
+  (event: { input: unknown; execution?: { id: string } }) => Promise.resolve(validateRequest(event.input)),
 );
