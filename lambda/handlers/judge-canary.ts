@@ -16,7 +16,13 @@ export const handler = stepHandler(
   }) => {
     try {
       const progress = await judgeCanaryStep(event, { cloudwatch, now: new Date() });
+      const last = progress.judgements[progress.judgements.length - 1];
       metrics.addMetric('CanaryStepPassed', 'Count', 1);
+      if (last) {
+        metrics.addMetric('CanaryErrorRatio', 'Percent', last.canary.errorRatio * 100);
+        if (last.canary.p99LatencySeconds !== null)
+          metrics.addMetric('CanaryP99Latency', 'Seconds', last.canary.p99LatencySeconds);
+      }
       return progress;
     } catch (e) {
       metrics.addMetric('CanaryStepFailed', 'Count', 1);

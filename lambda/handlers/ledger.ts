@@ -4,7 +4,7 @@ import { acquireLock, recordFinish, recordRelease, recordStart, releaseLock } fr
 import type { LedgerEvent } from '../ledger/operations';
 import { RuntimeParameters } from '../ledger/runtime-parameters';
 import { LedgerStore } from '../ledger/store';
-import { stepHandler } from '../shared/handler';
+import { metrics, stepHandler } from '../shared/handler';
 
 const db = new DynamoDBClient({});
 const ssm = new SSMClient({});
@@ -23,8 +23,20 @@ export const handler = stepHandler('ledger', async (event: LedgerEvent) => {
       return recordStart(event, deps);
     case 'release':
       return recordRelease(event, deps);
-    case 'finish':
-      return recordFinish(event, deps);
+    case 'finish': {
+      const finished = await recordFinish(event, deps);
+      const { request, plan } = event.document;
+      metrics.addDimensions({ action: request.action, outcome: finished.outcome });
+      metrics.addMetric('Rollouts', 'Count', 1);
+      metrics.addMetric(
+        'RolloutDuration',
+        'Seconds',
+        (deps.now.getTime() - Date.parse(event.execution.startedAt)) / 1000,
+      );
+      if (finished.outcome === 'SUCCEEDED' && plan?.kind === 'refresh')
+        metrics.addMetric('InstancesReplaced', 'Count', plan.instances);
+      return finished;
+    }
     case 'unlock':
       return releaseLock(event, deps);
   }

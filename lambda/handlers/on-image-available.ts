@@ -23,6 +23,6 @@ export const handler = async (event: unknown) => {
   if (result.started) logger.info('canary started', result);
   else logger.warn('image not rolled out', result);
   metrics.addMetric(result.started ? 'ImagesRolledOut' : 'ImagesRefused', 'Count', 1);
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return result;
 };

@@ -28,7 +28,7 @@ export function stepHandler<E extends { execution?: { id: string } }, R>(
       logger.warn(`${step} failed`, { error: error as Error });
       throw error;
     } finally {
-      metrics.publishStoredMetrics();
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
 }

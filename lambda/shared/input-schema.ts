@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the same validation with a tree-shakable API (about 15 KB bundled, not 440 KB).
+import * as z from 'zod/mini';
 
 /** AMI ids are `ami-` and 8 or 17 hex digits. @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
 export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -15,42 +16,53 @@ export const rolloutInputSchema = z
       action: z.enum(['phoenix', 'canary', 'rollback'], {
         error: 'must be "phoenix", "canary" or "rollback"',
       }),
-      imageId: z
-        .string({ error: 'must be a string' })
-        .regex(AMI_ID, { error: 'must be an AMI id like ami-0123456789abcdef0' })
-        .optional(),
-      reason: z
-        .string({ error: 'must be a string' })
-        .max(500, { error: 'must be at most 500 characters' })
-        .optional(),
-      force: z.boolean({ error: 'must be true or false' }).optional(),
-      dryRun: z.boolean({ error: 'must be true or false' }).optional(),
-      trigger: z
-        .enum(['console', 'schedule', 'image-builder'], {
+      imageId: z.optional(
+        z
+          .string({ error: 'must be a string' })
+          .check(z.regex(AMI_ID, { error: 'must be an AMI id like ami-0123456789abcdef0' })),
+      ),
+      reason: z.optional(
+        z
+          .string({ error: 'must be a string' })
+          .check(z.maxLength(500, { error: 'must be at most 500 characters' })),
+      ),
+      force: z.optional(z.boolean({ error: 'must be true or false' })),
+      dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
+      trigger: z.optional(
+        z.enum(['console', 'schedule', 'image-builder'], {
           error: 'must be "console", "schedule" or "image-builder"',
-        })
-        .optional(),
+        }),
+      ),
     },
     { error: 'must be a JSON object such as {"action":"phoenix"}' },
   )
-  .superRefine((input, ctx) => {
-    if (input.action === 'canary' && !input.imageId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['imageId'],
-        message: 'is required for a canary (the AMI to roll out)',
-      });
-    }
-    if (input.action !== 'canary' && input.imageId) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['imageId'],
-        message: `is only accepted for a canary (${input.action} uses the released images)`,
-      });
-    }
-    if (input.force !== undefined && input.action !== 'phoenix') {
-      ctx.addIssue({ code: 'custom', path: ['force'], message: 'is only accepted for a phoenix rotation' });
-    }
-  });
+  .check(
+    z.superRefine((input, ctx) => {
+      if (input.action === 'canary' && !input.imageId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['imageId'],
+          message: 'is required for a canary (the AMI to roll out)',
+          input,
+        });
+      }
+      if (input.action !== 'canary' && input.imageId) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['imageId'],
+          message: `is only accepted for a canary (${input.action} uses the released images)`,
+          input,
+        });
+      }
+      if (input.force !== undefined && input.action !== 'phoenix') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['force'],
+          message: 'is only accepted for a phoenix rotation',
+          input,
+        });
+      }
+    }),
+  );
 
 export type RolloutInput = z.infer<typeof rolloutInputSchema>;

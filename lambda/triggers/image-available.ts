@@ -2,7 +2,7 @@ import { GetImageCommand, ListImageScanFindingAggregationsCommand } from '@aws-s
 import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * "EC2 Image Builder Image State Change". The event names the image build version ARN in
@@ -13,7 +13,9 @@ export const imageStateChangeSchema = z.object({
   source: z.literal('aws.imagebuilder'),
   'detail-type': z.literal('EC2 Image Builder Image State Change'),
   id: z.string(),
-  resources: z.array(z.string().regex(/^arn:aws[a-z-]*:imagebuilder:[^:]+:\d{12}:image\//)).min(1),
+  resources: z
+    .array(z.string().check(z.regex(/^arn:aws[a-z-]*:imagebuilder:[^:]+:\d{12}:image\//)))
+    .check(z.minLength(1)),
   detail: z.object({ state: z.object({ status: z.string() }) }),
 });
 

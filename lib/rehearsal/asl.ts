@@ -56,7 +56,9 @@ export const WAIT_RESOURCE = 'arn:aws:states:::rehearsal:wait';
 export function allStates(def: AslDefinition): Array<[string, AslState]> {
   return Object.entries(def.States).flatMap(([name, s]) => [
     [name, s] as [string, AslState],
-    ...[s.Iterator, s.ItemProcessor, ...(s.Branches ?? [])].filter((d): d is AslDefinition => Boolean(d)).flatMap(allStates),
+    ...[s.Iterator, s.ItemProcessor, ...(s.Branches ?? [])]
+      .filter((d): d is AslDefinition => Boolean(d))
+      .flatMap(allStates),
   ]);
 }
 
@@ -65,21 +67,35 @@ export function allStates(def: AslDefinition): Array<[string, AslState]> {
  * says whether a Task resource has a local mapping.
  */
 export function assertFaithful(def: AslDefinition, canRun: (resource: string) => boolean): void {
-  if (def.QueryLanguage === 'JSONata') throw new UnfaithfulDefinition('the definition uses JSONata, which the local interpreter does not evaluate');
+  if (def.QueryLanguage === 'JSONata')
+    throw new UnfaithfulDefinition(
+      'the definition uses JSONata, which the local interpreter does not evaluate',
+    );
   for (const [name, s] of allStates(def)) {
     if (s.QueryLanguage === 'JSONata' || 'Arguments' in s || 'Output' in s) {
-      throw new UnfaithfulDefinition(`state "${name}" uses JSONata, which the local interpreter does not evaluate`);
+      throw new UnfaithfulDefinition(
+        `state "${name}" uses JSONata, which the local interpreter does not evaluate`,
+      );
     }
-    if ('Assign' in s) throw new UnfaithfulDefinition(`state "${name}" assigns Variables, which the local interpreter ignores`);
-    if (JSON.stringify(s).includes('{%')) throw new UnfaithfulDefinition(`state "${name}" contains a JSONata expression`);
+    if ('Assign' in s)
+      throw new UnfaithfulDefinition(
+        `state "${name}" assigns Variables, which the local interpreter ignores`,
+      );
+    if (JSON.stringify(s).includes('{%'))
+      throw new UnfaithfulDefinition(`state "${name}" contains a JSONata expression`);
     if (s.Type === 'Task' && !canRun(String(s.Resource))) {
-      throw new UnfaithfulDefinition(`state "${name}" calls ${String(s.Resource)}, which the rehearsal has no mapping for`);
+      throw new UnfaithfulDefinition(
+        `state "${name}" calls ${String(s.Resource)}, which the rehearsal has no mapping for`,
+      );
     }
   }
 }
 
 /** Replace each Wait with a Task that the rehearsal maps to a simulated wait; returns the waits' specs. */
-export function rewriteWaits(def: AslDefinition): { definition: AslDefinition; waits: Map<string, WaitSpec> } {
+export function rewriteWaits(def: AslDefinition): {
+  definition: AslDefinition;
+  waits: Map<string, WaitSpec>;
+} {
   const waits = new Map<string, WaitSpec>();
   const rewrite = (d: AslDefinition): AslDefinition => ({
     ...d,
@@ -111,16 +127,21 @@ export function waitSeconds(spec: WaitSpec, input: unknown, now: Date): number {
   if (spec.SecondsPath !== undefined) {
     const v = query(spec.SecondsPath, input);
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) {
-      throw Object.assign(new Error(`SecondsPath ${spec.SecondsPath} is not a non-negative integer: ${JSON.stringify(v)}`), {
-        name: 'States.Runtime',
-      });
+      throw Object.assign(
+        new Error(`SecondsPath ${spec.SecondsPath} is not a non-negative integer: ${JSON.stringify(v)}`),
+        {
+          name: 'States.Runtime',
+        },
+      );
     }
     return v;
   }
   const ts = spec.Timestamp ?? query(spec.TimestampPath ?? '$', input);
   const at = typeof ts === 'string' ? Date.parse(ts) : NaN;
   if (Number.isNaN(at)) {
-    throw Object.assign(new Error(`Timestamp ${JSON.stringify(ts)} is not an ISO-8601 timestamp`), { name: 'States.Runtime' });
+    throw Object.assign(new Error(`Timestamp ${JSON.stringify(ts)} is not an ISO-8601 timestamp`), {
+      name: 'States.Runtime',
+    });
   }
   return Math.max(0, (at - now.getTime()) / 1000);
 }

@@ -107,9 +107,15 @@ export class SimulatedDeployment {
           return String(this.resolve(text)).split(sep);
         }
         case 'Fn::Sub': {
-          const [text, vars = {}] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
+          const [text, vars = {}] = Array.isArray(arg)
+            ? (arg as [string, Record<string, unknown>])
+            : [String(arg), {}];
           return text.replace(/\$\{([^}]+)\}/g, (_, name: string) =>
-            name in vars ? String(this.resolve(vars[name])) : name.includes('.') ? String(this.getAtt(...(name.split('.') as [string, string]))) : String(this.ref(name)),
+            name in vars
+              ? String(this.resolve(vars[name]))
+              : name.includes('.')
+                ? String(this.getAtt(...(name.split('.') as [string, string])))
+                : String(this.ref(name)),
           );
         }
         default:
@@ -213,7 +219,9 @@ export class SimulatedDeployment {
 function generatedName(logicalId: string, type: string): string {
   if (type === 'AWS::EC2::LaunchTemplate') return `lt-${hash(logicalId)}${hash(logicalId + 'x').slice(0, 1)}`;
   const base = `rehearsal-${logicalId}`;
-  return type.startsWith('AWS::ElasticLoadBalancingV2') ? base.slice(0, 24) + hash(logicalId).slice(0, 8) : base;
+  return type.startsWith('AWS::ElasticLoadBalancingV2')
+    ? base.slice(0, 24) + hash(logicalId).slice(0, 8)
+    : base;
 }
 
 /** A stable 16-hex-digit hash, for ids that look like AWS's. */

@@ -25,7 +25,9 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
       return batches * (boot + r.instanceWarmupSeconds) + pauses + r.bakeTimeSeconds;
     }
     case 'canary':
-      return n === 0 ? boot + s.canary.bakeSeconds : boot + s.canary.steps.length * s.canary.bakeSeconds + s.scaleDownDelaySeconds;
+      return n === 0
+        ? boot + s.canary.bakeSeconds
+        : boot + s.canary.steps.length * s.canary.bakeSeconds + s.scaleDownDelaySeconds;
     case 'rollback':
       if (!scenario.fleet.previousImage) return 0;
       return scenario.fleet.previousColourWarm

@@ -90,7 +90,8 @@ export class Rehearsal {
     const original = JSON.parse(String(body)) as AslDefinition;
     for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
       const name = deployment.resource(fnId).Metadata?.['immutable:handler'];
-      if (typeof name === 'string' && name in STATE_MACHINE_HANDLERS) this.handlerByResource.set(deployment.arnOf(fnId), name);
+      if (typeof name === 'string' && name in STATE_MACHINE_HANDLERS)
+        this.handlerByResource.set(deployment.arnOf(fnId), name);
     }
     assertFaithful(original, (r) => r === SNS_PUBLISH || this.handlerByResource.has(r));
     this.settings = settingsOf(original);
@@ -183,7 +184,10 @@ export class Rehearsal {
           noThrowOnAbort: true,
           context: {
             Execution: { Id: arn, Name: name, StartTime: new Date().toISOString(), Input: input as never },
-            StateMachine: { Id: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''), Name: 'rollout' },
+            StateMachine: {
+              Id: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
+              Name: 'rollout',
+            },
           },
           overrides: {
             taskResourceLocalHandlers: this.taskHandlers(vt, attempts, {
@@ -205,10 +209,23 @@ export class Rehearsal {
         }
         const logs = (async () => {
           for await (const ev of execution.eventLogs) {
-            const kind = ev.type === 'StateEntered' ? 'entered' : ev.type === 'StateRetried' ? 'retried' : ev.type === 'StateCaught' ? 'caught' : undefined;
+            const kind =
+              ev.type === 'StateEntered'
+                ? 'entered'
+                : ev.type === 'StateRetried'
+                  ? 'retried'
+                  : ev.type === 'StateCaught'
+                    ? 'caught'
+                    : undefined;
             if (!kind || !('state' in ev)) continue;
             if (kind !== 'caught') transitions++;
-            timeline.push({ t: seconds(), execution: label, state: ev.state.name, kind, snapshot: sim.snapshot() });
+            timeline.push({
+              t: seconds(),
+              execution: label,
+              state: ev.state.name,
+              kind,
+              snapshot: sim.snapshot(),
+            });
             if (label === 'main' && stopAt !== undefined && transitions >= stopAt && !ended) {
               ended = 'ABORTED';
               execution.abort();
@@ -224,7 +241,11 @@ export class Rehearsal {
           await logs.catch(() => undefined);
           if (ended) return this.abandoned(ended, arn);
           const failure = (e as { cause?: { name?: string; message?: string } }).cause;
-          return { status: 'FAILED', error: failure?.name ?? (e as Error).name, cause: readableCause(failure?.message ?? String(e)) };
+          return {
+            status: 'FAILED',
+            error: failure?.name ?? (e as Error).name,
+            cause: readableCause(failure?.message ?? String(e)),
+          };
         }
       });
 
@@ -254,7 +275,10 @@ export class Rehearsal {
       simulatedSeconds: Math.round(end.t),
       floorSeconds: floorSeconds(scenario, this.settings),
       live: {
-        image: record?.releasedImage ?? sim.parameter(this.settings.parameters.releasedImage)?.value ?? scenario.releasedImage,
+        image:
+          record?.releasedImage ??
+          sim.parameter(this.settings.parameters.releasedImage)?.value ??
+          scenario.releasedImage,
         weights: end.weights,
         trafficByImage: end.trafficByImage,
         instancesByImage: end.instancesByImage,
@@ -302,7 +326,9 @@ export class Rehearsal {
               const out = await new SNSClient({}).send(new PublishCommand(p));
               return { MessageId: out.MessageId ?? 'rehearsal' };
             }
-          : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as (e: unknown) => Promise<unknown>);
+          : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as (
+              e: unknown,
+            ) => Promise<unknown>);
       const isLambda = resource !== SNS_PUBLISH;
       handlers[name] = async (input) => {
         if (isLambda) {
@@ -311,7 +337,9 @@ export class Rehearsal {
         }
         try {
           if (isLambda && lambda.takeLambdaError()) {
-            throw Object.assign(new Error('Lambda was unable to process the request (injected)'), { name: 'Lambda.ServiceException' });
+            throw Object.assign(new Error('Lambda was unable to process the request (injected)'), {
+              name: 'Lambda.ServiceException',
+            });
           }
           const out = await call(input);
           attempts.delete(name);
@@ -333,7 +361,9 @@ export class Rehearsal {
    */
   private backoff(state: string, error: string, attempts: Map<string, number>): number {
     const retriers = this.retries.get(state) ?? [];
-    const retrier = retriers.find((r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'));
+    const retrier = retriers.find(
+      (r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'),
+    );
     if (!retrier) return 0;
     const attempt = attempts.get(state) ?? 0;
     if (attempt >= (retrier.MaxAttempts ?? 3)) return 0;
@@ -355,13 +385,20 @@ export class Rehearsal {
       previousImage: scenario.fleet.previousImage,
       releasedAt: sim.now().toISOString(),
       versions: { blue: '1', green: '1' },
-      ...(scenario.fleet.previousColourWarm ? { warm: { colour: 'green', image: scenario.fleet.previousImage, until } } : {}),
+      ...(scenario.fleet.previousColourWarm
+        ? { warm: { colour: 'green', image: scenario.fleet.previousImage, until } }
+        : {}),
       generation: 1,
     };
     await new DynamoDBClient({}).send(
       new PutItemCommand({
         TableName: this.settings.table,
-        Item: { pk: { S: 'fleet' }, sk: { S: 'state' }, record: { S: JSON.stringify(record) }, generation: { N: '1' } },
+        Item: {
+          pk: { S: 'fleet' },
+          sk: { S: 'state' },
+          record: { S: JSON.stringify(record) },
+          generation: { N: '1' },
+        },
       }),
     );
   }
@@ -380,12 +417,20 @@ export class Rehearsal {
       {
         source: 'aws.states',
         'detail-type': 'Step Functions Execution Status Change',
-        detail: { executionArn: arn, status, stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1') },
+        detail: {
+          executionArn: arn,
+          status,
+          stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
+        },
       },
       { store: new LedgerStore(new DynamoDBClient({}), this.settings.table) },
     );
     return status === 'TIMED_OUT'
-      ? { status, error: 'States.Timeout', cause: `the execution exceeded its ${this.timeoutSeconds ?? 0} s timeout` }
+      ? {
+          status,
+          error: 'States.Timeout',
+          cause: `the execution exceeded its ${this.timeoutSeconds ?? 0} s timeout`,
+        }
       : { status, error: 'States.Aborted', cause: 'the execution was stopped' };
   }
 }
@@ -397,7 +442,9 @@ export class Rehearsal {
  */
 function lambdaStyle(err: Error, isLambda: boolean): Error {
   if (!isLambda) return err;
-  return Object.assign(new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message })), { name: err.name });
+  return Object.assign(new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message })), {
+    name: err.name,
+  });
 }
 
 /** The message inside a Lambda-style JSON cause, else the cause as is. */

@@ -10,7 +10,10 @@ import { ENVIRONMENT_NAMES } from '../config/schema';
 const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
 const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
-const count = z.number({ error: 'must be a whole number' }).int({ error: 'must be a whole number' }).min(0, { error: 'must be >= 0' });
+const count = z
+  .number({ error: 'must be a whole number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be >= 0' });
 
 const image = z.strictObject({
   /** Instances of this image pass their health checks. @default true */
@@ -31,7 +34,9 @@ const fault = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('alarm'),
       atSecond: seconds,
-      alarm: z.enum(['5xx', 'latency', 'unhealthy-hosts'], { error: 'must be "5xx", "latency" or "unhealthy-hosts"' }),
+      alarm: z.enum(['5xx', 'latency', 'unhealthy-hosts'], {
+        error: 'must be "5xx", "latency" or "unhealthy-hosts"',
+      }),
       durationSeconds: seconds.optional(),
     }),
     z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
@@ -91,7 +96,8 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const path = i.path.map(String).join('.');
-    if (i.code === 'unrecognized_keys') return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
     return `${path || 'scenario'} ${i.message}`;
   });
   throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);

@@ -19,10 +19,9 @@ export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
       builtinCloudFormationValidation: false,
       context: { 'aws:cdk:bundling-stacks': [] },
     });
-    return Object.fromEntries(stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate])) as Record<
-      EnvironmentName,
-      CfnTemplate
-    >;
+    return Object.fromEntries(
+      stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate]),
+    ) as Record<EnvironmentName, CfnTemplate>;
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

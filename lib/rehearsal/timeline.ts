@@ -48,13 +48,17 @@ export function formatTimeline(run: RehearsalRun): string {
     `  ${clockOf(r.simulatedSeconds)} simulated (floor ${clockOf(r.floorSeconds)}), ${r.transitions} transitions, ` +
       `${r.lambdaInvocations} Lambda invocations, ${Object.values(r.apiCalls).reduce((a, b) => a + b, 0)} AWS calls`,
   );
-  if (r.secondExecution) lines.push(`  second execution: ${r.secondExecution.status}${r.secondExecution.error ? ` (${r.secondExecution.error})` : ''}`);
+  if (r.secondExecution)
+    lines.push(
+      `  second execution: ${r.secondExecution.status}${r.secondExecution.error ? ` (${r.secondExecution.error})` : ''}`,
+    );
   return lines.join('\n');
 }
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1'];
 
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escape = (text: string) =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The rollout as a picture: instances per image (stacked areas) and the share of traffic on
@@ -74,22 +78,32 @@ export function renderSvg(run: RehearsalRun, title: string): string {
   const end = Math.max(1, run.result.simulatedSeconds, ...samples.map((s) => s.t));
   const x = (t: number) => left + ((W - left - right) * t) / end;
   const images = [...new Set(samples.flatMap((s) => Object.keys(s.instancesByImage)))];
-  const maxInstances = Math.max(1, ...samples.map((s) => Object.values(s.instancesByImage).reduce((a, b) => a + b, 0)));
+  const maxInstances = Math.max(
+    1,
+    ...samples.map((s) => Object.values(s.instancesByImage).reduce((a, b) => a + b, 0)),
+  );
   const y = (n: number) => top + plotH - (plotH * n) / maxInstances;
 
   // Stacked step areas, one per image.
   const areas = images.map((img, i) => {
-    const lower = (s: SimSnapshot) => images.slice(0, i).reduce((sum, k) => sum + (s.instancesByImage[k] ?? 0), 0);
+    const lower = (s: SimSnapshot) =>
+      images.slice(0, i).reduce((sum, k) => sum + (s.instancesByImage[k] ?? 0), 0);
     const upper = (s: SimSnapshot) => lower(s) + (s.instancesByImage[img] ?? 0);
     const pts: string[] = [];
     samples.forEach((s, k) => {
       const next = samples[k + 1]?.t ?? end;
-      pts.push(`${x(s.t).toFixed(1)},${y(upper(s)).toFixed(1)}`, `${x(next).toFixed(1)},${y(upper(s)).toFixed(1)}`);
+      pts.push(
+        `${x(s.t).toFixed(1)},${y(upper(s)).toFixed(1)}`,
+        `${x(next).toFixed(1)},${y(upper(s)).toFixed(1)}`,
+      );
     });
     const back: string[] = [];
     [...samples].reverse().forEach((s, k, arr) => {
       const next = arr[k - 1]?.t ?? end;
-      back.push(`${x(next).toFixed(1)},${y(lower(s)).toFixed(1)}`, `${x(s.t).toFixed(1)},${y(lower(s)).toFixed(1)}`);
+      back.push(
+        `${x(next).toFixed(1)},${y(lower(s)).toFixed(1)}`,
+        `${x(s.t).toFixed(1)},${y(lower(s)).toFixed(1)}`,
+      );
     });
     const colour = PALETTE[i % PALETTE.length] ?? '#888';
     return `<polygon points="${[...pts, ...back].join(' ')}" fill="${colour}" fill-opacity="0.75" stroke="${colour}"><title>${escape(img)}</title></polygon>`;
@@ -118,7 +132,8 @@ export function renderSvg(run: RehearsalRun, title: string): string {
     });
 
   const ticks = Array.from({ length: 7 }, (_, i) => (end * i) / 6).map(
-    (t) => `<text x="${x(t).toFixed(1)}" y="${H - 8}" font-size="11" text-anchor="middle">${clockOf(t)}</text>`,
+    (t) =>
+      `<text x="${x(t).toFixed(1)}" y="${H - 8}" font-size="11" text-anchor="middle">${clockOf(t)}</text>`,
   );
   const r = run.result;
   const headline = `${title} — ${r.status}${r.error ? ` (${r.error})` : ''}; live ${r.live.image}`;

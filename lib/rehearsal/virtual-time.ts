@@ -105,4 +105,5 @@ export class VirtualTime {
   }
 }
 
-const order = (a: { at: number; seq: number }, b: { at: number; seq: number }) => a.at - b.at || a.seq - b.seq;
+const order = (a: { at: number; seq: number }, b: { at: number; seq: number }) =>
+  a.at - b.at || a.seq - b.seq;

@@ -22,7 +22,11 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99
  * The simulated account the scenario starts from: the deployed fleet's resources, named
  * as the template names them, with the live colour (blue) serving the released image.
  */
-export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSettings, scenario: Scenario): SimWorldSpec {
+export function buildWorld(
+  deployment: SimulatedDeployment,
+  settings: WorkflowSettings,
+  scenario: Scenario,
+): SimWorldSpec {
   const env = scenario.environment;
   const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
   const image = (imageId: string, b: ImageBehaviour): SimImage => ({
@@ -31,18 +35,25 @@ export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSe
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
     tags: {
-      ...Object.fromEntries((b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z'])),
+      ...Object.fromEntries(
+        (b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z']),
+      ),
       ...b.tags,
     },
   });
-  const images: SimImage[] = [image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR)];
+  const images: SimImage[] = [
+    image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
+  ];
   if (scenario.fleet.previousImage && !(scenario.fleet.previousImage in scenario.images)) {
     images.push(image(scenario.fleet.previousImage, DEFAULT_BEHAVIOUR));
   }
-  for (const [id, b] of Object.entries(scenario.images)) if (id !== scenario.releasedImage) images.push(image(id, b));
+  for (const [id, b] of Object.entries(scenario.images))
+    if (id !== scenario.releasedImage) images.push(image(id, b));
 
   const groupProps = (name: string) => {
-    const id = deployment.ofType('AWS::AutoScaling::AutoScalingGroup').find((g) => deployment.nameOf(g) === name);
+    const id = deployment
+      .ofType('AWS::AutoScaling::AutoScalingGroup')
+      .find((g) => deployment.nameOf(g) === name);
     if (!id) throw new Error(`the template has no Auto Scaling group named ${name}`);
     return deployment.properties(id);
   };
@@ -60,7 +71,9 @@ export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSe
       maxSize: Math.max(Number(props.MaxSize ?? settings.capacity.max), n),
       desired: size,
       launchTemplateVersion: '1',
-      instanceImageId: live ? scenario.releasedImage : (scenario.fleet.previousImage ?? scenario.releasedImage),
+      instanceImageId: live
+        ? scenario.releasedImage
+        : (scenario.fleet.previousImage ?? scenario.releasedImage),
       instanceAgeDays: live ? scenario.fleet.ageDays : 0,
       healthCheckGracePeriod: Number(props.HealthCheckGracePeriod ?? 0),
       defaultInstanceWarmup: Number(props.DefaultInstanceWarmup ?? 0),
@@ -71,7 +84,9 @@ export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSe
     .ofType('AWS::ElasticLoadBalancingV2::Listener')
     .find((l) => deployment.arnOf(l) === settings.listenerArn);
   const loadBalancerArn = listenerId ? String(deployment.properties(listenerId).LoadBalancerArn) : 'unknown';
-  const ltId = deployment.ofType('AWS::EC2::LaunchTemplate').find((l) => deployment.nameOf(l) === settings.launchTemplateId);
+  const ltId = deployment
+    .ofType('AWS::EC2::LaunchTemplate')
+    .find((l) => deployment.nameOf(l) === settings.launchTemplateId);
 
   return {
     region: deployment.region,
@@ -98,7 +113,12 @@ export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSe
     })),
     ...alarmsOf(deployment, settings),
     parameters: [
-      { name: settings.parameters.releasedImage, value: scenario.releasedImage, type: 'String', dataType: 'aws:ec2:image' },
+      {
+        name: settings.parameters.releasedImage,
+        value: scenario.releasedImage,
+        type: 'String',
+        dataType: 'aws:ec2:image',
+      },
       { name: settings.parameters.listenerWeights, value: '100,0', type: 'StringList' },
       { name: settings.parameters.launchTemplateVersions.blue, value: '1', type: 'String' },
       { name: settings.parameters.launchTemplateVersions.green, value: '1', type: 'String' },
@@ -108,7 +128,10 @@ export function buildWorld(deployment: SimulatedDeployment, settings: WorkflowSe
 }
 
 /** The fleet's alarms as the template defines them, in the simulator's terms. */
-function alarmsOf(deployment: SimulatedDeployment, settings: WorkflowSettings): Pick<SimWorldSpec, 'alarms' | 'compositeAlarms'> {
+function alarmsOf(
+  deployment: SimulatedDeployment,
+  settings: WorkflowSettings,
+): Pick<SimWorldSpec, 'alarms' | 'compositeAlarms'> {
   const alarms: SimWorldSpec['alarms'] = [];
   const compositeAlarms: SimWorldSpec['compositeAlarms'] = [];
   for (const colour of ['blue', 'green'] as const) {
@@ -116,8 +139,15 @@ function alarmsOf(deployment: SimulatedDeployment, settings: WorkflowSettings): 
       const metricId = deployment.ofType('AWS::CloudWatch::Alarm').find((a) => deployment.nameOf(a) === name);
       if (metricId) {
         const p = deployment.properties(metricId);
-        const kind = name.endsWith('-5xx') ? '5xx' : name.endsWith('-latency') ? 'latency' : name.endsWith('-unhealthy-hosts') ? 'unhealthy-hosts' : undefined;
-        if (!kind) throw new Error(`alarm ${name} is not a 5xx, latency or unhealthy-hosts alarm the simulator knows`);
+        const kind = name.endsWith('-5xx')
+          ? '5xx'
+          : name.endsWith('-latency')
+            ? 'latency'
+            : name.endsWith('-unhealthy-hosts')
+              ? 'unhealthy-hosts'
+              : undefined;
+        if (!kind)
+          throw new Error(`alarm ${name} is not a 5xx, latency or unhealthy-hosts alarm the simulator knows`);
         alarms.push({
           name,
           kind,
@@ -129,10 +159,14 @@ function alarmsOf(deployment: SimulatedDeployment, settings: WorkflowSettings): 
         });
         continue;
       }
-      const compositeId = deployment.ofType('AWS::CloudWatch::CompositeAlarm').find((a) => deployment.nameOf(a) === name);
+      const compositeId = deployment
+        .ofType('AWS::CloudWatch::CompositeAlarm')
+        .find((a) => deployment.nameOf(a) === name);
       if (!compositeId) throw new Error(`the template has no alarm named ${name}`);
       const rule = String(deployment.properties(compositeId).AlarmRule ?? '');
-      const children = [...rule.matchAll(/ALARM\(\s*"?([^")]+?)"?\s*\)/g)].map((m) => (m[1] ?? '').split(':alarm:').pop() ?? '');
+      const children = [...rule.matchAll(/ALARM\(\s*"?([^")]+?)"?\s*\)/g)].map(
+        (m) => (m[1] ?? '').split(':alarm:').pop() ?? '',
+      );
       compositeAlarms.push({ name, children });
     }
   }
