@@ -109,7 +109,11 @@ const bake = z
     lifecycle: z.strictObject({
       deprecateAfterDays: int(1, 3650),
       deleteAfterDays: int(1, 3650),
-      keepAtLeast: int(1, 1000),
+      /**
+       * AMIs the delete rule always leaves in place. Image Builder accepts 1-10 (RetainAtLeast).
+       * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailFilter.html
+       */
+      keepAtLeast: int(1, 10),
     }),
     logRetentionDays: int(1, 3653),
   })

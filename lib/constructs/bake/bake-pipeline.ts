@@ -1,0 +1,232 @@
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { AMI_TAGS, resourcePrefix, runtimeParameters } from '../../config';
+import { validateBakePipelineProps } from './bake-pipeline-props';
+import type { BakePipelineProps } from './bake-pipeline-props';
+import { BuildInfrastructure } from './build-infrastructure';
+import { BuildLogs } from './build-logs';
+import { FINGERPRINT_SEPARATOR, assertImageBuilderName } from './content-name';
+import { ImageLifecycle } from './image-lifecycle';
+import { BakeRecipe } from './image-recipe';
+import { BakeNotificationTopic } from './notification-topic';
+import { highestAllowedSeverity } from './scan-gate';
+import type { ScanSeverity } from './scan-gate';
+
+/**
+ * The environment's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
+ * schedule, tests it on a fresh instance, gates it on an Amazon Inspector scan, tags it with its
+ * lineage, publishes its id to SSM and retires old AMIs, never one a rollback may need.
+ *
+ * Built from the CloudFormation (L1) Image Builder resources: the L2 library is alpha and not a
+ * dependency of this application.
+ */
+export class BakePipeline extends Construct {
+  /** ARN of the image pipeline. */
+  readonly pipelineArn: string;
+  /** Name of the image pipeline (`immutable-<env>-<app>`). */
+  readonly pipelineName: string;
+  /** Name of the current recipe, `<pipelineName>_<fingerprint>`: it changes whenever the recipe does. */
+  readonly recipeName: string;
+  /** Semantic version of the current recipe. */
+  readonly recipeVersion: string;
+  /**
+   * ARN pattern matching every image this pipeline builds, with any recipe fingerprint, version
+   * and build number: for IAM resources and EventBridge `wildcard` filters.
+   */
+  readonly imageArnPattern: string;
+  /** Topic Image Builder notifies when an image becomes AVAILABLE or FAILED. */
+  readonly topic: sns.ITopic;
+  /** SSM parameter the distribution writes each new AMI id to (not the released AMI). */
+  readonly bakedImageParameterName: string;
+  /**
+   * Lowest Inspector severity that disqualifies an image. Image Builder already fails images with
+   * such findings that have a fix available; consumers (the rollout workflow) refuse images whose
+   * findings reach it, whatever their fix status.
+   */
+  readonly scanGateSeverity: ScanSeverity;
+  /** Build and test instances: role, security group (with a VPC) and configuration. */
+  readonly infrastructure: BuildInfrastructure;
+  /** Build logs: S3 bucket and CloudWatch log groups. */
+  readonly logs: BuildLogs;
+
+  constructor(scope: Construct, id: string, props: BakePipelineProps) {
+    super(scope, id);
+    validateBakePipelineProps(props);
+    const env = props.environment;
+    this.pipelineName = `${resourcePrefix(env)}-${props.app.name}`;
+    assertImageBuilderName(this.pipelineName);
+    this.bakedImageParameterName = runtimeParameters(env).bakedImage;
+    this.scanGateSeverity = props.scan.failOnSeverity;
+
+    const notifications = new BakeNotificationTopic(this, 'Notifications', {
+      displayName: `Image Builder ${this.pipelineName}`,
+    });
+    this.topic = notifications.topic;
+    this.logs = new BuildLogs(this, 'Logs', {
+      pipelineName: this.pipelineName,
+      retentionDays: props.logRetentionDays,
+    });
+
+    const recipe = new BakeRecipe(this, 'Recipe', {
+      namePrefix: this.pipelineName,
+      recipeVersion: props.recipeVersion,
+      parentImage: props.parentImage,
+      rootVolumeGiB: props.rootVolumeGiB,
+      app: props.app,
+      appPort: props.appPort,
+      healthCheckPath: props.healthCheckPath,
+    });
+    this.recipeName = recipe.recipeName;
+    this.recipeVersion = recipe.recipeVersion;
+    // Image ARNs are named after the recipe, in lower case: .../image/<recipe>/<version>/<build>.
+    this.imageArnPattern = Stack.of(this).formatArn({
+      service: 'imagebuilder',
+      resource: 'image',
+      resourceName: `${this.pipelineName}${FINGERPRINT_SEPARATOR}*`,
+    });
+
+    this.infrastructure = new BuildInfrastructure(this, 'Infrastructure', {
+      name: `${this.pipelineName}-build`,
+      instanceTypes: props.instanceTypes,
+      logs: this.logs,
+      topic: this.topic,
+      instanceTags: { Name: `${this.pipelineName}-build`, [AMI_TAGS.environment]: env },
+      artifactUri: props.app.artifactUri,
+      vpc: props.vpc,
+      subnetSelection: props.subnetSelection,
+    });
+
+    const distribution = new CfnDistributionConfiguration(this, 'Distribution', {
+      name: `${this.pipelineName}-distribution`,
+      description: `AMIs of ${this.pipelineName}, with lineage tags, published to ${this.bakedImageParameterName}`,
+      distributions: [
+        {
+          region: Aws.REGION,
+          // Untyped in the L1 (any), so written in CloudFormation's own casing.
+          amiDistributionConfiguration: {
+            Name: `${this.pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
+            Description: `${props.app.name} ${props.app.version} baked by ${this.pipelineName}`,
+            AmiTags: {
+              [AMI_TAGS.environment]: env,
+              [AMI_TAGS.pipeline]: this.pipelineName,
+              [AMI_TAGS.recipe]: this.recipeName,
+              [AMI_TAGS.recipeVersion]: props.recipeVersion,
+              [AMI_TAGS.sourceRevision]: props.sourceRevision,
+            },
+          },
+          // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
+          ssmParameterConfigurations: [
+            { parameterName: this.bakedImageParameterName, dataType: 'aws:ec2:image' },
+          ],
+        },
+      ],
+    });
+
+    const executionRole = this.executionRole(notifications);
+    // Images carry these tags so the lifecycle policy can select exactly this pipeline's images.
+    const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: this.pipelineName };
+    const pipeline = new CfnImagePipeline(this, 'Pipeline', {
+      name: this.pipelineName,
+      description: `Bakes ${props.app.name} images for ${env}`,
+      imageRecipeArn: recipe.recipeArn,
+      infrastructureConfigurationArn: this.infrastructure.configuration.attrArn,
+      distributionConfigurationArn: distribution.attrArn,
+      executionRole: executionRole.roleArn,
+      status: 'ENABLED',
+      enhancedImageMetadataEnabled: true,
+      imageTestsConfiguration: { imageTestsEnabled: true },
+      // ON_DEMAND_AMI_CVE scans the output AMI and, with a scan result condition, fails the image
+      // in the test stage when a counted finding is above the allowed severity; it does not need
+      // Amazon Inspector to be activated. Only findings with a fix available count (the AWS
+      // default, made explicit): rebaking cannot remove the others.
+      // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html
+      imageScanningConfiguration: {
+        imageScanningEnabled: true,
+        imageScanningTypes: ['ON_DEMAND_AMI_CVE'],
+        scanResultCondition: {
+          maximumSeverityLabel: highestAllowedSeverity(props.scan.failOnSeverity),
+          fixAvailable: true,
+        },
+      },
+      schedule: {
+        scheduleExpression: props.schedule.cron,
+        timezone: props.schedule.timezone,
+        pipelineExecutionStartCondition: props.schedule.onlyWhenDependenciesUpdated
+          ? 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE'
+          : 'EXPRESSION_MATCH_ONLY',
+      },
+      imageTags,
+      loggingConfiguration: {
+        imageLogGroupName: this.logs.imageLogGroup.logGroupName,
+        pipelineLogGroupName: this.logs.pipelineLogGroup.logGroupName,
+      },
+    });
+    this.pipelineArn = pipeline.attrArn;
+    Validations.of(pipeline).acknowledge({
+      id: 'CloudFormation-Validate::F3002',
+      reason:
+        'ImageScanningTypes and ScanResultCondition are CloudFormation properties of AWS::ImageBuilder::ImagePipeline (in the L1 generated from the registry schema and in the template reference); the schema bundled with @aws/cloudformation-validate 1.14.0 predates them. Every other property is typed by the L1.',
+    });
+
+    new ImageLifecycle(this, 'Lifecycle', {
+      name: `${this.pipelineName}-amis`,
+      selectByImageTags: imageTags,
+      deprecateAfterDays: props.lifecycle.deprecateAfterDays,
+      deleteAfterDays: props.lifecycle.deleteAfterDays,
+      keepAtLeast: props.lifecycle.keepAtLeast,
+      protectedAmiTags: { [AMI_TAGS.keep]: 'true' },
+    });
+  }
+
+  /**
+   * The role Image Builder assumes to run this pipeline. Its service-linked role may only write
+   * SSM parameters under /imagebuilder/, so publishing the AMI id to the product's parameter
+   * needs this role with ssm:PutParameter on that one parameter.
+   * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html#ami-distribution-prereqs-ssm-param
+   */
+  private executionRole(notifications: BakeNotificationTopic): iam.Role {
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: `Image Builder runs ${this.pipelineName} as this role`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('EC2ImageBuilderExecutionPolicy')],
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/EC2ImageBuilderExecutionPolicy]',
+      reason:
+        'Baseline permissions Image Builder documents for a pipeline execution role (launch, image, test, distribute); AWS keeps them in step with the service. Product-specific rights are added inline and scoped.',
+    });
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ssm:PutParameter'],
+        resources: [
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: this.bakedImageParameterName.slice(1),
+          }),
+        ],
+      }),
+    );
+    // SSM validates an aws:ec2:image parameter by describing the AMI as the caller.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ec2:DescribeImages supports no resource-level permissions; it is read-only.',
+    });
+    this.infrastructure.role.grantPassRole(role);
+    // Whichever of this role or the service-linked role publishes, it can reach the topic.
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: ['sns:Publish'],
+      resourceArns: [notifications.topic.topicArn],
+    });
+    notifications.key.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    return role;
+  }
+}

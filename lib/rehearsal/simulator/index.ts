@@ -1,0 +1,22 @@
+export { FleetSimulator } from './simulator';
+export {
+  ALL_THROTTLING_ERROR_NAMES,
+  awsError,
+  SimulatorUnsupportedError,
+  THROTTLING_ERROR_NAMES,
+  type SimService,
+} from './errors';
+export { DEREGISTRATION_DELAY_SECONDS, LAUNCH_RETRY_FIRST_SECONDS, LAUNCH_RETRY_MAX_SECONDS } from './world';
+export { NO_PROGRESS_TIMEOUT_SECONDS } from './refresh-engine';
+export type { ImageBuildStatus } from './services/image-builder';
+export type {
+  AlarmKind,
+  AlarmState,
+  Colour,
+  SimAlarmSpec,
+  SimGroupSnapshot,
+  SimGroupSpec,
+  SimImage,
+  SimSnapshot,
+  SimWorldSpec,
+} from './types';

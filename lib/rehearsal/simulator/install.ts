@@ -1,0 +1,116 @@
+import * as autoScaling from '@aws-sdk/client-auto-scaling';
+import * as cloudWatch from '@aws-sdk/client-cloudwatch';
+import * as dynamodb from '@aws-sdk/client-dynamodb';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as imageBuilder from '@aws-sdk/client-imagebuilder';
+import * as sns from '@aws-sdk/client-sns';
+import * as ssm from '@aws-sdk/client-ssm';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { SimService } from './errors';
+import type { FleetSimulator } from './simulator';
+
+// What the SDK's send resolves to: the output and response metadata.
+const METADATA = { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 };
+
+type AnyCommand = new (input: never) => { readonly input: unknown };
+type Route = readonly [AnyCommand, string, (input: never) => object];
+
+/**
+ * Stubs `send` of every simulated SDK client (all instances, including those created at module
+ * scope before this runs) so each simulated command reaches the simulator and any other command
+ * fails loudly with its name.
+ */
+export function installMocks(sim: FleetSimulator): () => void {
+  const stubs: Array<{ restore(): void }> = [];
+  const wire = (service: SimService, client: new (config: never) => object, routes: readonly Route[]) => {
+    const stub = mockClient(client as never);
+    stub.send.callsFake((command: { constructor: { name: string } }) =>
+      Promise.reject(sim.unsupported(service, command.constructor.name.replace(/Command$/, ''))),
+    );
+    for (const [Command, name, handler] of routes) {
+      stub.on(Command as never).callsFake((input: unknown) => {
+        const output = sim.call(service, name, () => handler(input as never));
+        return Promise.resolve({
+          ...output,
+          $metadata: { ...METADATA, requestId: `${name}-${sim.apiCalls[name]}` },
+        });
+      });
+    }
+    stubs.push(stub);
+  };
+  const as = sim.autoScaling;
+  wire('autoScaling', autoScaling.AutoScalingClient, [
+    [
+      autoScaling.DescribeAutoScalingGroupsCommand,
+      'DescribeAutoScalingGroups',
+      (i) => as.describeAutoScalingGroups(i),
+    ],
+    [
+      autoScaling.UpdateAutoScalingGroupCommand,
+      'UpdateAutoScalingGroup',
+      (i) => as.updateAutoScalingGroup(i),
+    ],
+    [autoScaling.StartInstanceRefreshCommand, 'StartInstanceRefresh', (i) => as.startInstanceRefresh(i)],
+    [
+      autoScaling.DescribeInstanceRefreshesCommand,
+      'DescribeInstanceRefreshes',
+      (i) => as.describeInstanceRefreshes(i),
+    ],
+    [autoScaling.CancelInstanceRefreshCommand, 'CancelInstanceRefresh', (i) => as.cancelInstanceRefresh(i)],
+    [
+      autoScaling.RollbackInstanceRefreshCommand,
+      'RollbackInstanceRefresh',
+      (i) => as.rollbackInstanceRefresh(i),
+    ],
+  ]);
+  const e = sim.ec2;
+  wire('ec2', ec2.EC2Client, [
+    [ec2.DescribeImagesCommand, 'DescribeImages', (i) => e.describeImages(i)],
+    [ec2.CreateTagsCommand, 'CreateTags', (i) => e.createTags(i)],
+    [ec2.DeleteTagsCommand, 'DeleteTags', (i) => e.deleteTags(i)],
+    [
+      ec2.CreateLaunchTemplateVersionCommand,
+      'CreateLaunchTemplateVersion',
+      (i) => e.createLaunchTemplateVersion(i),
+    ],
+    [
+      ec2.DescribeLaunchTemplateVersionsCommand,
+      'DescribeLaunchTemplateVersions',
+      (i) => e.describeLaunchTemplateVersions(i),
+    ],
+    [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => e.describeInstances(i)],
+  ]);
+  const lb = sim.elbv2;
+  wire('elbv2', elbv2.ElasticLoadBalancingV2Client, [
+    [elbv2.DescribeListenersCommand, 'DescribeListeners', (i) => lb.describeListeners(i)],
+    [elbv2.ModifyListenerCommand, 'ModifyListener', (i) => lb.modifyListener(i)],
+    [elbv2.DescribeTargetHealthCommand, 'DescribeTargetHealth', (i) => lb.describeTargetHealth(i)],
+  ]);
+  const cw = sim.cloudWatch;
+  wire('cloudWatch', cloudWatch.CloudWatchClient, [
+    [cloudWatch.DescribeAlarmsCommand, 'DescribeAlarms', (i) => cw.describeAlarms(i)],
+    [cloudWatch.GetMetricDataCommand, 'GetMetricData', (i) => cw.getMetricData(i)],
+  ]);
+  const ps = sim.ssm;
+  wire('ssm', ssm.SSMClient, [
+    [ssm.GetParameterCommand, 'GetParameter', (i) => ps.getParameter(i)],
+    [ssm.PutParameterCommand, 'PutParameter', (i) => ps.putParameter(i)],
+    [ssm.GetParameterHistoryCommand, 'GetParameterHistory', (i) => ps.getParameterHistory(i)],
+  ]);
+  const db = sim.dynamodb;
+  wire('dynamodb', dynamodb.DynamoDBClient, [
+    [dynamodb.PutItemCommand, 'PutItem', (i) => db.putItem(i)],
+    [dynamodb.GetItemCommand, 'GetItem', (i) => db.getItem(i)],
+    [dynamodb.UpdateItemCommand, 'UpdateItem', (i) => db.updateItem(i)],
+    [dynamodb.DeleteItemCommand, 'DeleteItem', (i) => db.deleteItem(i)],
+    [dynamodb.QueryCommand, 'Query', (i) => db.query(i)],
+  ]);
+  wire('sns', sns.SNSClient, [[sns.PublishCommand, 'Publish', (i) => sim.sns.publish(i)]]);
+  wire('imageBuilder', imageBuilder.ImagebuilderClient, [
+    [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
+  ]);
+  return () => {
+    for (const stub of stubs) stub.restore();
+  };
+}

@@ -1,0 +1,316 @@
+import type {
+  CreateLaunchTemplateVersionCommandInput,
+  CreateLaunchTemplateVersionCommandOutput,
+  CreateTagsCommandInput,
+  CreateTagsCommandOutput,
+  DeleteTagsCommandInput,
+  DeleteTagsCommandOutput,
+  DescribeImagesCommandInput,
+  DescribeImagesCommandOutput,
+  DescribeInstancesCommandInput,
+  DescribeInstancesCommandOutput,
+  DescribeLaunchTemplateVersionsCommandInput,
+  DescribeLaunchTemplateVersionsCommandOutput,
+  LaunchTemplateVersion,
+} from '@aws-sdk/client-ec2';
+import { awsError, SimulatorUnsupportedError } from '../errors';
+import type { ImageRecord, Instance, LaunchTemplateVersionRecord, World } from '../world';
+
+type Out<T> = Omit<T, '$metadata'>;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const LAUNCH_TEMPLATE_ID = /^lt-[0-9a-f]{17}$/;
+
+/**
+ * EC2 error codes.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+ */
+const ec2Error = (code: string, message: string) => awsError('ec2', code, message);
+
+/** EC2: images (AMIs) and their tags, the launch template's versions, instances. */
+export class Ec2Service {
+  constructor(private readonly world: World) {}
+
+  /**
+   * By ids and/or by owner and filters (`tag:<key>`, `tag-key`, `image-id`, `name`, `state`,
+   * with `*` and `?` wildcards). A malformed id is InvalidAMIID.Malformed, an unknown one
+   * InvalidAMIID.NotFound.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
+   */
+  describeImages(input: DescribeImagesCommandInput): Out<DescribeImagesCommandOutput> {
+    let images = [...this.world.images.values()].filter((i) => i.exists);
+    if (input.ImageIds?.length) {
+      for (const id of input.ImageIds)
+        if (!AMI_ID.test(id))
+          throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+      const missing = input.ImageIds.filter((id) => !this.world.images.get(id)?.exists);
+      if (missing.length)
+        throw ec2Error('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
+      images = images.filter((i) => input.ImageIds?.includes(i.imageId));
+    }
+    for (const owner of input.Owners ?? []) {
+      if (owner !== 'self' && owner !== this.world.spec.accountId) images = [];
+    }
+    for (const filter of input.Filters ?? []) {
+      const name = filter.Name ?? '';
+      const values = (filter.Values ?? []).map(wildcard);
+      const matches = (value: string | undefined) => value !== undefined && values.some((v) => v.test(value));
+      if (name.startsWith('tag:')) images = images.filter((i) => matches(i.tags.get(name.slice(4))));
+      else if (name === 'tag-key') images = images.filter((i) => [...i.tags.keys()].some(matches));
+      else if (name === 'image-id') images = images.filter((i) => matches(i.imageId));
+      else if (name === 'name') images = images.filter((i) => matches(i.name));
+      else if (name === 'state') images = images.filter(() => matches('available'));
+      else throw new SimulatorUnsupportedError(`DescribeImages filter ${name} is not simulated`);
+    }
+    return { Images: images.map((i) => this.describeImage(i)) };
+  }
+
+  /** Tags on AMIs (the only resources the workflow tags). @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html */
+  createTags(input: CreateTagsCommandInput): Out<CreateTagsCommandOutput> {
+    const images = this.taggedImages(input.Resources);
+    const tags = input.Tags ?? [];
+    if (tags.length === 0) throw ec2Error('MissingParameter', 'The request must contain the parameter Tags');
+    for (const tag of tags) {
+      const key = tag.Key ?? '';
+      if (key.length < 1 || key.length > 128)
+        throw ec2Error('InvalidParameterValue', `Tag key must be 1-128 characters, got '${key}'`);
+      if (key.toLowerCase().startsWith('aws:'))
+        throw ec2Error(
+          'InvalidParameterValue',
+          `Tag keys starting with 'aws:' are reserved for internal use`,
+        );
+      if ((tag.Value ?? '').length > 256)
+        throw ec2Error('InvalidParameterValue', `Tag value must be at most 256 characters (key ${key})`);
+    }
+    for (const image of images) {
+      const keys = new Set([...image.tags.keys(), ...tags.map((t) => t.Key as string)]);
+      // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
+      if (keys.size > 50)
+        throw ec2Error(
+          'TagLimitExceeded',
+          `The maximum number of tags (50) is exceeded for ${image.imageId}`,
+        );
+    }
+    for (const image of images) for (const tag of tags) image.tags.set(tag.Key as string, tag.Value ?? '');
+    return {};
+  }
+
+  /** Without Tags every tag goes; a tag with a Value goes only if the value matches. */
+  deleteTags(input: DeleteTagsCommandInput): Out<DeleteTagsCommandOutput> {
+    const images = this.taggedImages(input.Resources);
+    for (const image of images) {
+      if (!input.Tags) {
+        image.tags.clear();
+        continue;
+      }
+      for (const tag of input.Tags) {
+        const key = tag.Key as string;
+        if (tag.Value === undefined || image.tags.get(key) === tag.Value) image.tags.delete(key);
+      }
+    }
+    return {};
+  }
+
+  /**
+   * The new version is the source version with LaunchTemplateData's top-level fields replacing
+   * its own; its number is the highest + 1. An AMI that is malformed or gone does not fail the
+   * call: EC2 answers with a Warning, and launches from that version fail later.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
+   */
+  createLaunchTemplateVersion(
+    input: CreateLaunchTemplateVersionCommandInput,
+  ): Out<CreateLaunchTemplateVersionCommandOutput> {
+    const lt = this.launchTemplate(input.LaunchTemplateId, input.LaunchTemplateName);
+    if (!input.LaunchTemplateData)
+      throw ec2Error('MissingParameter', 'The request must contain the parameter LaunchTemplateData');
+    if ((input.VersionDescription ?? '').length > 255)
+      throw ec2Error('InvalidParameterValue', 'VersionDescription must be at most 255 characters');
+    let base: Record<string, unknown> = {};
+    if (input.SourceVersion !== undefined) {
+      const number = this.world.resolveVersion(input.SourceVersion);
+      const source = number === undefined ? undefined : lt.versions.get(number);
+      if (!source)
+        throw ec2Error(
+          'InvalidLaunchTemplateId.VersionNotFound',
+          `Could not find launch template version ${input.SourceVersion} for launch template ${lt.id}`,
+        );
+      base = structuredClone(source.data);
+    }
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/launch-template-restrictions.html (10,000 versions)
+    if (lt.versions.size >= 10_000)
+      throw ec2Error('VersionLimitExceeded', `Launch template ${lt.id} already has 10000 versions`);
+    const data = { ...base, ...(structuredClone(input.LaunchTemplateData) as Record<string, unknown>) };
+    const number = lt.latestVersion + 1;
+    const record: LaunchTemplateVersionRecord = {
+      number,
+      data,
+      createdAt: this.world.now(),
+      ...(input.VersionDescription !== undefined ? { description: input.VersionDescription } : {}),
+    };
+    lt.versions.set(number, record);
+    lt.latestVersion = number;
+    const imageId = typeof data.ImageId === 'string' ? data.ImageId : undefined;
+    const warning =
+      imageId === undefined
+        ? undefined
+        : !AMI_ID.test(imageId)
+          ? { Code: 'InvalidAMIID.Malformed', Message: `Invalid id: "${imageId}"` }
+          : !this.world.images.get(imageId)?.exists
+            ? { Code: 'InvalidAMIID.NotFound', Message: `The image id '[${imageId}]' does not exist` }
+            : undefined;
+    return {
+      LaunchTemplateVersion: this.describeVersion(record),
+      ...(warning ? { Warning: { Errors: [warning] } } : {}),
+    };
+  }
+
+  /** Versions may name `$Latest`, `$Default` or numbers. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplateVersions.html */
+  describeLaunchTemplateVersions(
+    input: DescribeLaunchTemplateVersionsCommandInput,
+  ): Out<DescribeLaunchTemplateVersionsCommandOutput> {
+    if (input.Filters?.length)
+      throw new SimulatorUnsupportedError('DescribeLaunchTemplateVersions Filters are not simulated');
+    const lt = this.launchTemplate(input.LaunchTemplateId, input.LaunchTemplateName);
+    let records = [...lt.versions.values()];
+    if (input.Versions?.length) {
+      records = input.Versions.map((v) => {
+        const number = this.world.resolveVersion(v);
+        const record = number === undefined ? undefined : lt.versions.get(number);
+        if (!record)
+          throw ec2Error(
+            'InvalidLaunchTemplateId.VersionNotFound',
+            `Could not find launch template version ${v} for launch template ${lt.id}`,
+          );
+        return record;
+      });
+    }
+    return { LaunchTemplateVersions: records.map((r) => this.describeVersion(r)) };
+  }
+
+  /** Terminated instances stay visible, as in EC2. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeInstances.html */
+  describeInstances(input: DescribeInstancesCommandInput): Out<DescribeInstancesCommandOutput> {
+    if (input.Filters?.length)
+      throw new SimulatorUnsupportedError('DescribeInstances Filters are not simulated');
+    let instances = [...this.world.instances.values()];
+    if (input.InstanceIds?.length) {
+      for (const id of input.InstanceIds)
+        if (!INSTANCE_ID.test(id)) throw ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+      const missing = input.InstanceIds.filter((id) => !this.world.instances.has(id));
+      if (missing.length)
+        throw ec2Error('InvalidInstanceID.NotFound', `The instance IDs '${missing.join(', ')}' do not exist`);
+      instances = input.InstanceIds.map((id) => this.world.instances.get(id) as Instance);
+    }
+    return {
+      Reservations: instances.map((i) => ({
+        ReservationId: `r-${i.id.slice(2)}`,
+        OwnerId: this.world.spec.accountId,
+        Instances: [this.describeInstance(i)],
+      })),
+    };
+  }
+
+  private describeInstance(i: Instance) {
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html
+    const state =
+      i.state === 'Pending'
+        ? { Code: 0, Name: 'pending' as const }
+        : i.state === 'InService'
+          ? { Code: 16, Name: 'running' as const }
+          : i.state === 'Terminating'
+            ? { Code: 16, Name: 'running' as const }
+            : { Code: 48, Name: 'terminated' as const };
+    return {
+      InstanceId: i.id,
+      ImageId: i.imageId,
+      InstanceType: 't3.micro' as const,
+      LaunchTime: this.world.dateAt(i.launchedAt),
+      State: state,
+      Placement: { AvailabilityZone: i.availabilityZone },
+      ...(i.launchError ? { StateReason: { Code: 'Client.InternalError', Message: i.launchError } } : {}),
+      Tags: [{ Key: 'aws:autoscaling:groupName', Value: i.group.name }],
+    };
+  }
+
+  private describeImage(i: ImageRecord) {
+    return {
+      ImageId: i.imageId,
+      Name: i.name,
+      State: 'available' as const,
+      CreationDate: i.creationDate.toISOString(),
+      OwnerId: this.world.spec.accountId,
+      Public: false,
+      Architecture: 'x86_64' as const,
+      ImageType: 'machine' as const,
+      RootDeviceType: 'ebs' as const,
+      VirtualizationType: 'hvm' as const,
+      Tags: [...i.tags].map(([Key, Value]) => ({ Key, Value })),
+    };
+  }
+
+  private describeVersion(r: LaunchTemplateVersionRecord): LaunchTemplateVersion {
+    const lt = this.world.launchTemplate;
+    return {
+      LaunchTemplateId: lt.id,
+      LaunchTemplateName: lt.name,
+      VersionNumber: r.number,
+      ...(r.description !== undefined ? { VersionDescription: r.description } : {}),
+      CreateTime: r.createdAt,
+      DefaultVersion: r.number === lt.defaultVersion,
+      LaunchTemplateData: structuredClone(r.data),
+    };
+  }
+
+  private launchTemplate(id: string | undefined, name: string | undefined) {
+    const lt = this.world.launchTemplate;
+    if (id !== undefined && name !== undefined)
+      throw ec2Error(
+        'InvalidParameterCombination',
+        'Specify either LaunchTemplateId or LaunchTemplateName, not both',
+      );
+    if (id === undefined && name === undefined)
+      throw ec2Error(
+        'MissingParameter',
+        'The request must contain the parameter LaunchTemplateId or LaunchTemplateName',
+      );
+    if (id !== undefined) {
+      if (!LAUNCH_TEMPLATE_ID.test(id))
+        throw ec2Error(
+          'InvalidLaunchTemplateId.Malformed',
+          `The specified ID for the launch template (${id}) is not valid`,
+        );
+      if (id !== lt.id)
+        throw ec2Error(
+          'InvalidLaunchTemplateId.NotFound',
+          `The specified launch template, with template ID ${id}, does not exist.`,
+        );
+    } else if (name !== lt.name) {
+      throw ec2Error(
+        'InvalidLaunchTemplateName.NotFoundException',
+        `The specified launch template, with template name ${name}, does not exist.`,
+      );
+    }
+    return lt;
+  }
+
+  private taggedImages(resources: string[] | undefined): ImageRecord[] {
+    if (!resources?.length)
+      throw ec2Error('MissingParameter', 'The request must contain the parameter Resources');
+    return resources.map((id) => {
+      if (!id.startsWith('ami-'))
+        throw new SimulatorUnsupportedError(`Tagging ${id} is not simulated (only AMIs are tagged)`);
+      if (!AMI_ID.test(id))
+        throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
+      const image = this.world.images.get(id);
+      if (!image?.exists) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+      return image;
+    });
+  }
+}
+
+function wildcard(pattern: string): RegExp {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`);
+}

@@ -1,0 +1,60 @@
+import type { PublishCommandInput, PublishCommandOutput } from '@aws-sdk/client-sns';
+import { awsError, SimulatorUnsupportedError } from '../errors';
+import type { World } from '../world';
+
+type Out<T> = Omit<T, '$metadata'>;
+
+export interface PublishedMessage {
+  readonly topicArn?: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly at: Date;
+}
+
+const invalidParameter = (message: string) => awsError('sns', 'InvalidParameter', message);
+
+/**
+ * SNS Publish, captured. Subject: ASCII, no line breaks, at most 100 characters; message at most
+ * 256 KB.
+ * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+ */
+export class SnsService {
+  readonly published: PublishedMessage[] = [];
+  private counter = 0;
+
+  constructor(private readonly world: World) {}
+
+  publish(input: PublishCommandInput): Out<PublishCommandOutput> {
+    if (input.PhoneNumber !== undefined || input.TargetArn !== undefined)
+      throw new SimulatorUnsupportedError('SNS Publish to a phone number or endpoint is not simulated');
+    if (input.Message === undefined || input.Message === '')
+      throw invalidParameter('Invalid parameter: Empty message');
+    if (Buffer.byteLength(input.Message) > 262_144)
+      throw invalidParameter('Invalid parameter: Message too long');
+    if (
+      input.TopicArn !== undefined &&
+      !/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/.test(input.TopicArn)
+    )
+      throw invalidParameter(
+        `Invalid parameter: TopicArn Reason: ${input.TopicArn} is not a valid topic ARN`,
+      );
+    if (input.TopicArn === undefined)
+      throw invalidParameter(
+        'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
+      );
+    if (input.Subject !== undefined) {
+      if (input.Subject.length === 0 || input.Subject.length > 100 || !/^[\x20-\x7e]*$/.test(input.Subject))
+        throw invalidParameter('Invalid parameter: Subject');
+    }
+    if (input.MessageStructure !== undefined && input.MessageStructure !== 'json')
+      throw invalidParameter(`Invalid parameter: MessageStructure ${input.MessageStructure}`);
+    this.published.push({
+      ...(input.TopicArn !== undefined ? { topicArn: input.TopicArn } : {}),
+      ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
+      message: input.Message,
+      at: this.world.now(),
+    });
+    this.counter++;
+    return { MessageId: `00000000-0000-4000-8000-${this.counter.toString(16).padStart(12, '0')}` };
+  }
+}

@@ -1,0 +1,267 @@
+import { awsError, SimulatorUnsupportedError, throttlingError, type SimService } from './errors';
+import { installMocks } from './install';
+import { AutoScalingService } from './services/auto-scaling';
+import { CloudWatchService } from './services/cloudwatch';
+import { DynamoDbService } from './services/dynamodb';
+import { Ec2Service } from './services/ec2';
+import { Elbv2Service } from './services/elbv2';
+import { ImageBuilderService, type ImageBuildStatus } from './services/image-builder';
+import { SnsService, type PublishedMessage } from './services/sns';
+import { SsmService } from './services/ssm';
+import { unmarshall } from './dynamodb/attribute-value';
+import type { AlarmKind, AlarmState, Colour, SimGroupSnapshot, SimSnapshot, SimWorldSpec } from './types';
+import { World } from './world';
+
+/** Commands that change the simulated world: each is followed by a physics settle and a step. */
+const MUTATING = new Set([
+  'UpdateAutoScalingGroup',
+  'StartInstanceRefresh',
+  'CancelInstanceRefresh',
+  'RollbackInstanceRefresh',
+  'CreateTags',
+  'DeleteTags',
+  'CreateLaunchTemplateVersion',
+  'ModifyListener',
+  'PutParameter',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Publish',
+]);
+
+/**
+ * A stateful, in-memory AWS for the rehearsal: Auto Scaling (with the instance refresh engine),
+ * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS and Image Builder, driven by a simulated clock.
+ * Time moves only through `advance`, event by event; nothing sleeps and nothing is random.
+ */
+export class FleetSimulator {
+  /** Calls per command name (without "Command"), throttled ones included. */
+  readonly apiCalls: Record<string, number> = {};
+  readonly published: PublishedMessage[];
+  private readonly world: World;
+  readonly autoScaling: AutoScalingService;
+  readonly ec2: Ec2Service;
+  readonly elbv2: Elbv2Service;
+  readonly cloudWatch: CloudWatchService;
+  readonly ssm: SsmService;
+  readonly dynamodb: DynamoDbService;
+  readonly sns: SnsService;
+  readonly imageBuilder: ImageBuilderService;
+  private readonly listeners: Array<(s: SimSnapshot) => void> = [];
+  private throttleRemaining = 0;
+  private readonly baselineDesired: number;
+
+  constructor(spec: SimWorldSpec) {
+    this.world = new World(spec);
+    this.autoScaling = new AutoScalingService(this.world);
+    this.ec2 = new Ec2Service(this.world);
+    this.elbv2 = new Elbv2Service(this.world);
+    this.cloudWatch = new CloudWatchService(this.world);
+    this.ssm = new SsmService(this.world);
+    this.dynamodb = new DynamoDbService(this.world);
+    this.sns = new SnsService(this.world);
+    this.imageBuilder = new ImageBuilderService(this.world);
+    this.published = this.sns.published;
+    this.baselineDesired = Math.max(0, ...this.servingGroups().map((g) => g.desired));
+    this.settle();
+  }
+
+  now(): Date {
+    return this.world.now();
+  }
+
+  /** Physics events processed so far; a cohort of instances finishing together counts once. */
+  get physicsEvents(): number {
+    return this.world.eventsProcessed;
+  }
+
+  /** Runs the physics forward `seconds`, jumping from one event to the next. */
+  advance(seconds: number): void {
+    if (!(seconds >= 0)) throw new Error(`advance: seconds must be >= 0, got ${seconds}`);
+    const world = this.world;
+    const target = world.t + seconds;
+    for (;;) {
+      const event = world.queue.peek();
+      if (!event || event.time > target) break;
+      world.queue.pop();
+      world.t = Math.max(world.t, event.time);
+      event.run(event.ids);
+      world.eventsProcessed++;
+      this.settle();
+      this.notify();
+    }
+    world.t = target;
+  }
+
+  /** Installs aws-sdk-client-mock on every simulated client; returns the uninstall function. */
+  install(): () => void {
+    return installMocks(this);
+  }
+
+  /**
+   * Entry point of every simulated AWS call: counts it, applies throttling, runs the handler
+   * and, for a mutating command, settles the physics and notifies the step listeners.
+   */
+  call<T>(service: SimService, command: string, handler: () => T): T {
+    this.apiCalls[command] = (this.apiCalls[command] ?? 0) + 1;
+    if (this.throttleRemaining > 0) {
+      this.throttleRemaining--;
+      throw throttlingError(service);
+    }
+    const result = handler();
+    if (MUTATING.has(command)) {
+      this.settle();
+      this.notify();
+    }
+    return result;
+  }
+
+  /** The error for a command the simulator does not model. */
+  unsupported(service: SimService, command: string): Error {
+    this.apiCalls[command] = (this.apiCalls[command] ?? 0) + 1;
+    return new SimulatorUnsupportedError(
+      `The fleet simulator does not simulate ${service} ${command}Command; add it to lib/rehearsal/simulator or stop calling it in the rehearsal.`,
+    );
+  }
+
+  throttleNext(calls: number): void {
+    if (!(Number.isInteger(calls) && calls >= 0))
+      throw new Error(`throttleNext: calls must be an integer >= 0, got ${calls}`);
+    this.throttleRemaining += calls;
+  }
+
+  failNextLaunches(count: number): void {
+    if (!(Number.isInteger(count) && count >= 0))
+      throw new Error(`failNextLaunches: count must be an integer >= 0, got ${count}`);
+    this.world.launchFailuresToInject += count;
+  }
+
+  /** Every alarm of `kind` (both colours, and so their composites) is in ALARM in that window. */
+  forceAlarm(kind: AlarmKind, fromSecond: number, durationSeconds?: number): void {
+    if (!(fromSecond >= 0)) throw new Error(`forceAlarm: fromSecond must be >= 0, got ${fromSecond}`);
+    if (durationSeconds !== undefined && !(durationSeconds > 0))
+      throw new Error(`forceAlarm: durationSeconds must be > 0, got ${durationSeconds}`);
+    this.world.traffic.force(kind, fromSecond, durationSeconds);
+    this.settle();
+  }
+
+  registerImageBuildVersion(arn: string, amiId: string, status: ImageBuildStatus): void {
+    this.imageBuilder.register(arn, amiId, status);
+  }
+
+  onStep(listener: (s: SimSnapshot) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Used by the runner for the state machine's native SNS task (not throttled, not mocked). */
+  publish(input: { TopicArn?: string; Subject?: string; Message: string }): void {
+    this.apiCalls.Publish = (this.apiCalls.Publish ?? 0) + 1;
+    this.sns.publish(input);
+    this.notify();
+  }
+
+  item(table: string, key: Record<string, string>): Record<string, unknown> | undefined {
+    const raw = this.dynamodb.rawItem(table, key);
+    return raw ? unmarshall(raw) : undefined;
+  }
+
+  parameter(name: string): { value: string; history: string[] } | undefined {
+    const versions = this.ssm.parameters.get(name);
+    if (!versions?.length) return undefined;
+    return {
+      value: (versions[versions.length - 1] as { value: string }).value,
+      history: versions.map((v) => v.value),
+    };
+  }
+
+  snapshot(): SimSnapshot {
+    const world = this.world;
+    const flows = world.traffic.currentFlows();
+    const totalWeight = [...world.weights.values()].reduce((a, b) => a + b, 0);
+    const weights: Record<Colour, number> = { blue: 0, green: 0 };
+    const groups = {} as Record<Colour, SimGroupSnapshot>;
+    const instancesByImage: Record<string, number> = {};
+    for (const group of world.groups.values()) {
+      const weight = world.weights.get(group.targetGroupArn) ?? 0;
+      weights[group.colour] = totalWeight > 0 ? (100 * weight) / totalWeight : 0;
+      const imageIds = Object.fromEntries(group.inServiceByImage);
+      for (const [image, count] of group.inServiceByImage)
+        instancesByImage[image] = (instancesByImage[image] ?? 0) + count;
+      groups[group.colour] = {
+        desired: group.desired,
+        min: group.min,
+        max: group.max,
+        inService: group.inService,
+        healthy: group.healthy,
+        pending: group.pending,
+        launchTemplateVersion: group.launchTemplateVersion,
+        imageIds,
+      };
+    }
+    const empty: SimGroupSnapshot = {
+      desired: 0,
+      min: 0,
+      max: 0,
+      inService: 0,
+      healthy: 0,
+      pending: 0,
+      launchTemplateVersion: '',
+      imageIds: {},
+    };
+    for (const colour of ['blue', 'green'] as const) groups[colour] ??= empty;
+    const trafficByImage: Record<string, number> = {};
+    const rps = world.spec.requestsPerSecond;
+    if (rps > 0)
+      for (const flow of flows.values())
+        for (const [image, rate] of flow.byImage)
+          trafficByImage[image] = (trafficByImage[image] ?? 0) + (100 * rate) / rps;
+    const serving = this.servingGroups();
+    const alarms: Record<string, AlarmState> = {};
+    for (const [name, alarm] of world.traffic.alarms) alarms[name] = alarm.state;
+    for (const [name, composite] of world.traffic.composites) alarms[name] = composite.state;
+    const latest = world.refreshes.all[world.refreshes.all.length - 1];
+    return {
+      t: world.t,
+      weights,
+      trafficByImage,
+      instancesByImage,
+      groups,
+      healthyServing: serving.reduce((sum, g) => sum + g.healthy, 0),
+      servingDesired: Math.max(this.baselineDesired, ...serving.map((g) => g.desired)),
+      alarms,
+      ...(latest
+        ? {
+            refresh: {
+              group: latest.group.name,
+              status: latest.status,
+              percentageComplete: latest.percentageComplete,
+            },
+          }
+        : {}),
+      instancesReplaced: world.instancesReplaced,
+    };
+  }
+
+  /** Brings refreshes and group capacity to rest at the current time, then records the traffic. */
+  private settle(): void {
+    const world = this.world;
+    for (let i = 0; i < 20; i++) {
+      const refreshed = world.refreshes.step();
+      const reconciled = world.reconcile();
+      if (!refreshed && !reconciled) break;
+    }
+    world.traffic.observe();
+  }
+
+  private servingGroups() {
+    return [...this.world.groups.values()].filter((g) => (this.world.weights.get(g.targetGroupArn) ?? 0) > 0);
+  }
+
+  private notify(): void {
+    if (this.listeners.length === 0) return;
+    const snapshot = this.snapshot();
+    for (const listener of this.listeners) listener(snapshot);
+  }
+}
+
+export { awsError };

@@ -1,0 +1,43 @@
+import { rmSync } from 'node:fs';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { BakePipeline } from '../../../lib/constructs/bake';
+import type { BakePipelineProps } from '../../../lib/constructs/bake';
+import { configOf, scratchDir } from '../../support/synth';
+
+/** The props the dev stack gives the pipeline, built from the dev config like immutable-stack.ts does. */
+export function devBakeProps(): BakePipelineProps {
+  const config = configOf('dev');
+  return {
+    environment: config.name,
+    sourceRevision: config.sourceRevision,
+    ...config.bake,
+    appPort: config.fleet.appPort,
+    healthCheckPath: config.fleet.healthCheck.path,
+  };
+}
+
+export interface BakeStack {
+  readonly stack: Stack;
+  readonly bake: BakePipeline;
+  readonly template: Template;
+}
+
+/**
+ * A throwaway stack holding only a BakePipeline, for variants the configured environments do not
+ * cover. `extend` may add more to the stack (a VPC, say) and return props overrides.
+ */
+export function bakeStack(
+  overrides: Partial<BakePipelineProps> = {},
+  extend?: (stack: Stack) => Partial<BakePipelineProps>,
+): BakeStack {
+  const outdir = scratchDir();
+  try {
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Variant');
+    const bake = new BakePipeline(stack, 'Bake', { ...devBakeProps(), ...overrides, ...extend?.(stack) });
+    return { stack, bake, template: Template.fromStack(stack) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,205 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { parse } from 'yaml';
+import {
+  COMPONENT_DOCUMENTS,
+  MAX_INLINE_COMPONENT_CHARS,
+  componentDocumentPath,
+} from '../../../lib/constructs/bake/component-documents';
+import type { ComponentDocumentName } from '../../../lib/constructs/bake/component-documents';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+
+/**
+ * Actions AWSTOE (the Image Builder component runner) knows.
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html
+ */
+const KNOWN_ACTIONS = new Set([
+  'AppendFile',
+  'Assert',
+  'CopyFile',
+  'CopyFolder',
+  'CreateFile',
+  'CreateFolder',
+  'CreateSymlink',
+  'DeleteFile',
+  'DeleteFolder',
+  'ExecuteBash',
+  'ExecuteBinary',
+  'ExecuteDocument',
+  'ExecutePowerShell',
+  'InstallMSI',
+  'ListFiles',
+  'MoveFile',
+  'MoveFolder',
+  'ReadFile',
+  'Reboot',
+  'SetFileEncoding',
+  'SetFileOwner',
+  'SetFolderOwner',
+  'SetFilePermissions',
+  'SetFolderPermissions',
+  'SetRegistry',
+  'S3Download',
+  'S3Upload',
+  'UninstallMSI',
+  'UpdateOS',
+  'WebDownload',
+]);
+
+interface Step {
+  name: string;
+  action: string;
+  inputs: { commands?: string[] } & Record<string, unknown>;
+}
+interface Document {
+  name: string;
+  schemaVersion: unknown;
+  parameters?: Record<string, { type: string; default?: string }>[];
+  phases: { name: string; steps: Step[] }[];
+}
+
+const text = (name: ComponentDocumentName) => readFileSync(componentDocumentPath(name), 'utf8');
+const documentOf = (name: ComponentDocumentName) => parse(text(name)) as Document;
+const parameterNames = (doc: Document) => (doc.parameters ?? []).flatMap((p) => Object.keys(p));
+const steps = (doc: Document) => doc.phases.flatMap((p) => p.steps);
+const scripts = (doc: Document) => steps(doc).flatMap((s) => s.inputs.commands ?? []);
+
+const EXPECTED: Record<ComponentDocumentName, { phases: string[]; parameters: string[] }> = {
+  hardening: { phases: ['build', 'validate'], parameters: [] },
+  'app-install': {
+    phases: ['build', 'validate'],
+    parameters: ['AppName', 'AppVersion', 'ArtifactUri', 'ServiceName', 'Port', 'HealthPath'],
+  },
+  verify: { phases: ['test'], parameters: ['ServiceName', 'Port', 'HealthPath'] },
+};
+
+describe('component documents', () => {
+  it.each(COMPONENT_DOCUMENTS)('%s is a schema 1.0 document with the expected phases', (name) => {
+    const doc = documentOf(name);
+    expect(text(name)).toMatch(/^schemaVersion: 1\.0$/m);
+    expect(doc.phases.map((p) => p.name)).toEqual(EXPECTED[name].phases);
+    for (const phase of doc.phases) expect(phase.steps.length).toBeGreaterThan(0);
+  });
+
+  it.each(COMPONENT_DOCUMENTS)('%s only uses actions Image Builder knows, with unique step names', (name) => {
+    const all = steps(documentOf(name));
+    for (const step of all) expect(KNOWN_ACTIONS).toContain(step.action);
+    expect(new Set(all.map((s) => s.name)).size).toBe(all.length);
+  });
+
+  it.each(COMPONENT_DOCUMENTS)('%s declares string parameters and uses exactly those', (name) => {
+    const doc = documentOf(name);
+    expect(parameterNames(doc)).toEqual(EXPECTED[name].parameters);
+    for (const p of doc.parameters ?? []) expect(Object.values(p)[0]?.type).toBe('string');
+    const used = new Set(
+      scripts(doc).flatMap((s) => [...s.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1])),
+    );
+    expect([...used].sort()).toEqual([...EXPECTED[name].parameters].sort());
+  });
+
+  it.each(COMPONENT_DOCUMENTS)('%s has bash scripts that parse', (name) => {
+    for (const script of scripts(documentOf(name))) {
+      const filled = script.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, p: string) =>
+        p === 'Port' ? '8080' : `value-of-${p}`,
+      );
+      const result = spawnSync('bash', ['-n'], { input: filled, encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+    }
+  });
+
+  it.each(COMPONENT_DOCUMENTS)('%s fits Image Builder inline component data', (name) => {
+    expect(text(name).length).toBeLessThanOrEqual(MAX_INLINE_COMPONENT_CHARS);
+  });
+
+  it('hardening updates the OS, turns SSH off and removes keys, and its validate phase checks it', () => {
+    const doc = documentOf('hardening');
+    const build = doc.phases.find((p) => p.name === 'build')!.steps;
+    expect(build.map((s) => s.action)).toContain('Reboot');
+    const all = scripts(doc).join('\n');
+    expect(all).toContain('dnf -y --releasever=latest upgrade');
+    expect(all).toContain('systemctl mask sshd.service');
+    expect(all).toMatch(/^PasswordAuthentication no$/m);
+    expect(all).toMatch(/^PermitRootLogin no$/m);
+    expect(all).toContain('authorized_keys');
+    const validate = doc.phases
+      .find((p) => p.name === 'validate')!
+      .steps.flatMap((s) => s.inputs.commands ?? []);
+    expect(validate.join('\n')).toContain('systemctl is-enabled sshd.service');
+    expect(validate.join('\n')).toContain('check-update');
+  });
+
+  it('app-install falls back to a built-in service when no artifact is given', () => {
+    const doc = documentOf('app-install');
+    const artifact = doc.parameters?.find((p) => 'ArtifactUri' in p)?.ArtifactUri;
+    expect(artifact?.default).toBe('none');
+    expect(scripts(doc).join('\n')).toMatch(/none\)\s+cat > "\$\{release\}\/server\.py"/);
+  });
+
+  it('verify tests the service, the health path, SSH and IMDSv2 in the test phase', () => {
+    const names = steps(documentOf('verify')).map((s) => s.name);
+    expect(names).toEqual(['ServiceEnabledAndRunning', 'HealthPathAnswers', 'SshIsOff', 'Imdsv2Works']);
+  });
+});
+
+describe('components in the template', () => {
+  let app: TestApp;
+  let dev: Template;
+  beforeAll(() => {
+    app = testApp();
+    dev = app.template('dev');
+  });
+  afterAll(() => app.cleanup());
+
+  it.each(COMPONENT_DOCUMENTS)('%s is created from its YAML file under a content-addressed name', (name) => {
+    dev.hasResourceProperties('AWS::ImageBuilder::Component', {
+      Name: Match.stringLikeRegexp(`^immutable-dev-web-${name}_[0-9a-f]{10}$`),
+      Platform: 'Linux',
+      Version: '1.0.0',
+      Data: text(name),
+    });
+  });
+
+  it('puts the components in the recipe in build order, the boot test before verify, with their parameters', () => {
+    const service = [
+      { Name: 'ServiceName', Value: ['web.service'] },
+      { Name: 'Port', Value: ['8080'] },
+      { Name: 'HealthPath', Value: ['/health'] },
+    ];
+    dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      Components: [
+        { ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeHardening'), 'Arn'] } },
+        {
+          ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeAppInstall'), 'Arn'] },
+          Parameters: [
+            { Name: 'AppName', Value: ['web'] },
+            { Name: 'AppVersion', Value: ['1.0.0'] },
+            { Name: 'ArtifactUri', Value: ['none'] },
+            ...service,
+          ],
+        },
+        {
+          ComponentArn: {
+            'Fn::Join': [
+              '',
+              [
+                'arn:',
+                { Ref: 'AWS::Partition' },
+                ':imagebuilder:',
+                { Ref: 'AWS::Region' },
+                ':aws:component/reboot-test-linux/x.x.x',
+              ],
+            ],
+          },
+        },
+        {
+          ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeVerify'), 'Arn'] },
+          Parameters: service,
+        },
+      ],
+    });
+  });
+});

@@ -1,0 +1,70 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { AMI_TAGS, runtimeParameters } from '../../../lib/config';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+
+describe('distribution', () => {
+  let app: TestApp;
+  let dev: Template;
+  let prod: Template;
+  beforeAll(() => {
+    app = testApp({ context: { sourceRevision: 'f00dcafe' } });
+    dev = app.template('dev');
+    prod = app.template('prod');
+  });
+  afterAll(() => app.cleanup());
+
+  it('distributes in the stack region and publishes the AMI id to the baked-image parameter', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Name: 'immutable-dev-web-distribution',
+      Distributions: [
+        {
+          Region: { Ref: 'AWS::Region' },
+          SsmParameterConfigurations: [
+            { ParameterName: runtimeParameters('dev').bakedImage, DataType: 'aws:ec2:image' },
+          ],
+          AmiDistributionConfiguration: {
+            Name: 'immutable-dev-web-1.0.0-{{ imagebuilder:buildDate }}',
+            Description: 'web 1.0.0 baked by immutable-dev-web',
+            AmiTags: {
+              [AMI_TAGS.environment]: 'dev',
+              [AMI_TAGS.pipeline]: 'immutable-dev-web',
+              [AMI_TAGS.recipe]: app.stacks[0]!.bake.recipeName,
+              [AMI_TAGS.recipeVersion]: '1.0.0',
+              [AMI_TAGS.sourceRevision]: 'f00dcafe',
+            },
+          },
+        },
+      ],
+    });
+    prod.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Distributions: [
+        {
+          Region: { Ref: 'AWS::Region' },
+          SsmParameterConfigurations: [
+            { ParameterName: '/immutable/prod/baked-ami', DataType: 'aws:ec2:image' },
+          ],
+          AmiDistributionConfiguration: {
+            Name: 'immutable-prod-web-1.0.0-{{ imagebuilder:buildDate }}',
+            Description: 'web 1.0.0 baked by immutable-prod-web',
+            AmiTags: {
+              [AMI_TAGS.environment]: 'prod',
+              [AMI_TAGS.pipeline]: 'immutable-prod-web',
+              [AMI_TAGS.recipe]: app.stacks[2]!.bake.recipeName,
+              [AMI_TAGS.recipeVersion]: '1.0.0',
+              [AMI_TAGS.sourceRevision]: 'f00dcafe',
+            },
+          },
+        },
+      ],
+    });
+  });
+
+  it('names the parameter on the construct for the fleet and the workflow', () => {
+    expect(app.stacks.map((s) => s.bake.bakedImageParameterName)).toEqual([
+      '/immutable/dev/baked-ami',
+      '/immutable/staging/baked-ami',
+      '/immutable/prod/baked-ami',
+    ]);
+  });
+});

@@ -1,0 +1,181 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { logRetentionFor } from '../../../lib/constructs/bake/log-retention';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import { bakeStack, devBakeProps } from './bake-stack';
+
+let app: TestApp;
+let dev: Template;
+let prod: Template;
+beforeAll(() => {
+  app = testApp();
+  dev = app.template('dev');
+  prod = app.template('prod');
+});
+afterAll(() => app.cleanup());
+
+const statementsOf = (template: Template, rolePrefix: string) =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(rolePrefix))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+
+describe('infrastructure configuration', () => {
+  it('requires IMDSv2, uses no key pair and terminates instances of failed builds', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Name: 'immutable-dev-web-build',
+      InstanceMetadataOptions: { HttpTokens: 'required' },
+      TerminateInstanceOnFailure: true,
+      KeyPair: Match.absent(),
+      InstanceTypes: ['t3.small'],
+    });
+    prod.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      InstanceTypes: ['t3.medium'],
+    });
+  });
+
+  it('sends build logs to the log bucket and notifications to the topic', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Logging: {
+        S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^BakeLogsBucket') }, S3KeyPrefix: 'builds' },
+      },
+      SnsTopicArn: { Ref: Match.stringLikeRegexp('^BakeNotificationsTopic') },
+      ResourceTags: { Name: 'immutable-dev-web-build', 'immutable:environment': 'dev' },
+    });
+  });
+
+  it('runs in the default VPC when none is given (no subnet, no security group)', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: Match.absent(),
+      SecurityGroupIds: Match.absent(),
+    });
+    dev.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+  });
+});
+
+describe('build instance role', () => {
+  it('has the SSM core and Image Builder instance policies', () => {
+    const managed = (name: string) => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]],
+    });
+    dev.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
+      },
+      ManagedPolicyArns: [
+        managed('AmazonSSMManagedInstanceCore'),
+        managed('EC2InstanceProfileForImageBuilder'),
+      ],
+    });
+    dev.hasResourceProperties('AWS::IAM::InstanceProfile', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BakeInfrastructureInstanceRole') }],
+    });
+  });
+
+  it('may only upload objects under the build-log prefix of the log bucket', () => {
+    expect(statementsOf(dev, 'BakeInfrastructureInstanceRole')).toEqual([
+      {
+        Action: 's3:PutObject',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^BakeLogsBucket/), 'Arn'] }, '/builds/*'],
+          ],
+        },
+      },
+    ]);
+  });
+
+  it('may read the application artifact object when it comes from S3, and nothing else in that bucket', () => {
+    const { template } = bakeStack({
+      app: { ...devBakeProps().app, artifactUri: 's3://releases-bucket/web/web-1.0.0.tar.gz' },
+    });
+    expect(statementsOf(template, 'BakeInfrastructureInstanceRole')).toContainEqual({
+      Action: 's3:GetObject',
+      Effect: 'Allow',
+      Resource: {
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::releases-bucket/web/web-1.0.0.tar.gz']],
+      },
+    });
+  });
+});
+
+describe('build network (with a VPC)', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = bakeStack({}, (stack) => ({
+      vpc: new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 }),
+      subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    })));
+  });
+
+  it('builds in the first selected subnet with the build security group', () => {
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^VpcPrivateSubnet1') },
+      SecurityGroupIds: [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeInfrastructureSecurityGroup'), 'GroupId'] },
+      ],
+    });
+  });
+
+  it('admits no inbound traffic and allows HTTPS out only', () => {
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: Match.stringLikeRegexp('no ingress'),
+      SecurityGroupIngress: Match.absent(),
+      SecurityGroupEgress: [
+        { CidrIp: '0.0.0.0/0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Description: Match.anyValue() },
+      ],
+    });
+    template.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  it('fails when the subnet selection matches no subnet', () => {
+    expect(() =>
+      bakeStack({}, (stack) => ({
+        vpc: new ec2.Vpc(stack, 'Vpc', {
+          maxAzs: 2,
+          subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+        }),
+        subnetSelection: { subnetGroupName: 'private' },
+      })),
+    ).toThrow(/private/);
+  });
+});
+
+describe('build log bucket', () => {
+  it('is encrypted, private, TLS-only and expires logs after the retention period', () => {
+    dev.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+    });
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
+    });
+    dev.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('keeps CloudWatch logs at least as long as the S3 copy, in a period CloudWatch accepts', () => {
+    expect(logRetentionFor(30)).toBe(30);
+    expect(logRetentionFor(31)).toBe(60);
+    expect(logRetentionFor(1)).toBe(1);
+    expect(logRetentionFor(3653)).toBe(3653);
+    expect(() => logRetentionFor(3654)).toThrow('logRetentionDays must be 1-3653, got 3654');
+    expect(() => logRetentionFor(0)).toThrow('logRetentionDays must be 1-3653, got 0');
+  });
+});

@@ -1,0 +1,202 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { highestAllowedSeverity } from '../../../lib/constructs/bake';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+
+let app: TestApp;
+let dev: Template;
+let prod: Template;
+
+beforeAll(() => {
+  app = testApp({ context: { sourceRevision: 'abc1234' } });
+  dev = app.template('dev');
+  prod = app.template('prod');
+});
+afterAll(() => app.cleanup());
+
+const pipelineOf = (template: Template) => template.findResources('AWS::ImageBuilder::ImagePipeline');
+
+describe('image pipeline', () => {
+  it('is one enabled pipeline per environment, named after it, with enhanced metadata', () => {
+    expect(Object.keys(pipelineOf(dev))).toHaveLength(1);
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Name: 'immutable-dev-web',
+      Status: 'ENABLED',
+      EnhancedImageMetadataEnabled: true,
+      ImageRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipe'), 'Arn'] },
+      InfrastructureConfigurationArn: {
+        'Fn::GetAtt': [Match.stringLikeRegexp('^BakeInfrastructure'), 'Arn'],
+      },
+      DistributionConfigurationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeDistribution'), 'Arn'] },
+    });
+  });
+
+  it('runs the image tests', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageTestsConfiguration: { ImageTestsEnabled: true },
+    });
+  });
+
+  it('runs on the configured cron in the configured time zone', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: Match.objectLike({ ScheduleExpression: 'cron(0 3 ? * MON-FRI *)', Timezone: 'UTC' }),
+    });
+  });
+
+  it('builds on every schedule match unless told to wait for dependency updates', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: Match.objectLike({ PipelineExecutionStartCondition: 'EXPRESSION_MATCH_ONLY' }),
+    });
+    prod.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      Schedule: Match.objectLike({
+        ScheduleExpression: 'cron(0 3 ? * WED *)',
+        PipelineExecutionStartCondition: 'EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE',
+      }),
+    });
+  });
+
+  it('tags its images so the lifecycle policy can select exactly them', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageTags: { 'immutable:environment': 'dev', 'immutable:pipeline': 'immutable-dev-web' },
+    });
+  });
+
+  it('logs to CloudWatch groups that expire', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      LoggingConfiguration: {
+        ImageLogGroupName: { Ref: Match.stringLikeRegexp('^BakeLogsImageLogs') },
+        PipelineLogGroupName: { Ref: Match.stringLikeRegexp('^BakeLogsPipelineLogs') },
+      },
+    });
+    dev.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/imagebuilder/immutable-dev-web',
+      RetentionInDays: 30,
+    });
+    prod.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/imagebuilder/pipeline/immutable-prod-web',
+      RetentionInDays: 365,
+    });
+  });
+});
+
+describe('vulnerability scan gate', () => {
+  it('scans the output AMI on demand and fails images above the allowed severity', () => {
+    // dev fails on CRITICAL: HIGH is the most that may remain.
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageScanningConfiguration: {
+        ImageScanningEnabled: true,
+        ImageScanningTypes: ['ON_DEMAND_AMI_CVE'],
+        ScanResultCondition: { MaximumSeverityLabel: 'HIGH', FixAvailable: true },
+      },
+    });
+    // prod fails on HIGH: MEDIUM is the most that may remain.
+    prod.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ImageScanningConfiguration: Match.objectLike({
+        ScanResultCondition: { MaximumSeverityLabel: 'MEDIUM', FixAvailable: true },
+      }),
+    });
+  });
+
+  it('maps the lowest failing severity to the highest allowed one', () => {
+    expect(highestAllowedSeverity('CRITICAL')).toBe('HIGH');
+    expect(highestAllowedSeverity('HIGH')).toBe('MEDIUM');
+    expect(highestAllowedSeverity('MEDIUM')).toBe('LOW');
+    expect(highestAllowedSeverity('LOW')).toBe('INFORMATIONAL');
+  });
+
+  it('exposes the configured severity for the rollout workflow to enforce', () => {
+    const [devStack, , prodStack] = app.stacks;
+    expect(devStack?.bake.scanGateSeverity).toBe('CRITICAL');
+    expect(prodStack?.bake.scanGateSeverity).toBe('HIGH');
+  });
+});
+
+describe('pipeline execution role', () => {
+  it('is assumed by Image Builder for this account only', () => {
+    dev.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'imagebuilder.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ],
+      },
+      ManagedPolicyArns: [
+        {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/EC2ImageBuilderExecutionPolicy'],
+          ],
+        },
+      ],
+    });
+    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
+      ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeExecutionRole'), 'Arn'] },
+    });
+  });
+
+  it('may write the baked-AMI parameter and no other', () => {
+    dev.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^BakeExecutionRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Action: 'ssm:PutParameter',
+            Effect: 'Allow',
+            Resource: {
+              'Fn::Join': [
+                '',
+                [
+                  'arn:',
+                  { Ref: 'AWS::Partition' },
+                  ':ssm:',
+                  { Ref: 'AWS::Region' },
+                  ':',
+                  { Ref: 'AWS::AccountId' },
+                  ':parameter/immutable/dev/baked-ami',
+                ],
+              ],
+            },
+          },
+        ]),
+      },
+    });
+  });
+});
+
+describe('pipeline attributes', () => {
+  it('names the pipeline, recipe and parameter other constructs rely on', () => {
+    const bake = app.stacks[0]!.bake;
+    expect(bake.pipelineName).toBe('immutable-dev-web');
+    expect(bake.recipeName).toMatch(/^immutable-dev-web_[0-9a-f]{10}$/);
+    expect(bake.bakedImageParameterName).toBe('/immutable/dev/baked-ami');
+    expect(Stack.of(bake).resolve(bake.pipelineArn)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^BakePipeline/), 'Arn'],
+    });
+  });
+
+  it('gives an image ARN pattern that matches every build of every recipe of this pipeline only', () => {
+    const bake = app.stacks[0]!.bake;
+    expect(Stack.of(bake).resolve(bake.imageArnPattern)).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':imagebuilder:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':image/immutable-dev-web_*',
+        ],
+      ],
+    });
+    const pattern = /^image\/immutable-dev-web_.*$/;
+    expect(`image/${bake.recipeName}/1.0.0/3`).toMatch(pattern);
+    // Another app whose name starts the same must not match.
+    expect('image/immutable-dev-web-api_0123456789/1.0.0/1').not.toMatch(pattern);
+  });
+});

@@ -1,0 +1,90 @@
+import { Lazy } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import { contentAddressedName, fingerprint } from '../../../lib/constructs/bake/content-name';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import { bakeStack, devBakeProps } from './bake-stack';
+
+describe('image recipe', () => {
+  let app: TestApp;
+  let dev: Template;
+  beforeAll(() => {
+    app = testApp();
+    dev = app.template('dev');
+  });
+  afterAll(() => app.cleanup());
+
+  it('takes its semantic version from bake.recipeVersion', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Version: '1.0.0' });
+  });
+
+  it('names the parent image as an SSM parameter Image Builder reads at build time', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      ParentImage: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+    });
+    // Nothing is resolved at synth or deploy time: no context lookup, no CloudFormation parameter.
+    const parameters = (dev.toJSON() as { Parameters?: Record<string, { Type: string }> }).Parameters ?? {};
+    expect(Object.values(parameters).map((p) => p.Type)).not.toContainEqual(
+      expect.stringMatching(/AWS::EC2::Image::Id/),
+    );
+  });
+
+  it('uses an Image Builder image ARN as parent when configured so', () => {
+    const arn = 'arn:aws:imagebuilder:eu-west-1:aws:image/amazon-linux-2023-x86/x.x.x';
+    const { template } = bakeStack({ parentImage: { kind: 'image-arn', arn } });
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { ParentImage: arn });
+  });
+
+  it('builds on an encrypted gp3 root volume of the configured size', () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', {
+      BlockDeviceMappings: [
+        {
+          DeviceName: '/dev/xvda',
+          Ebs: { Encrypted: true, VolumeType: 'gp3', VolumeSize: 16, DeleteOnTermination: true },
+        },
+      ],
+    });
+  });
+});
+
+describe('recipe naming (recipes are immutable)', () => {
+  const recipeName = (overrides: Parameters<typeof bakeStack>[0] = {}) =>
+    bakeStack(overrides).bake.recipeName;
+  const base = devBakeProps();
+  let original: string;
+  beforeAll(() => {
+    original = recipeName();
+  });
+
+  it('is stable while nothing in the recipe changes, so deploys do not rebuild it', () => {
+    expect(recipeName()).toBe(original);
+    expect(recipeName({ sourceRevision: 'another-revision' })).toBe(original);
+  });
+
+  it('changes with anything CloudFormation would replace the recipe for', () => {
+    const changed = [
+      recipeName({ rootVolumeGiB: 32 }),
+      recipeName({ app: { ...base.app, version: '1.0.1' } }),
+      recipeName({ appPort: 9090 }),
+      recipeName({ healthCheckPath: '/ready' }),
+      recipeName({ parentImage: { kind: 'ssm-parameter', name: '/aws/service/other' } }),
+    ];
+    for (const name of changed) expect(name).not.toBe(original);
+    expect(new Set(changed).size).toBe(changed.length);
+  });
+
+  it('keeps the name when only the version is bumped: a new version of the same recipe', () => {
+    const { bake, template } = bakeStack({ recipeVersion: '1.1.0' });
+    expect(bake.recipeName).toBe(original);
+    template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Name: original, Version: '1.1.0' });
+  });
+
+  it('fails when a fingerprint would include a deploy-time value', () => {
+    const token = Lazy.string({ produce: () => 'x' });
+    expect(() => fingerprint({ parentImage: token })).toThrow(/synth-time values only/);
+  });
+
+  it('fails when the name breaks Image Builder naming rules', () => {
+    expect(() => contentAddressedName('bad/name', 'x')).toThrow(/Image Builder resource name must be/);
+  });
+});

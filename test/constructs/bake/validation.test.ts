@@ -1,0 +1,57 @@
+import { bakeStack, devBakeProps } from './bake-stack';
+
+describe('BakePipeline validation', () => {
+  const base = devBakeProps();
+
+  it('accepts the dev configuration', () => {
+    expect(() => bakeStack()).not.toThrow();
+  });
+
+  it('fails when keepAtLeast is more than an Image Builder rule can retain', () => {
+    expect(() => bakeStack({ lifecycle: { ...base.lifecycle, keepAtLeast: 11 } })).toThrow(
+      'BakePipeline (dev): lifecycle.keepAtLeast must be 1-10 (Image Builder RetainAtLeast), got 11',
+    );
+  });
+
+  it('fails when AMIs would be deleted before they are deprecated', () => {
+    expect(() => bakeStack({ lifecycle: { ...base.lifecycle, deleteAfterDays: 14 } })).toThrow(
+      'lifecycle.deleteAfterDays must be greater than lifecycle.deprecateAfterDays (14), got 14',
+    );
+  });
+
+  it('fails when the recipe version is not an Image Builder semantic version', () => {
+    expect(() => bakeStack({ recipeVersion: '1.0' })).toThrow(
+      /recipeVersion must be major\.minor\.patch.*got "1\.0"/,
+    );
+    expect(() => bakeStack({ recipeVersion: '1.0.1073741824' })).toThrow(/got "1\.0\.1073741824"/);
+  });
+
+  it('fails when the root volume is smaller than the AL2023 root', () => {
+    expect(() => bakeStack({ rootVolumeGiB: 4 })).toThrow(/rootVolumeGiB must be 8-16384.*got 4/);
+  });
+
+  it('fails when the port or health path could not be served', () => {
+    expect(() => bakeStack({ appPort: 0 })).toThrow('appPort must be 1-65535, got 0');
+    expect(() => bakeStack({ healthCheckPath: 'health' })).toThrow(
+      'healthCheckPath must be an absolute path such as /health, got "health"',
+    );
+  });
+
+  it('fails when the artifact is not an s3:// or https:// URI', () => {
+    expect(() => bakeStack({ app: { ...base.app, artifactUri: 'http://example.com/web.tgz' } })).toThrow(
+      'app.artifactUri must be an s3:// or https:// URI, got "http://example.com/web.tgz"',
+    );
+  });
+
+  it('fails when no instance type is given', () => {
+    expect(() => bakeStack({ instanceTypes: [] })).toThrow(
+      'instanceTypes must list at least one instance type, got []',
+    );
+  });
+
+  it('reports every broken rule at once', () => {
+    expect(() => bakeStack({ appPort: 70000, logRetentionDays: 0 })).toThrow(
+      'BakePipeline (dev): appPort must be 1-65535, got 70000; logRetentionDays must be 1-3653, got 0',
+    );
+  });
+});

@@ -1,0 +1,249 @@
+import {
+  CreateLaunchTemplateVersionCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeImagesCommand,
+  DescribeLaunchTemplateVersionsCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeListenersCommand,
+  DescribeTargetHealthCommand,
+  ModifyListenerCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { FleetSimulator } from '../../../lib/rehearsal/simulator';
+import { BLUE_TG, GONE_AMI, GREEN_TG, LISTENER, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
+import { clients, rejection, simulate } from './harness';
+
+let sim: FleetSimulator;
+let uninstall: () => void;
+beforeEach(() => ({ sim, uninstall } = simulate({ instances: 4 })));
+afterEach(() => uninstall());
+
+describe('images', () => {
+  it('describes images by id with state, creation date, name and tags', async () => {
+    const out = await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [NEW_AMI] }));
+    expect(out.Images).toEqual([
+      expect.objectContaining({
+        ImageId: NEW_AMI,
+        State: 'available',
+        Name: 'web-1.1.0',
+        CreationDate: '2029-12-29T00:00:00.000Z',
+        Tags: [{ Key: 'Name', Value: 'web-1.1.0' }],
+      }),
+    ]);
+  });
+
+  it('filters by owner and tag, with wildcards', async () => {
+    await clients.ec2.send(
+      new CreateTagsCommand({ Resources: [NEW_AMI], Tags: [{ Key: 'immutable:environment', Value: 'dev' }] }),
+    );
+    const out = await clients.ec2.send(
+      new DescribeImagesCommand({
+        Owners: ['self'],
+        Filters: [{ Name: 'tag:immutable:environment', Values: ['d*'] }],
+      }),
+    );
+    expect(out.Images?.map((i) => i.ImageId)).toEqual([NEW_AMI]);
+    const other = await clients.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
+    expect(other.Images).toEqual([]);
+  });
+
+  it('fails when an id is malformed or unknown, and a gone image is unknown', async () => {
+    expect(
+      (await rejection(clients.ec2.send(new DescribeImagesCommand({ ImageIds: ['ami-nope'] })))).name,
+    ).toBe('InvalidAMIID.Malformed');
+    const gone = await rejection(clients.ec2.send(new DescribeImagesCommand({ ImageIds: [GONE_AMI] })));
+    expect(gone).toMatchObject({ name: 'InvalidAMIID.NotFound', $fault: 'client', $metadata: {} });
+    expect(gone.message).toContain(GONE_AMI);
+  });
+
+  it('creates and deletes tags; a value in DeleteTags must match', async () => {
+    await clients.ec2.send(
+      new CreateTagsCommand({ Resources: [OLD_AMI], Tags: [{ Key: 'keep', Value: 'yes' }] }),
+    );
+    await clients.ec2.send(
+      new DeleteTagsCommand({ Resources: [OLD_AMI], Tags: [{ Key: 'keep', Value: 'no' }] }),
+    );
+    let tags = (await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [OLD_AMI] }))).Images?.[0]?.Tags;
+    expect(tags).toContainEqual({ Key: 'keep', Value: 'yes' });
+    await clients.ec2.send(new DeleteTagsCommand({ Resources: [OLD_AMI], Tags: [{ Key: 'keep' }] }));
+    tags = (await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [OLD_AMI] }))).Images?.[0]?.Tags;
+    expect(tags?.map((t) => t.Key)).toEqual(['Name']);
+  });
+
+  it('fails when a tag key is reserved (aws:) or the image is unknown', async () => {
+    const reserved = await rejection(
+      clients.ec2.send(new CreateTagsCommand({ Resources: [OLD_AMI], Tags: [{ Key: 'aws:x', Value: '1' }] })),
+    );
+    expect(reserved.name).toBe('InvalidParameterValue');
+    const unknown = await rejection(
+      clients.ec2.send(
+        new CreateTagsCommand({ Resources: ['ami-0eeeeeeeeeeeeeeee'], Tags: [{ Key: 'a', Value: '1' }] }),
+      ),
+    );
+    expect(unknown.name).toBe('InvalidAMIID.NotFound');
+  });
+});
+
+describe('launch templates', () => {
+  it('numbers new versions max + 1 from $Latest, $Default or a number, keeping the source data', async () => {
+    const v2 = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: LT_ID,
+        SourceVersion: '$Default',
+        VersionDescription: 'web 1.1.0',
+        LaunchTemplateData: { ImageId: NEW_AMI },
+      }),
+    );
+    expect(v2.LaunchTemplateVersion).toMatchObject({
+      VersionNumber: 2,
+      DefaultVersion: false,
+      VersionDescription: 'web 1.1.0',
+    });
+    expect(v2.Warning).toBeUndefined();
+    const v3 = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: LT_ID,
+        SourceVersion: '$Latest',
+        LaunchTemplateData: { InstanceType: 't3.large' },
+      }),
+    );
+    expect(v3.LaunchTemplateVersion).toMatchObject({
+      VersionNumber: 3,
+      LaunchTemplateData: { ImageId: NEW_AMI, InstanceType: 't3.large' },
+    });
+    const described = await clients.ec2.send(
+      new DescribeLaunchTemplateVersionsCommand({
+        LaunchTemplateId: LT_ID,
+        Versions: ['$Default', '$Latest', '2'],
+      }),
+    );
+    expect(
+      described.LaunchTemplateVersions?.map((v) => [
+        v.VersionNumber,
+        v.DefaultVersion,
+        v.LaunchTemplateData?.ImageId,
+      ]),
+    ).toEqual([
+      [1, true, OLD_AMI],
+      [3, false, NEW_AMI],
+      [2, false, NEW_AMI],
+    ]);
+  });
+
+  it('answers a version whose AMI is gone with a Warning, as EC2 does', async () => {
+    const out = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: LT_ID,
+        LaunchTemplateData: { ImageId: GONE_AMI },
+      }),
+    );
+    expect(out.Warning?.Errors).toEqual([expect.objectContaining({ Code: 'InvalidAMIID.NotFound' })]);
+  });
+
+  it.each([
+    [
+      'the template id is unknown',
+      { LaunchTemplateId: 'lt-0fffffffffffffff0' },
+      'InvalidLaunchTemplateId.NotFound',
+    ],
+    ['the template id is malformed', { LaunchTemplateId: 'lt-x' }, 'InvalidLaunchTemplateId.Malformed'],
+    [
+      'the source version is unknown',
+      { LaunchTemplateId: LT_ID, SourceVersion: '7' },
+      'InvalidLaunchTemplateId.VersionNotFound',
+    ],
+  ])('fails when %s', async (_, input, name) => {
+    const error = await rejection(
+      clients.ec2.send(
+        new CreateLaunchTemplateVersionCommand({ ...input, LaunchTemplateData: { ImageId: NEW_AMI } }),
+      ),
+    );
+    expect(error.name).toBe(name);
+  });
+});
+
+describe('listener weights and target health', () => {
+  it('describes the weighted forward action', async () => {
+    const out = await clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [LISTENER] }));
+    expect(out.Listeners?.[0]?.DefaultActions?.[0]).toMatchObject({
+      Type: 'forward',
+      ForwardConfig: {
+        TargetGroups: [
+          { TargetGroupArn: BLUE_TG, Weight: 100 },
+          { TargetGroupArn: GREEN_TG, Weight: 0 },
+        ],
+      },
+    });
+  });
+
+  it('shifts weights, which the snapshot reports in percent', async () => {
+    await clients.elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: LISTENER,
+        DefaultActions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: BLUE_TG, Weight: 95 },
+                { TargetGroupArn: GREEN_TG, Weight: 5 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    expect(sim.snapshot().weights).toEqual({ blue: 95, green: 5 });
+  });
+
+  it.each([
+    ['a weight is above 999', [{ TargetGroupArn: BLUE_TG, Weight: 1000 }], 'ValidationError'],
+    ['a weight is negative', [{ TargetGroupArn: BLUE_TG, Weight: -1 }], 'ValidationError'],
+    [
+      'a target group is unknown',
+      [{ TargetGroupArn: `${BLUE_TG}x`, Weight: 1 }],
+      'TargetGroupNotFoundException',
+    ],
+    [
+      'a target group is listed twice',
+      [
+        { TargetGroupArn: BLUE_TG, Weight: 1 },
+        { TargetGroupArn: BLUE_TG, Weight: 2 },
+      ],
+      'ValidationError',
+    ],
+  ])('fails when %s', async (_, TargetGroups, name) => {
+    const error = await rejection(
+      clients.elbv2.send(
+        new ModifyListenerCommand({
+          ListenerArn: LISTENER,
+          DefaultActions: [{ Type: 'forward', ForwardConfig: { TargetGroups } }],
+        }),
+      ),
+    );
+    expect(error.name).toBe(name);
+    expect(sim.snapshot().weights).toEqual({ blue: 100, green: 0 });
+  });
+
+  it('fails when the listener is unknown', async () => {
+    const error = await rejection(
+      clients.elbv2.send(new DescribeListenersCommand({ ListenerArns: [`${LISTENER}0`] })),
+    );
+    expect(error).toMatchObject({ name: 'ListenerNotFoundException', Code: 'ListenerNotFound' });
+  });
+
+  it('reports each registered target', async () => {
+    const out = await clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: BLUE_TG }));
+    expect(out.TargetHealthDescriptions?.map((d) => d.TargetHealth?.State)).toEqual([
+      'healthy',
+      'healthy',
+      'healthy',
+      'healthy',
+    ]);
+    const error = await rejection(
+      clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: `${GREEN_TG}0` })),
+    );
+    expect(error.name).toBe('TargetGroupNotFoundException');
+  });
+});
