@@ -81,7 +81,8 @@ export async function startRefresh(
     );
     refreshId = out.InstanceRefreshId ?? '';
   } catch (err) {
-    if (!(err instanceof Error) || err.name !== 'InstanceRefreshInProgress') throw err;
+    // The SDK names the modelled error by its class (the wire code is InstanceRefreshInProgress).
+    if (!(err instanceof Error) || err.name !== 'InstanceRefreshInProgressFault') throw err;
     // A retried start whose first attempt went through: adopt that refresh, nothing else.
     const active = await latestRefresh(d.autoscaling, plan.group);
     const ours =

@@ -1,8 +1,9 @@
 /**
  * Errors worth retrying with backoff: Lambda service hiccups, task timeouts, and the
  * throttling codes each AWS API the workflow calls returns (Auto Scaling and ELB:
- * Throttling; EC2: RequestLimitExceeded; SSM, DynamoDB, Image Builder: ThrottlingException;
- * DynamoDB also ProvisionedThroughputExceededException; SNS: Throttled). Everything else is
+ * Throttling; EC2: RequestLimitExceeded; SSM, DynamoDB: ThrottlingException;
+ * DynamoDB also ProvisionedThroughputExceededException; SNS: ThrottledException; Image Builder:
+ * CallRateLimitExceededException — the SDK's names, which for modelled errors are class names). Everything else is
  * a real failure and goes to compensation.
  * @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html
  */
@@ -18,7 +19,8 @@ export const TRANSIENT_ERRORS = [
   'RequestLimitExceeded',
   'TooManyRequestsException',
   'ProvisionedThroughputExceededException',
-  'Throttled',
+  'ThrottledException',
+  'CallRateLimitExceededException',
   'ServiceUnavailable',
   'InternalFailure',
 ] as const;

@@ -132,8 +132,8 @@ function alarmsOf(
   deployment: SimulatedDeployment,
   settings: WorkflowSettings,
 ): Pick<SimWorldSpec, 'alarms' | 'compositeAlarms'> {
-  const alarms: SimWorldSpec['alarms'] = [];
-  const compositeAlarms: SimWorldSpec['compositeAlarms'] = [];
+  const alarms: Array<SimWorldSpec['alarms'][number]> = [];
+  const compositeAlarms: Array<SimWorldSpec['compositeAlarms'][number]> = [];
   for (const colour of ['blue', 'green'] as const) {
     for (const name of settings.alarms[colour]) {
       const metricId = deployment.ofType('AWS::CloudWatch::Alarm').find((a) => deployment.nameOf(a) === name);
