@@ -33,6 +33,8 @@ export const REFRESH_STATUSES = {
   RollbackFailed: 'fail',
 } as const satisfies Record<string, 'wait' | 'done' | 'fail'>;
 
+const REFRESH_IN_PROGRESS = ['InstanceRefreshInProgressFault', 'InstanceRefreshInProgress'];
+
 export interface RefreshDeps {
   readonly autoscaling: AutoScalingClient;
   readonly now: Date;
@@ -81,7 +83,8 @@ export async function startRefresh(
     );
     refreshId = out.InstanceRefreshId ?? '';
   } catch (err) {
-    if (!(err instanceof Error) || err.name !== 'InstanceRefreshInProgress') throw err;
+    // SDK v3 raises the API's InstanceRefreshInProgress code as InstanceRefreshInProgressFault.
+    if (!(err instanceof Error) || !REFRESH_IN_PROGRESS.includes(err.name)) throw err;
     // A retried start whose first attempt went through: adopt that refresh, nothing else.
     const active = await latestRefresh(d.autoscaling, plan.group);
     const ours =
