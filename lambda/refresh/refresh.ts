@@ -72,6 +72,7 @@ export async function startRefresh(
     `phoenix ${plan.imageId} by ${e.execution.name}`,
   );
   let refreshId: string;
+  let running = version;
   try {
     const out = await d.autoscaling.send(
       new StartInstanceRefreshCommand({
@@ -97,11 +98,13 @@ export async function startRefresh(
       );
     }
     refreshId = active.InstanceRefreshId ?? '';
+    // The version this attempt created stays unused; the record must name what the group runs.
+    running = active.DesiredConfiguration?.LaunchTemplate?.Version ?? version;
   }
   const expected = refreshSeconds(plan.instances, s.expectedBootSeconds, s.refresh);
   return {
     refreshId,
-    version,
+    version: running,
     status: 'Pending',
     percentageComplete: 0,
     done: false,
