@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -24,6 +23,12 @@ export const KEYS = {
 } as const;
 
 type Item = Record<string, AttributeValue>;
+
+/**
+ * The SDK's name for a failed ConditionExpression. A string, not the exception class's
+ * `.name`: the functions ship minified, and minification renames classes.
+ */
+const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
 const key = (k: { pk: string; sk: string }): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } });
 const s = (v: string): AttributeValue => ({ S: v });
@@ -89,7 +94,7 @@ export class LedgerStore {
       );
       return undefined;
     } catch (e) {
-      if (!(e instanceof Error) || e.name !== ConditionalCheckFailedException.name) throw e;
+      if (!(e instanceof Error) || e.name !== CONDITION_FAILED) throw e;
       const holder = await this.holder();
       // The holder can vanish between the failed put and the read; report it as busy anyway.
       return holder ?? { owner: 'unknown', action: 'unknown', acquiredAt: 'unknown', expiresAt: nowSeconds };
@@ -123,7 +128,7 @@ export class LedgerStore {
       );
       return true;
     } catch (e) {
-      if (e instanceof Error && e.name === ConditionalCheckFailedException.name) return false;
+      if (e instanceof Error && e.name === CONDITION_FAILED) return false;
       throw e;
     }
   }
@@ -148,7 +153,7 @@ export class LedgerStore {
       );
       return record;
     } catch (e) {
-      if (!(e instanceof Error) || e.name !== ConditionalCheckFailedException.name) throw e;
+      if (!(e instanceof Error) || e.name !== CONDITION_FAILED) throw e;
       const existing = await this.fleet();
       if (!existing) throw e;
       return existing;
@@ -171,7 +176,7 @@ export class LedgerStore {
       );
       return true;
     } catch (e) {
-      if (e instanceof Error && e.name === ConditionalCheckFailedException.name) return false;
+      if (e instanceof Error && e.name === CONDITION_FAILED) return false;
       throw e;
     }
   }
