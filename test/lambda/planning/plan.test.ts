@@ -326,8 +326,11 @@ describe('planRollout gates promotion between environments', () => {
 describe('planRollout for a rollback', () => {
   const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(120).toISOString() };
 
+  // fleet(): green was released on launch-template version 6 and still runs it
+  const warmGreen = { desired: 4, version: '6', instances: instances(4, 10, { version: '6' }) };
+
   it('flips the traffic back while the previous colour is still warm and at capacity', async () => {
-    groups({ desired: 4, instances: instances(4) }, { desired: 4, instances: instances(4, 10) });
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toEqual({
       kind: 'flip',
       from: { colour: 'blue', imageId: OLD_AMI },
@@ -339,7 +342,7 @@ describe('planRollout for a rollback', () => {
   });
 
   it('runs a canary of the previous image with the rollback steps once the warm colour has expired', async () => {
-    groups({ desired: 4, instances: instances(4) }, { desired: 4, instances: instances(4, 10) });
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
     image({ ImageId: OLDER_AMI });
     const expired = { ...warm, until: NOW.toISOString() };
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm: expired }) })).toMatchObject({
@@ -351,17 +354,46 @@ describe('planRollout for a rollback', () => {
   });
 
   it('runs a canary when the warm colour is short of instances', async () => {
-    groups({ desired: 4, instances: instances(4) }, { desired: 4, instances: instances(3, 10) });
+    groups(
+      { desired: 4, instances: instances(4) },
+      { ...warmGreen, instances: instances(3, 10, { version: '6' }) },
+    );
     image({ ImageId: OLDER_AMI });
     expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
   });
 
   it('runs a canary when the warm colour runs another image than the previous release', async () => {
-    groups({ desired: 4, instances: instances(4) }, { desired: 4, instances: instances(4, 10) });
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
     image({ ImageId: OLDER_AMI });
     expect(
       (await plan({ action: 'rollback' }, { f: fleet({ warm: { ...warm, image: NEW_AMI } }) })).kind,
     ).toBe('canary');
+  });
+
+  it('never flips to a warm colour a later canary has taken over', async () => {
+    // A canary started during the warm period replaced green's instances with its own
+    // version, failed, and left the warm record in place: green no longer runs the previous release.
+    groups(
+      { desired: 4, instances: instances(4) },
+      { desired: 4, version: '9', instances: instances(4, 20, { version: '9' }) },
+    );
+    image({ ImageId: OLDER_AMI });
+    expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toMatchObject({
+      kind: 'canary',
+      to: { colour: 'green', imageId: OLDER_AMI },
+    });
+  });
+
+  it('flips only when enough warm instances still run the previous release', async () => {
+    groups(
+      { desired: 4, instances: instances(4) },
+      {
+        desired: 4,
+        instances: [...instances(2, 10, { version: '6' }), ...instances(2, 20, { version: '9' })],
+      },
+    );
+    image({ ImageId: OLDER_AMI });
+    expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
   });
 
   it('fails with NothingToRollBack when there was no earlier release', async () => {
