@@ -70,4 +70,5 @@ export function summarize(
   return { requests, errors5xx, errorRatio: requests > 0 ? errors5xx / requests : 0, p99LatencySeconds };
 }
 
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(4).replace(/0+$/, ''));
+// Six significant digits: a value just over its limit (p99 2.00001 s against 2 s) must not print as the limit.
+const fmt = (v: number) => String(Number(v.toPrecision(6)));

@@ -24,7 +24,10 @@ export const KEYS = {
 
 type Item = Record<string, AttributeValue>;
 
-/** The SDK's error name for a failed condition (a literal: minified bundles rename classes). */
+/**
+ * The SDK's name for a failed ConditionExpression. A string, not the exception class's
+ * `.name`: the functions ship minified, and minification renames classes.
+ */
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
 const key = (k: { pk: string; sk: string }): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } });

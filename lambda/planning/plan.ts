@@ -129,7 +129,10 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
     warm !== undefined &&
     warm.image === previous &&
     Date.parse(warm.until) > d.now.getTime() &&
-    inService(idle).length >= Math.max(1, live.desired);
+    // A canary started during the warm period replaces the warm instances (and, if it fails,
+    // leaves the warm record behind): count only instances still on the warm colour's version.
+    inService(idle).filter((i) => i.version === e.fleet.versions[warm.colour]).length >=
+      Math.max(1, live.desired);
   if (warmReady) {
     return {
       kind: 'flip',

@@ -33,6 +33,8 @@ export const REFRESH_STATUSES = {
   RollbackFailed: 'fail',
 } as const satisfies Record<string, 'wait' | 'done' | 'fail'>;
 
+const REFRESH_IN_PROGRESS = ['InstanceRefreshInProgressFault', 'InstanceRefreshInProgress'];
+
 export interface RefreshDeps {
   readonly autoscaling: AutoScalingClient;
   readonly now: Date;
@@ -70,6 +72,7 @@ export async function startRefresh(
     `phoenix ${plan.imageId} by ${e.execution.name}`,
   );
   let refreshId: string;
+  let running = version;
   try {
     const out = await d.autoscaling.send(
       new StartInstanceRefreshCommand({
@@ -81,8 +84,8 @@ export async function startRefresh(
     );
     refreshId = out.InstanceRefreshId ?? '';
   } catch (err) {
-    // The SDK names the modelled error by its class (the wire code is InstanceRefreshInProgress).
-    if (!(err instanceof Error) || err.name !== 'InstanceRefreshInProgressFault') throw err;
+    // SDK v3 raises the API's InstanceRefreshInProgress code as InstanceRefreshInProgressFault.
+    if (!(err instanceof Error) || !REFRESH_IN_PROGRESS.includes(err.name)) throw err;
     // A retried start whose first attempt went through: adopt that refresh, nothing else.
     const active = await latestRefresh(d.autoscaling, plan.group);
     const ours =
@@ -95,11 +98,13 @@ export async function startRefresh(
       );
     }
     refreshId = active.InstanceRefreshId ?? '';
+    // The version this attempt created stays unused; the record must name what the group runs.
+    running = active.DesiredConfiguration?.LaunchTemplate?.Version ?? version;
   }
   const expected = refreshSeconds(plan.instances, s.expectedBootSeconds, s.refresh);
   return {
     refreshId,
-    version,
+    version: running,
     status: 'Pending',
     percentageComplete: 0,
     done: false,
