@@ -11,7 +11,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUNDLING } from '../../../lib/constructs/rollout/rollout-functions';
 import { ledgerSortKey, LedgerStore } from '../../../lambda/ledger/store';
 import { scratchDir } from '../../support/synth';
 import { EXECUTION_ARN, fleet, NOW } from '../fixtures';
@@ -281,7 +280,7 @@ describe('LedgerStore ledger entries', () => {
 });
 
 describe('LedgerStore as deployed (bundled and minified)', () => {
-  // The functions ship minified (BUNDLING), which renames classes: the store must still
+  // The functions ship minified without keepNames (tools/bundle-handlers.mjs), which renames classes: the store must still
   // recognise DynamoDB's ConditionalCheckFailedException by the name the SDK gives it.
   let Bundled: typeof LedgerStore;
 
@@ -296,10 +295,10 @@ describe('LedgerStore as deployed (bundled and minified)', () => {
       bundle: true,
       platform: 'node',
       format: 'cjs', // loaded here; the deployed ESM bundle is minified the same way
-      minify: BUNDLING.minify ?? false,
-      keepNames: BUNDLING.keepNames ?? false,
-      target: BUNDLING.target ?? 'node24',
-      mainFields: BUNDLING.mainFields ?? ['module', 'main'],
+      minify: true,
+      keepNames: false,
+      target: 'node24',
+      mainFields: ['module', 'main'],
       logLevel: 'silent',
     });
     Bundled = ((await import(outfile)) as { LedgerStore: typeof LedgerStore }).LedgerStore;
