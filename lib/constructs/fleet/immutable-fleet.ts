@@ -53,6 +53,10 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   readonly listener: elbv2.ApplicationListener;
   readonly listenerArn: string;
   readonly targetGroups: Record<Colour, elbv2.IApplicationTargetGroup>;
+  /** `targetgroup/<name>/<id>`: the TargetGroup dimension of each colour's ELB metrics. */
+  readonly targetGroupFullNames: Record<Colour, string>;
+  /** `app/<name>/<id>`: the LoadBalancer dimension of the ELB metrics. */
+  readonly loadBalancerFullName: string;
   /** Physical Auto Scaling group names, e.g. `immutable-prod-blue`. */
   readonly groupNames: Record<Colour, string>;
   /** Matches both groups' ARNs (the id part of a group ARN is unknown until it exists). */
@@ -116,6 +120,11 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     this.listener = lb.listener;
     this.listenerArn = lb.listener.listenerArn;
     this.targetGroups = lb.targetGroups;
+    this.targetGroupFullNames = {
+      blue: lb.targetGroups.blue.targetGroupFullName,
+      green: lb.targetGroups.green.targetGroupFullName,
+    };
+    this.loadBalancerFullName = lb.loadBalancer.loadBalancerFullName;
     this.accessLogBucketName = lb.accessLogBucket.bucketName;
 
     const groups = new FleetGroups(this, 'Groups', {
@@ -185,28 +194,28 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   }
 
   /** Requests the colour's targets received, per minute (Sum). */
-  metricRequestCount(colour: Colour): cloudwatch.IMetric {
-    return this.colourAlarms[colour].metrics.requestCount();
+  metricRequestCount(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.requestCount().with(props);
   }
 
   /** 5xx responses the colour's targets returned, per minute (Sum). */
-  metric5xxCount(colour: Colour): cloudwatch.IMetric {
-    return this.colourAlarms[colour].metrics.errors5xxCount();
+  metric5xxCount(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.errors5xxCount().with(props);
   }
 
   /** Target 5xx responses per request, per minute (0 in minutes without errors). */
-  metric5xxRatio(colour: Colour): cloudwatch.IMetric {
-    return this.colourAlarms[colour].metrics.errors5xxRatio();
+  metric5xxRatio(colour: Colour, props: cloudwatch.MathExpressionOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.errors5xxRatio().with(props);
   }
 
   /** p99 target response time in seconds, per minute. */
-  metricP99Latency(colour: Colour): cloudwatch.IMetric {
-    return this.colourAlarms[colour].metrics.p99Latency();
+  metricP99Latency(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.p99Latency().with(props);
   }
 
   /** Highest count of unhealthy targets in each minute. */
-  metricUnhealthyHosts(colour: Colour): cloudwatch.IMetric {
-    return this.colourAlarms[colour].metrics.unhealthyHosts();
+  metricUnhealthyHosts(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.unhealthyHosts().with(props);
   }
 
   /**

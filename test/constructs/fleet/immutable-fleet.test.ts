@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -624,6 +624,12 @@ describe('the fleet API the workflow relies on', () => {
     expect(stack.resolve(fleet.launchTemplateId)).toEqual({ Ref: expect.stringMatching(/LaunchTemplate/) });
     expect(stack.resolve(fleet.listenerArn)).toEqual({ Ref: expect.stringMatching(/Https/) });
     expect(fleet.launchTemplateName).toBe('immutable-prod-fleet');
+    expect(stack.resolve(fleet.targetGroupFullNames.green)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/FleetAlbGreen/), 'TargetGroupFullName'],
+    });
+    expect(stack.resolve(fleet.loadBalancerFullName)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/FleetAlbLoadBalancer/), 'LoadBalancerFullName'],
+    });
   });
 
   it("gives per-colour metrics on the colour's target group", () => {
@@ -631,7 +637,7 @@ describe('the fleet API the workflow relies on', () => {
     const stack = Stack.of(fleet);
     const dims = (metric: ReturnType<typeof fleet.metricRequestCount>) =>
       stack.resolve(metric.toMetricConfig().metricStat?.dimensions);
-    const blueGroup = stack.resolve(fleet.targetGroups.blue.targetGroupFullName);
+    const blueGroup = stack.resolve(fleet.targetGroupFullNames.blue);
     expect(dims(fleet.metricRequestCount('blue'))).toEqual(
       expect.arrayContaining([{ name: 'TargetGroup', value: blueGroup }]),
     );
@@ -641,6 +647,12 @@ describe('the fleet API the workflow relies on', () => {
     expect(fleet.metricP99Latency('green').toMetricConfig().metricStat?.statistic).toBe('p99');
     expect(fleet.metricUnhealthyHosts('blue').toMetricConfig().metricStat?.metricName).toBe(
       'UnHealthyHostCount',
+    );
+    expect(
+      fleet.metricRequestCount('blue', { period: Duration.minutes(5) }).toMetricConfig().metricStat?.period,
+    ).toEqual(Duration.minutes(5));
+    expect(fleet.metric5xxRatio('blue').toMetricConfig().mathExpression?.expression).toBe(
+      'FILL(m5xx, 0) / requests',
     );
   });
 
