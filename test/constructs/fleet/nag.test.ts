@@ -1,13 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 
+/** The feature flags `cdk synth` runs with (e.g. restrictDefaultSecurityGroup adds a custom resource). */
+const CLI_CONTEXT = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
+
 let app: TestApp;
 
 beforeAll(() => {
-  app = testApp();
+  app = testApp({ context: CLI_CONTEXT });
   // Synthesize first: cdk-nag reads the prepared construct tree.
   for (const stack of app.stacks) app.template(stack.config.name);
 });
@@ -45,5 +54,11 @@ describe('cdk-nag AwsSolutions', () => {
       .violations.map((v) => v.ruleName);
     expect(rules).toEqual([]);
     probe.cleanup();
+  });
+});
+
+describe('cdk-nag runs against what cdk synth deploys', () => {
+  it('includes the default-security-group restriction the CLI feature flags add', () => {
+    app.template('dev').resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
   });
 });
