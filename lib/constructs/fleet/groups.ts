@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { resourcePrefix } from '../../config';
 import type { Colour, EnvironmentName, FleetConfig } from '../../config';
+import { DefaultVersion } from './default-version';
 import { COLOUR_TAG, fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from './names';
 
 /**
@@ -48,7 +49,15 @@ export interface FleetGroupsProps {
   readonly launchTemplateVersion: Record<Colour, string>;
 }
 
-/** The launch template, the instance role and security group, and the blue and green groups. */
+/**
+ * The launch template, the instance role and security group, and the blue and green groups.
+ *
+ * The groups are L1 `CfnAutoScalingGroup`s. The L2 `AutoScalingGroup` always runs its
+ * template's `versionNumber`, which for a template defined here is `LatestVersionNumber`
+ * (moving the groups on every definition change and ruling out refresh rollback); an
+ * imported template with a token version would do, but the L2 then refuses to act as a
+ * connectable, which attaching it to a target group requires.
+ */
 export class FleetGroups extends Construct {
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly role: iam.Role;
@@ -110,6 +119,8 @@ export class FleetGroups extends Construct {
         },
       ],
     });
+
+    new DefaultVersion(this, 'DefaultVersion', { launchTemplate: this.launchTemplate });
 
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     this.groups = {

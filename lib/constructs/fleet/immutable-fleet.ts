@@ -64,6 +64,11 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   readonly launchTemplateId: string;
   readonly launchTemplateName: string;
   readonly launchTemplateArn: string;
+  /**
+   * The version CloudFormation created from the current definition (also kept as `$Default`).
+   * Rollout versions are built from it with only the AMI changed.
+   */
+  readonly launchTemplateDefinitionVersion: string;
   readonly alarms: Record<Colour, ColourAlarms>;
   readonly instanceRole: iam.IRole;
   readonly instanceLogGroup: logs.ILogGroup;
@@ -156,6 +161,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     this.instanceLogGroup = groups.logGroup;
     this.launchTemplateId = groups.launchTemplate.launchTemplateId!;
     this.launchTemplateName = fleetLaunchTemplateName(env);
+    this.launchTemplateDefinitionVersion = groups.launchTemplate.latestVersionNumber;
     this.launchTemplateArn = Stack.of(this).formatArn({
       service: 'ec2',
       resource: 'launch-template',

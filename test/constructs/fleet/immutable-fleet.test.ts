@@ -1,6 +1,6 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
@@ -107,6 +107,18 @@ describe('network', () => {
         VPCZoneIdentifier: privateSubnets.map((id) => ({ Ref: id })),
       });
     }
+  });
+
+  it('warns that an environment-agnostic stack spreads over 2 zones only when more are configured', () => {
+    const twoZones = /environment-agnostic stack can only use 2 availability zones \(maxAzs is 3\)/;
+    Annotations.fromStack(app.stacks.find((s) => s.config.name === 'prod')!).hasWarning(
+      '/Immutable-prod/Fleet/Network',
+      Match.stringLikeRegexp(twoZones.source),
+    );
+    Annotations.fromStack(app.stacks.find((s) => s.config.name === 'dev')!).hasNoWarning(
+      '*',
+      Match.stringLikeRegexp(twoZones.source),
+    );
   });
 
   it('needs no context lookup (nothing missing from the cloud assembly)', () => {
@@ -424,6 +436,35 @@ describe('launch template hardening', () => {
     prod.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: '/immutable/prod/fleet',
       RetentionInDays: 365,
+    });
+  });
+  it('keeps $Default on the version CloudFormation created from the current definition', () => {
+    const lt = logicalIdOf(prod, 'AWS::EC2::LaunchTemplate', { LaunchTemplateName: 'immutable-prod-fleet' });
+    const call = {
+      'Fn::Join': [
+        '',
+        Match.arrayWith([
+          Match.stringLikeRegexp('"action":"modifyLaunchTemplate"'),
+          { Ref: lt },
+          { 'Fn::GetAtt': [lt, 'LatestVersionNumber'] },
+        ]),
+      ],
+    };
+    prod.hasResourceProperties('Custom::AWS', { Create: call, Update: call, InstallLatestAwsSdk: false });
+    prod.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'ec2:ModifyLaunchTemplate',
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', Match.arrayWith([':launch-template/', { Ref: lt }])] },
+          },
+        ],
+      },
+    });
+    const fleet = fleetOf('prod');
+    expect(Stack.of(fleet).resolve(fleet.launchTemplateDefinitionVersion)).toEqual({
+      'Fn::GetAtt': [lt, 'LatestVersionNumber'],
     });
   });
 });
