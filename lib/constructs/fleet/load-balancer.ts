@@ -95,7 +95,8 @@ export class FleetLoadBalancer extends Construct {
 
     this.targetGroups = { blue: this.targetGroup('blue', props), green: this.targetGroup('green', props) };
     // No stickiness: a canary at 5 % must see 5 % of requests, not 5 % of the clients that
-    // happened to arrive first.
+    // happened to arrive first. The weights are list elements of a parameter (strings), which
+    // CloudFormation converts for the integer Weight as it does for any Ref to a parameter.
     const forward = elbv2.ListenerAction.weightedForward(
       COLOURS.map((colour) => ({ targetGroup: this.targetGroups[colour], weight: props.weights[colour] })),
     );
