@@ -1,8 +1,10 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
+import { ImmutableFleet } from '../constructs/fleet';
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
@@ -14,18 +16,34 @@ export class ImmutableStack extends Stack {
   readonly config: EnvironmentConfig;
   /** Bakes the environment's golden AMIs. */
   readonly bake: BakePipeline;
+  /** Serves them: the ALB and the blue/green groups. */
+  readonly fleet: ImmutableFleet;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
-    this.config = props.config;
     const { config } = props;
-    Tags.of(this).add('immutable:environment', props.config.name);
+    this.config = config;
+    Tags.of(this).add('immutable:environment', config.name);
+    this.fleet = new ImmutableFleet(this, 'Fleet', {
+      environment: config.name,
+      network: config.network,
+      ...config.fleet,
+    });
     this.bake = new BakePipeline(this, 'Bake', {
       environment: config.name,
       sourceRevision: config.sourceRevision,
       ...config.bake,
       appPort: config.fleet.appPort,
       healthCheckPath: config.fleet.healthCheck.path,
+      vpc: this.fleet.vpc,
+      // Builds fetch OS updates and artifacts: through NAT when the network has it,
+      // otherwise from a public subnet (no ingress, HTTPS egress only, short-lived).
+      subnetSelection: {
+        subnetType: buildsThroughNat(config) ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC,
+      },
     });
   }
 }
+
+const buildsThroughNat = (config: EnvironmentConfig) =>
+  config.network.kind === 'new' && config.network.natGateways > 0;
