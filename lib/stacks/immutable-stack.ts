@@ -36,14 +36,19 @@ export class ImmutableStack extends Stack {
       appPort: config.fleet.appPort,
       healthCheckPath: config.fleet.healthCheck.path,
       vpc: this.fleet.vpc,
-      // Builds fetch OS updates and artifacts: through NAT when the network has it,
-      // otherwise from a public subnet (no ingress, HTTPS egress only, short-lived).
-      subnetSelection: {
-        subnetType: buildsThroughNat(config) ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PUBLIC,
-      },
+      subnetSelection: buildSubnets(config),
     });
   }
 }
 
-const buildsThroughNat = (config: EnvironmentConfig) =>
-  config.network.kind === 'new' && config.network.natGateways > 0;
+/**
+ * Builds fetch OS updates and artifacts. In a network this stack creates, they go through
+ * NAT when it has one, else they run in a public subnet (no ingress, HTTPS egress only,
+ * short-lived instances). An imported network's private subnets are assumed to route out.
+ */
+function buildSubnets(config: EnvironmentConfig): ec2.SubnetSelection {
+  const n = config.network;
+  const privateWithEgress = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  if (n.kind === 'import') return privateWithEgress;
+  return n.natGateways > 0 ? privateWithEgress : { subnetType: ec2.SubnetType.PUBLIC };
+}
