@@ -38,6 +38,7 @@ const dev: RawConfig = {
     },
     loadBalancer: { internetFacing: true, ingressCidr: '0.0.0.0/0', deletionProtection: false },
     sessionManager: true,
+    logRetentionDays: 30,
     alarms: {
       max5xxRatio: 0.05,
       p99LatencySeconds: 2,
@@ -97,6 +98,7 @@ const staging: RawConfig = {
     instanceType: 't3.medium',
     capacity: { min: 2, desired: 4, max: 12 },
     sessionManager: true,
+    logRetentionDays: 90,
     alarms: { ...dev.fleet.alarms, max5xxRatio: 0.02, p99LatencySeconds: 1.5 },
   },
   rollout: {
@@ -143,6 +145,7 @@ const prod: RawConfig = {
       certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000000',
     },
     sessionManager: false,
+    logRetentionDays: 365,
     alarms: {
       max5xxRatio: 0.01,
       p99LatencySeconds: 1,

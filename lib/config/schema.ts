@@ -49,6 +49,20 @@ const isoInstant = z
     error: 'must be an ISO-8601 timestamp such as 2026-12-20T00:00:00Z',
   });
 
+/**
+ * Retention periods CloudWatch Logs accepts; S3 lifecycle rules take any day count, but one
+ * value drives both the flow-log group and the access-log bucket, so it must suit both.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+const logRetentionDays = z
+  .number({ error: 'must be a number' })
+  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+    error: `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(', ')})`,
+  });
+
 function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
@@ -182,6 +196,8 @@ const fleet = z
     }),
     /** Allow AWS Systems Manager Session Manager on instances (an administrative login path). */
     sessionManager: z.boolean(),
+    /** Days the load balancer's access logs, the VPC flow logs and the instances' logs are kept. */
+    logRetentionDays,
     alarms: z.strictObject({
       max5xxRatio: ratio,
       p99LatencySeconds: z.number().gt(0, { error: 'must be > 0' }).max(60, { error: 'must be <= 60' }),
@@ -370,6 +386,24 @@ export const environmentConfigSchema = z
         path: ['network', 'availabilityZones'],
         message: 'must list at least two zones',
       });
+    }
+    if (c.network.kind === 'import') {
+      const zones = c.network.availabilityZones.length;
+      // Vpc.fromVpcAttributes pairs subnet ids with zones in order, so each list needs one id per zone.
+      if (c.network.privateSubnetIds.length !== zones) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'privateSubnetIds'],
+          message: `must list one subnet per availability zone (${zones})`,
+        });
+      }
+      if (c.fleet.loadBalancer.internetFacing && c.network.publicSubnetIds.length !== zones) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['network', 'publicSubnetIds'],
+          message: `must list one subnet per availability zone (${zones}) for an internet-facing load balancer`,
+        });
+      }
     }
     if ((c.account === undefined) !== (c.region === undefined)) {
       ctx.addIssue({

@@ -1,8 +1,10 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
+import { ImmutableFleet } from '../constructs/fleet';
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
@@ -14,18 +16,39 @@ export class ImmutableStack extends Stack {
   readonly config: EnvironmentConfig;
   /** Bakes the environment's golden AMIs. */
   readonly bake: BakePipeline;
+  /** Serves them: the ALB and the blue/green groups. */
+  readonly fleet: ImmutableFleet;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
-    this.config = props.config;
     const { config } = props;
-    Tags.of(this).add('immutable:environment', props.config.name);
+    this.config = config;
+    Tags.of(this).add('immutable:environment', config.name);
+    this.fleet = new ImmutableFleet(this, 'Fleet', {
+      environment: config.name,
+      network: config.network,
+      ...config.fleet,
+    });
     this.bake = new BakePipeline(this, 'Bake', {
       environment: config.name,
       sourceRevision: config.sourceRevision,
       ...config.bake,
       appPort: config.fleet.appPort,
       healthCheckPath: config.fleet.healthCheck.path,
+      vpc: this.fleet.vpc,
+      subnetSelection: buildSubnets(config),
     });
   }
+}
+
+/**
+ * Builds fetch OS updates and artifacts. In a network this stack creates, they go through
+ * NAT when it has one, else they run in a public subnet (no ingress, HTTPS egress only,
+ * short-lived instances). An imported network's private subnets are assumed to route out.
+ */
+function buildSubnets(config: EnvironmentConfig): ec2.SubnetSelection {
+  const n = config.network;
+  const privateWithEgress = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  if (n.kind === 'import') return privateWithEgress;
+  return n.natGateways > 0 ? privateWithEgress : { subnetType: ec2.SubnetType.PUBLIC };
 }

@@ -46,11 +46,24 @@ describe('infrastructure configuration', () => {
   });
 
   it('runs in the default VPC when none is given (no subnet, no security group)', () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+    const { template } = bakeStack();
+    template.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       SubnetId: Match.absent(),
       SecurityGroupIds: Match.absent(),
     });
-    dev.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+    template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+  });
+
+  it("builds in the fleet's network: a public subnet without NAT, a NAT-routed private one with it", () => {
+    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^FleetNetworkVpcpublicSubnet') },
+      SecurityGroupIds: [
+        { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeInfrastructureSecurityGroup'), 'GroupId'] },
+      ],
+    });
+    app.template('staging').hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^FleetNetworkVpcprivateSubnet') },
+    });
   });
 });
 

@@ -23,7 +23,9 @@ describe('image recipe', () => {
       ParentImage: 'ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
     });
     // Nothing is resolved at synth or deploy time: no context lookup, no CloudFormation parameter.
-    const parameters = (dev.toJSON() as { Parameters?: Record<string, { Type: string }> }).Parameters ?? {};
+    const { template } = bakeStack();
+    const parameters =
+      (template.toJSON() as { Parameters?: Record<string, { Type: string }> }).Parameters ?? {};
     expect(Object.values(parameters).map((p) => p.Type)).not.toContainEqual(
       expect.stringMatching(/AWS::EC2::Image::Id/),
     );

@@ -1,0 +1,318 @@
+import { Aws, Stack, Token } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { RollbackEligibilityCheck } from '../../aspects/rollback-eligibility';
+import { COLOURS, resourcePrefix } from '../../config';
+import type { Colour, EnvironmentName, FleetConfig, NetworkConfig } from '../../config';
+import { FleetAlarms } from './alarms';
+import type { ColourAlarms } from './alarms';
+import { FleetGroups } from './groups';
+import { FleetLoadBalancer } from './load-balancer';
+import { fleetAlarmNames, fleetGroupName, fleetLaunchTemplateName } from './names';
+import { FleetNetwork } from './network';
+import { RuntimeParameters } from './runtime-parameters';
+
+/**
+ * The fleet's configuration (every field of an environment's `fleet` block, documented in
+ * lib/config/schema.ts) plus where it runs.
+ */
+export interface ImmutableFleetProps extends Readonly<FleetConfig> {
+  /** The environment this fleet serves; names every physical resource and runtime parameter. */
+  readonly environment: EnvironmentName;
+  /** A new VPC built from config, or an existing VPC described by its ids. */
+  readonly network: NetworkConfig;
+  /**
+   * Root device of the baked AMI, which the launch template encrypts and sizes.
+   * @default '/dev/xvda' (Amazon Linux 2023)
+   */
+  readonly rootDeviceName?: string;
+}
+
+/** What the workflow gives each group: the live colour runs `desired` instances, never fewer than `min`. */
+export interface FleetCapacity {
+  readonly min: number;
+  readonly desired: number;
+  readonly max: number;
+}
+
+/**
+ * A blue/green EC2 fleet behind one ALB, and the contract with the rollout workflow:
+ * CDK owns the definitions; the workflow owns runtime state (launch-template version per
+ * group, desired capacity, the live colour's minimum, listener weights, released AMI), which
+ * the template only ever reads from SSM at deploy time.
+ */
+export class ImmutableFleet extends Construct implements ec2.IConnectable {
+  readonly environment: EnvironmentName;
+  readonly vpc: ec2.IVpc;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The listener with the weighted blue/green forward action. */
+  readonly listener: elbv2.ApplicationListener;
+  readonly listenerArn: string;
+  readonly targetGroups: Record<Colour, elbv2.IApplicationTargetGroup>;
+  /** `targetgroup/<name>/<id>`: the TargetGroup dimension of each colour's ELB metrics. */
+  readonly targetGroupFullNames: Record<Colour, string>;
+  /** `app/<name>/<id>`: the LoadBalancer dimension of the ELB metrics. */
+  readonly loadBalancerFullName: string;
+  /** Physical Auto Scaling group names, e.g. `immutable-prod-blue`. */
+  readonly groupNames: Record<Colour, string>;
+  /** Matches both groups' ARNs (the id part of a group ARN is unknown until it exists). */
+  readonly groupArnPattern: string;
+  readonly launchTemplateId: string;
+  readonly launchTemplateName: string;
+  readonly launchTemplateArn: string;
+  /**
+   * The version CloudFormation created from the current definition (also kept as `$Default`).
+   * Rollout versions are built from it with only the AMI changed.
+   */
+  readonly launchTemplateDefinitionVersion: string;
+  readonly alarms: Record<Colour, ColourAlarms>;
+  readonly instanceRole: iam.IRole;
+  readonly instanceLogGroup: logs.ILogGroup;
+  readonly accessLogBucketName: string;
+  readonly capacity: FleetCapacity;
+  /** SSM parameters holding the runtime state, as named in lib/config/naming.ts. */
+  readonly runtimeParameterNames: {
+    readonly releasedImage: string;
+    readonly listenerWeights: string;
+    readonly launchTemplateVersion: Record<Colour, string>;
+  };
+  /** The instances' security group. */
+  readonly connections: ec2.Connections;
+
+  private readonly colourAlarms: Record<Colour, FleetAlarms>;
+
+  constructor(scope: Construct, id: string, props: ImmutableFleetProps) {
+    super(scope, id);
+    validateProps(props);
+    // The fleet's contract with the workflow is checked on every synth of any app that has a fleet.
+    RollbackEligibilityCheck.register(this);
+    const env = props.environment;
+    this.environment = env;
+    this.capacity = { ...props.capacity };
+    const retention = props.logRetentionDays as logs.RetentionDays;
+
+    const runtime = new RuntimeParameters(this, 'Runtime', { environment: env });
+    this.runtimeParameterNames = {
+      releasedImage: runtime.names.releasedImage,
+      listenerWeights: runtime.names.listenerWeights,
+      launchTemplateVersion: {
+        blue: runtime.names.launchTemplateVersion('blue'),
+        green: runtime.names.launchTemplateVersion('green'),
+      },
+    };
+
+    const network = new FleetNetwork(this, 'Network', {
+      network: props.network,
+      internetFacing: props.loadBalancer.internetFacing,
+      logRetentionDays: retention,
+    });
+    this.vpc = network.vpc;
+
+    const lb = new FleetLoadBalancer(this, 'Alb', {
+      vpc: this.vpc,
+      subnets: network.loadBalancerSubnets,
+      appPort: props.appPort,
+      healthCheck: props.healthCheck,
+      loadBalancer: props.loadBalancer,
+      logRetentionDays: props.logRetentionDays,
+      weights: runtime.listenerWeight,
+    });
+    this.loadBalancer = lb.loadBalancer;
+    this.listener = lb.listener;
+    this.listenerArn = lb.listener.listenerArn;
+    this.targetGroups = lb.targetGroups;
+    this.targetGroupFullNames = {
+      blue: lb.targetGroups.blue.targetGroupFullName,
+      green: lb.targetGroups.green.targetGroupFullName,
+    };
+    this.loadBalancerFullName = lb.loadBalancer.loadBalancerFullName;
+    this.accessLogBucketName = lb.accessLogBucket.bucketName;
+
+    const groups = new FleetGroups(this, 'Groups', {
+      environment: env,
+      vpc: this.vpc,
+      subnets: network.instanceSubnets,
+      instanceType: props.instanceType,
+      appPort: props.appPort,
+      rootVolumeGiB: props.rootVolumeGiB,
+      rootDeviceName: props.rootDeviceName ?? '/dev/xvda',
+      maxSize: props.capacity.max,
+      healthCheck: props.healthCheck,
+      sessionManager: props.sessionManager,
+      logRetentionDays: retention,
+      loadBalancerSecurityGroup: lb.securityGroup,
+      targetGroups: lb.targetGroups,
+      imageId: runtime.releasedImageId,
+      launchTemplateVersion: runtime.launchTemplateVersion,
+    });
+    this.connections = groups.securityGroup.connections;
+    if (network.endpointSecurityGroup) {
+      this.connections.allowTo(
+        network.endpointSecurityGroup,
+        ec2.Port.tcp(443),
+        'AWS APIs through interface endpoints',
+      );
+    }
+    this.instanceRole = groups.role;
+    this.instanceLogGroup = groups.logGroup;
+    this.launchTemplateId = groups.launchTemplate.launchTemplateId!;
+    this.launchTemplateName = fleetLaunchTemplateName(env);
+    this.launchTemplateDefinitionVersion = groups.launchTemplate.latestVersionNumber;
+    this.launchTemplateArn = Stack.of(this).formatArn({
+      service: 'ec2',
+      resource: 'launch-template',
+      resourceName: this.launchTemplateId,
+    });
+    this.groupNames = { blue: fleetGroupName(env, 'blue'), green: fleetGroupName(env, 'green') };
+    this.groupArnPattern = groupArn(`${resourcePrefix(env)}-*`);
+
+    this.colourAlarms = {
+      blue: new FleetAlarms(this, 'BlueAlarms', {
+        environment: env,
+        colour: 'blue',
+        targetGroup: lb.targetGroups.blue,
+        alarms: props.alarms,
+      }),
+      green: new FleetAlarms(this, 'GreenAlarms', {
+        environment: env,
+        colour: 'green',
+        targetGroup: lb.targetGroups.green,
+        alarms: props.alarms,
+      }),
+    };
+    this.alarms = this.colourAlarms;
+  }
+
+  /**
+   * Alarm names to pass in a StartInstanceRefresh `Preferences.AlarmSpecification.Alarms`
+   * for the given colour's group. The API takes up to 10 alarms, metric or composite; the
+   * three metric alarms are listed (rather than the composite) so a failed refresh's status
+   * reason names the signal that fired.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+   */
+  refreshAlarmNames(colour: Colour): string[] {
+    const names = fleetAlarmNames(this.environment, colour);
+    return [names.errors5xx, names.latency, names.unhealthyHosts];
+  }
+
+  /** Requests the colour's targets received, per minute (Sum). */
+  metricRequestCount(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.requestCount().with(props);
+  }
+
+  /** 5xx responses the colour's targets returned, per minute (Sum). */
+  metric5xxCount(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.errors5xxCount().with(props);
+  }
+
+  /** Target 5xx responses per request, per minute (0 in minutes without errors). */
+  metric5xxRatio(colour: Colour, props: cloudwatch.MathExpressionOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.errors5xxRatio().with(props);
+  }
+
+  /** p99 target response time in seconds, per minute. */
+  metricP99Latency(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.p99Latency().with(props);
+  }
+
+  /** Highest count of unhealthy targets in each minute. */
+  metricUnhealthyHosts(colour: Colour, props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    return this.colourAlarms[colour].metrics.unhealthyHosts().with(props);
+  }
+
+  /**
+   * Everything the rollout workflow does to this fleet, scoped to its resources where the
+   * APIs allow: resize and refresh the two groups, create launch-template versions, shift
+   * listener weights, and keep the runtime SSM parameters current.
+   */
+  grantRollout(grantee: iam.IGrantable): iam.Grant {
+    const groupArns = COLOURS.map((c) => groupArn(this.groupNames[c]));
+    const parameterArns = [
+      this.runtimeParameterNames.releasedImage,
+      this.runtimeParameterNames.listenerWeights,
+      ...COLOURS.map((c) => this.runtimeParameterNames.launchTemplateVersion[c]),
+    ].map((name) =>
+      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) }),
+    );
+    const grants: Omit<iam.GrantOnPrincipalOptions, 'grantee'>[] = [
+      {
+        actions: [
+          'autoscaling:UpdateAutoScalingGroup',
+          'autoscaling:SetDesiredCapacity',
+          'autoscaling:StartInstanceRefresh',
+          'autoscaling:CancelInstanceRefresh',
+          'autoscaling:RollbackInstanceRefresh',
+        ],
+        resourceArns: groupArns,
+      },
+      { actions: ['ec2:CreateLaunchTemplateVersion'], resourceArns: [this.launchTemplateArn] },
+      // Setting a launch-template version on a group checks the caller may launch from it.
+      // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+      {
+        actions: ['ec2:RunInstances'],
+        resourceArns: ['*'],
+        conditions: { ArnLike: { 'ec2:LaunchTemplate': this.launchTemplateArn } },
+      },
+      {
+        actions: ['ec2:CreateTags'],
+        resourceArns: ['*'],
+        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      },
+      {
+        actions: ['iam:PassRole'],
+        resourceArns: [this.instanceRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      },
+      { actions: ['elasticloadbalancing:ModifyListener'], resourceArns: [this.listenerArn] },
+      { actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter'], resourceArns: parameterArns },
+      // Describe and metric reads support no resource-level permissions.
+      {
+        actions: [
+          'autoscaling:DescribeAutoScalingGroups',
+          'autoscaling:DescribeInstanceRefreshes',
+          'autoscaling:DescribeScalingActivities',
+          'ec2:DescribeImages',
+          'ec2:DescribeInstances',
+          'ec2:DescribeLaunchTemplateVersions',
+          'elasticloadbalancing:DescribeListeners',
+          'elasticloadbalancing:DescribeTargetHealth',
+          'cloudwatch:DescribeAlarms',
+          'cloudwatch:GetMetricData',
+        ],
+        resourceArns: ['*'],
+      },
+    ];
+    return grants
+      .map((options) => iam.Grant.addToPrincipal({ grantee, ...options }))
+      .reduce((all, next) => all.combine(next));
+  }
+}
+
+/** ARN of an Auto Scaling group by name; `*` stands for the group id AWS assigns. */
+function groupArn(name: string): string {
+  return `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${name}`;
+}
+
+function validateProps(props: ImmutableFleetProps): void {
+  const where = `ImmutableFleet(${props.environment})`;
+  const { min, desired, max } = props.capacity;
+  for (const [field, value] of Object.entries({ min, desired, max })) {
+    if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
+      throw new Error(`${where} capacity.${field} must be a whole number >= 0, got ${value}`);
+    }
+  }
+  if (max < 1) throw new Error(`${where} capacity.max must be >= 1, got ${max}`);
+  if (desired > max) {
+    throw new Error(`${where} capacity.desired must be <= capacity.max (${max}), got ${desired}`);
+  }
+  if (min > desired) {
+    throw new Error(`${where} capacity.min must be <= capacity.desired (${desired}), got ${min}`);
+  }
+  if (props.environment === 'prod' && props.loadBalancer.certificateArn === undefined) {
+    throw new Error(`${where} loadBalancer.certificateArn is required in prod (HTTPS only), got nothing`);
+  }
+}

@@ -1,0 +1,118 @@
+import { Annotations, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { NetworkConfig } from '../../config';
+
+export interface FleetNetworkProps {
+  /** A new VPC (`kind: 'new'`) or an existing one described by ids (`kind: 'import'`). */
+  readonly network: NetworkConfig;
+  /** Whether the load balancer needs public subnets. */
+  readonly internetFacing: boolean;
+  /** Days the VPC flow logs are kept (a new VPC only). */
+  readonly logRetentionDays: logs.RetentionDays;
+}
+
+/**
+ * Interface endpoints a VPC without NAT needs so instances reach Systems Manager (agent,
+ * Session Manager channels) and CloudWatch (logs, metrics) privately.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html
+ */
+export const ISOLATED_INTERFACE_ENDPOINTS = {
+  Ssm: ec2.InterfaceVpcEndpointAwsService.SSM,
+  SsmMessages: ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+  Ec2Messages: ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+  Logs: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS,
+  Monitoring: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING,
+} as const;
+
+/**
+ * Where the fleet lives. Never a `fromLookup`: a new VPC is fully described by config, an
+ * existing one by its ids, so synth stays offline and deterministic.
+ */
+export class FleetNetwork extends Construct {
+  readonly vpc: ec2.IVpc;
+  /** Private subnets the instances run in. */
+  readonly instanceSubnets: ec2.SubnetSelection;
+  /** Subnets the load balancer's nodes run in. */
+  readonly loadBalancerSubnets: ec2.SubnetSelection;
+  /**
+   * The interface endpoints' security group (no NAT only). It admits nobody by default;
+   * the fleet opens 443 from its instances.
+   */
+  readonly endpointSecurityGroup?: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: FleetNetworkProps) {
+    super(scope, id);
+    const { network, internetFacing } = props;
+
+    if (network.kind === 'import') {
+      this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: network.vpcId,
+        vpcCidrBlock: network.vpcCidr,
+        availabilityZones: network.availabilityZones,
+        privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds.length > 0 ? network.publicSubnetIds : undefined,
+      });
+      this.instanceSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    } else {
+      const isolated = network.natGateways === 0;
+      const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
+      const needsPublic = internetFacing || !isolated;
+      if (!network.availabilityZones && network.maxAzs > 2 && Token.isUnresolved(Stack.of(this).region)) {
+        Annotations.of(this).addWarningV2(
+          'immutable:fleet-two-zones',
+          `An environment-agnostic stack can only use 2 availability zones (maxAzs is ${network.maxAzs}); ` +
+            'set account, region and network.availabilityZones to spread the fleet wider.',
+        );
+      }
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+        retention: props.logRetentionDays,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const vpc = new ec2.Vpc(this, 'Vpc', {
+        ipAddresses: ec2.IpAddresses.cidr(network.cidr),
+        ...(network.availabilityZones
+          ? { availabilityZones: network.availabilityZones }
+          : { maxAzs: network.maxAzs }),
+        natGateways: network.natGateways,
+        subnetConfiguration: [
+          ...(needsPublic
+            ? [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false }]
+            : []),
+          { name: 'private', subnetType: privateType },
+        ],
+        flowLogs: {
+          all: {
+            destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+            trafficType: ec2.FlowLogTrafficType.ALL,
+          },
+        },
+      });
+      this.instanceSubnets = { subnetType: privateType };
+      if (isolated) {
+        this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+          vpc,
+          allowAllOutbound: false,
+          description: 'Interface endpoints: HTTPS from the fleet instances only',
+        });
+        for (const [endpointId, service] of Object.entries(ISOLATED_INTERFACE_ENDPOINTS)) {
+          vpc.addInterfaceEndpoint(endpointId, {
+            service,
+            privateDnsEnabled: true,
+            subnets: this.instanceSubnets,
+            securityGroups: [this.endpointSecurityGroup],
+            open: false,
+          });
+        }
+      }
+      // Free, and keeps package and artifact downloads off the NAT (or possible at all without one).
+      vpc.addGatewayEndpoint('S3', {
+        service: ec2.GatewayVpcEndpointAwsService.S3,
+        subnets: [this.instanceSubnets],
+      });
+      this.vpc = vpc;
+    }
+    this.loadBalancerSubnets = internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : this.instanceSubnets;
+  }
+}

@@ -1,0 +1,41 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { ImmutableFleet } from '../../../lib/constructs/fleet';
+import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
+import { configOf } from '../../support/synth';
+
+function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any }) => void) {
+  const config = configOf('prod');
+  const props = { environment: config.name, network: config.network, ...config.fleet };
+  mutate(props);
+  return () => new ImmutableFleet(new Stack(new App(), 'Probe'), 'Fleet', props);
+}
+
+describe('ImmutableFleet props validation', () => {
+  it('accepts a configured environment', () => {
+    expect(build(() => undefined)).not.toThrow();
+  });
+
+  it('fails when desired capacity exceeds max, naming the environment, field and value', () => {
+    expect(build((p) => (p.capacity = { min: 1, desired: 9, max: 4 }))).toThrow(
+      'ImmutableFleet(prod) capacity.desired must be <= capacity.max (4), got 9',
+    );
+  });
+
+  it('fails when min capacity exceeds desired', () => {
+    expect(build((p) => (p.capacity = { min: 5, desired: 4, max: 8 }))).toThrow(
+      'ImmutableFleet(prod) capacity.min must be <= capacity.desired (4), got 5',
+    );
+  });
+
+  it('fails when a capacity is not a whole number', () => {
+    expect(build((p) => (p.capacity = { min: 1, desired: 2.5, max: 8 }))).toThrow(
+      'ImmutableFleet(prod) capacity.desired must be a whole number >= 0, got 2.5',
+    );
+  });
+
+  it('fails when prod has no certificate', () => {
+    expect(build((p) => (p.loadBalancer = { ...p.loadBalancer, certificateArn: undefined }))).toThrow(
+      'ImmutableFleet(prod) loadBalancer.certificateArn is required in prod (HTTPS only), got nothing',
+    );
+  });
+});
