@@ -146,5 +146,5 @@ async function alarmsInAlarm(cloudwatch: CloudWatchClient, names: string[]): Pro
 
 function describe(m: MetricSummary): string {
   const p99 = m.p99LatencySeconds === null ? 'n/a' : `${m.p99LatencySeconds.toFixed(3)} s`;
-  return `${m.requests} requests, ${m.errors5xx} 5xx (${(m.errorRatio * 100).toFixed(2)} %), p99 ${p99}`;
+  return `${Math.round(m.requests)} requests, ${Math.round(m.errors5xx)} 5xx (${(m.errorRatio * 100).toFixed(2)} %), p99 ${p99}`;
 }

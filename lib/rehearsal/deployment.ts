@@ -144,6 +144,8 @@ export class SimulatedDeployment {
     if (param) return param.Default;
     const r = this.resource(id);
     switch (r.Type) {
+      case 'AWS::EC2::LaunchTemplate':
+        return launchTemplateId(id);
       case 'AWS::ElasticLoadBalancingV2::TargetGroup':
       case 'AWS::ElasticLoadBalancingV2::Listener':
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
@@ -169,7 +171,7 @@ export class SimulatedDeployment {
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer.DNSName':
         return `${name}.${this.region}.elb.amazonaws.com`;
       case 'AWS::EC2::LaunchTemplate.LaunchTemplateId':
-        return this.nameOf(id);
+        return launchTemplateId(id);
       case 'AWS::EC2::LaunchTemplate.LatestVersionNumber':
       case 'AWS::EC2::LaunchTemplate.DefaultVersionNumber':
         return '1';
@@ -215,9 +217,11 @@ export class SimulatedDeployment {
   }
 }
 
+/** A launch template's id (Ref and LaunchTemplateId give the id, not the name). */
+const launchTemplateId = (logicalId: string) => `lt-${hash(logicalId)}${hash(`${logicalId}#`).slice(0, 1)}`;
+
 /** CloudFormation-style generated name: stack, logical id and a suffix, within 32 characters for ELB. */
 function generatedName(logicalId: string, type: string): string {
-  if (type === 'AWS::EC2::LaunchTemplate') return `lt-${hash(logicalId)}${hash(logicalId + 'x').slice(0, 1)}`;
   const base = `rehearsal-${logicalId}`;
   return type.startsWith('AWS::ElasticLoadBalancingV2')
     ? base.slice(0, 24) + hash(logicalId).slice(0, 8)

@@ -199,14 +199,14 @@ export class Rehearsal {
           },
         });
         let ended: 'ABORTED' | 'TIMED_OUT' | undefined;
-        if (this.timeoutSeconds) {
-          vt.at(seconds() + this.timeoutSeconds, () => {
-            if (!ended) {
-              ended = 'TIMED_OUT';
-              execution.abort();
-            }
-          });
-        }
+        const cancelTimeout = this.timeoutSeconds
+          ? vt.at(seconds() + this.timeoutSeconds, () => {
+              if (!ended) {
+                ended = 'TIMED_OUT';
+                execution.abort();
+              }
+            })
+          : () => undefined;
         const logs = (async () => {
           for await (const ev of execution.eventLogs) {
             const kind =
@@ -233,7 +233,7 @@ export class Rehearsal {
           }
         })();
         try {
-          const output = await execution.result;
+          const output = await execution.result.finally(cancelTimeout);
           await logs;
           if (ended) return this.abandoned(ended, arn);
           return { status: 'SUCCEEDED', output };
@@ -257,6 +257,7 @@ export class Rehearsal {
       });
     }
     const main = await runOne(scenario.input, 'main', 'rehearsal-main');
+    const mainSeconds = seconds();
     await vt.idle();
     const secondOutcome = second ? await second : undefined;
     samples.push(sim.snapshot());
@@ -272,7 +273,7 @@ export class Rehearsal {
       status: main.status,
       ...(main.error ? { error: main.error } : {}),
       ...(main.cause ? { cause: main.cause } : {}),
-      simulatedSeconds: Math.round(end.t),
+      simulatedSeconds: Math.round(mainSeconds),
       floorSeconds: floorSeconds(scenario, this.settings),
       live: {
         image:

@@ -12,7 +12,7 @@ export class VirtualTime {
   private idleWaiters: Array<() => void> = [];
   private seq = 0;
   private checkScheduled = false;
-  private failure: unknown;
+  private failure: Error | undefined;
 
   /**
    * @param now simulated seconds since the start
@@ -36,7 +36,8 @@ export class VirtualTime {
 
   /** Sleep `seconds` of simulated time (the caller must be inside `run`). */
   sleep(seconds: number): Promise<void> {
-    if (this.failure) return Promise.reject(this.failure as Error);
+    if (this.failure)
+      return Promise.reject(this.failure instanceof Error ? this.failure : new Error(String(this.failure)));
     const at = this.now() + Math.max(0, seconds);
     return new Promise<void>((wake) => {
       this.sleepers.push({ at, seq: this.seq++, wake });
@@ -44,10 +45,15 @@ export class VirtualTime {
     });
   }
 
-  /** Call `fire` when simulated time reaches `at` (faults, a second execution's start). */
-  at(at: number, fire: () => void): void {
-    this.timers.push({ at, seq: this.seq++, fire });
+  /** Call `fire` when simulated time reaches `at` (faults, a second execution's start); returns a cancel. */
+  at(at: number, fire: () => void): () => void {
+    const timer = { at, seq: this.seq++, fire };
+    this.timers.push(timer);
     this.scheduleCheck();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+      this.scheduleCheck();
+    };
   }
 
   /** Fire the timers already due (before anything runs at `now`). */
@@ -68,7 +74,7 @@ export class VirtualTime {
       try {
         this.step();
       } catch (e) {
-        this.failure = e;
+        this.failure = e instanceof Error ? e : new Error(`virtual time failed: ${JSON.stringify(e)}`);
         for (const s of this.sleepers.splice(0)) s.wake();
       }
     });

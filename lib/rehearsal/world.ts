@@ -97,7 +97,9 @@ export function buildWorld(
     images,
     launchTemplate: {
       id: settings.launchTemplateId,
-      name: ltId ? String(deployment.properties(ltId).LaunchTemplateName ?? ltId) : settings.launchTemplateId,
+      name: ltId
+        ? String((deployment.properties(ltId).LaunchTemplateName as string | undefined) ?? ltId)
+        : settings.launchTemplateId,
       defaultImageId: scenario.releasedImage,
     },
     groups: [group('blue'), group('green')],
@@ -156,6 +158,7 @@ function alarmsOf(
           evaluationPeriods: Number(p.EvaluationPeriods ?? 1),
           datapointsToAlarm: Number(p.DatapointsToAlarm ?? p.EvaluationPeriods ?? 1),
           periodSeconds: periodOf(p),
+          ...(p.ComparisonOperator ? { comparisonOperator: p.ComparisonOperator as never } : {}),
         });
         continue;
       }
@@ -163,7 +166,7 @@ function alarmsOf(
         .ofType('AWS::CloudWatch::CompositeAlarm')
         .find((a) => deployment.nameOf(a) === name);
       if (!compositeId) throw new Error(`the template has no alarm named ${name}`);
-      const rule = String(deployment.properties(compositeId).AlarmRule ?? '');
+      const rule = (deployment.properties(compositeId).AlarmRule as string | undefined) ?? '';
       const children = [...rule.matchAll(/ALARM\(\s*"?([^")]+?)"?\s*\)/g)].map(
         (m) => (m[1] ?? '').split(':alarm:').pop() ?? '',
       );

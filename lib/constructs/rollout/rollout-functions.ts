@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { CfnResource } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -45,7 +46,19 @@ export class RolloutFunctions extends Construct {
         retention: props.logRetention,
         removalPolicy: RemovalPolicy.DESTROY,
       });
+      // Its own role, writing only to its own log group (no AWSLambdaBasicExecutionRole).
+      const role = new iam.Role(this, `${name}-role`, {
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        description: `Immutable fleet rollout (${props.environment}): ${name}`,
+      });
+      logGroup.grantWrite(role);
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing and the Describe/GetMetricData reads in this policy support no resource-level permissions',
+      });
       const fn = new lambda.Function(this, name, {
+        role,
         code: handlerCode(name, ROLLOUT_HANDLERS),
         handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,

@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy, TimeZone } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -23,15 +24,23 @@ import { grantRolloutPermissions } from './rollout-permissions';
 /** What the workflow needs from the fleet it rolls (ImmutableFleet provides it). */
 export interface RolloutFleet {
   readonly groupNames: Record<Colour, string>;
-  readonly targetGroups: Record<
-    Colour,
-    { readonly targetGroupArn: string; readonly targetGroupFullName: string }
-  >;
-  readonly loadBalancer: { readonly loadBalancerFullName: string };
+  readonly targetGroups: Record<Colour, { readonly targetGroupArn: string }>;
+  /** CloudWatch dimension values of the target groups (`targetgroup/…`). */
+  readonly targetGroupFullNames: Record<Colour, string>;
+  /** CloudWatch dimension value of the load balancer (`app/…`). */
+  readonly loadBalancerFullName: string;
   readonly listenerArn: string;
   readonly launchTemplateId: string;
   readonly instanceRole: iam.IRole;
-  readonly alarms: Record<Colour, Record<string, cloudwatch.IAlarm>>;
+  readonly alarms: Record<
+    Colour,
+    {
+      readonly errors5xx: cloudwatch.IAlarm;
+      readonly latency: cloudwatch.IAlarm;
+      readonly unhealthyHosts: cloudwatch.IAlarm;
+      readonly fleetUnhealthy: cloudwatch.IAlarm;
+    }
+  >;
   refreshAlarmNames(colour: Colour): string[];
   readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
 }
@@ -112,11 +121,14 @@ export class RolloutWorkflow extends Construct {
       environment: props.environment,
       groups: fleet.groupNames,
       targetGroups: byColour((c) => fleet.targetGroups[c].targetGroupArn),
-      targetGroupDimensions: byColour((c) => fleet.targetGroups[c].targetGroupFullName),
-      loadBalancerDimension: fleet.loadBalancer.loadBalancerFullName,
+      targetGroupDimensions: fleet.targetGroupFullNames,
+      loadBalancerDimension: fleet.loadBalancerFullName,
       listenerArn: fleet.listenerArn,
       launchTemplateId: fleet.launchTemplateId,
-      alarms: byColour((c) => Object.values(fleet.alarms[c]).map((a) => a.alarmName)),
+      alarms: byColour((c) => {
+        const a = fleet.alarms[c];
+        return [a.errors5xx, a.latency, a.unhealthyHosts, a.fleetUnhealthy].map((x) => x.alarmName);
+      }),
       refreshAlarms: byColour((c) => fleet.refreshAlarmNames(c)),
       table: this.table.tableName,
       parameters: {
@@ -148,6 +160,7 @@ export class RolloutWorkflow extends Construct {
         ...COLOURS.map((c) => parameters.launchTemplateVersion(c)),
       ],
       alarmPrefix: `${prefix}-`,
+      imageArnPattern: props.images.imageArnPattern,
     });
 
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -174,7 +187,26 @@ export class RolloutWorkflow extends Construct {
       comment: `Rollouts of the ${props.environment} fleet: phoenix rotation, canary shift, rollback`,
     });
 
+    this.acknowledgeStateMachineRole();
     this.addTriggers(props);
+  }
+
+  /** The state machine role's wildcards, each for a reason IAM leaves no narrower choice. */
+  private acknowledgeStateMachineRole(): void {
+    const role = this.stateMachine.role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'CloudWatch Logs vended delivery and X-Ray, used by the state machine, support no resource-level permissions',
+    });
+    const stack = Stack.of(this);
+    for (const fn of this.functions.all()) {
+      const logicalId = stack.resolve((fn.node.defaultChild as CfnResource).logicalId) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `versions and aliases of the rollout's own ${fn.node.id} function (Step Functions grants ARN and ARN:*)`,
+      });
+    }
   }
 
   private addTriggers(props: RolloutWorkflowProps): void {
