@@ -49,6 +49,8 @@ const dev: RawConfig = {
   },
   rollout: {
     maxInstanceAgeDays: 7,
+    expectedBootSeconds: 120,
+    ledgerDeletionProtection: false,
     refresh: {
       minHealthyPercentage: 50,
       maxHealthyPercentage: 150,
@@ -155,6 +157,7 @@ const prod: RawConfig = {
   rollout: {
     ...staging.rollout,
     maxInstanceAgeDays: 14,
+    ledgerDeletionProtection: true,
     refresh: {
       minHealthyPercentage: 90,
       maxHealthyPercentage: 110,

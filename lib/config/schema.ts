@@ -247,6 +247,13 @@ const rollout = z
   .strictObject({
     /** Phoenix rotations skip a fleet whose every instance is younger than this. */
     maxInstanceAgeDays: int(1, 365),
+    /**
+     * How long an instance of this application takes from launch to a healthy target. The
+     * workflow aims its polls at when things should be done; a good value means few polls.
+     */
+    expectedBootSeconds: int(10, 3600),
+    /** Refuse to delete the rollout ledger (the audit trail) with the stack. */
+    ledgerDeletionProtection: z.boolean(),
     refresh: z
       .strictObject({
         minHealthyPercentage: percentage,

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
+import { RolloutWorkflow } from '../constructs/rollout/rollout-workflow';
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
@@ -18,6 +19,8 @@ export class ImmutableStack extends Stack {
   readonly bake: BakePipeline;
   /** Serves them: the ALB and the blue/green groups. */
   readonly fleet: ImmutableFleet;
+  /** Rotates and promotes them: the rollout state machine and its triggers. */
+  readonly rollout: RolloutWorkflow;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
@@ -37,6 +40,12 @@ export class ImmutableStack extends Stack {
       healthCheckPath: config.fleet.healthCheck.path,
       vpc: this.fleet.vpc,
       subnetSelection: buildSubnets(config),
+    });
+    this.rollout = new RolloutWorkflow(this, 'Rollout', {
+      environment: config.name,
+      fleet: this.fleet,
+      images: this.bake,
+      ...config.rollout,
     });
   }
 }

@@ -138,11 +138,16 @@ export class AutoScalingService {
     });
     if (p.CheckpointDelay !== undefined && checkpoints.length === 0)
       invalid.fail('CheckpointDelay requires CheckpointPercentages.');
+    // The simulated groups never hold standby or scale-in-protected instances, so these
+    // preferences change nothing here; their values are still checked.
+    // @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html
+    const allowed = {
+      StandbyInstances: ['Terminate', 'Ignore', 'Wait'],
+      ScaleInProtectedInstances: ['Refresh', 'Ignore', 'Wait'],
+    };
     for (const key of ['StandbyInstances', 'ScaleInProtectedInstances'] as const)
-      if (p[key] !== undefined && p[key] !== 'Ignore')
-        throw new SimulatorUnsupportedError(
-          `Preferences.${key} ${p[key]} is not simulated (no such instances)`,
-        );
+      if (p[key] !== undefined && !allowed[key].includes(p[key]))
+        invalid.fail(`Preferences.${key} must be one of ${allowed[key].join(', ')}, got ${p[key]}.`);
     const alarms = p.AlarmSpecification?.Alarms ?? [];
     if (alarms.length > 10) invalid.fail(`AlarmSpecification allows up to 10 alarms, got ${alarms.length}.`);
     for (const alarm of alarms)

@@ -1,0 +1,126 @@
+import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { describeGroups, inService } from '../fleet/groups';
+import type { GroupView } from '../fleet/groups';
+import { createVersion } from '../fleet/launch-template';
+import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
+import { CanaryUnhealthy } from '../shared/errors';
+import type { CanaryPlan, CanaryProgress, ExecutionRef, WorkflowSettings } from '../shared/types';
+
+/**
+ * Bringing the canary colour up: a launch-template version on the new image, then the idle
+ * group at the live group's capacity. An idle group that still runs instances (a previous
+ * colour kept warm) is emptied first, so the canary never serves anything but the new image.
+ */
+
+interface ColourEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: CanaryPlan;
+}
+
+export type CanaryPhase = 'draining' | 'launching';
+export type PreparedCanary = CanaryProgress & { readonly phase: CanaryPhase };
+
+export async function prepareCanary(
+  e: ColourEvent,
+  d: { autoscaling: AutoScalingClient; ec2: EC2Client; now: Date },
+): Promise<PreparedCanary> {
+  const { settings: s, plan } = e;
+  const version = await createVersion(
+    d.ec2,
+    s.launchTemplateId,
+    plan.to.imageId,
+    `canary ${plan.to.imageId} by ${e.execution.name}`,
+  );
+  const groups = await describeGroups(d.autoscaling, s.groups);
+  const idle = groups[plan.to.colour];
+  const draining = idle.instances.length > 0 || idle.desired > 0;
+  await d.autoscaling.send(
+    new UpdateAutoScalingGroupCommand({
+      AutoScalingGroupName: idle.name,
+      LaunchTemplate: { LaunchTemplateId: s.launchTemplateId, Version: version },
+      ...(draining ? { MinSize: 0, DesiredCapacity: 0 } : scaleUp(s, plan)),
+    }),
+  );
+  return {
+    phase: draining ? 'draining' : 'launching',
+    version,
+    capacity: plan.capacity,
+    healthy: 0,
+    ready: false,
+    deadline: new Date(d.now.getTime() + s.canary.healthyDeadlineSeconds * 1000).toISOString(),
+    waitSeconds: draining ? MIN_POLL_SECONDS : clampWait(s.expectedBootSeconds),
+    step: 0,
+    weight: 0,
+    done: false,
+    judgements: [],
+  };
+}
+
+/** Sizes for the canary group: the plan's capacity, never scaled in by its own minimum. */
+function scaleUp(s: WorkflowSettings, plan: CanaryPlan) {
+  return {
+    MinSize: Math.min(s.capacity.min, plan.capacity),
+    MaxSize: Math.max(s.capacity.max, plan.capacity),
+    DesiredCapacity: plan.capacity,
+  };
+}
+
+/**
+ * Count the canary colour's healthy targets on the new version. Ready when the plan's
+ * capacity is healthy; `CanaryUnhealthy` when the deadline passes first.
+ */
+export async function checkCanary(
+  e: ColourEvent & { progress: PreparedCanary },
+  d: { autoscaling: AutoScalingClient; elb: ElasticLoadBalancingV2Client; now: Date },
+): Promise<PreparedCanary> {
+  const { settings: s, plan, progress } = e;
+  const group = (await describeGroups(d.autoscaling, s.groups))[plan.to.colour];
+  if (progress.phase === 'draining') {
+    if (group.instances.length > 0) return pending(progress, 0, d.now, group, MIN_POLL_SECONDS);
+    await d.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group.name, ...scaleUp(s, plan) }),
+    );
+    return { ...progress, phase: 'launching', waitSeconds: clampWait(s.expectedBootSeconds) };
+  }
+  const candidates = new Set(
+    inService(group)
+      .filter((i) => i.version === progress.version)
+      .map((i) => i.id),
+  );
+  const health = await d.elb.send(
+    new DescribeTargetHealthCommand({ TargetGroupArn: s.targetGroups[plan.to.colour] }),
+  );
+  const healthy = (health.TargetHealthDescriptions ?? []).filter(
+    (t) => t.Target?.Id !== undefined && candidates.has(t.Target.Id) && t.TargetHealth?.State === 'healthy',
+  ).length;
+  if (healthy >= progress.capacity) return { ...progress, healthy, ready: true, waitSeconds: 0 };
+  return pending(progress, healthy, d.now, group, s.expectedBootSeconds / 4);
+}
+
+function pending(
+  p: PreparedCanary,
+  healthy: number,
+  now: Date,
+  group: GroupView,
+  wait: number,
+): PreparedCanary {
+  const left = (Date.parse(p.deadline) - now.getTime()) / 1000;
+  if (left <= 0) {
+    throw new CanaryUnhealthy(
+      `${healthy} of ${p.capacity} canary instances in ${group.name} became healthy before the deadline ` +
+        `(${group.instances.length} instances: ${summarize(group)})`,
+    );
+  }
+  return { ...p, healthy, waitSeconds: clampWait(Math.min(wait, left)) };
+}
+
+function summarize(group: GroupView): string {
+  const counts = new Map<string, number>();
+  for (const i of group.instances) counts.set(i.lifecycle, (counts.get(i.lifecycle) ?? 0) + 1);
+  return [...counts].map(([k, v]) => `${v} ${k}`).join(', ') || 'none';
+}

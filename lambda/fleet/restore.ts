@@ -1,0 +1,53 @@
+import { CancelInstanceRefreshCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { FleetRecord, WorkflowSettings } from '../shared/types';
+import { otherColour } from '../shared/types';
+import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
+import { describeGroups, scaleToZero } from './groups';
+
+/**
+ * Put the fleet in its known-good state: all traffic on the live colour, the idle colour at
+ * zero (unless it is the previous release kept warm for an instant rollback), and no
+ * instance refresh left running without a workflow watching it. Runs first in every
+ * execution (a stopped or crashed run may have left anything behind) and as the
+ * compensation of every failure. Touches only what differs, so it is cheap when all is well.
+ */
+export async function restoreSafeState(
+  e: { settings: WorkflowSettings; fleet: FleetRecord },
+  d: { elb: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient; now: Date },
+): Promise<{ actions: string[] }> {
+  const { settings: s, fleet } = e;
+  const actions: string[] = [];
+  const live = fleet.liveColour;
+  const idle = otherColour(live);
+
+  const weights = await readWeights(d.elb, s);
+  if (!sameWeights(weights, allOn(live))) {
+    await setWeights(d.elb, s, allOn(live));
+    actions.push(`listener weights ${weights.blue}/${weights.green} → all on ${live}`);
+  }
+
+  const groups = await describeGroups(d.autoscaling, s.groups);
+  const refreshes = await d.autoscaling.send(
+    new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groups[live].name, MaxRecords: 1 }),
+  );
+  const active = refreshes.InstanceRefreshes?.[0];
+  if (active && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '')) {
+    // A rotation only ever targets the released image, so cancelling keeps whatever it
+    // already replaced and leaves nothing half-known behind.
+    await d.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groups[live].name }));
+    actions.push(
+      `cancelled instance refresh ${active.InstanceRefreshId ?? ''} (${active.Status ?? ''}) on ${groups[live].name}`,
+    );
+  }
+
+  const warm = fleet.warm;
+  const keepWarm = warm !== undefined && warm.colour === idle && Date.parse(warm.until) > d.now.getTime();
+  const idleGroup = groups[idle];
+  if (!keepWarm && (idleGroup.desired > 0 || idleGroup.min > 0)) {
+    await scaleToZero(d.autoscaling, idleGroup.name);
+    actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
+  }
+  return { actions };
+}

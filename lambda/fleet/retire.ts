@@ -1,0 +1,44 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import type { LedgerStore } from '../ledger/store';
+import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+import { scaleToZero } from './groups';
+
+/** A retirement holds the lock only for the few calls it makes. */
+const RETIRE_LOCK_SECONDS = 300;
+
+/**
+ * After the scale-down delay, scale the previous colour to zero — unless the fleet moved on
+ * meanwhile (a rollback flipped back to it, or another release reused it). The lock was
+ * released at promotion so an operator could roll back during the delay; it is taken again
+ * here, briefly, so this never races a running rollout.
+ */
+export async function retireWarmColour(
+  e: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord },
+  d: { store: LedgerStore; autoscaling: AutoScalingClient; now: Date },
+): Promise<{ retired: boolean; reason: string }> {
+  const warm = e.fleet.warm;
+  if (!warm) return { retired: false, reason: 'no colour is kept warm' };
+  const owner = `${e.execution.id}#retire`;
+  const holder = await d.store.acquire(owner, 'retire', d.now, RETIRE_LOCK_SECONDS);
+  if (holder) {
+    return {
+      retired: false,
+      reason: `${holder.owner} holds the fleet; the next rollout retires ${warm.colour} itself`,
+    };
+  }
+  try {
+    const current = await d.store.fleet();
+    if (!current || current.generation !== e.fleet.generation || current.warm?.colour !== warm.colour) {
+      return { retired: false, reason: 'the fleet changed since this release; nothing to retire' };
+    }
+    await scaleToZero(d.autoscaling, e.settings.groups[warm.colour]);
+    const { warm: _retired, ...rest } = current;
+    await d.store.replaceFleet(rest, current.generation);
+    return {
+      retired: true,
+      reason: `${warm.colour} (${warm.image}) scaled to zero after the scale-down delay`,
+    };
+  } finally {
+    await d.store.release(owner);
+  }
+}

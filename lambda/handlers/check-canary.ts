@@ -1,0 +1,20 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { checkCanary } from '../canary/colour';
+import type { PreparedCanary } from '../canary/colour';
+import { stepHandler } from '../shared/handler';
+import type { CanaryPlan, ExecutionRef, WorkflowSettings } from '../shared/types';
+
+const autoscaling = new AutoScalingClient({});
+const elb = new ElasticLoadBalancingV2Client({});
+
+/** Count the canary colour's healthy targets; `CanaryUnhealthy` past the deadline. */
+export const handler = stepHandler(
+  'check-canary',
+  (event: {
+    settings: WorkflowSettings;
+    execution: ExecutionRef;
+    plan: CanaryPlan;
+    progress: PreparedCanary;
+  }) => checkCanary(event, { autoscaling, elb, now: new Date() }),
+);

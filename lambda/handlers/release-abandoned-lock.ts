@@ -1,0 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LedgerStore } from '../ledger/store';
+import { logger } from '../shared/handler';
+import { requiredEnv } from '../shared/env';
+import { releaseAbandonedLock } from '../triggers/abandoned-lock';
+
+const store = new LedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));
+
+/** EventBridge → a rollout execution was stopped or timed out → free the fleet it held. */
+export const handler = async (event: unknown) => {
+  const result = await releaseAbandonedLock(event, { store });
+  logger.info(result.released ? 'released the lock of an ended execution' : 'no lock to release', result);
+  return result;
+};

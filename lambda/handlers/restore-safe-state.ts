@@ -1,0 +1,15 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { restoreSafeState } from '../fleet/restore';
+import { stepHandler } from '../shared/handler';
+import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+
+const elb = new ElasticLoadBalancingV2Client({});
+const autoscaling = new AutoScalingClient({});
+
+/** All traffic on the live colour, the idle colour at rest: first step of a run, and its compensation. */
+export const handler = stepHandler(
+  'restore-safe-state',
+  (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord }) =>
+    restoreSafeState(event, { elb, autoscaling, now: new Date() }),
+);

@@ -1,0 +1,20 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { retireWarmColour } from '../fleet/retire';
+import { LedgerStore } from '../ledger/store';
+import { stepHandler } from '../shared/handler';
+import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+
+const autoscaling = new AutoScalingClient({});
+const db = new DynamoDBClient({});
+
+/** After the scale-down delay: scale the previous colour to zero, unless the fleet moved on. */
+export const handler = stepHandler(
+  'retire-colour',
+  (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord }) =>
+    retireWarmColour(event, {
+      store: new LedgerStore(db, event.settings.table),
+      autoscaling,
+      now: new Date(),
+    }),
+);

@@ -1,0 +1,13 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { tagRelease } from '../fleet/tag-release';
+import { stepHandler } from '../shared/handler';
+import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+
+const ec2 = new EC2Client({});
+
+/** Mark the released image for the promotion gate and keep rollback candidates out of the lifecycle policy. */
+export const handler = stepHandler(
+  'tag-release',
+  (event: { settings: WorkflowSettings; execution: ExecutionRef; before: FleetRecord; after: FleetRecord }) =>
+    tagRelease(event, { ec2, now: new Date() }),
+);

@@ -1,0 +1,256 @@
+import { RolloutInProgress } from '../shared/errors';
+import type {
+  CaughtError,
+  ExecutionRef,
+  FleetRecord,
+  LockGrant,
+  Outcome,
+  Plan,
+  RolloutRequest,
+  WorkflowSettings,
+} from '../shared/types';
+import { otherColour } from '../shared/types';
+import type { RuntimeParameters } from './runtime-parameters';
+import type { LedgerStore } from './store';
+
+/** The lock, the fleet record and the ledger, as the workflow's steps use them. */
+export interface LedgerDeps {
+  readonly store: LedgerStore;
+  readonly parameters: RuntimeParameters;
+  readonly now: Date;
+}
+
+interface Base {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+}
+
+/** Take the fleet's lock, then read (or, on the very first run, create) the fleet record. */
+export async function acquireLock(e: Base & { request: RolloutRequest }, d: LedgerDeps): Promise<LockGrant> {
+  const holder = await d.store.acquire(e.execution.id, e.request.action, d.now, e.settings.lockTtlSeconds);
+  if (holder) {
+    const until = holder.expiresAt ? new Date(holder.expiresAt * 1000).toISOString() : 'unknown';
+    throw new RolloutInProgress(
+      `fleet ${e.settings.environment} is locked by ${holder.owner} (${holder.action} since ${holder.acquiredAt}, lock expires ${until}); ` +
+        'this execution changed nothing. Wait for it to finish, or stop it: its lock is released when it ends.',
+    );
+  }
+  const fleet = (await d.store.fleet()) ?? (await d.store.createFleet(await d.parameters.bootstrapRecord()));
+  return {
+    owner: e.execution.id,
+    expiresAt: Math.floor(d.now.getTime() / 1000) + e.settings.lockTtlSeconds,
+    fleet,
+  };
+}
+
+export async function releaseLock(e: Base, d: LedgerDeps): Promise<{ released: boolean }> {
+  return { released: await d.store.release(e.execution.id) };
+}
+
+export async function recordStart(
+  e: Base & { request: RolloutRequest; plan: Plan; fleet: FleetRecord },
+  d: LedgerDeps,
+): Promise<{ recorded: true }> {
+  const images = imagesOf(e.plan, e.fleet);
+  await d.store.recordStart({
+    execution: e.execution.id,
+    executionName: e.execution.name,
+    startedAt: e.execution.startedAt,
+    action: e.request.action,
+    trigger: e.request.trigger,
+    reason: e.request.reason,
+    status: 'IN_PROGRESS',
+    fromImage: images.from,
+    ...(images.to ? { toImage: images.to } : {}),
+    plan: JSON.stringify(e.plan),
+  });
+  return { recorded: true };
+}
+
+/**
+ * Promote: the plan's target colour becomes live on its image, the previous colour stays
+ * warm for the scale-down delay. Idempotent: a retry after a partial success finds its own
+ * record in place and only finishes publishing the parameters.
+ */
+export async function recordRelease(
+  e: Base & { plan: Plan; fleet: FleetRecord; version?: string },
+  d: LedgerDeps,
+): Promise<FleetRecord> {
+  if (e.plan.kind !== 'canary' && e.plan.kind !== 'flip') {
+    throw new Error(`only a canary or a flip releases an image, not a ${e.plan.kind}`);
+  }
+  const to = e.plan.to;
+  const warmSeconds = e.plan.kind === 'canary' && e.plan.initial ? 0 : e.settings.scaleDownDelaySeconds;
+  const next: FleetRecord = {
+    liveColour: to.colour,
+    releasedImage: to.imageId,
+    previousImage: e.fleet.releasedImage,
+    releasedAt: d.now.toISOString(),
+    versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
+    ...(warmSeconds > 0
+      ? {
+          warm: {
+            colour: otherColour(to.colour),
+            image: e.fleet.releasedImage,
+            until: new Date(d.now.getTime() + warmSeconds * 1000).toISOString(),
+          },
+        }
+      : {}),
+    generation: e.fleet.generation + 1,
+  };
+  const stored = await persist(next, e.fleet.generation, d);
+  // Record Outcome publishes again and reports a failure; the release itself stands.
+  await publishSafely(stored, d);
+  return stored;
+}
+
+/** The state document as it reaches the end of any path. */
+export interface FinishedDocument {
+  readonly request: RolloutRequest;
+  readonly plan?: Plan;
+  readonly error?: CaughtError;
+  readonly progress?: { readonly version?: string };
+}
+
+/**
+ * Close the ledger entry, compose the notification, and make the runtime parameters match
+ * the fleet record (healing any earlier failure to publish them). A successful rotation also
+ * records the live colour's new launch-template version (the image does not change).
+ */
+export async function recordFinish(
+  e: Base & { document: FinishedDocument },
+  d: LedgerDeps,
+): Promise<{ outcome: Outcome; subject: string; message: string; fleet: FleetRecord }> {
+  const { request, plan, error } = e.document;
+  const outcome: Outcome = error
+    ? 'FAILED'
+    : request.dryRun
+      ? 'DRY_RUN'
+      : plan?.kind === 'skip'
+        ? 'SKIPPED'
+        : 'SUCCEEDED';
+  let fleet = await currentFleet(d);
+  const refreshVersion = e.document.progress?.version;
+  if (outcome === 'SUCCEEDED' && plan?.kind === 'refresh' && refreshVersion) {
+    fleet = await persist(
+      {
+        ...fleet,
+        versions: { ...fleet.versions, [plan.colour]: refreshVersion },
+        generation: fleet.generation + 1,
+      },
+      fleet.generation,
+      d,
+    );
+  }
+  const warnings = await publishSafely(fleet, d);
+  const cause = error ? describeError(error) : undefined;
+  const images = plan ? imagesOf(plan, fleet) : { from: fleet.releasedImage };
+  await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
+    status: outcome,
+    endedAt: d.now.toISOString(),
+    ...(error ? { error: error.Error } : {}),
+    ...(cause ? { cause } : {}),
+    ...(images.to ? { toImage: images.to } : {}),
+    versions: JSON.stringify(fleet.versions),
+  });
+  const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
+  const subject = truncate(
+    `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}`,
+    100,
+  );
+  const lines = [
+    `Environment: ${e.settings.environment}`,
+    `Action: ${request.action} (trigger: ${request.trigger})`,
+    `Reason: ${request.reason}`,
+    `Outcome: ${outcome}`,
+    `Images: ${images.from}${images.to ? ` -> ${images.to}` : ''}`,
+    `Live: ${fleet.liveColour} on ${fleet.releasedImage}`,
+    `Duration: ${seconds} s`,
+    ...(plan ? [`Plan: ${plan.summary}`] : []),
+    ...(error ? [`Error: ${error.Error}`, `Cause: ${cause ?? ''}`] : []),
+    ...warnings,
+    `Execution: ${e.execution.id}`,
+  ];
+  return { outcome, subject, message: lines.join('\n'), fleet };
+}
+
+async function currentFleet(d: LedgerDeps): Promise<FleetRecord> {
+  const fleet = await d.store.fleet();
+  if (!fleet)
+    throw new Error(
+      'the fleet record is missing; the lock step creates it, so the table was changed by hand',
+    );
+  return fleet;
+}
+
+/**
+ * The parameters mirror the record; failing to update them must not undo a rollout, but a
+ * deploy would then re-assert stale state, so the notification says so loudly. The next
+ * execution (a dry run is enough) publishes them again.
+ */
+async function publishSafely(fleet: FleetRecord, d: LedgerDeps): Promise<string[]> {
+  try {
+    await d.parameters.publish(fleet);
+    return [];
+  } catch (err) {
+    const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return [
+      `WARNING: the runtime parameters could not be updated (${why}). Do not deploy until a later execution ` +
+        '(a dry run is enough) has updated them, or the deploy would put the fleet back on stale state.',
+    ];
+  }
+}
+
+async function persist(next: FleetRecord, expectedGeneration: number, d: LedgerDeps): Promise<FleetRecord> {
+  if (await d.store.replaceFleet(next, expectedGeneration)) return next;
+  const current = await d.store.fleet();
+  // Our own earlier attempt already wrote it: same generation, same release.
+  if (
+    current &&
+    current.generation === next.generation &&
+    current.releasedImage === next.releasedImage &&
+    current.liveColour === next.liveColour
+  ) {
+    return current;
+  }
+  throw new Error(
+    `fleet record changed underneath this rollout (expected generation ${expectedGeneration}, found ${current?.generation ?? 'none'})`,
+  );
+}
+
+function imagesOf(plan: Plan, fleet: FleetRecord): { from: string; to?: string } {
+  switch (plan.kind) {
+    case 'canary':
+    case 'flip':
+      return { from: plan.from.imageId, to: plan.to.imageId };
+    case 'refresh':
+      return { from: fleet.releasedImage, to: plan.imageId };
+    case 'skip':
+      return { from: fleet.releasedImage };
+  }
+}
+
+/**
+ * Step Functions hands a Lambda error's Cause over as the JSON the runtime produced
+ * ({"errorType","errorMessage","trace"}); other errors carry plain text. Keep the message.
+ */
+export function describeError(error: CaughtError): string {
+  const cause = error.Cause ?? '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (parsed && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // plain text cause
+  }
+  return cause;
+}
+
+const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 3)}...`);
+
+/** What the ledger function accepts: one operation per state that uses it. */
+export type LedgerEvent =
+  | ({ op: 'acquire' } & Parameters<typeof acquireLock>[0])
+  | ({ op: 'start' } & Parameters<typeof recordStart>[0])
+  | ({ op: 'release' } & Parameters<typeof recordRelease>[0])
+  | ({ op: 'finish' } & Parameters<typeof recordFinish>[0])
+  | ({ op: 'unlock' } & Parameters<typeof releaseLock>[0]);

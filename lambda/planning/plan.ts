@@ -1,0 +1,182 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
+import type { EC2Client, Image } from '@aws-sdk/client-ec2';
+import { describeGroups, inService } from '../fleet/groups';
+import type { GroupView } from '../fleet/groups';
+import { ImageNotFound, ImageNotPromoted, NothingToRollBack } from '../shared/errors';
+import { releasedTag } from '../shared/tags';
+import type { CanaryPlan, FleetRecord, Plan, RolloutRequest, WorkflowSettings } from '../shared/types';
+import { otherColour } from '../shared/types';
+import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
+
+export interface PlanDeps {
+  readonly autoscaling: AutoScalingClient;
+  readonly ec2: EC2Client;
+  readonly now: Date;
+}
+
+export interface PlanEvent {
+  readonly settings: WorkflowSettings;
+  readonly request: RolloutRequest;
+  readonly fleet: FleetRecord;
+}
+
+/** DescribeInstances takes at most this many ids per call. */
+const DESCRIBE_INSTANCES_BATCH = 200;
+
+/**
+ * Decide what this execution will do, from the fleet as it is now. Read-only: a dry run
+ * stops after this and reports the plan.
+ */
+export async function planRollout(e: PlanEvent, d: PlanDeps): Promise<Plan> {
+  const freeze = automatic(e.request) ? activeFreeze(e.settings.freezeWindows, d.now) : undefined;
+  if (freeze) {
+    return skip(
+      `inside the freeze window "${freeze.reason}" (${freeze.start} to ${freeze.end}); automatic rollouts wait`,
+    );
+  }
+  const groups = await describeGroups(d.autoscaling, e.settings.groups);
+  const live = groups[e.fleet.liveColour];
+  switch (e.request.action) {
+    case 'phoenix':
+      return planPhoenix(e, d, live);
+    case 'canary':
+      return planCanary(e, d, live, e.request.imageId ?? '', e.settings.canary.steps);
+    case 'rollback':
+      return planRollback(e, d, groups[otherColour(e.fleet.liveColour)], live);
+  }
+}
+
+const automatic = (r: RolloutRequest) => r.trigger !== 'console';
+
+function skip(reason: string): Plan {
+  return { kind: 'skip', reason, summary: `skip: ${reason}`, estimatedSeconds: 0 };
+}
+
+async function planPhoenix(e: PlanEvent, d: PlanDeps, live: GroupView): Promise<Plan> {
+  const ids = inService(live).map((i) => i.id);
+  if (ids.length === 0) return skip(`the live group ${live.name} has no instances to rotate`);
+  const launchTimes = await launchTimesOf(d.ec2, ids);
+  const ages = ids.map((id) => ageInDays(launchTimes.get(id) ?? d.now, d.now));
+  const oldest = Math.max(...ages);
+  const maxAge = e.settings.maxInstanceAgeDays;
+  if (!e.request.force && oldest < maxAge) {
+    return skip(
+      `all ${ids.length} instances are younger than ${maxAge} days (oldest ${oldest.toFixed(1)} days); use force to rotate anyway`,
+    );
+  }
+  const r = e.settings.refresh;
+  const batches = refreshBatches(ids.length, r.minHealthyPercentage, r.maxHealthyPercentage);
+  const estimatedSeconds = refreshSeconds(ids.length, e.settings.expectedBootSeconds, r);
+  return {
+    kind: 'refresh',
+    colour: e.fleet.liveColour,
+    group: live.name,
+    imageId: e.fleet.releasedImage,
+    instances: ids.length,
+    oldestAgeDays: Math.round(oldest * 10) / 10,
+    batches,
+    estimatedSeconds,
+    summary:
+      `replace ${ids.length} instances of ${live.name} on ${e.fleet.releasedImage} in ${batches} batches ` +
+      `(min healthy ${r.minHealthyPercentage} %, warmup ${r.instanceWarmupSeconds} s), about ${minutes(estimatedSeconds)}`,
+  };
+}
+
+async function planCanary(
+  e: PlanEvent,
+  d: PlanDeps,
+  live: GroupView,
+  imageId: string,
+  steps: number[],
+): Promise<CanaryPlan | Plan> {
+  const image = await describeImage(d.ec2, imageId);
+  if (e.settings.promoteFrom && !tagOf(image, releasedTag(e.settings.promoteFrom))) {
+    throw new ImageNotPromoted(
+      `${imageId} has no successful release in ${e.settings.promoteFrom}; ${e.settings.environment} only accepts images released there first`,
+    );
+  }
+  const liveInstances = inService(live).length;
+  if (imageId === e.fleet.releasedImage && liveInstances > 0) {
+    return skip(`${imageId} is already the released image, serving on ${live.name}`);
+  }
+  const initial = live.desired === 0 || liveInstances === 0;
+  const capacity = initial ? e.settings.capacity.desired : Math.max(live.desired, 1);
+  const plannedSteps = initial ? [100] : steps;
+  const estimatedSeconds =
+    e.settings.expectedBootSeconds + plannedSteps.length * e.settings.canary.bakeSeconds;
+  const to = otherColour(e.fleet.liveColour);
+  return {
+    kind: 'canary',
+    from: { colour: e.fleet.liveColour, imageId: e.fleet.releasedImage },
+    to: { colour: to, imageId },
+    capacity,
+    steps: plannedSteps,
+    initial,
+    estimatedSeconds,
+    summary: initial
+      ? `first release: bring ${capacity} instances of ${imageId} up on ${to} and send it all traffic`
+      : `canary ${imageId} on ${to} with ${capacity} instances, traffic ${plannedSteps.join(' → ')} %, ` +
+        `${e.settings.canary.bakeSeconds} s per step, about ${minutes(estimatedSeconds)}`,
+  };
+}
+
+async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: GroupView): Promise<Plan> {
+  const previous = e.fleet.previousImage;
+  if (!previous) throw new NothingToRollBack(`${e.settings.environment} has no earlier release to return to`);
+  const warm = e.fleet.warm;
+  const warmReady =
+    warm !== undefined &&
+    warm.image === previous &&
+    Date.parse(warm.until) > d.now.getTime() &&
+    // A canary started during the warm period replaces the warm instances (and, if it fails,
+    // leaves the warm record behind): count only instances still on the warm colour's version.
+    inService(idle).filter((i) => i.version === e.fleet.versions[warm.colour]).length >=
+      Math.max(1, live.desired);
+  if (warmReady) {
+    return {
+      kind: 'flip',
+      from: { colour: e.fleet.liveColour, imageId: e.fleet.releasedImage },
+      to: { colour: warm.colour, imageId: previous },
+      estimatedSeconds: 0,
+      summary: `instant rollback: ${warm.colour} still runs ${previous}; send it all traffic`,
+    };
+  }
+  return planCanary(e, d, live, previous, e.settings.rollbackSteps);
+}
+
+async function describeImage(ec2: EC2Client, imageId: string): Promise<Image> {
+  try {
+    const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    const image = out.Images?.[0];
+    if (!image) throw new ImageNotFound(`${imageId} does not exist in this account and region`);
+    if (image.State !== 'available')
+      throw new ImageNotFound(`${imageId} is ${image.State ?? 'not available'}, not available`);
+    return image;
+  } catch (e) {
+    if (e instanceof Error && /^InvalidAMIID\./.test(e.name)) {
+      throw new ImageNotFound(`${imageId} does not exist in this account and region (${e.name})`);
+    }
+    throw e;
+  }
+}
+
+const tagOf = (image: Image, key: string) => image.Tags?.find((t) => t.Key === key)?.Value;
+
+async function launchTimesOf(ec2: EC2Client, ids: string[]): Promise<Map<string, Date>> {
+  const times = new Map<string, Date>();
+  for (let i = 0; i < ids.length; i += DESCRIBE_INSTANCES_BATCH) {
+    const out = await ec2.send(
+      new DescribeInstancesCommand({ InstanceIds: ids.slice(i, i + DESCRIBE_INSTANCES_BATCH) }),
+    );
+    for (const r of out.Reservations ?? []) {
+      for (const inst of r.Instances ?? [])
+        if (inst.InstanceId && inst.LaunchTime) times.set(inst.InstanceId, inst.LaunchTime);
+    }
+  }
+  return times;
+}
+
+function minutes(seconds: number): string {
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+}

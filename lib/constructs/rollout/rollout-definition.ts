@@ -1,0 +1,265 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import { TRANSIENT_ERRORS } from '../../../lambda/shared/transient-errors';
+import type { RolloutFunctions, RolloutHandler } from './rollout-functions';
+
+export interface RolloutDefinitionProps {
+  readonly functions: RolloutFunctions;
+  readonly topic: sns.ITopic;
+  /** The WorkflowSettings object (with tokens) every step receives. */
+  readonly settings: Record<string, unknown>;
+  /** Seconds each canary step holds its weights before it is judged. */
+  readonly canaryBakeSeconds: number;
+}
+
+/** Paths every step payload draws from. */
+const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
+
+/**
+ * The rollout as a state machine (JSONPath, no Variables: the rehearsal executes exactly
+ * this). Shape:
+ *
+ *   Load Settings → Validate Input → Acquire Lock → Restore Safe State → Plan Rollout → Record Start
+ *     → phoenix: Start Refresh ⟲ (Wait For Refresh → Check Refresh)
+ *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
+ *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
+ *     → rollback while warm: Flip Traffic Back → Promote Release
+ *   → Record Outcome → Notify Outcome → Release Lock → fail, or keep the old colour warm and retire it.
+ *
+ * Any failure after the lock is taken goes through "Return Traffic To Last Good Fleet" and the
+ * same finishing steps, so every path ends with traffic on the released image, the lock
+ * released, the ledger closed and a notification sent. Polls wait as long as the fleet should
+ * need (computed by the step), not a fixed short interval.
+ */
+export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
+  const fn = (name: RolloutHandler) => props.functions.get(name);
+  const invoke = (
+    id: string,
+    handler: RolloutHandler,
+    payload: Record<string, unknown>,
+    resultPath: string | null,
+  ) =>
+    tasks.LambdaInvoke.jsonPath(scope, id, {
+      lambdaFunction: fn(handler),
+      payload: sfn.TaskInput.fromObject({ ...COMMON, ...payload }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
+      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
+    }).addRetry({
+      errors: [...TRANSIENT_ERRORS],
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+      maxAttempts: 6,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: sfn.JitterType.FULL,
+    });
+  const failWith = (id: string, comment: string) =>
+    new sfn.Fail(scope, id, { comment, errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  const catchAll = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+
+  // ---- finishing: every path after the lock ends here ----
+  const rolloutFailed = failWith(
+    'Rollout Failed',
+    'Traffic is on the released image; see the ledger and the notification.',
+  );
+  const retire = invoke('Retire Previous Colour', 'retire-colour', { 'fleet.$': '$.released' }, '$.retired');
+  retire.addCatch(new sfn.Succeed(scope, 'Rollout Done Without Retiring'), catchAll);
+  retire.next(new sfn.Succeed(scope, 'Rollout Done After Retiring'));
+  const keepWarm = new sfn.Wait(scope, 'Keep Previous Colour Warm', {
+    comment: 'The previous colour stays up so a rollback is an instant weight flip.',
+    time: sfn.WaitTime.timestampPath('$.released.warm.until'),
+  }).next(retire);
+  const outcome = new sfn.Choice(scope, 'Did It Fail?')
+    .when(sfn.Condition.isPresent('$.error'), rolloutFailed)
+    .when(sfn.Condition.isPresent('$.released.warm'), keepWarm)
+    .otherwise(new sfn.Succeed(scope, 'Rollout Done'));
+  const releaseLock = invoke('Release Lock', 'ledger', { op: 'unlock' }, null);
+  releaseLock.addCatch(outcome, { errors: [sfn.Errors.ALL], resultPath: '$.unlockError' }).next(outcome);
+  const notify = tasks.SnsPublish.jsonPath(scope, 'Notify Outcome', {
+    topic: props.topic,
+    subject: sfn.JsonPath.stringAt('$.finished.subject'),
+    message: sfn.TaskInput.fromJsonPathAt('$.finished.message'),
+    resultPath: sfn.JsonPath.DISCARD,
+  })
+    .addRetry({
+      errors: [...TRANSIENT_ERRORS, 'SNS.SdkClientException'],
+      maxAttempts: 4,
+      backoffRate: 2,
+      jitterStrategy: sfn.JitterType.FULL,
+    })
+    .addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' })
+    .next(releaseLock);
+  const recordOutcome = invoke(
+    'Record Outcome',
+    'ledger',
+    // The whole document: which of plan, error and progress exist depends on the path taken.
+    { op: 'finish', 'document.$': '$' },
+    '$.finished',
+  );
+  recordOutcome.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.recordError' }).next(notify);
+
+  // ---- compensation ----
+  const compensate = invoke(
+    'Return Traffic To Last Good Fleet',
+    'restore-safe-state',
+    { 'fleet.$': '$.lock.fleet' },
+    '$.compensation',
+  );
+  compensate
+    .addCatch(recordOutcome, { errors: [sfn.Errors.ALL], resultPath: '$.compensationError' })
+    .next(recordOutcome);
+  const guarded = (task: sfn.TaskStateBase): sfn.TaskStateBase => {
+    task.addCatch(compensate, catchAll);
+    return task;
+  };
+
+  // ---- release (canary success or warm flip) ----
+  const tag = invoke(
+    'Tag Released Image',
+    'tag-release',
+    { 'before.$': '$.lock.fleet', 'after.$': '$.released' },
+    '$.tagged',
+  );
+  tag.addCatch(recordOutcome, { errors: [sfn.Errors.ALL], resultPath: '$.tagError' }).next(recordOutcome);
+  const promote = guarded(
+    invoke(
+      'Promote Release',
+      'ledger',
+      { op: 'release', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet', 'version.$': '$.progress.version' },
+      '$.released',
+    ),
+  ).next(tag);
+
+  // ---- canary ----
+  const shift = guarded(
+    invoke(
+      'Shift Traffic',
+      'shift-traffic',
+      { 'plan.$': '$.plan', 'progress.$': '$.progress' },
+      '$.progress',
+    ),
+  );
+  const judge = guarded(
+    invoke('Judge Step', 'judge-canary', { 'plan.$': '$.plan', 'progress.$': '$.progress' }, '$.progress'),
+  );
+  shift
+    .next(
+      new sfn.Wait(scope, 'Bake Step', {
+        time: sfn.WaitTime.duration(Duration.seconds(props.canaryBakeSeconds)),
+      }),
+    )
+    .next(judge)
+    .next(
+      new sfn.Choice(scope, 'More Steps?')
+        .when(sfn.Condition.booleanEquals('$.progress.done', true), promote)
+        .otherwise(shift),
+    );
+  const waitForCanary = new sfn.Wait(scope, 'Wait For Canary Instances', {
+    time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
+  });
+  const checkCanary = guarded(
+    invoke(
+      'Check Canary Health',
+      'check-canary',
+      { 'plan.$': '$.plan', 'progress.$': '$.progress' },
+      '$.progress',
+    ),
+  );
+  waitForCanary
+    .next(checkCanary)
+    .next(
+      new sfn.Choice(scope, 'Canary Healthy?')
+        .when(sfn.Condition.booleanEquals('$.progress.ready', true), shift)
+        .otherwise(waitForCanary),
+    );
+  const prepare = guarded(
+    invoke('Prepare Canary Colour', 'prepare-canary', { 'plan.$': '$.plan' }, '$.progress'),
+  ).next(waitForCanary);
+
+  // ---- rollback while the previous colour is warm ----
+  const flip = guarded(
+    invoke('Flip Traffic Back', 'shift-traffic', { 'plan.$': '$.plan' }, '$.progress'),
+  ).next(promote);
+
+  // ---- phoenix ----
+  const waitForRefresh = new sfn.Wait(scope, 'Wait For Refresh', {
+    time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
+  });
+  const checkRefresh = guarded(
+    invoke(
+      'Check Refresh',
+      'check-refresh',
+      { 'plan.$': '$.plan', 'progress.$': '$.progress' },
+      '$.progress',
+    ),
+  );
+  waitForRefresh
+    .next(checkRefresh)
+    .next(
+      new sfn.Choice(scope, 'Refresh Done?')
+        .when(sfn.Condition.booleanEquals('$.progress.done', true), recordOutcome)
+        .otherwise(waitForRefresh),
+    );
+  const startRefresh = guarded(
+    invoke('Start Refresh', 'start-refresh', { 'plan.$': '$.plan' }, '$.progress'),
+  ).next(waitForRefresh);
+
+  // ---- start ----
+  const route = new sfn.Choice(scope, 'What Does The Plan Say?')
+    .when(sfn.Condition.booleanEquals('$.request.dryRun', true), recordOutcome)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'skip'), recordOutcome)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'refresh'), startRefresh)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'canary'), prepare)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'flip'), flip)
+    .otherwise(recordOutcome);
+  const recordStart = guarded(
+    invoke(
+      'Record Start',
+      'ledger',
+      { op: 'start', 'request.$': '$.request', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet' },
+      null,
+    ),
+  ).next(route);
+  const plan = guarded(
+    invoke('Plan Rollout', 'plan-rollout', { 'request.$': '$.request', 'fleet.$': '$.lock.fleet' }, '$.plan'),
+  ).next(recordStart);
+  const restore = guarded(
+    invoke('Restore Safe State', 'restore-safe-state', { 'fleet.$': '$.lock.fleet' }, '$.restored'),
+  ).next(plan);
+
+  const couldNotStart = failWith('Could Not Start', 'Nothing was changed.');
+  const acquire = invoke('Acquire Lock', 'ledger', { op: 'acquire', 'request.$': '$.request' }, '$.lock')
+    .addCatch(
+      failWith('Refuse Concurrent Rollout', 'Another rollout holds this fleet; nothing was changed.'),
+      {
+        errors: ['RolloutInProgress'],
+        resultPath: '$.error',
+      },
+    )
+    .addCatch(couldNotStart, catchAll)
+    .next(restore);
+  const validate = invoke('Validate Input', 'validate-input', { 'input.$': '$.input' }, '$.request')
+    .addCatch(failWith('Reject Input', 'The input is invalid; nothing was changed.'), {
+      errors: ['InvalidInput'],
+      resultPath: '$.error',
+    })
+    .addCatch(couldNotStart, catchAll)
+    .next(acquire);
+
+  return sfn.Pass.jsonPath(scope, 'Load Settings', {
+    comment: 'The environment the rollout runs in, fixed at deploy time.',
+    parameters: {
+      'input.$': '$',
+      settings: props.settings,
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
+    },
+  }).next(validate);
+}

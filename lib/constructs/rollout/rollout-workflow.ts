@@ -1,0 +1,266 @@
+import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { WorkflowSettings } from '../../../lambda/shared/types';
+import type { RolloutConfig } from '../../config';
+import { COLOURS, resourcePrefix, runtimeParameters } from '../../config/naming';
+import type { Colour, EnvironmentName } from '../../config';
+import { buildRolloutDefinition } from './rollout-definition';
+import { RolloutFunctions } from './rollout-functions';
+import { grantRolloutPermissions } from './rollout-permissions';
+
+/** What the workflow needs from the fleet it rolls (ImmutableFleet provides it). */
+export interface RolloutFleet {
+  readonly groupNames: Record<Colour, string>;
+  readonly targetGroups: Record<Colour, { readonly targetGroupArn: string }>;
+  /** CloudWatch dimension values of the target groups (`targetgroup/…`). */
+  readonly targetGroupFullNames: Record<Colour, string>;
+  /** CloudWatch dimension value of the load balancer (`app/…`). */
+  readonly loadBalancerFullName: string;
+  readonly listenerArn: string;
+  readonly launchTemplateId: string;
+  readonly instanceRole: iam.IRole;
+  readonly alarms: Record<
+    Colour,
+    {
+      readonly errors5xx: cloudwatch.IAlarm;
+      readonly latency: cloudwatch.IAlarm;
+      readonly unhealthyHosts: cloudwatch.IAlarm;
+      readonly fleetUnhealthy: cloudwatch.IAlarm;
+    }
+  >;
+  refreshAlarmNames(colour: Colour): string[];
+  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+}
+
+/** What the workflow needs from the bake pipeline that feeds it. */
+export interface RolloutImages {
+  /** ARN prefix of the images the pipeline builds (`arn:aws:imagebuilder:…:image/<recipe>/`). */
+  readonly imageArnPattern: string;
+  /** Lowest Inspector severity that keeps a new image out of the fleet. */
+  readonly scanGateSeverity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+}
+
+export interface RolloutWorkflowProps extends RolloutConfig {
+  readonly environment: EnvironmentName;
+  readonly fleet: RolloutFleet;
+  readonly images: RolloutImages;
+  /**
+   * Log retention for the functions and the state machine.
+   * @default one year
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The rollout workflow of one environment: a Step Functions state machine whose Lambdas run
+ * phoenix rotations, canary shifts and rollbacks with a lock, a ledger and notifications;
+ * started by new images (EventBridge), by a schedule (EventBridge Scheduler) and from the
+ * console.
+ */
+export class RolloutWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly table: dynamodb.TableV2;
+  readonly topic: sns.Topic;
+  readonly functions: RolloutFunctions;
+  /** The settings embedded in the definition (contains tokens). */
+  readonly settings: WorkflowSettings;
+
+  constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
+    super(scope, id);
+    const prefix = resourcePrefix(props.environment);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    this.table = new dynamodb.TableV2(this, 'Ledger', {
+      tableName: `${prefix}-rollouts`,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.ledgerDeletionProtection,
+      // The ledger is the audit trail: it outlives the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const key = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts ${prefix} rollout notifications`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    this.topic = new sns.Topic(this, 'Notifications', {
+      topicName: `${prefix}-rollouts`,
+      displayName: `Immutable fleet ${props.environment} rollouts`,
+      masterKey: key,
+      enforceSSL: true,
+    });
+    for (const email of props.notificationEmails)
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    this.functions = new RolloutFunctions(this, 'Functions', {
+      environment: props.environment,
+      logRetention,
+    });
+    const parameters = runtimeParameters(props.environment);
+    const { fleet } = props;
+    const byColour = <T>(f: (c: Colour) => T) => ({ blue: f('blue'), green: f('green') });
+
+    this.settings = {
+      environment: props.environment,
+      groups: fleet.groupNames,
+      targetGroups: byColour((c) => fleet.targetGroups[c].targetGroupArn),
+      targetGroupDimensions: fleet.targetGroupFullNames,
+      loadBalancerDimension: fleet.loadBalancerFullName,
+      listenerArn: fleet.listenerArn,
+      launchTemplateId: fleet.launchTemplateId,
+      alarms: byColour((c) => {
+        const a = fleet.alarms[c];
+        return [a.errors5xx, a.latency, a.unhealthyHosts, a.fleetUnhealthy].map((x) => x.alarmName);
+      }),
+      refreshAlarms: byColour((c) => fleet.refreshAlarmNames(c)),
+      table: this.table.tableName,
+      parameters: {
+        releasedImage: parameters.releasedImage,
+        listenerWeights: parameters.listenerWeights,
+        launchTemplateVersions: byColour((c) => parameters.launchTemplateVersion(c)),
+      },
+      capacity: { ...fleet.capacity },
+      expectedBootSeconds: props.expectedBootSeconds,
+      maxInstanceAgeDays: props.maxInstanceAgeDays,
+      refresh: props.refresh,
+      canary: props.canary,
+      rollbackSteps: props.rollbackSteps,
+      scaleDownDelaySeconds: props.scaleDownDelaySeconds,
+      lockTtlSeconds: props.lockTtlSeconds,
+      freezeWindows: props.freezeWindows,
+      ...(props.promoteFrom ? { promoteFrom: props.promoteFrom } : {}),
+    };
+
+    grantRolloutPermissions(this, this.functions, {
+      groupNames: fleet.groupNames,
+      listenerArn: fleet.listenerArn,
+      launchTemplateId: fleet.launchTemplateId,
+      instanceRoleArn: fleet.instanceRole.roleArn,
+      table: this.table,
+      parameterNames: [
+        parameters.releasedImage,
+        parameters.listenerWeights,
+        ...COLOURS.map((c) => parameters.launchTemplateVersion(c)),
+      ],
+      alarmPrefix: `${prefix}-`,
+      imageArnPattern: props.images.imageArnPattern,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName: `${prefix}-rollout`,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(
+        buildRolloutDefinition(this, {
+          functions: this.functions,
+          topic: this.topic,
+          settings: this.settings as unknown as Record<string, unknown>,
+          canaryBakeSeconds: props.canary.bakeSeconds,
+        }),
+      ),
+      timeout: Duration.minutes(props.timeoutMinutes),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'ExecutionLogs', {
+          retention: logRetention,
+          removalPolicy: RemovalPolicy.DESTROY,
+        }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
+      comment: `Rollouts of the ${props.environment} fleet: phoenix rotation, canary shift, rollback`,
+    });
+
+    this.acknowledgeStateMachineRole();
+    this.addTriggers(props);
+  }
+
+  /** The state machine role's wildcards, each for a reason IAM leaves no narrower choice. */
+  private acknowledgeStateMachineRole(): void {
+    const role = this.stateMachine.role;
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'CloudWatch Logs vended delivery and X-Ray, used by the state machine, support no resource-level permissions',
+    });
+    const stack = Stack.of(this);
+    for (const fn of this.functions.all()) {
+      const logicalId = stack.resolve((fn.node.defaultChild as CfnResource).logicalId) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+        reason: `versions and aliases of the rollout's own ${fn.node.id} function (Step Functions grants ARN and ARN:*)`,
+      });
+    }
+  }
+
+  private addTriggers(props: RolloutWorkflowProps): void {
+    // A baked image becomes AVAILABLE → canary (the handler resolves the AMI and applies the scan gate).
+    const onImage = this.functions.get('on-image-available');
+    onImage.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
+    onImage.addEnvironment('SCAN_FAIL_ON_SEVERITY', props.images.scanGateSeverity);
+    this.stateMachine.grantStartExecution(onImage);
+    new events.Rule(this, 'ImageAvailable', {
+      description: `Start a canary when the ${props.environment} pipeline publishes an image`,
+      eventPattern: {
+        source: ['aws.imagebuilder'],
+        detailType: ['EC2 Image Builder Image State Change'],
+        resources: events.Match.prefix(props.images.imageArnPattern),
+        detail: { state: { status: ['AVAILABLE'] } },
+      },
+      targets: [new targets.LambdaFunction(onImage, { retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+    });
+
+    // An execution that was stopped or timed out never ran its own cleanup: free its lock.
+    const janitor = this.functions.get('release-abandoned-lock');
+    janitor.addEnvironment('TABLE_NAME', this.table.tableName);
+    new events.Rule(this, 'ExecutionEnded', {
+      description: `Release the ${props.environment} fleet lock held by a stopped or timed-out rollout`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [this.stateMachine.stateMachineArn],
+          status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
+        },
+      },
+      targets: [new targets.LambdaFunction(janitor, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+    });
+
+    // Phoenix on a schedule: scheduled runs skip themselves inside freeze windows.
+    const s = props.phoenixSchedule;
+    new scheduler.Schedule(this, 'PhoenixSchedule', {
+      scheduleName: `${resourcePrefix(props.environment)}-phoenix`,
+      description: `Scheduled phoenix rotation of the ${props.environment} fleet`,
+      schedule: scheduler.ScheduleExpression.expression(s.cron, TimeZone.of(s.timezone)),
+      timeWindow:
+        s.flexibleWindowMinutes > 0
+          ? scheduler.TimeWindow.flexible(Duration.minutes(s.flexibleWindowMinutes))
+          : scheduler.TimeWindow.off(),
+      enabled: s.enabled,
+      target: new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          action: 'phoenix',
+          trigger: 'schedule',
+          reason: 'scheduled phoenix rotation',
+        }),
+        retryAttempts: 3,
+      }),
+    });
+  }
+}

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ENVIRONMENT_NAMES } from '../config/schema';
+
+/**
+ * A rehearsal scenario: a fleet, the images that exist, the execution input and the faults
+ * to inject. Strict everywhere: an unknown field is an error naming it, so a typo in a
+ * scenario never silently rehearses something else.
+ */
+
+const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
+const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
+const count = z
+  .number({ error: 'must be a whole number' })
+  .int({ error: 'must be a whole number' })
+  .min(0, { error: 'must be >= 0' });
+
+const image = z.strictObject({
+  /** Instances of this image pass their health checks. @default true */
+  healthy: z.boolean({ error: 'must be true or false' }).default(true),
+  /** Share of requests answered 5xx. @default 0.001 */
+  errorRate: z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).default(0.001),
+  /** p99 response time in milliseconds. @default 120 */
+  p99LatencyMs: z.number().min(0, { error: 'must be >= 0' }).default(120),
+  /** Environments this image was already released in (the promotion gate reads it). @default every other environment */
+  releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
+  /** Extra AMI tags. */
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+const fault = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('alarm'),
+      atSecond: seconds,
+      alarm: z.enum(['5xx', 'latency', 'unhealthy-hosts'], {
+        error: 'must be "5xx", "latency" or "unhealthy-hosts"',
+      }),
+      durationSeconds: seconds.optional(),
+    }),
+    z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
+    z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
+    z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
+    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: z.unknown() }),
+    /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
+    z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
+  ],
+  { error: 'must have kind alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
+);
+
+export const scenarioSchema = z.strictObject({
+  /** A configured environment (its synthesized state machine and settings are used). */
+  environment: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }),
+  fleet: z.strictObject({
+    /** InService instances of the live group at the start. */
+    instances: count.max(5000, { error: 'must be <= 5000' }),
+    /** Seconds from launch to InService and a healthy target. */
+    launchSeconds: seconds.max(3600, { error: 'must be <= 3600' }).default(120),
+    /** Age of the live instances at the start. */
+    ageDays: seconds.default(30),
+    /** The release before the current one (what a rollback returns to). */
+    previousImage: amiId.optional(),
+    /** The idle colour still runs `previousImage`, inside its scale-down delay. @default false */
+    previousColourWarm: z.boolean().default(false),
+  }),
+  /** What the live group runs now: the current release. */
+  releasedImage: amiId,
+  /** Images other than the released one that exist in the account. */
+  images: z.record(z.string().regex(AMI, { error: 'keys must be AMI ids' }), image).default({}),
+  /** Overrides for the released image's behaviour. */
+  releasedImageBehaviour: image.optional(),
+  /** The execution input, passed through unchanged (the workflow validates it). */
+  input: z.unknown(),
+  faults: z.array(fault).default([]),
+  /** Requests per second across the listener. @default 200 */
+  requestsPerSecond: z.number().gt(0, { error: 'must be > 0' }).default(200),
+  /** Simulated duration of each Lambda invocation. @default 0.2 */
+  lambdaLatencySeconds: seconds.max(60, { error: 'must be <= 60' }).default(0.2),
+  /** Simulated time of the start. @default 2026-11-26T10:00:00Z (outside the configured freeze windows) */
+  startTime: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp' }).default('2026-11-26T10:00:00Z'),
+});
+
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Fault = Scenario['faults'][number];
+export type ImageBehaviour = z.infer<typeof image>;
+
+export class ScenarioError extends Error {
+  override readonly name = 'ScenarioError';
+}
+
+/** Parse a scenario; errors name each field (`faults.0.alarm must be ...`). */
+export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
+  const parsed = scenarioSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
+    return `${path || 'scenario'} ${i.message}`;
+  });
+  throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../app';
+import type { EnvironmentName } from '../config';
+import type { CfnTemplate } from './deployment';
+
+/**
+ * Synthesize the app in-process, as `cdk synth` would but without bundling assets (the
+ * rehearsal runs the handlers' source), and return each environment's template.
+ */
+export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
+  const outdir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
+  try {
+    const { stacks } = buildApp({
+      outdir,
+      nag: false,
+      builtinCloudFormationValidation: false,
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
+    return Object.fromEntries(
+      stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate]),
+    ) as Record<EnvironmentName, CfnTemplate>;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,183 @@
+import type { WorkflowSettings } from '../../lambda/shared/types';
+import { releasedTag } from '../../lambda/shared/tags';
+import { ENVIRONMENT_NAMES } from '../config/schema';
+import type { AslDefinition } from './asl';
+import type { SimulatedDeployment } from './deployment';
+import type { ImageBehaviour, Scenario } from './scenario';
+import type { SimImage, SimWorldSpec } from './simulator';
+
+/** The state that carries the environment's settings into every execution. */
+export const SETTINGS_STATE = 'Load Settings';
+
+/** The settings the synthesized definition embeds (with every token resolved). */
+export function settingsOf(definition: AslDefinition): WorkflowSettings {
+  const params = definition.States[SETTINGS_STATE]?.Parameters as { settings?: WorkflowSettings } | undefined;
+  if (!params?.settings) throw new Error(`the definition has no "${SETTINGS_STATE}" state carrying settings`);
+  return params.settings;
+}
+
+const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
+
+/**
+ * The simulated account the scenario starts from: the deployed fleet's resources, named
+ * as the template names them, with the live colour (blue) serving the released image.
+ */
+export function buildWorld(
+  deployment: SimulatedDeployment,
+  settings: WorkflowSettings,
+  scenario: Scenario,
+): SimWorldSpec {
+  const env = scenario.environment;
+  const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
+  const image = (imageId: string, b: ImageBehaviour): SimImage => ({
+    imageId,
+    healthy: b.healthy,
+    errorRate: b.errorRate,
+    p99LatencyMs: b.p99LatencyMs,
+    tags: {
+      ...Object.fromEntries(
+        (b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z']),
+      ),
+      ...b.tags,
+    },
+  });
+  const images: SimImage[] = [
+    image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
+  ];
+  if (scenario.fleet.previousImage && !(scenario.fleet.previousImage in scenario.images)) {
+    images.push(image(scenario.fleet.previousImage, DEFAULT_BEHAVIOUR));
+  }
+  for (const [id, b] of Object.entries(scenario.images))
+    if (id !== scenario.releasedImage) images.push(image(id, b));
+
+  const groupProps = (name: string) => {
+    const id = deployment
+      .ofType('AWS::AutoScaling::AutoScalingGroup')
+      .find((g) => deployment.nameOf(g) === name);
+    if (!id) throw new Error(`the template has no Auto Scaling group named ${name}`);
+    return deployment.properties(id);
+  };
+  const n = scenario.fleet.instances;
+  const warm = scenario.fleet.previousColourWarm && scenario.fleet.previousImage;
+  const group = (colour: 'blue' | 'green') => {
+    const props = groupProps(settings.groups[colour]);
+    const live = colour === 'blue';
+    const size = live || warm ? n : 0;
+    return {
+      name: settings.groups[colour],
+      colour,
+      targetGroupArn: settings.targetGroups[colour],
+      minSize: live ? Math.min(settings.capacity.min, n) : 0,
+      maxSize: Math.max(Number(props.MaxSize ?? settings.capacity.max), n),
+      desired: size,
+      launchTemplateVersion: '1',
+      instanceImageId: live
+        ? scenario.releasedImage
+        : (scenario.fleet.previousImage ?? scenario.releasedImage),
+      instanceAgeDays: live ? scenario.fleet.ageDays : 0,
+      healthCheckGracePeriod: Number(props.HealthCheckGracePeriod ?? 0),
+      defaultInstanceWarmup: Number(props.DefaultInstanceWarmup ?? 0),
+    };
+  };
+
+  const listenerId = deployment
+    .ofType('AWS::ElasticLoadBalancingV2::Listener')
+    .find((l) => deployment.arnOf(l) === settings.listenerArn);
+  const loadBalancerArn = listenerId ? String(deployment.properties(listenerId).LoadBalancerArn) : 'unknown';
+  const ltId = deployment
+    .ofType('AWS::EC2::LaunchTemplate')
+    .find((l) => deployment.nameOf(l) === settings.launchTemplateId);
+
+  return {
+    region: deployment.region,
+    accountId: deployment.account,
+    startTime: new Date(scenario.startTime),
+    requestsPerSecond: scenario.requestsPerSecond,
+    launchSeconds: scenario.fleet.launchSeconds,
+    images,
+    launchTemplate: {
+      id: settings.launchTemplateId,
+      name: ltId
+        ? String((deployment.properties(ltId).LaunchTemplateName as string | undefined) ?? ltId)
+        : settings.launchTemplateId,
+      defaultImageId: scenario.releasedImage,
+    },
+    groups: [group('blue'), group('green')],
+    listener: {
+      arn: settings.listenerArn,
+      loadBalancerArn,
+      weights: { [settings.targetGroups.blue]: 100, [settings.targetGroups.green]: 0 },
+    },
+    targetGroups: (['blue', 'green'] as const).map((c) => ({
+      arn: settings.targetGroups[c],
+      fullName: settings.targetGroupDimensions[c],
+      loadBalancerFullName: settings.loadBalancerDimension,
+    })),
+    ...alarmsOf(deployment, settings),
+    parameters: [
+      {
+        name: settings.parameters.releasedImage,
+        value: scenario.releasedImage,
+        type: 'String',
+        dataType: 'aws:ec2:image',
+      },
+      { name: settings.parameters.listenerWeights, value: '100,0', type: 'StringList' },
+      { name: settings.parameters.launchTemplateVersions.blue, value: '1', type: 'String' },
+      { name: settings.parameters.launchTemplateVersions.green, value: '1', type: 'String' },
+    ],
+    tables: [{ name: settings.table, partitionKey: 'pk', sortKey: 'sk' }],
+  };
+}
+
+/** The fleet's alarms as the template defines them, in the simulator's terms. */
+function alarmsOf(
+  deployment: SimulatedDeployment,
+  settings: WorkflowSettings,
+): Pick<SimWorldSpec, 'alarms' | 'compositeAlarms'> {
+  const alarms: Array<SimWorldSpec['alarms'][number]> = [];
+  const compositeAlarms: Array<SimWorldSpec['compositeAlarms'][number]> = [];
+  for (const colour of ['blue', 'green'] as const) {
+    for (const name of settings.alarms[colour]) {
+      const metricId = deployment.ofType('AWS::CloudWatch::Alarm').find((a) => deployment.nameOf(a) === name);
+      if (metricId) {
+        const p = deployment.properties(metricId);
+        const kind = name.endsWith('-5xx')
+          ? '5xx'
+          : name.endsWith('-latency')
+            ? 'latency'
+            : name.endsWith('-unhealthy-hosts')
+              ? 'unhealthy-hosts'
+              : undefined;
+        if (!kind)
+          throw new Error(`alarm ${name} is not a 5xx, latency or unhealthy-hosts alarm the simulator knows`);
+        alarms.push({
+          name,
+          kind,
+          targetGroupArn: settings.targetGroups[colour],
+          threshold: Number(p.Threshold),
+          evaluationPeriods: Number(p.EvaluationPeriods ?? 1),
+          datapointsToAlarm: Number(p.DatapointsToAlarm ?? p.EvaluationPeriods ?? 1),
+          periodSeconds: periodOf(p),
+          ...(p.ComparisonOperator ? { comparisonOperator: p.ComparisonOperator as never } : {}),
+        });
+        continue;
+      }
+      const compositeId = deployment
+        .ofType('AWS::CloudWatch::CompositeAlarm')
+        .find((a) => deployment.nameOf(a) === name);
+      if (!compositeId) throw new Error(`the template has no alarm named ${name}`);
+      const rule = (deployment.properties(compositeId).AlarmRule as string | undefined) ?? '';
+      const children = [...rule.matchAll(/ALARM\(\s*"?([^")]+?)"?\s*\)/g)].map(
+        (m) => (m[1] ?? '').split(':alarm:').pop() ?? '',
+      );
+      compositeAlarms.push({ name, children });
+    }
+  }
+  return { alarms, compositeAlarms };
+}
+
+function periodOf(p: Record<string, unknown>): number {
+  if (p.Period) return Number(p.Period);
+  const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period?: number } }>;
+  return Number(metrics.find((m) => m.MetricStat?.Period)?.MetricStat?.Period ?? 60);
+}

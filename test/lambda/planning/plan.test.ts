@@ -1,0 +1,442 @@
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { Image } from '@aws-sdk/client-ec2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { planRollout } from '../../../lambda/planning/plan';
+import type { PlanEvent } from '../../../lambda/planning/plan';
+import {
+  FleetNotReady,
+  ImageNotFound,
+  ImageNotPromoted,
+  NothingToRollBack,
+} from '../../../lambda/shared/errors';
+import type { RolloutRequest, WorkflowSettings } from '../../../lambda/shared/types';
+import {
+  at,
+  fleet,
+  group,
+  instances,
+  NEW_AMI,
+  NOW,
+  OLD_AMI,
+  OLDER_AMI,
+  request,
+  settings,
+} from '../fixtures';
+import { awsError, inputsOf } from '../sdk-mocks';
+
+const asg = mockClient(AutoScalingClient);
+const ec2 = mockClient(EC2Client);
+const DAY = 86_400;
+
+type Members = Parameters<typeof group>[1];
+function groups(blue: Members, green: Members = {}) {
+  asg.on(DescribeAutoScalingGroupsCommand).resolves({
+    AutoScalingGroups: [group('immutable-dev-blue', blue), group('immutable-dev-green', green)],
+  });
+}
+
+/** DescribeInstances answering with each id's launch time, `ageDays` ago. */
+function launchedDaysAgo(ageOf: (id: string) => number | undefined) {
+  ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) =>
+    Promise.resolve({
+      Reservations: [
+        {
+          Instances: input.InstanceIds.map((id) => {
+            const age = ageOf(id);
+            return { InstanceId: id, ...(age === undefined ? {} : { LaunchTime: at(-age * DAY) }) };
+          }),
+        },
+      ],
+    }),
+  );
+}
+
+function image(o: Partial<Image> = {}) {
+  ec2.on(DescribeImagesCommand).resolves({
+    Images: [{ ImageId: NEW_AMI, State: 'available', Name: 'immutable-dev-app 1.4.0', Tags: [], ...o }],
+  });
+}
+
+const plan = (
+  r: Partial<RolloutRequest> = {},
+  o: { s?: Partial<WorkflowSettings>; f?: PlanEvent['fleet'] } = {},
+) =>
+  planRollout(
+    { settings: settings(o.s), request: request(r), fleet: o.f ?? fleet() },
+    { autoscaling: new AutoScalingClient({}), ec2: new EC2Client({}), now: NOW },
+  );
+
+beforeEach(() => {
+  asg.reset();
+  ec2.reset();
+});
+
+describe('planRollout reads the fleet', () => {
+  it('describes both colour groups in one call', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo(() => 1);
+    await plan();
+    expect(inputsOf(asg, DescribeAutoScalingGroupsCommand)).toEqual([
+      { AutoScalingGroupNames: ['immutable-dev-blue', 'immutable-dev-green'] },
+    ]);
+  });
+
+  it('fails with FleetNotReady when a colour group does not exist', async () => {
+    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [group('immutable-dev-blue')] });
+    await expect(plan()).rejects.toThrow(
+      new FleetNotReady(
+        'Auto Scaling group immutable-dev-green (green) does not exist; deploy the stack first',
+      ),
+    );
+  });
+});
+
+describe('planRollout for a phoenix rotation', () => {
+  it('skips when every instance is younger than the maximum age, saying how old the oldest is', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo((id) => (id.endsWith('1') ? 2.04 : 1));
+    expect(await plan()).toEqual({
+      kind: 'skip',
+      reason: 'all 4 instances are younger than 7 days (oldest 2.0 days); use force to rotate anyway',
+      summary: 'skip: all 4 instances are younger than 7 days (oldest 2.0 days); use force to rotate anyway',
+      estimatedSeconds: 0,
+    });
+  });
+
+  it('plans a refresh of the live group on the released image once an instance is old enough', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo((id) => (id.endsWith('2') ? 9.46 : 3));
+    expect(await plan()).toEqual({
+      kind: 'refresh',
+      colour: 'blue',
+      group: 'immutable-dev-blue',
+      imageId: OLD_AMI,
+      instances: 4,
+      oldestAgeDays: 9.5,
+      batches: 1,
+      estimatedSeconds: 180,
+      summary:
+        `replace 4 instances of immutable-dev-blue on ${OLD_AMI} in 1 batches ` +
+        '(min healthy 50 %, warmup 60 s), about 3 min',
+    });
+  });
+
+  it('rotates at exactly the maximum age', async () => {
+    groups({ instances: instances(2) });
+    launchedDaysAgo(() => 7);
+    expect((await plan()).kind).toBe('refresh');
+  });
+
+  it('rotates young instances when forced', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo(() => 0.5);
+    expect(await plan({ force: true })).toMatchObject({ kind: 'refresh', oldestAgeDays: 0.5 });
+  });
+
+  it('rotates the green group when green is live', async () => {
+    groups({}, { instances: instances(3) });
+    launchedDaysAgo(() => 30);
+    expect(await plan({}, { f: fleet({ liveColour: 'green' }) })).toMatchObject({
+      colour: 'green',
+      group: 'immutable-dev-green',
+      instances: 3,
+    });
+  });
+
+  it('skips an empty live group without asking EC2 anything', async () => {
+    groups({ instances: [] });
+    expect(await plan({ force: true })).toMatchObject({
+      kind: 'skip',
+      reason: 'the live group immutable-dev-blue has no instances to rotate',
+    });
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('counts only InService instances', async () => {
+    groups({
+      instances: [
+        ...instances(2),
+        ...instances(1, 10, { lifecycle: 'Pending' }),
+        ...instances(1, 20, { lifecycle: 'Terminating' }),
+      ],
+    });
+    launchedDaysAgo(() => 10);
+    expect(await plan()).toMatchObject({ instances: 2 });
+    expect(inputsOf(ec2, DescribeInstancesCommand)[0]?.InstanceIds).toEqual([
+      'i-00000000000000001',
+      'i-00000000000000002',
+    ]);
+  });
+
+  it('treats an instance EC2 reports without a launch time as new', async () => {
+    groups({ instances: instances(2) });
+    launchedDaysAgo((id) => (id.endsWith('1') ? undefined : 3));
+    expect(await plan()).toMatchObject({ kind: 'skip', reason: expect.stringContaining('oldest 3.0 days') });
+  });
+
+  it('asks DescribeInstances about at most 200 instances at a time', async () => {
+    groups({ instances: instances(450) });
+    launchedDaysAgo(() => 10);
+    await plan();
+    const calls = inputsOf(ec2, DescribeInstancesCommand);
+    expect(calls.map((c) => c.InstanceIds?.length)).toEqual([200, 200, 50]);
+    expect(new Set(calls.flatMap((c) => c.InstanceIds)).size).toBe(450);
+  });
+
+  it('estimates a prod-like refresh with checkpoints and bake time', async () => {
+    groups({ instances: instances(10) });
+    launchedDaysAgo(() => 20);
+    const prodRefresh = {
+      minHealthyPercentage: 90,
+      maxHealthyPercentage: 110,
+      instanceWarmupSeconds: 180,
+      checkpointPercentages: [50, 100],
+      checkpointDelaySeconds: 300,
+      bakeTimeSeconds: 600,
+    };
+    expect(await plan({}, { s: { refresh: prodRefresh } })).toMatchObject({
+      batches: 5,
+      estimatedSeconds: 2400,
+      summary: expect.stringContaining('in 5 batches (min healthy 90 %, warmup 180 s), about 40 min'),
+    });
+  });
+});
+
+describe('planRollout for a canary', () => {
+  const canary = (o: { s?: Partial<WorkflowSettings>; f?: PlanEvent['fleet'] } = {}) =>
+    plan({ action: 'canary', imageId: NEW_AMI }, o);
+
+  it('looks the image up by id', async () => {
+    groups({ instances: instances(4) });
+    image();
+    await canary();
+    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [NEW_AMI] }]);
+  });
+
+  it('plans the canary on the idle colour at the live capacity, with the configured steps', async () => {
+    groups({ desired: 4, instances: instances(4) });
+    image();
+    expect(await canary()).toEqual({
+      kind: 'canary',
+      from: { colour: 'blue', imageId: OLD_AMI },
+      to: { colour: 'green', imageId: NEW_AMI },
+      capacity: 4,
+      steps: [10, 50, 100],
+      initial: false,
+      estimatedSeconds: 120 + 3 * 180,
+      summary: `canary ${NEW_AMI} on green with 4 instances, traffic 10 → 50 → 100 %, 180 s per step, about 11 min`,
+    });
+  });
+
+  it('brings the new colour up at the configured capacity and sends it everything on a first release', async () => {
+    groups({ desired: 0, instances: [] });
+    image();
+    expect(await canary()).toMatchObject({
+      kind: 'canary',
+      initial: true,
+      capacity: 4,
+      steps: [100],
+      estimatedSeconds: 120 + 180,
+      summary: `first release: bring 4 instances of ${NEW_AMI} up on green and send it all traffic`,
+    });
+  });
+
+  it('skips an image that is already released and serving', async () => {
+    groups({ instances: instances(4) });
+    image({ ImageId: OLD_AMI });
+    expect(await plan({ action: 'canary', imageId: OLD_AMI })).toMatchObject({
+      kind: 'skip',
+      reason: `${OLD_AMI} is already the released image, serving on immutable-dev-blue`,
+    });
+  });
+
+  it('re-releases the recorded image when nothing serves it any more', async () => {
+    groups({ desired: 0, instances: [] });
+    image({ ImageId: OLD_AMI });
+    expect(await plan({ action: 'canary', imageId: OLD_AMI })).toMatchObject({
+      kind: 'canary',
+      initial: true,
+    });
+  });
+
+  it.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed', 'InvalidAMIID.Unavailable'])(
+    'fails with ImageNotFound when EC2 answers %s',
+    async (code) => {
+      groups({ instances: instances(4) });
+      ec2.on(DescribeImagesCommand).rejects(awsError(code, `The image id '[${NEW_AMI}]' does not exist`));
+      await expect(canary()).rejects.toThrow(
+        new ImageNotFound(`${NEW_AMI} does not exist in this account and region (${code})`),
+      );
+    },
+  );
+
+  it('fails with ImageNotFound when the image is not listed', async () => {
+    groups({ instances: instances(4) });
+    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+    await expect(canary()).rejects.toThrow(
+      new ImageNotFound(`${NEW_AMI} does not exist in this account and region`),
+    );
+  });
+
+  it.each(['pending', 'failed', 'deregistered', 'disabled'])(
+    'fails with ImageNotFound when the image is %s',
+    async (state) => {
+      groups({ instances: instances(4) });
+      image({ State: state as 'pending' });
+      await expect(canary()).rejects.toThrow(new ImageNotFound(`${NEW_AMI} is ${state}, not available`));
+    },
+  );
+
+  it('propagates other EC2 errors unchanged', async () => {
+    groups({ instances: instances(4) });
+    ec2.on(DescribeImagesCommand).rejects(awsError('RequestLimitExceeded'));
+    await expect(canary()).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
+  });
+});
+
+describe('planRollout gates promotion between environments', () => {
+  const staging = { environment: 'staging', promoteFrom: 'dev' };
+
+  it('fails with ImageNotPromoted when the image was never released in the previous environment', async () => {
+    groups({ instances: instances(4) });
+    image({ Tags: [{ Key: 'immutable:released-staging', Value: '2026-01-01T00:00:00Z' }] });
+    await expect(plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).rejects.toThrow(
+      new ImageNotPromoted(
+        `${NEW_AMI} has no successful release in dev; staging only accepts images released there first`,
+      ),
+    );
+  });
+
+  it('accepts an image tagged as released in the previous environment', async () => {
+    groups({ instances: instances(4) });
+    image({ Tags: [{ Key: 'immutable:released-dev', Value: '2026-03-01T08:00:00.000Z' }] });
+    expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).toMatchObject({
+      kind: 'canary',
+    });
+  });
+
+  it('does not gate an environment without promoteFrom', async () => {
+    groups({ instances: instances(4) });
+    image({ Tags: [] });
+    expect((await plan({ action: 'canary', imageId: NEW_AMI })).kind).toBe('canary');
+  });
+});
+
+describe('planRollout for a rollback', () => {
+  const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(120).toISOString() };
+
+  // fleet(): green was released on launch-template version 6 and still runs it
+  const warmGreen = { desired: 4, version: '6', instances: instances(4, 10, { version: '6' }) };
+
+  it('flips the traffic back while the previous colour is still warm and at capacity', async () => {
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
+    expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toEqual({
+      kind: 'flip',
+      from: { colour: 'blue', imageId: OLD_AMI },
+      to: { colour: 'green', imageId: OLDER_AMI },
+      estimatedSeconds: 0,
+      summary: `instant rollback: green still runs ${OLDER_AMI}; send it all traffic`,
+    });
+    expect(ec2.calls()).toHaveLength(0);
+  });
+
+  it('runs a canary of the previous image with the rollback steps once the warm colour has expired', async () => {
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ ImageId: OLDER_AMI });
+    const expired = { ...warm, until: NOW.toISOString() };
+    expect(await plan({ action: 'rollback' }, { f: fleet({ warm: expired }) })).toMatchObject({
+      kind: 'canary',
+      to: { colour: 'green', imageId: OLDER_AMI },
+      steps: [100],
+    });
+    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [OLDER_AMI] }]);
+  });
+
+  it('runs a canary when the warm colour is short of instances', async () => {
+    groups(
+      { desired: 4, instances: instances(4) },
+      { ...warmGreen, instances: instances(3, 10, { version: '6' }) },
+    );
+    image({ ImageId: OLDER_AMI });
+    expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
+  });
+
+  it('runs a canary when the warm colour runs another image than the previous release', async () => {
+    groups({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ ImageId: OLDER_AMI });
+    expect(
+      (await plan({ action: 'rollback' }, { f: fleet({ warm: { ...warm, image: NEW_AMI } }) })).kind,
+    ).toBe('canary');
+  });
+
+  it('never flips to a warm colour a later canary has taken over', async () => {
+    // A canary started during the warm period replaced green's instances with its own
+    // version, failed, and left the warm record in place: green no longer runs the previous release.
+    groups(
+      { desired: 4, instances: instances(4) },
+      { desired: 4, version: '9', instances: instances(4, 20, { version: '9' }) },
+    );
+    image({ ImageId: OLDER_AMI });
+    expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toMatchObject({
+      kind: 'canary',
+      to: { colour: 'green', imageId: OLDER_AMI },
+    });
+  });
+
+  it('flips only when enough warm instances still run the previous release', async () => {
+    groups(
+      { desired: 4, instances: instances(4) },
+      {
+        desired: 4,
+        instances: [...instances(2, 10, { version: '6' }), ...instances(2, 20, { version: '9' })],
+      },
+    );
+    image({ ImageId: OLDER_AMI });
+    expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
+  });
+
+  it('fails with NothingToRollBack when there was no earlier release', async () => {
+    groups({ instances: instances(4) });
+    const first = fleet();
+    delete (first as { previousImage?: string }).previousImage;
+    await expect(plan({ action: 'rollback' }, { f: first })).rejects.toThrow(
+      new NothingToRollBack('dev has no earlier release to return to'),
+    );
+  });
+});
+
+describe('planRollout in a freeze window', () => {
+  const freezeWindows = [
+    { start: '2026-03-01T00:00:00Z', end: '2026-03-03T00:00:00Z', reason: 'quarter close' },
+  ];
+
+  it.each(['schedule', 'image-builder'] as const)(
+    'skips an automatic (%s) rollout without touching AWS',
+    async (trigger) => {
+      expect(await plan({ trigger }, { s: { freezeWindows } })).toEqual({
+        kind: 'skip',
+        reason:
+          'inside the freeze window "quarter close" (2026-03-01T00:00:00Z to 2026-03-03T00:00:00Z); automatic rollouts wait',
+        summary:
+          'skip: inside the freeze window "quarter close" (2026-03-01T00:00:00Z to 2026-03-03T00:00:00Z); automatic rollouts wait',
+        estimatedSeconds: 0,
+      });
+      expect(asg.calls()).toHaveLength(0);
+      expect(ec2.calls()).toHaveLength(0);
+    },
+  );
+
+  it('lets an operator started from the console through', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo(() => 10);
+    expect((await plan({ trigger: 'console' }, { s: { freezeWindows } })).kind).toBe('refresh');
+  });
+
+  it('runs automatic rollouts once the window has ended', async () => {
+    groups({ instances: instances(4) });
+    launchedDaysAgo(() => 10);
+    const ended = [{ ...freezeWindows[0]!, end: NOW.toISOString() }];
+    expect((await plan({ trigger: 'schedule' }, { s: { freezeWindows: ended } })).kind).toBe('refresh');
+  });
+});
