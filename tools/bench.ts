@@ -18,7 +18,7 @@ import { synthesizeTemplates } from '../lib/rehearsal/synth';
  */
 
 const SIZES = [4, 20, 100, 1000];
-const BENCH_ENVIRONMENT = 'staging';
+const BENCH_ENVIRONMENT = 'prod';
 const INIT_RUNS = 7;
 const SYNTH_RUNS = 3;
 

@@ -6,46 +6,55 @@ import type { FreezeWindow, RefreshSettings } from '../shared/types';
  */
 
 /**
- * Instances an instance refresh replaces per batch. With MaxHealthyPercentage 100 it may take
- * down what MinHealthyPercentage spares; above 100 it launches ahead, so the batch is the
- * width of the min..max window — and always at least one instance.
+ * The batches an instance refresh replaces a healthy group in. Minimum healthy and maximum
+ * capacity are whole instances, rounded up; each batch launches up to the maximum and takes
+ * down what the minimum spares (at least one instance), and no batch crosses a checkpoint,
+ * so the refresh pauses exactly on each checkpoint percentage.
  * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/understand-instance-refresh-default-values.html
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/asg-adding-checkpoints-instance-refresh.html
  */
-export function refreshBatchSize(
+export function refreshBatchSizes(
   instances: number,
-  minHealthyPercentage: number,
-  maxHealthyPercentage: number,
-): number {
-  if (instances <= 0) return 0;
-  const width = Math.max(0, maxHealthyPercentage - minHealthyPercentage);
-  return Math.max(1, Math.floor((instances * width) / 100));
+  r: Pick<RefreshSettings, 'minHealthyPercentage' | 'maxHealthyPercentage' | 'checkpointPercentages'>,
+): number[] {
+  const minHealthy = Math.ceil((instances * r.minHealthyPercentage) / 100);
+  const maxCapacity = Math.ceil((instances * r.maxHealthyPercentage) / 100);
+  const perBatch = Math.max(1, Math.max(0, maxCapacity - instances) + Math.max(0, instances - minHealthy));
+  const checkpoints = r.checkpointPercentages.map((p) => Math.ceil((instances * p) / 100));
+  const sizes: number[] = [];
+  for (let updated = 0; updated < instances;) {
+    let size = Math.min(perBatch, instances - updated);
+    const next = checkpoints.find((c) => c > updated);
+    if (next !== undefined) size = Math.min(size, Math.max(1, next - updated));
+    sizes.push(size);
+    updated += size;
+  }
+  return sizes;
 }
 
-export function refreshBatches(
-  instances: number,
-  minHealthyPercentage: number,
-  maxHealthyPercentage: number,
-): number {
-  if (instances <= 0) return 0;
-  return Math.ceil(instances / refreshBatchSize(instances, minHealthyPercentage, maxHealthyPercentage));
+export function refreshBatches(instances: number, r: Parameters<typeof refreshBatchSizes>[1]): number {
+  return refreshBatchSizes(instances, r).length;
 }
 
 /**
- * Expected duration of a refresh: each batch boots then warms up; checkpoints pause; the
- * bake time holds the finished refresh before it is Successful.
+ * Expected duration of a refresh: each batch boots then warms up; checkpoints below 100 %
+ * pause it; the bake time holds the finished refresh before it is Successful.
  */
 export function refreshSeconds(instances: number, bootSeconds: number, r: RefreshSettings): number {
-  const batches = refreshBatches(instances, r.minHealthyPercentage, r.maxHealthyPercentage);
+  const batches = refreshBatches(instances, r);
   if (batches === 0) return 0;
-  const checkpoints = checkpointsCrossed(instances, r) * r.checkpointDelaySeconds;
-  return batches * (bootSeconds + r.instanceWarmupSeconds) + checkpoints + r.bakeTimeSeconds;
+  return (
+    batches * (bootSeconds + r.instanceWarmupSeconds) +
+    checkpointsCrossed(instances, r) * r.checkpointDelaySeconds +
+    r.bakeTimeSeconds
+  );
 }
 
-/**
- * Checkpoints that pause the refresh: each configured percentage below 100 that the batch
- * sequence reaches (the final 100 % needs no pause before the bake time).
- */
-export function checkpointsCrossed(instances: number, r: RefreshSettings): number {
+/** Checkpoints that pause the refresh: each configured percentage below 100. */
+export function checkpointsCrossed(
+  instances: number,
+  r: Pick<RefreshSettings, 'checkpointPercentages'>,
+): number {
   return instances > 0 ? r.checkpointPercentages.filter((p) => p < 100).length : 0;
 }
 

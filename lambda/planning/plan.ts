@@ -66,7 +66,7 @@ async function planPhoenix(e: PlanEvent, d: PlanDeps, live: GroupView): Promise<
     );
   }
   const r = e.settings.refresh;
-  const batches = refreshBatches(ids.length, r.minHealthyPercentage, r.maxHealthyPercentage);
+  const batches = refreshBatches(ids.length, r);
   const estimatedSeconds = refreshSeconds(ids.length, e.settings.expectedBootSeconds, r);
   return {
     kind: 'refresh',

@@ -1,3 +1,4 @@
+import { refreshSeconds } from '../../lambda/planning/fleet-math';
 import type { WorkflowSettings } from '../../lambda/shared/types';
 import type { Scenario } from './scenario';
 
@@ -16,13 +17,9 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
   switch (input.action) {
     case 'phoenix': {
       if (n === 0 || (input.force !== true && scenario.fleet.ageDays < s.maxInstanceAgeDays)) return 0;
-      const r = s.refresh;
-      // Replacements per batch: the min..max healthy window of the group, at least one.
-      // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html
-      const perBatch = Math.max(1, Math.floor((n * (r.maxHealthyPercentage - r.minHealthyPercentage)) / 100));
-      const batches = Math.ceil(n / perBatch);
-      const pauses = r.checkpointPercentages.filter((p) => p < 100).length * r.checkpointDelaySeconds;
-      return batches * (boot + r.instanceWarmupSeconds) + pauses + r.bakeTimeSeconds;
+      // The batches AWS's rules give (the simulator replaces in exactly those), each a boot
+      // plus warmup, plus checkpoint pauses and the bake time.
+      return refreshSeconds(n, boot, s.refresh);
     }
     case 'canary':
       return n === 0

@@ -4,7 +4,7 @@ import {
   ageInDays,
   canaryWeights,
   checkpointsCrossed,
-  refreshBatchSize,
+  refreshBatchSizes,
   refreshBatches,
   refreshSeconds,
 } from '../../../lambda/planning/fleet-math';
@@ -28,33 +28,50 @@ const healthWindow = fc
   .integer({ min: 0, max: 100 })
   .chain((min) => fc.tuple(fc.constant(min), fc.integer({ min: 100, max: min + 100 })));
 
-describe('refreshBatchSize', () => {
+const sizes = (n: number, min: number, max: number, checkpointPercentages: number[] = []) =>
+  refreshBatchSizes(n, { minHealthyPercentage: min, maxHealthyPercentage: max, checkpointPercentages });
+
+describe('refreshBatchSizes', () => {
   it.each([
-    // instances, min, max, batch
+    // instances, min, max, first batch
     [10, 90, 100, 1], // the AWS default: 10 % of the group at a time
     [20, 90, 100, 2],
-    [6, 90, 100, 1], // 10 % of 6 rounds to nothing, AWS still replaces one
+    [6, 90, 100, 1], // 90 % of 6 rounds up to all six: AWS still replaces one
     [4, 100, 100, 1], // min healthy 100 % limits replacement to one instance at a time
     [8, 50, 100, 4],
     [4, 50, 150, 4], // launch-before-terminate: the 100-point window replaces all four
-    [10, 75, 125, 5],
+    [10, 75, 125, 5], // min 8 (7.5 rounded up) and max 13 (12.5 rounded up): 3 launched + 2 taken down
     [10, 100, 200, 10],
     [10, 90, 110, 2],
     [3, 0, 100, 3],
   ])('replaces %i instances with min %i %% / max %i %% in batches of %i', (n, min, max, batch) => {
-    expect(refreshBatchSize(n, min, max)).toBe(batch);
+    expect(sizes(n, min, max)[0]).toBe(batch);
   });
 
-  it('is zero for an empty group', () => {
-    expect(refreshBatchSize(0, 90, 100)).toBe(0);
+  it('has no batch for an empty group', () => {
+    expect(sizes(0, 90, 100)).toEqual([]);
   });
 
-  it('never exceeds the group nor goes below one instance', () => {
+  it('never lets a batch cross a checkpoint, so the refresh pauses exactly on it', () => {
+    // 10 instances in batches of 2, checkpoint at 50 %: 2 + 2 + 1 stops at 5, then the rest
+    expect(sizes(10, 90, 110, [50, 100])).toEqual([2, 2, 1, 2, 2, 1]);
+  });
+
+  it('covers every instance exactly, in batches of one to the group size', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), healthWindow, (n, [min, max]) => {
-        const b = refreshBatchSize(n, min, max);
-        return Number.isInteger(b) && b >= 1 && b <= n;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        healthWindow,
+        fc
+          .uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 3 })
+          .map((c) => [...c.sort((a, b) => a - b), 100]),
+        (n, [min, max], checkpoints) => {
+          const s = sizes(n, min, max, checkpoints);
+          return (
+            s.reduce((a, b) => a + b, 0) === n && s.every((b) => Number.isInteger(b) && b >= 1 && b <= n)
+          );
+        },
+      ),
     );
   });
 });
@@ -65,20 +82,12 @@ describe('refreshBatches', () => {
     [6, 90, 100, 6],
     [4, 50, 150, 1],
     [10, 75, 125, 2],
-    [9, 75, 125, 3], // batches of 4 (half of 9, rounded down): 4 + 4 + 1
+    [9, 75, 125, 2], // min 7, max 12: batches of 5, so 5 + 4
     [0, 90, 100, 0],
   ])('takes %i instances with min %i %% / max %i %% in %i batches', (n, min, max, batches) => {
-    expect(refreshBatches(n, min, max)).toBe(batches);
-  });
-
-  it('always covers every instance, and the last batch is not empty', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), healthWindow, (n, [min, max]) => {
-        const size = refreshBatchSize(n, min, max);
-        const batches = refreshBatches(n, min, max);
-        return batches * size >= n && (batches - 1) * size < n;
-      }),
-    );
+    expect(
+      refreshBatches(n, { minHealthyPercentage: min, maxHealthyPercentage: max, checkpointPercentages: [] }),
+    ).toBe(batches);
   });
 });
 
@@ -97,8 +106,9 @@ describe('refreshSeconds', () => {
       checkpointDelaySeconds: 300,
       bakeTimeSeconds: 600,
     });
-    // prod-like: 10 instances in batches of 2 → 5 × (120 + 180) + one 300 s pause + 600 s bake
-    expect(refreshSeconds(10, 120, r)).toBe(5 * 300 + 300 + 600);
+    // prod-like: 10 instances in batches of 2, the 50 % checkpoint splitting one batch:
+    // 6 × (120 + 180) + one 300 s pause + 600 s bake
+    expect(refreshSeconds(10, 120, r)).toBe(6 * 300 + 300 + 600);
   });
 
   it('is zero for an empty group, bake time included', () => {

@@ -196,9 +196,10 @@ describe('planRollout for a phoenix rotation', () => {
       bakeTimeSeconds: 600,
     };
     expect(await plan({}, { s: { refresh: prodRefresh } })).toMatchObject({
-      batches: 5,
-      estimatedSeconds: 2400,
-      summary: expect.stringContaining('in 5 batches (min healthy 90 %, warmup 180 s), about 40 min'),
+      // batches of 2, the 50 % checkpoint splitting one: 6 × (120 + 180) + 300 pause + 600 bake
+      batches: 6,
+      estimatedSeconds: 2700,
+      summary: expect.stringContaining('in 6 batches (min healthy 90 %, warmup 180 s), about 45 min'),
     });
   });
 });
