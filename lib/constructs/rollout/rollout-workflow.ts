@@ -187,6 +187,11 @@ export class RolloutWorkflow extends Construct {
       comment: `Rollouts of the ${props.environment} fleet: phoenix rotation, canary shift, rollback`,
     });
 
+    // Publishing to a KMS-encrypted topic runs under the publisher's credentials: without the
+    // key, every Notify Outcome fails with KMS access denied (SnsPublish grants sns:Publish only).
+    // @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    key.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
+
     this.acknowledgeStateMachineRole();
     this.addTriggers(props);
   }
