@@ -92,11 +92,16 @@ export function grantRolloutPermissions(scope: IConstruct, fns: RolloutFunctions
   // template and to pass the instance role it names.
   // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
   const launchRights = (fn: RolloutHandler) => {
-    allow(fn, ['ec2:CreateLaunchTemplateVersion', 'ec2:RunInstances'], [launchTemplateArn]);
+    allow(fn, ['ec2:CreateLaunchTemplateVersion'], [launchTemplateArn]);
+    // Every resource of a launch, the template included, only through the fleet's template.
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html
     const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'];
-    allow(fn, ['ec2:RunInstances'], [...launched.map((t) => arn('ec2', t, '*')), imageArn], {
-      ArnLike: { 'ec2:LaunchTemplate': launchTemplateArn },
-    });
+    allow(
+      fn,
+      ['ec2:RunInstances'],
+      [launchTemplateArn, ...launched.map((t) => arn('ec2', t, '*')), imageArn],
+      { ArnLike: { 'ec2:LaunchTemplate': launchTemplateArn } },
+    );
     for (const t of launched) {
       acknowledge(
         fn,
