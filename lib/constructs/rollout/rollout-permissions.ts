@@ -179,9 +179,14 @@ export function grantRolloutPermissions(scope: IConstruct, fns: RolloutFunctions
     "the fleet's own alarms, by their name prefix",
   );
 
-  // Only the product's own tags, only on AMIs.
+  // Only the product's own tags, only on AMIs. ForAllValues alone is true when a request names
+  // no tag keys, and DeleteTags without keys deletes every tag (the AMI's lineage too): the
+  // Null condition requires the keys to be named.
+  // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
+  // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
   allow('tag-release', ['ec2:CreateTags', 'ec2:DeleteTags'], [imageArn], {
     'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
+    Null: { 'aws:TagKeys': 'false' },
   });
   acknowledge(
     'tag-release',
