@@ -225,7 +225,9 @@ export class RolloutWorkflow extends Construct {
       eventPattern: {
         source: ['aws.imagebuilder'],
         detailType: ['EC2 Image Builder Image State Change'],
-        resources: events.Match.prefix(props.images.imageArnPattern),
+        // The pattern ends in `*`, which a prefix filter would take literally (matching nothing).
+        // @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+        resources: events.Match.wildcard(props.images.imageArnPattern),
         detail: { state: { status: ['AVAILABLE'] } },
       },
       targets: [new targets.LambdaFunction(onImage, { retryAttempts: 4, maxEventAge: Duration.hours(2) })],
