@@ -27,6 +27,20 @@ describe('cdk-nag AwsSolutions', () => {
     const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
     expect(violationsOf(app, stack)).toEqual([]);
   });
+
+  it.each(ENVS)('%s: each acknowledgement in the workflow names one IAM5 finding and why', (env) => {
+    const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
+    const acknowledged = stack.rollout.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledged.length).toBeGreaterThan(20);
+    for (const [id, reason] of acknowledged) {
+      expect(id).toMatch(/^(Annotation::)?AwsSolutions-IAM5\[Resource::[^\]]+\]$/);
+      expect(reason.length).toBeGreaterThan(30);
+    }
+  });
 });
 
 // A write on Resource `*` added to a function role is not reported: each role acknowledges its
