@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
@@ -7,6 +7,16 @@ import { loadEnvironments } from '../../lib/config';
 import type { EnvironmentConfig, EnvironmentName } from '../../lib/config';
 
 const OUT_ROOT = join(__dirname, '..', '.out');
+
+/**
+ * The context `cdk synth` runs with: cdk.json's feature flags. Read once; every test app
+ * starts from it so tests synthesize what the CLI deploys.
+ */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = (
+  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  }
+).context;
 
 /** A scratch cloud-assembly folder under test/.out; remove it with `cleanup()`. */
 export function scratchDir(): string {
@@ -22,8 +32,9 @@ export interface TestApp extends BuiltApp {
 }
 
 /**
- * Build the app the way bin/app.ts does, but fast: no asset bundling, no built-in
- * CloudFormation validation (about 3 s per synth), cdk-nag off unless asked for.
+ * Build the app the way `cdk synth` does (bin/app.ts with cdk.json's context; the test's own
+ * context goes on top), but fast: no asset bundling, no built-in CloudFormation validation
+ * (about 3 s per synth), cdk-nag off unless asked for.
  */
 export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}): TestApp {
   const { bundling = false, nag = false, context, ...rest } = options;
@@ -32,7 +43,11 @@ export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}):
     outdir,
     nag,
     builtinCloudFormationValidation: false,
-    context: { ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }), ...context },
+    context: {
+      ...CDK_JSON_CONTEXT,
+      ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...context,
+    },
     ...rest,
   });
   const templates = new Map<string, Template>();

@@ -86,7 +86,17 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     resultPath: sfn.JsonPath.DISCARD,
   })
     .addRetry({
-      errors: [...TRANSIENT_ERRORS, 'SNS.SdkClientException'],
+      // Step Functions names an integration's errors `SNS.<exception>`; the unprefixed names
+      // are the SDK's, as the rehearsal raises them.
+      // @see https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html
+      // @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Throttled, KMSThrottling, InternalError)
+      errors: [
+        ...TRANSIENT_ERRORS,
+        'SNS.SdkClientException',
+        'SNS.ThrottledException',
+        'SNS.KMSThrottlingException',
+        'SNS.InternalErrorException',
+      ],
       maxAttempts: 4,
       backoffRate: 2,
       jitterStrategy: sfn.JitterType.FULL,

@@ -92,11 +92,16 @@ export function grantRolloutPermissions(scope: IConstruct, fns: RolloutFunctions
   // template and to pass the instance role it names.
   // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
   const launchRights = (fn: RolloutHandler) => {
-    allow(fn, ['ec2:CreateLaunchTemplateVersion', 'ec2:RunInstances'], [launchTemplateArn]);
+    allow(fn, ['ec2:CreateLaunchTemplateVersion'], [launchTemplateArn]);
+    // Every resource of a launch, the template included, only through the fleet's template.
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html
     const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'];
-    allow(fn, ['ec2:RunInstances'], [...launched.map((t) => arn('ec2', t, '*')), imageArn], {
-      ArnLike: { 'ec2:LaunchTemplate': launchTemplateArn },
-    });
+    allow(
+      fn,
+      ['ec2:RunInstances'],
+      [launchTemplateArn, ...launched.map((t) => arn('ec2', t, '*')), imageArn],
+      { ArnLike: { 'ec2:LaunchTemplate': launchTemplateArn } },
+    );
     for (const t of launched) {
       acknowledge(
         fn,
@@ -174,9 +179,14 @@ export function grantRolloutPermissions(scope: IConstruct, fns: RolloutFunctions
     "the fleet's own alarms, by their name prefix",
   );
 
-  // Only the product's own tags, only on AMIs.
+  // Only the product's own tags, only on AMIs. ForAllValues alone is true when a request names
+  // no tag keys, and DeleteTags without keys deletes every tag (the AMI's lineage too): the
+  // Null condition requires the keys to be named.
+  // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
+  // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
   allow('tag-release', ['ec2:CreateTags', 'ec2:DeleteTags'], [imageArn], {
     'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
+    Null: { 'aws:TagKeys': 'false' },
   });
   acknowledge(
     'tag-release',

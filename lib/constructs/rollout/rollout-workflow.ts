@@ -187,6 +187,11 @@ export class RolloutWorkflow extends Construct {
       comment: `Rollouts of the ${props.environment} fleet: phoenix rotation, canary shift, rollback`,
     });
 
+    // Publishing to a KMS-encrypted topic runs under the publisher's credentials: without the
+    // key, every Notify Outcome fails with KMS access denied (SnsPublish grants sns:Publish only).
+    // @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+    key.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
+
     this.acknowledgeStateMachineRole();
     this.addTriggers(props);
   }
@@ -220,7 +225,9 @@ export class RolloutWorkflow extends Construct {
       eventPattern: {
         source: ['aws.imagebuilder'],
         detailType: ['EC2 Image Builder Image State Change'],
-        resources: events.Match.prefix(props.images.imageArnPattern),
+        // The pattern ends in `*`, which a prefix filter would take literally (matching nothing).
+        // @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+        resources: events.Match.wildcard(props.images.imageArnPattern),
         detail: { state: { status: ['AVAILABLE'] } },
       },
       targets: [new targets.LambdaFunction(onImage, { retryAttempts: 4, maxEventAge: Duration.hours(2) })],

@@ -1,0 +1,300 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { COLOURS, runtimeParameters } from '../../../lib/config/naming';
+import type { RolloutHandler } from '../../../lib/constructs/rollout/rollout-functions';
+import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
+import { configOf, testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import { arnPrefix, grantsOf, render, rendered, rolloutDefinition } from './rollout-template';
+import type { Grant } from './rollout-template';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+
+/** Reads: Describe*, Get*, List*, and DynamoDB's Query (anything else changes something). */
+const isRead = (action: string) =>
+  /^[a-z0-9-]+:(Describe|Get|List)[A-Za-z]*$/.test(action) || action === 'dynamodb:Query';
+
+/**
+ * Writes the services accept on `*` only: X-Ray segments and the state machine's CloudWatch Logs
+ * delivery support no resource-level permissions.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
+ */
+const WRITES_WITHOUT_RESOURCES = new Set([
+  'xray:PutTraceSegments',
+  'xray:PutTelemetryRecords',
+  'logs:CreateLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:PutResourcePolicy',
+]);
+
+const idOf = (stack: ImmutableStack, construct: { node: { defaultChild?: unknown } }) =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+
+/** The roles of the rollout: each function's, the state machine's and the schedule's. */
+function rolloutRoles(stack: ImmutableStack, template: Template): Map<string, string> {
+  const roles = new Map<string, string>();
+  for (const fn of stack.rollout.functions.all()) roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
+  roles.set('state machine', idOf(stack, stack.rollout.stateMachine.role));
+  const schedules = template.findResources('AWS::Scheduler::Schedule') as Record<
+    string,
+    { Properties: { Target: { RoleArn: unknown } } }
+  >;
+  for (const [id, s] of Object.entries(schedules)) {
+    const role = /^\$\{(\w+)\.Arn\}$/.exec(render(s.Properties.Target.RoleArn))?.[1];
+    if (role) roles.set(`schedule ${id}`, role);
+  }
+  return roles;
+}
+
+/** The resources each write may touch: the fleet's own, named one by one. */
+function allowedWrites(stack: ImmutableStack): Record<string, string[]> {
+  const env = stack.config.name;
+  const { fleet, rollout } = stack;
+  const groups = COLOURS.map(
+    (c) => `${arnPrefix('autoscaling')}autoScalingGroup:*:autoScalingGroupName/immutable-${env}-${c}`,
+  );
+  const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, fleet.launchTemplateId)}`;
+  const image = 'arn:${AWS::Partition}:ec2:${AWS::Region}::image/*';
+  const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'].map(
+    (t) => `${arnPrefix('ec2')}${t}/*`,
+  );
+  const p = runtimeParameters(env);
+  const parameters = [
+    p.releasedImage,
+    p.listenerWeights,
+    ...COLOURS.map((c) => p.launchTemplateVersion(c)),
+  ].map((n) => `${arnPrefix('ssm')}parameter${n}`);
+  const table = rendered(stack, rollout.table.tableArn);
+  const functions = rollout.functions.all().map((fn) => rendered(stack, fn.functionArn));
+  const logGroups = rollout.functions.all().map((fn) => rendered(stack, fn.logGroup.logGroupArn));
+  const topicKey = rendered(stack, rollout.topic.masterKey?.keyArn as string);
+  return {
+    'autoscaling:UpdateAutoScalingGroup': groups,
+    'autoscaling:StartInstanceRefresh': groups,
+    'autoscaling:CancelInstanceRefresh': groups,
+    'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
+    'ec2:CreateLaunchTemplateVersion': [launchTemplate],
+    'ec2:RunInstances': [launchTemplate, ...launched, image],
+    'ec2:CreateTags': [image],
+    'ec2:DeleteTags': [image],
+    'iam:PassRole': [rendered(stack, fleet.instanceRole.roleArn)],
+    'dynamodb:PutItem': [table],
+    'dynamodb:UpdateItem': [table],
+    'dynamodb:DeleteItem': [table],
+    'ssm:PutParameter': parameters,
+    'sns:Publish': [rendered(stack, rollout.topic.topicArn)],
+    'kms:Decrypt': [topicKey],
+    'kms:GenerateDataKey': [topicKey],
+    'states:StartExecution': [rendered(stack, rollout.stateMachine.stateMachineArn)],
+    'lambda:InvokeFunction': [...functions, ...functions.map((f) => `${f}:*`)],
+    'logs:CreateLogStream': logGroups,
+    'logs:PutLogEvents': logGroups,
+  };
+}
+
+/** Every way the rollout's policies break least privilege, one line each. */
+function iamFindings(stack: ImmutableStack, template: Template): string[] {
+  const allowed = allowedWrites(stack);
+  const findings: string[] = [];
+  for (const [who, role] of rolloutRoles(stack, template)) {
+    for (const g of grantsOf(template, role)) {
+      for (const action of g.actions) {
+        if (action.includes('*')) findings.push(`${who}: wildcard action ${action}`);
+        if (isRead(action)) continue;
+        if (WRITES_WITHOUT_RESOURCES.has(action)) continue;
+        if (g.resources.includes('*')) findings.push(`${who}: ${action} on *`);
+        const expected = allowed[action];
+        if (!expected) findings.push(`${who}: unexpected write ${action}`);
+        for (const r of g.resources.filter((x) => x !== '*' && !expected?.includes(x)))
+          findings.push(`${who}: ${action} on ${r}`);
+      }
+    }
+  }
+  return findings;
+}
+
+let app: TestApp;
+const stacks = {} as Record<Env, ImmutableStack>;
+
+beforeAll(() => {
+  app = testApp();
+  for (const env of ENVS) {
+    const stack = app.stacks.find((s) => s.config.name === env);
+    if (!stack) throw new Error(`no ${env} stack`);
+    stacks[env] = stack;
+    app.template(env);
+  }
+});
+afterAll(() => app.cleanup());
+
+const grantsOfFunction = (env: Env, fn: RolloutHandler): Grant[] =>
+  grantsOf(app.template(env), idOf(stacks[env], stacks[env].rollout.functions.get(fn).role as iam.Role));
+const allGrants = (env: Env): [string, Grant][] =>
+  [...rolloutRoles(stacks[env], app.template(env))].flatMap(([who, role]) =>
+    grantsOf(app.template(env), role).map((g): [string, Grant] => [who, g]),
+  );
+
+describe('least privilege', () => {
+  it.each(ENVS)('%s: no wildcard action, no write on *, every write on the fleet’s own resources', (env) => {
+    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(16);
+    expect(iamFindings(stacks[env], app.template(env))).toEqual([]);
+  });
+
+  describe('the check itself', () => {
+    let probe: TestApp;
+    let findings: string[];
+    beforeAll(() => {
+      probe = testApp({ environments: [configOf('dev')] });
+      const stack = probe.stacks[0] as ImmutableStack;
+      const fns = stack.rollout.functions;
+      fns
+        .get('shift-traffic')
+        .addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['elasticloadbalancing:ModifyListener'], resources: ['*'] }),
+        );
+      fns
+        .get('judge-canary')
+        .addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['cloudwatch:*'], resources: ['arn:aws:cloudwatch:::alarm:x'] }),
+        );
+      fns.get('ledger').addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ssm:PutParameter'],
+          resources: ['arn:aws:ssm:::parameter/other'],
+        }),
+      );
+      findings = iamFindings(stack, probe.template('dev'));
+    });
+    afterAll(() => probe.cleanup());
+
+    it('fails when a function role gains a write on Resource *', () => {
+      expect(findings).toContain('shift-traffic: elasticloadbalancing:ModifyListener on *');
+    });
+
+    it('fails when a function role gains a wildcard action', () => {
+      expect(findings).toContain('judge-canary: wildcard action cloudwatch:*');
+    });
+
+    it('fails when a write reaches beyond the fleet’s resources', () => {
+      expect(findings).toContain('ledger: ssm:PutParameter on arn:aws:ssm:::parameter/other');
+    });
+  });
+});
+
+describe('launching instances', () => {
+  it.each(ENVS)(
+    '%s: only the refresh and canary steps may launch, only through the fleet template',
+    (env) => {
+      const stack = stacks[env];
+      const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, stack.fleet.launchTemplateId)}`;
+      const launches = allGrants(env).filter(([, g]) => g.actions.includes('ec2:RunInstances'));
+      expect([...new Set(launches.map(([who]) => who))].sort()).toEqual(['prepare-canary', 'start-refresh']);
+      for (const [who, g] of launches) {
+        expect({ who, actions: g.actions, condition: g.condition }).toEqual({
+          who,
+          actions: ['ec2:RunInstances'],
+          condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate } },
+        });
+      }
+    },
+  );
+
+  it.each(ENVS)('%s: the instance role is passed only to EC2', (env) => {
+    const stack = stacks[env];
+    const passes = allGrants(env).filter(([, g]) => g.actions.includes('iam:PassRole'));
+    expect(passes.length).toBeGreaterThan(0);
+    for (const [who, g] of passes) {
+      expect({ who, actions: g.actions, resources: g.resources, condition: g.condition }).toEqual({
+        who,
+        actions: ['iam:PassRole'],
+        resources: [rendered(stack, stack.fleet.instanceRole.roleArn)],
+        condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      });
+    }
+  });
+});
+
+describe('tagging released images', () => {
+  it.each(ENVS)('%s: only tag-release tags, only immutable:* keys, and always names them', (env) => {
+    const tagging = allGrants(env).filter(([, g]) =>
+      g.actions.some((a) => /^ec2:(Create|Delete)Tags$/.test(a)),
+    );
+    expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([
+      ['tag-release', ['ec2:CreateTags', 'ec2:DeleteTags']],
+    ]);
+    expect(tagging[0]?.[1].condition).toEqual({
+      'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
+      Null: { 'aws:TagKeys': 'false' },
+    });
+  });
+});
+
+describe('state machine role', () => {
+  const smGrants = (env: Env) =>
+    grantsOf(app.template(env), idOf(stacks[env], stacks[env].rollout.stateMachine.role));
+
+  it.each(ENVS)('%s: invokes exactly the functions its definition names', (env) => {
+    const stack = stacks[env];
+    const def = rolloutDefinition(stack, app.template(env));
+    const named = new Set(
+      Object.values(def.States)
+        .map((s) => String(s.Resource))
+        .filter((r) => r.startsWith('${Rollout')),
+    );
+    const invoked = smGrants(env)
+      .filter((g) => g.actions.includes('lambda:InvokeFunction'))
+      .flatMap((g) => g.resources);
+    expect(new Set(invoked)).toEqual(new Set([...named, ...[...named].map((f) => `${f}:*`)]));
+    expect(named.size).toBe(12);
+    const triggers = (['on-image-available', 'release-abandoned-lock'] as const).map((h) =>
+      rendered(stack, stack.rollout.functions.get(h).functionArn),
+    );
+    for (const t of triggers) expect(invoked).not.toContain(t);
+  });
+
+  it.each(ENVS)('%s: publishes only to its own topic, with its key', (env) => {
+    const stack = stacks[env];
+    const grants = smGrants(env);
+    const on = (prefix: string) =>
+      grants.filter((g) => g.actions.some((a) => a.startsWith(prefix))).map((g) => [g.actions, g.resources]);
+    expect(on('sns:')).toEqual([[['sns:Publish'], [rendered(stack, stack.rollout.topic.topicArn)]]]);
+    expect(on('kms:')).toEqual([
+      [
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
+        [rendered(stack, stack.rollout.topic.masterKey?.keyArn as string)],
+      ],
+    ]);
+  });
+
+  it.each(ENVS)('%s: the schedule may only start this state machine', (env) => {
+    const stack = stacks[env];
+    const schedule = [...rolloutRoles(stack, app.template(env))].filter(([who]) =>
+      who.startsWith('schedule'),
+    );
+    expect(schedule).toHaveLength(1);
+    const grants = grantsOf(app.template(env), schedule[0]?.[1] as string);
+    expect(grants.map((g) => [g.actions, g.resources])).toEqual([
+      [['states:StartExecution'], [rendered(stack, stack.rollout.stateMachine.stateMachineArn)]],
+    ]);
+  });
+});
+
+describe('per-function scope', () => {
+  it.each(ENVS)('%s: functions that only read or record change nothing in the fleet', (env) => {
+    const fleetWrites = /^(autoscaling|elasticloadbalancing|ec2|iam):(?!Describe)/;
+    for (const fn of ['validate-input', 'plan-rollout', 'check-refresh', 'judge-canary', 'ledger'] as const) {
+      const writes = grantsOfFunction(env, fn).flatMap((g) => g.actions.filter((a) => fleetWrites.test(a)));
+      expect({ fn, writes }).toEqual({ fn, writes: [] });
+    }
+  });
+
+  it.each(ENVS)('%s: only the ledger writes the runtime parameters', (env) => {
+    const writers = allGrants(env)
+      .filter(([, g]) => g.actions.includes('ssm:PutParameter'))
+      .map(([who]) => who);
+    expect(writers).toEqual(['ledger']);
+  });
+});

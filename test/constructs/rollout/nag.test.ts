@@ -1,0 +1,74 @@
+import type { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
+import { configOf, testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+
+const violationsOf = (app: TestApp, scope: Stack) =>
+  new AwsSolutionsChecks(app.app).validateScope(scope).violations.map((v) => ({
+    rule: v.ruleName,
+    severity: v.severity,
+    resources: v.violatingResources.map((r) => r.constructPath),
+  }));
+
+describe('cdk-nag AwsSolutions', () => {
+  let app: TestApp;
+  beforeAll(() => {
+    app = testApp();
+    // cdk-nag reads the prepared construct tree: synthesize first.
+    for (const env of ENVS) app.template(env);
+  });
+  afterAll(() => app.cleanup());
+
+  it.each(ENVS)('%s: no unacknowledged error or warning anywhere in the stack', (env) => {
+    const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
+    expect(violationsOf(app, stack)).toEqual([]);
+  });
+
+  it.each(ENVS)('%s: each acknowledgement in the workflow names one IAM5 finding and why', (env) => {
+    const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
+    const acknowledged = stack.rollout.node
+      .findAll()
+      .flatMap((c) => c.node.metadata)
+      .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    expect(acknowledged.length).toBeGreaterThan(20);
+    for (const [id, reason] of acknowledged) {
+      expect(id).toMatch(/^(Annotation::)?AwsSolutions-IAM5\[Resource::[^\]]+\]$/);
+      expect(reason.length).toBeGreaterThan(30);
+    }
+  });
+});
+
+// A write on Resource `*` added to a function role is not reported: each role acknowledges its
+// `Resource::*` finding (X-Ray and Describe* need it), and cdk-nag names that finding by resource
+// only. iam.test.ts checks writes on `*` action by action instead.
+describe('cdk-nag sees what changes in the workflow', () => {
+  let probe: TestApp;
+  let stack: ImmutableStack;
+  beforeAll(() => {
+    probe = testApp({ environments: [configOf('dev')] });
+    stack = probe.stacks[0] as ImmutableStack;
+    stack.rollout.functions.get('shift-traffic').addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['elasticloadbalancing:*'],
+        resources: [stack.fleet.listenerArn],
+      }),
+    );
+    probe.template('dev');
+  });
+  afterAll(() => probe.cleanup());
+
+  it('fails when a function role gains a wildcard action', () => {
+    expect(violationsOf(probe, stack)).toEqual([
+      {
+        rule: 'AwsSolutions-IAM5[Action::elasticloadbalancing:*]',
+        severity: 'error',
+        resources: ['Immutable-dev/Rollout/Functions/shift-traffic-role/DefaultPolicy/Resource'],
+      },
+    ]);
+  });
+});

@@ -1,0 +1,373 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { runtimeParameters } from '../../../lib/config/naming';
+import type { Colour } from '../../../lib/config/naming';
+import { ALL_THROTTLING_ERROR_NAMES } from '../../../lib/rehearsal/simulator';
+import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import {
+  normalSuccessors,
+  reachable,
+  rendered,
+  rolloutDefinition,
+  statesOnCycles,
+  successors,
+} from './rollout-template';
+import type { AslDefinition, AslState, Retrier } from './rollout-template';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+
+/** The Lambda errors Step Functions recommends retrying on every Lambda task. @see https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html */
+const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+];
+/** The SNS integration's own names for throttling (Step Functions prefixes the service). */
+const SNS_INTEGRATION_THROTTLING = ['SNS.ThrottledException', 'SNS.KMSThrottlingException'];
+
+const ACQUIRE = 'Acquire Lock';
+const VALIDATE = 'Validate Input';
+const COMPENSATE = 'Return Traffic To Last Good Fleet';
+const FINISH = 'Record Outcome';
+
+let app: TestApp;
+const stacks = {} as Record<Env, ImmutableStack>;
+const defs = {} as Record<Env, AslDefinition>;
+
+beforeAll(() => {
+  app = testApp();
+  for (const env of ENVS) {
+    const stack = app.stacks.find((s) => s.config.name === env);
+    if (!stack) throw new Error(`no ${env} stack`);
+    stacks[env] = stack;
+    defs[env] = rolloutDefinition(stack, app.template(env));
+  }
+});
+afterAll(() => app.cleanup());
+
+const statesOf = (def: AslDefinition, type?: string): [string, AslState][] =>
+  Object.entries(def.States).filter(([, s]) => type === undefined || s.Type === type);
+const SNS_PUBLISH = 'arn:${AWS::Partition}:states:::sns:publish';
+const isSnsTask = (s: AslState) => s.Type === 'Task' && s.Resource === SNS_PUBLISH;
+/** Lambda tasks name their function directly (payloadResponseOnly). */
+const functionArns = (env: Env) =>
+  new Set(stacks[env].rollout.functions.all().map((fn) => rendered(stacks[env], fn.functionArn)));
+const isLambdaTask = (env: Env, s: AslState) =>
+  s.Type === 'Task' && functionArns(env).has(String(s.Resource));
+
+describe('state machine resource', () => {
+  it.each(ENVS)('%s: a STANDARD state machine with tracing and full logging', (env) => {
+    const stack = stacks[env];
+    app.template(env).hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: `immutable-${env}-rollout`,
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [
+          {
+            CloudWatchLogsLogGroup: {
+              LogGroupArn: {
+                'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutExecutionLogs'), 'Arn'],
+              },
+            },
+          },
+        ],
+      },
+      RoleArn: {
+        'Fn::GetAtt': [stack.getLogicalId(stack.rollout.stateMachine.role.node.defaultChild as never), 'Arn'],
+      },
+    });
+  });
+
+  it.each(ENVS)("%s: every task invokes one of the rollout's functions or publishes the outcome", (env) => {
+    const others = statesOf(defs[env], 'Task').filter(([, s]) => !isLambdaTask(env, s) && !isSnsTask(s));
+    expect(others).toEqual([]);
+  });
+
+  it.each(ENVS)('%s: times out after rollout.timeoutMinutes', (env) => {
+    expect(defs[env].TimeoutSeconds).toBe(stacks[env].config.rollout.timeoutMinutes * 60);
+  });
+
+  it.each(ENVS)('%s: keeps its execution logs for a year', (env) => {
+    const logs = app.template(env).findResources('AWS::Logs::LogGroup');
+    const execution = Object.entries(logs).filter(([id]) => id.startsWith('RolloutExecutionLogs'));
+    expect(execution).toHaveLength(1);
+    expect(execution[0]?.[1]).toMatchObject({ Properties: { RetentionInDays: 365 } });
+  });
+});
+
+describe('definition language', () => {
+  /** Every key of the definition outside payloads (Parameters hold data, not language). */
+  const languageKeys = (value: unknown, path: string[] = []): string[][] => {
+    if (Array.isArray(value)) return value.flatMap((v, i) => languageKeys(v, [...path, String(i)]));
+    if (typeof value !== 'object' || value === null) return [];
+    return Object.entries(value).flatMap(([k, v]) => [
+      [...path, k],
+      ...(k === 'Parameters' ? [] : languageKeys(v, [...path, k])),
+    ]);
+  };
+
+  it.each(ENVS)('%s: JSONPath only, no JSONata states and no Variables', (env) => {
+    const keys = languageKeys(defs[env]);
+    expect(keys.length).toBeGreaterThan(100);
+    const offending = keys.filter((p) =>
+      ['QueryLanguage', 'Assign', 'Arguments', 'Output'].includes(p[p.length - 1] as string),
+    );
+    expect(offending).toEqual([]);
+  });
+
+  it.each(ENVS)('%s: state names read as sentences, questions for choices', (env) => {
+    for (const [name, state] of statesOf(defs[env])) {
+      // Title-cased words; 80 characters is the service's limit for a state name.
+      // @see https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html
+      expect(name).toMatch(/^[A-Z][a-z]+( [A-Z][a-z]*)+\??$/);
+      expect(name.length).toBeLessThanOrEqual(80);
+      expect({ name, question: name.endsWith('?') }).toEqual({ name, question: state.Type === 'Choice' });
+    }
+  });
+});
+
+describe('retries', () => {
+  const retriersFor = (state: AslState, error: string): Retrier[] =>
+    (state.Retry ?? []).filter((r) => r.ErrorEquals.includes(error));
+
+  it.each(ENVS)('%s: every task retries every throttling error the simulator raises', (env) => {
+    const tasks = statesOf(defs[env], 'Task');
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      const uncovered = ALL_THROTTLING_ERROR_NAMES.filter((e) => retriersFor(state, e).length === 0);
+      expect({ name, uncovered }).toEqual({ name, uncovered: [] });
+    }
+  });
+
+  it.each(ENVS)('%s: every Lambda task retries the Lambda service errors', (env) => {
+    const tasks = statesOf(defs[env]).filter(([, s]) => isLambdaTask(env, s));
+    expect(tasks.length).toBeGreaterThan(10);
+    for (const [name, state] of tasks) {
+      const uncovered = LAMBDA_SERVICE_ERRORS.filter((e) => retriersFor(state, e).length === 0);
+      expect({ name, uncovered }).toEqual({ name, uncovered: [] });
+    }
+  });
+
+  it.each(ENVS)("%s: the notification retries the SNS integration's throttling", (env) => {
+    const sns = statesOf(defs[env]).filter(([, s]) => isSnsTask(s));
+    expect(sns.map(([name]) => name)).toEqual(['Notify Outcome']);
+    const [, state] = sns[0] as [string, AslState];
+    for (const error of SNS_INTEGRATION_THROTTLING) expect(retriersFor(state, error)).toHaveLength(1);
+  });
+
+  it.each(ENVS)('%s: transient retries back off exponentially with full jitter', (env) => {
+    for (const [name, state] of statesOf(defs[env], 'Task')) {
+      for (const retrier of state.Retry ?? []) {
+        expect({ name, retrier }).toEqual({
+          name,
+          retrier: expect.objectContaining({
+            BackoffRate: expect.any(Number) as number,
+            JitterStrategy: 'FULL',
+            MaxAttempts: expect.any(Number) as number,
+          }) as Retrier,
+        });
+        expect(retrier.BackoffRate).toBeGreaterThanOrEqual(2);
+        expect(retrier.MaxAttempts).toBeGreaterThanOrEqual(3);
+      }
+    }
+  });
+
+  it.each(ENVS)('%s: no task retries every error (real failures go to compensation)', (env) => {
+    for (const [, state] of statesOf(defs[env], 'Task')) {
+      for (const retrier of state.Retry ?? []) expect(retrier.ErrorEquals).not.toContain('States.ALL');
+    }
+  });
+});
+
+describe('error handling', () => {
+  /** Tasks that run once the lock is held: reachable from Acquire Lock's success path. */
+  const tasksAfterLock = (def: AslDefinition) =>
+    [...reachable(def, normalSuccessors(def.States[ACQUIRE] as AslState))].filter(
+      (n) => def.States[n]?.Type === 'Task',
+    );
+
+  it.each(ENVS)(
+    '%s: every task after Acquire Lock catches everything into compensation or the finishing chain',
+    (env) => {
+      const def = defs[env];
+      const finishing = reachable(def, [COMPENSATE]);
+      expect(finishing).toContain(FINISH);
+      const tasks = tasksAfterLock(def);
+      expect(tasks).toEqual(expect.arrayContaining(['Restore Safe State', 'Start Refresh', 'Shift Traffic']));
+      for (const name of tasks) {
+        const catchAll = (def.States[name]?.Catch ?? []).filter((c) => c.ErrorEquals.includes('States.ALL'));
+        expect({ name, catchers: catchAll.length }).toEqual({ name, catchers: 1 });
+        const target = catchAll[0]?.Next as string;
+        expect({ name, target, ok: target !== name && finishing.has(target) }).toEqual({
+          name,
+          target,
+          ok: true,
+        });
+      }
+    },
+  );
+
+  it.each(ENVS)('%s: tasks that change the fleet compensate before finishing', (env) => {
+    const def = defs[env];
+    const finishing = reachable(def, [COMPENSATE]);
+    const changing = tasksAfterLock(def).filter((n) => !finishing.has(n) && n !== 'Tag Released Image');
+    expect(changing.length).toBeGreaterThan(8);
+    for (const name of changing) {
+      const target = def.States[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
+      expect({ name, target }).toEqual({ name, target: COMPENSATE });
+    }
+  });
+
+  it.each(ENVS)('%s: a caught error is added to the document, never replaces it', (env) => {
+    for (const [name, state] of statesOf(defs[env])) {
+      for (const c of state.Catch ?? []) {
+        expect({ name, resultPath: c.ResultPath }).toEqual({
+          name,
+          resultPath: expect.stringMatching(/^\$\.[a-zA-Z]+$/) as string,
+        });
+      }
+    }
+  });
+
+  it.each(ENVS)('%s: every Fail state reports the caught error and cause', (env) => {
+    const fails = statesOf(defs[env], 'Fail');
+    expect(fails.map(([n]) => n)).toEqual(
+      expect.arrayContaining(['Rollout Failed', 'Reject Input', 'Refuse Concurrent Rollout']),
+    );
+    for (const [name, state] of fails) {
+      expect({ name, error: state.ErrorPath, cause: state.CausePath }).toEqual({
+        name,
+        error: '$.error.Error',
+        cause: '$.error.Cause',
+      });
+    }
+  });
+
+  it.each(ENVS)('%s: a failed rollout still ends in the Fail state after the finishing chain', (env) => {
+    expect(reachable(defs[env], [COMPENSATE])).toContain('Rollout Failed');
+  });
+});
+
+describe('input validation', () => {
+  it.each(ENVS)('%s: no task but Validate Input runs before the input is validated', (env) => {
+    const def = defs[env];
+    expect(def.StartAt).toBe('Load Settings');
+    const beforeValidation = reachable(def, [def.StartAt], { stopAt: [VALIDATE] });
+    expect([...beforeValidation].filter((n) => def.States[n]?.Type === 'Task')).toEqual([VALIDATE]);
+  });
+
+  it.each(ENVS)('%s: valid input goes to Acquire Lock; InvalidInput fails with nothing changed', (env) => {
+    const validate = defs[env].States[VALIDATE] as AslState;
+    expect(validate.Next).toBe(ACQUIRE);
+    const invalid = validate.Catch?.find((c) => c.ErrorEquals.includes('InvalidInput'));
+    expect(defs[env].States[invalid?.Next as string]?.Type).toBe('Fail');
+    for (const c of validate.Catch ?? []) expect(defs[env].States[c.Next]?.Type).toBe('Fail');
+  });
+
+  it.each(ENVS)('%s: a concurrent rollout is refused before anything changes', (env) => {
+    const acquire = defs[env].States[ACQUIRE] as AslState;
+    const refused = acquire.Catch?.find((c) => c.ErrorEquals.includes('RolloutInProgress'));
+    expect(refused?.Next).toBe('Refuse Concurrent Rollout');
+    for (const c of acquire.Catch ?? []) expect(defs[env].States[c.Next]?.Type).toBe('Fail');
+  });
+});
+
+describe('polling', () => {
+  const polls = (def: AslDefinition) => statesOf(def, 'Wait').filter(([, s]) => s.SecondsPath);
+
+  it.each(ENVS)('%s: refresh and canary health are polled, each waiting as long as the step asks', (env) => {
+    expect(polls(defs[env]).map(([n, s]) => [n, s.SecondsPath])).toEqual([
+      ['Wait For Canary Instances', '$.progress.waitSeconds'],
+      ['Wait For Refresh', '$.progress.waitSeconds'],
+    ]);
+  });
+
+  it.each(ENVS)('%s: each poll is Wait → Task → Choice → back to the Wait', (env) => {
+    const def = defs[env];
+    for (const [wait, state] of polls(def)) {
+      const task = def.States[state.Next as string] as AslState;
+      expect(task.Type).toBe('Task');
+      const choice = def.States[task.Next as string] as AslState;
+      expect(choice.Type).toBe('Choice');
+      expect(successors(choice)).toContain(wait);
+    }
+  });
+
+  it.each(ENVS)('%s: every loop waits (no busy loop)', (env) => {
+    const def = defs[env];
+    expect(statesOnCycles(def, () => false).length).toBeGreaterThan(0);
+    expect(statesOnCycles(def, (s) => s.Type === 'Wait')).toEqual([]);
+  });
+
+  it.each(ENVS)('%s: each canary step holds its traffic for canary.bakeSeconds', (env) => {
+    expect(defs[env].States['Bake Step']).toMatchObject({
+      Type: 'Wait',
+      Seconds: stacks[env].config.rollout.canary.bakeSeconds,
+    });
+  });
+});
+
+describe('settings', () => {
+  it.each(ENVS)('%s: Load Settings embeds the fleet and the rollout configuration', (env) => {
+    const stack = stacks[env];
+    const { fleet, config } = stack;
+    const r = config.rollout;
+    const parameters = runtimeParameters(env);
+    const byColour = <T>(f: (c: Colour) => T) => ({ blue: f('blue'), green: f('green') });
+    const load = defs[env].States['Load Settings'] as AslState;
+    expect(load.Type).toBe('Pass');
+    expect(load.Next).toBe(VALIDATE);
+    expect(load.Parameters).toEqual({
+      'input.$': '$',
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
+      settings: {
+        environment: env,
+        groups: { blue: `immutable-${env}-blue`, green: `immutable-${env}-green` },
+        targetGroups: byColour((c) => rendered(stack, fleet.targetGroups[c].targetGroupArn)),
+        targetGroupDimensions: byColour((c) => rendered(stack, fleet.targetGroupFullNames[c])),
+        loadBalancerDimension: rendered(stack, fleet.loadBalancerFullName),
+        listenerArn: rendered(stack, fleet.listenerArn),
+        launchTemplateId: rendered(stack, fleet.launchTemplateId),
+        alarms: byColour((c) =>
+          [
+            fleet.alarms[c].errors5xx,
+            fleet.alarms[c].latency,
+            fleet.alarms[c].unhealthyHosts,
+            fleet.alarms[c].fleetUnhealthy,
+          ].map((a) => rendered(stack, a.alarmName)),
+        ),
+        refreshAlarms: byColour((c) => [
+          `immutable-${env}-${c}-5xx`,
+          `immutable-${env}-${c}-latency`,
+          `immutable-${env}-${c}-unhealthy-hosts`,
+        ]),
+        table: rendered(stack, stack.rollout.table.tableName),
+        parameters: {
+          releasedImage: parameters.releasedImage,
+          listenerWeights: parameters.listenerWeights,
+          launchTemplateVersions: byColour((c) => parameters.launchTemplateVersion(c)),
+        },
+        capacity: config.fleet.capacity,
+        expectedBootSeconds: r.expectedBootSeconds,
+        maxInstanceAgeDays: r.maxInstanceAgeDays,
+        refresh: r.refresh,
+        canary: r.canary,
+        rollbackSteps: r.rollbackSteps,
+        scaleDownDelaySeconds: r.scaleDownDelaySeconds,
+        lockTtlSeconds: r.lockTtlSeconds,
+        freezeWindows: r.freezeWindows,
+        ...(r.promoteFrom ? { promoteFrom: r.promoteFrom } : {}),
+      },
+    });
+  });
+});

@@ -1,0 +1,205 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { rolloutInputSchema } from '../../../lambda/shared/input-schema';
+import type { EnvironmentConfig } from '../../../lib/config';
+import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
+import { configOf, testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import { render, rendered } from './rollout-template';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+
+interface RuleResource {
+  readonly Properties: {
+    readonly EventPattern: Record<string, unknown>;
+    readonly Targets: { Arn: unknown; RetryPolicy?: Record<string, number> }[];
+  };
+}
+
+let app: TestApp;
+let variant: TestApp;
+const stacks = {} as Record<Env, ImmutableStack>;
+
+/** dev with its schedule switched off and no flexible window. */
+function quietDev(): EnvironmentConfig {
+  const config = configOf('dev');
+  config.rollout.phoenixSchedule = {
+    ...config.rollout.phoenixSchedule,
+    enabled: false,
+    flexibleWindowMinutes: 0,
+  };
+  return config;
+}
+
+beforeAll(() => {
+  app = testApp();
+  for (const env of ENVS) {
+    const stack = app.stacks.find((s) => s.config.name === env);
+    if (!stack) throw new Error(`no ${env} stack`);
+    stacks[env] = stack;
+    app.template(env);
+  }
+  variant = testApp({ environments: [quietDev()] });
+  variant.template('dev');
+});
+afterAll(() => {
+  app.cleanup();
+  variant.cleanup();
+});
+
+const rulesOf = (env: Env, source: string): [string, RuleResource][] =>
+  Object.entries(app.template(env).findResources('AWS::Events::Rule') as Record<string, RuleResource>).filter(
+    ([, r]) => (r.Properties.EventPattern.source as string[]).includes(source),
+  );
+
+const functionArn = (env: Env, handler: 'on-image-available' | 'release-abandoned-lock') =>
+  rendered(stacks[env], stacks[env].rollout.functions.get(handler).functionArn);
+
+/** EventBridge wildcard semantics: `*` matches any run of characters, everything else itself. */
+const wildcardMatches = (pattern: string, value: string) =>
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(value);
+
+/** A rendered ARN in a concrete account and region. */
+const inAccount = (arn: string) =>
+  arn
+    .replace('${AWS::Partition}', 'aws')
+    .replace('${AWS::Region}', 'eu-west-1')
+    .replace('${AWS::AccountId}', '111111111111');
+
+/** Filter values whose `*` EventBridge matches literally (only `wildcard` treats it as one). */
+function literalStars(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(literalStars);
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) =>
+    ['prefix', 'suffix', 'equals-ignore-case'].includes(k) && render(v).includes('*')
+      ? [render(v)]
+      : literalStars(v),
+  );
+}
+
+describe('new image trigger', () => {
+  it.each(ENVS)('%s: an AVAILABLE image of this pipeline invokes on-image-available, with retries', (env) => {
+    const rules = rulesOf(env, 'aws.imagebuilder');
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0] as [string, RuleResource];
+    const pattern = rule.Properties.EventPattern;
+    expect(pattern).toMatchObject({
+      source: ['aws.imagebuilder'],
+      'detail-type': ['EC2 Image Builder Image State Change'],
+      detail: { state: { status: ['AVAILABLE'] } },
+    });
+    const resources = pattern.resources as { wildcard?: unknown }[];
+    expect(resources.map((r) => render(r.wildcard))).toEqual([
+      rendered(stacks[env], stacks[env].bake.imageArnPattern),
+    ]);
+    expect(rule.Properties.Targets.map((t) => [render(t.Arn), t.RetryPolicy])).toEqual([
+      [functionArn(env, 'on-image-available'), { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 }],
+    ]);
+  });
+
+  it.each(ENVS)("%s: the filter matches this pipeline's image ARNs and no other environment's", (env) => {
+    const [, rule] = rulesOf(env, 'aws.imagebuilder')[0] as [string, RuleResource];
+    const filter = inAccount(
+      render((rule.Properties.EventPattern.resources as { wildcard: unknown }[])[0]?.wildcard),
+    );
+    const imageArn = (stack: ImmutableStack) =>
+      `arn:aws:imagebuilder:eu-west-1:111111111111:image/${stack.bake.recipeName.toLowerCase()}/1.0.0/3`;
+    expect(wildcardMatches(filter, imageArn(stacks[env]))).toBe(true);
+    for (const other of ENVS.filter((e) => e !== env))
+      expect(wildcardMatches(filter, imageArn(stacks[other]))).toBe(false);
+  });
+
+  it.each(ENVS)('%s: no prefix or suffix filter holds a * (EventBridge would take it literally)', (env) => {
+    const rules = Object.values(
+      app.template(env).findResources('AWS::Events::Rule') as Record<string, RuleResource>,
+    );
+    expect(rules.length).toBeGreaterThan(1);
+    expect(rules.flatMap((r) => literalStars(r.Properties.EventPattern))).toEqual([]);
+  });
+
+  it('fails when the image filter is a prefix ending in *', () => {
+    const pattern = { resources: [{ prefix: 'arn:aws:imagebuilder:eu-west-1:111111111111:image/x_*' }] };
+    expect(literalStars(pattern)).toEqual(['arn:aws:imagebuilder:eu-west-1:111111111111:image/x_*']);
+  });
+
+  it.each(ENVS)('%s: EventBridge may invoke on-image-available for this rule only', (env) => {
+    const [ruleId] = rulesOf(env, 'aws.imagebuilder')[0] as [string, RuleResource];
+    app.template(env).hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutFunctionsonimageavailable'), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+});
+
+describe('phoenix schedule', () => {
+  it.each(ENVS)('%s: the configured cron, timezone and flexible window start a phoenix rotation', (env) => {
+    const s = stacks[env].config.rollout.phoenixSchedule;
+    app.template(env).hasResourceProperties('AWS::Scheduler::Schedule', {
+      Name: `immutable-${env}-phoenix`,
+      ScheduleExpression: s.cron,
+      ScheduleExpressionTimezone: s.timezone,
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: s.flexibleWindowMinutes },
+      State: 'ENABLED',
+      Target: {
+        Arn: stacks[env].resolve(stacks[env].rollout.stateMachine.stateMachineArn) as unknown,
+        RetryPolicy: { MaximumRetryAttempts: 3 },
+      },
+    });
+  });
+
+  it.each(ENVS)('%s: its input is a scheduled phoenix the workflow accepts', (env) => {
+    const schedules = Object.values(
+      app.template(env).findResources('AWS::Scheduler::Schedule') as Record<
+        string,
+        { Properties: { Target: { Input: string } } }
+      >,
+    );
+    expect(schedules).toHaveLength(1);
+    const input = JSON.parse(schedules[0]?.Properties.Target.Input as string) as unknown;
+    expect(input).toEqual({ action: 'phoenix', trigger: 'schedule', reason: expect.any(String) as string });
+    expect(rolloutInputSchema.safeParse(input).success).toBe(true);
+  });
+
+  it('is switched off and exact when the configuration says so', () => {
+    variant.template('dev').hasResourceProperties('AWS::Scheduler::Schedule', {
+      State: 'DISABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+    });
+  });
+});
+
+describe('abandoned lock janitor', () => {
+  it.each(ENVS)(
+    '%s: a stopped, timed-out or failed execution of this state machine frees its lock',
+    (env) => {
+      const rules = rulesOf(env, 'aws.states');
+      expect(rules).toHaveLength(1);
+      const [ruleId, rule] = rules[0] as [string, RuleResource];
+      expect(rule.Properties.EventPattern).toEqual({
+        source: ['aws.states'],
+        'detail-type': ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [stacks[env].resolve(stacks[env].rollout.stateMachine.stateMachineArn)],
+          status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
+        },
+      });
+      const [target] = rule.Properties.Targets;
+      expect(render(target?.Arn)).toBe(functionArn(env, 'release-abandoned-lock'));
+      expect(target?.RetryPolicy?.MaximumRetryAttempts).toBeGreaterThan(0);
+      app.template(env).hasResourceProperties('AWS::Lambda::Permission', {
+        Principal: 'events.amazonaws.com',
+        FunctionName: {
+          'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutFunctionsreleaseabandonedlock'), 'Arn'],
+        },
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      });
+    },
+  );
+});
