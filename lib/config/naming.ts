@@ -13,7 +13,7 @@ export const AMI_TAGS = {
   recipe: 'immutable:recipe',
   recipeVersion: 'immutable:recipe-version',
   sourceRevision: 'immutable:source-revision',
-  /** Set by the workflow on every AMI a rollback may still need; the lifecycle policy never removes one. */
+  /** Prefix of `keepTag(env)`: the workflow marks every AMI a rollback may still need; the lifecycle policy never removes one. */
   keep: 'immutable:rollback-candidate',
   /** `immutable:released-<env>` = ISO time of the release; the promotion gate reads it. */
   releasedPrefix: 'immutable:released-',
@@ -37,6 +37,16 @@ export function runtimeParameters(env: EnvironmentName) {
     bakedImage: `${root}/baked-ami`,
   };
 }
+
+/**
+ * `immutable:rollback-candidate:<env>` = "true" while an environment may roll back to the AMI.
+ * One key per environment: an environment letting go of an image (images are shared between
+ * environments of an account) never exposes it while another still needs it.
+ */
+export const keepTag = (env: string) => `${AMI_TAGS.keep}:${env}`;
+
+/** `immutable:released-<env>` = when the AMI was released there; the next environment's promotion gate reads it. */
+export const releasedTag = (env: string) => `${AMI_TAGS.releasedPrefix}${env}`;
 
 export const COLOURS = ['blue', 'green'] as const;
 export type Colour = (typeof COLOURS)[number];

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AMI_TAGS, resourcePrefix, runtimeParameters } from '../../config';
+import { AMI_TAGS, ENVIRONMENT_NAMES, keepTag, resourcePrefix, runtimeParameters } from '../../config';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
 import { BuildInfrastructure } from './build-infrastructure';
@@ -177,7 +177,8 @@ export class BakePipeline extends Construct {
       deprecateAfterDays: props.lifecycle.deprecateAfterDays,
       deleteAfterDays: props.lifecycle.deleteAfterDays,
       keepAtLeast: props.lifecycle.keepAtLeast,
-      protectedAmiTags: { [AMI_TAGS.keep]: 'true' },
+      // Any environment's keep tag protects an AMI (exclusion tag maps match on any tag).
+      protectedAmiTags: Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [keepTag(e), 'true'])),
     });
   }
 

@@ -16,7 +16,16 @@ describe('AMI lifecycle policy', () => {
   });
   afterAll(() => app.cleanup());
 
-  const protectedAmis = { Amis: { TagMap: { [AMI_TAGS.keep]: 'true' } } };
+  // Any environment's keep tag protects an AMI: environments of one account share images.
+  const protectedAmis = {
+    Amis: {
+      TagMap: {
+        'immutable:rollback-candidate:dev': 'true',
+        'immutable:rollback-candidate:staging': 'true',
+        'immutable:rollback-candidate:prod': 'true',
+      },
+    },
+  };
 
   it('deprecates, then deletes AMIs and snapshots, always keeping the newest ones and never a rollback candidate', () => {
     prod.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
