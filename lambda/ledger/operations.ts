@@ -144,8 +144,15 @@ export async function recordFinish(
   }
   const warnings = await publishSafely(fleet, d);
   const cause = error ? describeError(error) : undefined;
-  const images = plan ? imagesOf(plan, fleet) : { from: fleet.releasedImage };
+  const images = plan ? imagesOf(plan, fleet) : requestedImages(request, fleet);
   await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
+    execution: e.execution.id,
+    executionName: e.execution.name,
+    startedAt: e.execution.startedAt,
+    action: request.action,
+    trigger: request.trigger,
+    reason: request.reason,
+    fromImage: images.from,
     status: outcome,
     endedAt: d.now.toISOString(),
     ...(error ? { error: error.Error } : {}),
@@ -228,6 +235,11 @@ function imagesOf(plan: Plan, fleet: FleetRecord): { from: string; to?: string }
     case 'skip':
       return { from: fleet.releasedImage };
   }
+}
+
+/** Before a plan exists, what was asked for: the live release, and the image a canary named. */
+function requestedImages(request: RolloutRequest, fleet: FleetRecord): { from: string; to?: string } {
+  return { from: fleet.releasedImage, ...(request.imageId ? { to: request.imageId } : {}) };
 }
 
 /**

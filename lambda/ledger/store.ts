@@ -194,10 +194,14 @@ export class LedgerStore {
     );
   }
 
+  /**
+   * Write the entry's outcome. An upsert: a rollout refused while planning never recorded its
+   * start, so the caller passes the entry's identity too.
+   */
   async recordEnd(
     startedAt: string,
     executionName: string,
-    end: Pick<LedgerEntry, 'status' | 'endedAt' | 'error' | 'cause' | 'versions' | 'toImage'>,
+    end: Pick<LedgerEntry, 'status' | 'endedAt'> & Partial<LedgerEntry>,
   ): Promise<void> {
     const fields = attributes(end);
     const names = Object.keys(fields);

@@ -385,6 +385,22 @@ describe('recordFinish', () => {
     });
   });
 
+  it('writes the whole entry for a rollout refused while planning (it never recorded its start)', async () => {
+    await finish({
+      request: request({ action: 'canary', imageId: NEW_AMI }),
+      error: { Error: 'ImageNotFound', Cause: `${NEW_AMI} does not exist` },
+    });
+    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues).toMatchObject({
+      ':execution': { S: EXECUTION_ARN },
+      ':action': { S: 'canary' },
+      ':trigger': { S: 'console' },
+      ':fromImage': { S: OLD_AMI },
+      ':toImage': { S: NEW_AMI },
+      ':status': { S: 'FAILED' },
+      ':error': { S: 'ImageNotFound' },
+    });
+  });
+
   it('composes a notification an operator can act on', async () => {
     const r = await finish({
       request: request({ action: 'canary', imageId: NEW_AMI, reason: 'new base image' }),
