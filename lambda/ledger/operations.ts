@@ -52,6 +52,8 @@ export async function recordStart(
   d: LedgerDeps,
 ): Promise<{ recorded: true }> {
   const images = imagesOf(e.plan, e.fleet);
+  // A stopped or timed-out rollout never closed its entry; as the lock's holder, close it now.
+  await d.store.closeAbandoned(e.execution.id, d.now);
   await d.store.recordStart({
     execution: e.execution.id,
     executionName: e.execution.name,
