@@ -111,6 +111,8 @@ export interface FinishedDocument {
   readonly request: RolloutRequest;
   readonly plan?: Plan;
   readonly error?: CaughtError;
+  /** "Return Traffic To Last Good Fleet" itself failed: traffic may still be on the new image. */
+  readonly compensationError?: CaughtError;
   readonly progress?: { readonly version?: string };
 }
 
@@ -144,9 +146,22 @@ export async function recordFinish(
       d,
     );
   }
-  const warnings = await publishSafely(fleet, d);
-  const cause = error ? describeError(error) : undefined;
   const images = plan ? imagesOf(plan, fleet) : requestedImages(request, fleet);
+  const unrestored = e.document.compensationError;
+  const restoreWarning = unrestored
+    ? `returning traffic to the last good fleet failed too (${unrestored.Error}: ${describeError(unrestored)}), ` +
+      `so traffic may still be on ${images.to ?? 'the idle colour'} although ${fleet.liveColour} on ${fleet.releasedImage} is live`
+    : undefined;
+  const warnings = [
+    ...(restoreWarning
+      ? [
+          `WARNING: ${restoreWarning}. Start any execution (a dry run is enough): its first step, ` +
+            'Restore Safe State, puts the fleet back in its known-good state.',
+        ]
+      : []),
+    ...(await publishSafely(fleet, d)),
+  ];
+  const cause = error ? [describeError(error), restoreWarning].filter(Boolean).join('; ') : undefined;
   await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
     execution: e.execution.id,
     executionName: e.execution.name,
@@ -164,7 +179,8 @@ export async function recordFinish(
   });
   const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
   const subject = truncate(
-    `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}`,
+    `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}` +
+      (unrestored ? ', traffic NOT restored' : ''),
     100,
   );
   const lines = [

@@ -426,6 +426,25 @@ describe('recordFinish', () => {
     ]);
   });
 
+  it('says loudly when returning traffic to the last good fleet failed as well', async () => {
+    const r = await finish({
+      request: request({ action: 'canary', imageId: NEW_AMI }),
+      plan: canaryPlan(),
+      error: { Error: 'CanaryFailed', Cause: lambdaCause },
+      compensationError: {
+        Error: 'ThrottlingException',
+        Cause: JSON.stringify({ errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' }),
+      },
+    });
+    expect(r.subject).toBe('[dev] canary FAILED (CanaryFailed), traffic NOT restored');
+    expect(r.message).toContain(
+      `WARNING: returning traffic to the last good fleet failed too (ThrottlingException: Rate exceeded), so traffic may still be on ${NEW_AMI}`,
+    );
+    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues?.[':cause']?.S).toContain(
+      'returning traffic to the last good fleet failed too',
+    );
+  });
+
   it('turns a failure to publish into a WARNING line, not a failed finish', async () => {
     ssm
       .on(PutParameterCommand)
