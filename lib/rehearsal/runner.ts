@@ -174,6 +174,8 @@ export class Rehearsal {
 
     const timeline: TimelineEvent[] = [];
     let transitions = 0;
+    // The stop fault counts the main execution's own transitions, not a second execution's.
+    let mainTransitions = 0;
     const stopAt = scenario.faults.find((f) => f.kind === 'stop')?.atTransition;
 
     const runOne = (input: unknown, label: 'main' | 'second', name: string) =>
@@ -218,7 +220,10 @@ export class Rehearsal {
                     ? 'caught'
                     : undefined;
             if (!kind || !('state' in ev)) continue;
-            if (kind !== 'caught') transitions++;
+            if (kind !== 'caught') {
+              transitions++;
+              if (label === 'main') mainTransitions++;
+            }
             timeline.push({
               t: seconds(),
               execution: label,
@@ -226,7 +231,7 @@ export class Rehearsal {
               kind,
               snapshot: sim.snapshot(),
             });
-            if (label === 'main' && stopAt !== undefined && transitions >= stopAt && !ended) {
+            if (label === 'main' && stopAt !== undefined && mainTransitions >= stopAt && !ended) {
               ended = 'ABORTED';
               execution.abort();
             }
