@@ -15,6 +15,11 @@ const count = z
   .int({ error: 'must be a whole number' })
   .min(0, { error: 'must be >= 0' });
 
+/** An execution input: any JSON (the workflow validates it), but present. */
+const executionInput = z.custom<unknown>((v) => v !== undefined, {
+  error: 'is required: the execution input, such as {"action":"phoenix"}',
+});
+
 const image = z.strictObject({
   /** Instances of this image pass their health checks. @default true */
   healthy: z.boolean({ error: 'must be true or false' }).default(true),
@@ -42,7 +47,7 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
     z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
-    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: z.unknown() }),
+    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
@@ -71,7 +76,7 @@ export const scenarioSchema = z.strictObject({
   /** Overrides for the released image's behaviour. */
   releasedImageBehaviour: image.optional(),
   /** The execution input, passed through unchanged (the workflow validates it). */
-  input: z.unknown(),
+  input: executionInput,
   faults: z.array(fault).default([]),
   /** Requests per second across the listener. @default 200 */
   requestsPerSecond: z.number().gt(0, { error: 'must be > 0' }).default(200),
@@ -98,7 +103,23 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
     const path = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys')
       return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
-    return `${path || 'scenario'} ${i.message}`;
+    const got = valueAt(raw, i.path);
+    return `${path || 'scenario'} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
   });
   throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/** The value received, shortened: enough to spot the mistake. */
+function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
