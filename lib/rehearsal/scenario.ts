@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../config/schema';
 
@@ -107,6 +108,17 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
     return `${path || 'scenario'} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
   });
   throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+}
+
+/** Read and parse a scenario file (what `npm run rehearse -- --scenario FILE` reads). */
+export function loadScenarioFile(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ScenarioError(`${file} is not readable JSON: ${(e as Error).message}`);
+  }
+  return parseScenario(raw, file);
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
