@@ -52,7 +52,7 @@ const fault = z.discriminatedUnion(
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
-  { error: 'must have kind alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
+  { error: 'must be alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
 );
 
 export const scenarioSchema = z.strictObject({
@@ -73,7 +73,9 @@ export const scenarioSchema = z.strictObject({
   /** What the live group runs now: the current release. */
   releasedImage: amiId,
   /** Images other than the released one that exist in the account. */
-  images: z.record(z.string().regex(AMI, { error: 'keys must be AMI ids' }), image).default({}),
+  images: z
+    .record(z.string().regex(AMI, { error: 'is not an AMI id like ami-0123456789abcdef0' }), image)
+    .default({}),
   /** Overrides for the released image's behaviour. */
   releasedImageBehaviour: image.optional(),
   /** The execution input, passed through unchanged (the workflow validates it). */
@@ -104,6 +106,8 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
     const path = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys')
       return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
+    // A map's key is wrong (images' keys are AMI ids): the key itself is what to echo.
+    if (i.code === 'invalid_key') return `${path} ${i.issues[0]?.message ?? i.message}`;
     const got = valueAt(raw, i.path);
     return `${path || 'scenario'} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
   });
