@@ -73,9 +73,12 @@ export async function recordStart(
  * Promote: the plan's target colour becomes live on its image, the previous colour stays
  * warm for the scale-down delay. Idempotent: a retry after a partial success finds its own
  * record in place and only finishes publishing the parameters.
+ *
+ * A rollback leaves no previous image: the release it left is the one it fled, and a second
+ * rollback must not send traffic back to it (a canary of that image still can, deliberately).
  */
 export async function recordRelease(
-  e: Base & { plan: Plan; fleet: FleetRecord; version?: string },
+  e: Base & { plan: Plan; fleet: FleetRecord; version?: string; request?: Pick<RolloutRequest, 'action'> },
   d: LedgerDeps,
 ): Promise<FleetRecord> {
   if (e.plan.kind !== 'canary' && e.plan.kind !== 'flip') {
@@ -86,7 +89,7 @@ export async function recordRelease(
   const next: FleetRecord = {
     liveColour: to.colour,
     releasedImage: to.imageId,
-    previousImage: e.fleet.releasedImage,
+    ...(e.request?.action === 'rollback' ? {} : { previousImage: e.fleet.releasedImage }),
     releasedAt: d.now.toISOString(),
     versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
     ...(warmSeconds > 0

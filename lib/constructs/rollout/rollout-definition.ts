@@ -140,7 +140,13 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     invoke(
       'Promote Release',
       'ledger',
-      { op: 'release', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet', 'version.$': '$.progress.version' },
+      {
+        op: 'release',
+        'request.$': '$.request',
+        'plan.$': '$.plan',
+        'fleet.$': '$.lock.fleet',
+        'version.$': '$.progress.version',
+      },
       '$.released',
     ),
   ).next(tag);

@@ -229,6 +229,16 @@ describe('recordRelease', () => {
     ]);
   });
 
+  it('leaves no previous image after a rollback: a second one must not return to the release it fled', async () => {
+    parametersOf(fleet());
+    const r = await recordRelease(
+      { ...base, request: { action: 'rollback' }, plan: flipPlan(), fleet: fleet() },
+      deps(),
+    );
+    expect(r).not.toHaveProperty('previousImage');
+    expect(r.releasedImage).toBe(flipPlan().to.imageId);
+  });
+
   it('publishes the new release to the runtime parameters', async () => {
     parametersOf(fleet());
     await recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps());
