@@ -44,7 +44,6 @@ describe('rollback while the previous release is still warm', () => {
     expect(fleetRecordOf(run, staging().settings)).toMatchObject({
       liveColour: 'green',
       releasedImage: PREVIOUS,
-      previousImage: RELEASED,
     });
     expectKnownEndState(run, staging());
   });
@@ -56,6 +55,23 @@ describe('rollback while the previous release is still warm', () => {
     ).toBeGreaterThanOrEqual(staging().settings.scaleDownDelaySeconds);
     expect(run.result.live.instancesByImage).toEqual({ [PREVIOUS]: 4 });
     expect(run.result.floorSeconds).toBe(staging().settings.scaleDownDelaySeconds);
+  });
+});
+
+describe('a second rollback right after the first', () => {
+  it('fails NothingToRollBack instead of sending traffic back to the release it fled', async () => {
+    const run = await staging().run(
+      scenario({
+        environment: 'staging',
+        fleet: { instances: 4, ageDays: 1, previousImage: PREVIOUS, previousColourWarm: true },
+        input: { action: 'rollback' },
+        faults: [{ atSecond: 30, kind: 'second-execution', input: { action: 'rollback' } }],
+      }),
+    );
+    expect(run.result.secondExecution).toMatchObject({ status: 'FAILED', error: 'NothingToRollBack' });
+    expect(run.result.live).toMatchObject({ image: PREVIOUS, trafficByImage: { [PREVIOUS]: 100 } });
+    expect(fleetRecordOf(run, staging().settings)).not.toHaveProperty('previousImage');
+    expectKnownEndState(run, staging());
   });
 });
 
