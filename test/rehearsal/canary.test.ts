@@ -157,6 +157,28 @@ describe('canary of a regressed image', () => {
     expectKnownEndState(run, dev());
   });
 
+  it('is judged on the alarm state at the end of each step: one that cleared by then does not fail it', async () => {
+    const clean = await dev().run(scenario({ input: canary(NEW) }));
+    const during = enteredAt(clean, 'Bake Step') + 30;
+    const brief = await dev().run(
+      scenario({
+        input: canary(NEW),
+        faults: [{ atSecond: during, kind: 'alarm', alarm: '5xx', durationSeconds: 60 }],
+      }),
+    );
+    expect(brief.result).toMatchObject({ status: 'SUCCEEDED', live: { image: NEW } });
+    expect(brief.samples.some((s) => s.alarms['immutable-dev-green-5xx'] === 'ALARM')).toBe(true);
+    const lasting = await dev().run(
+      scenario({ input: canary(NEW), faults: [{ atSecond: during, kind: 'alarm', alarm: '5xx' }] }),
+    );
+    expect(lasting.result).toMatchObject({
+      status: 'FAILED',
+      error: 'CanaryFailed',
+      live: { image: RELEASED },
+    });
+    expect(lasting.result.cause).toContain('alarm immutable-dev-green-5xx is in ALARM');
+  });
+
   it('scales to zero a previous release kept warm that the failed canary took over', async () => {
     const staging = session.rehearsal('staging');
     const run = await staging.run(
