@@ -1,12 +1,11 @@
 import '../lib/rehearsal/environment';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Rehearsal } from '../lib/rehearsal/runner';
 import type { RehearsalRun } from '../lib/rehearsal/runner';
-import { parseScenario, ScenarioError } from '../lib/rehearsal/scenario';
+import { loadScenarioFile } from '../lib/rehearsal/scenario';
 import type { Scenario } from '../lib/rehearsal/scenario';
-import { synthesizeTemplates } from '../lib/rehearsal/synth';
+import { RehearsalSession } from '../lib/rehearsal/session';
 import { formatTimeline, renderSvg } from '../lib/rehearsal/timeline';
 
 const USAGE = `Rehearse a rollout locally: the synthesized state machine, the real handlers, a simulated fleet.
@@ -40,24 +39,18 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const scenarios: Array<[string, Scenario]> = values.scenario
-    ? [[basename(values.scenario, '.json'), loadScenario(values.scenario)]]
+    ? [[basename(values.scenario, '.json'), loadScenarioFile(values.scenario)]]
     : readdirSync(DEMOS)
         .filter((f) => f.endsWith('.json'))
         .sort()
-        .map((f) => [demoTitle(f), loadScenario(join(DEMOS, f))]);
+        .map((f) => [demoTitle(f), loadScenarioFile(join(DEMOS, f))]);
 
   log('synthesizing the app (bundling off)…');
-  const templates = synthesizeTemplates();
-  const rehearsals = new Map<string, Rehearsal>();
+  const session = RehearsalSession.synthesize();
   for (const [title, scenario] of scenarios) {
     const env = scenario.environment;
-    let rehearsal = rehearsals.get(env);
-    if (!rehearsal) {
-      rehearsal = Rehearsal.fromTemplate(env, templates[env]);
-      rehearsals.set(env, rehearsal);
-    }
     log(`rehearsing ${title} in ${env}…`);
-    const run = await rehearsal.run(scenario);
+    const run = await session.run(scenario);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(run.result, null, 2)}\n`);
     } else {
@@ -66,16 +59,6 @@ async function main(argv: string[]): Promise<number> {
     if (values.svg) writeSvg(values.svg, run, title);
   }
   return 0;
-}
-
-function loadScenario(file: string): Scenario {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new ScenarioError(`${file} is not readable JSON: ${(e as Error).message}`);
-  }
-  return parseScenario(raw, file);
 }
 
 function writeSvg(file: string, run: RehearsalRun, title: string): void {

@@ -43,8 +43,14 @@ export async function restoreSafeState(
   }
 
   const warm = fleet.warm;
-  const keepWarm = warm !== undefined && warm.colour === idle && Date.parse(warm.until) > d.now.getTime();
   const idleGroup = groups[idle];
+  // A canary started inside the warm period puts its own launch-template version on the warm
+  // colour; if it failed, that colour now runs the failed image and is no longer worth keeping.
+  const keepWarm =
+    warm !== undefined &&
+    warm.colour === idle &&
+    Date.parse(warm.until) > d.now.getTime() &&
+    idleGroup.version === fleet.versions[idle];
   if (!keepWarm && (idleGroup.desired > 0 || idleGroup.min > 0)) {
     await scaleToZero(d.autoscaling, idleGroup.name);
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);

@@ -52,6 +52,8 @@ export async function recordStart(
   d: LedgerDeps,
 ): Promise<{ recorded: true }> {
   const images = imagesOf(e.plan, e.fleet);
+  // A stopped or timed-out rollout never closed its entry; as the lock's holder, close it now.
+  await d.store.closeAbandoned(e.execution.id, d.now);
   await d.store.recordStart({
     execution: e.execution.id,
     executionName: e.execution.name,
@@ -71,9 +73,12 @@ export async function recordStart(
  * Promote: the plan's target colour becomes live on its image, the previous colour stays
  * warm for the scale-down delay. Idempotent: a retry after a partial success finds its own
  * record in place and only finishes publishing the parameters.
+ *
+ * A rollback leaves no previous image: the release it left is the one it fled, and a second
+ * rollback must not send traffic back to it (a canary of that image still can, deliberately).
  */
 export async function recordRelease(
-  e: Base & { plan: Plan; fleet: FleetRecord; version?: string },
+  e: Base & { plan: Plan; fleet: FleetRecord; version?: string; request?: Pick<RolloutRequest, 'action'> },
   d: LedgerDeps,
 ): Promise<FleetRecord> {
   if (e.plan.kind !== 'canary' && e.plan.kind !== 'flip') {
@@ -84,7 +89,7 @@ export async function recordRelease(
   const next: FleetRecord = {
     liveColour: to.colour,
     releasedImage: to.imageId,
-    previousImage: e.fleet.releasedImage,
+    ...(e.request?.action === 'rollback' ? {} : { previousImage: e.fleet.releasedImage }),
     releasedAt: d.now.toISOString(),
     versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
     ...(warmSeconds > 0
@@ -109,6 +114,8 @@ export interface FinishedDocument {
   readonly request: RolloutRequest;
   readonly plan?: Plan;
   readonly error?: CaughtError;
+  /** "Return Traffic To Last Good Fleet" itself failed: traffic may still be on the new image. */
+  readonly compensationError?: CaughtError;
   readonly progress?: { readonly version?: string };
 }
 
@@ -142,10 +149,30 @@ export async function recordFinish(
       d,
     );
   }
-  const warnings = await publishSafely(fleet, d);
-  const cause = error ? describeError(error) : undefined;
-  const images = plan ? imagesOf(plan, fleet) : { from: fleet.releasedImage };
+  const images = plan ? imagesOf(plan, fleet) : requestedImages(request, fleet);
+  const unrestored = e.document.compensationError;
+  const restoreWarning = unrestored
+    ? `returning traffic to the last good fleet failed too (${unrestored.Error}: ${describeError(unrestored)}), ` +
+      `so traffic may still be on ${images.to ?? 'the idle colour'} although ${fleet.liveColour} on ${fleet.releasedImage} is live`
+    : undefined;
+  const warnings = [
+    ...(restoreWarning
+      ? [
+          `WARNING: ${restoreWarning}. Start any execution (a dry run is enough): its first step, ` +
+            'Restore Safe State, puts the fleet back in its known-good state.',
+        ]
+      : []),
+    ...(await publishSafely(fleet, d)),
+  ];
+  const cause = error ? [describeError(error), restoreWarning].filter(Boolean).join('; ') : undefined;
   await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
+    execution: e.execution.id,
+    executionName: e.execution.name,
+    startedAt: e.execution.startedAt,
+    action: request.action,
+    trigger: request.trigger,
+    reason: request.reason,
+    fromImage: images.from,
     status: outcome,
     endedAt: d.now.toISOString(),
     ...(error ? { error: error.Error } : {}),
@@ -155,7 +182,8 @@ export async function recordFinish(
   });
   const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
   const subject = truncate(
-    `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}`,
+    `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}` +
+      (unrestored ? ', traffic NOT restored' : ''),
     100,
   );
   const lines = [
@@ -228,6 +256,11 @@ function imagesOf(plan: Plan, fleet: FleetRecord): { from: string; to?: string }
     case 'skip':
       return { from: fleet.releasedImage };
   }
+}
+
+/** Before a plan exists, what was asked for: the live release, and the image a canary named. */
+function requestedImages(request: RolloutRequest, fleet: FleetRecord): { from: string; to?: string } {
+  return { from: fleet.releasedImage, ...(request.imageId ? { to: request.imageId } : {}) };
 }
 
 /**

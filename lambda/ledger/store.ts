@@ -30,6 +30,9 @@ type Item = Record<string, AttributeValue>;
  */
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
+/** How many of the newest ledger entries a new rollout checks for ones left open. */
+const ABANDONED_LOOKBACK = 10;
+
 const key = (k: { pk: string; sk: string }): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } });
 const s = (v: string): AttributeValue => ({ S: v });
 const n = (v: number): AttributeValue => ({ N: String(v) });
@@ -48,7 +51,8 @@ export interface LedgerEntry {
   readonly action: string;
   readonly trigger: string;
   readonly reason: string;
-  readonly status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'DRY_RUN';
+  /** ABANDONED: the rollout ended without recording an outcome (stopped, timed out, or its last steps failed). */
+  readonly status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'DRY_RUN' | 'ABANDONED';
   readonly fromImage?: string;
   readonly toImage?: string;
   readonly plan?: string;
@@ -194,10 +198,14 @@ export class LedgerStore {
     );
   }
 
+  /**
+   * Write the entry's outcome. An upsert: a rollout refused while planning never recorded its
+   * start, so the caller passes the entry's identity too.
+   */
   async recordEnd(
     startedAt: string,
     executionName: string,
-    end: Pick<LedgerEntry, 'status' | 'endedAt' | 'error' | 'cause' | 'versions' | 'toImage'>,
+    end: Pick<LedgerEntry, 'status' | 'endedAt'> & Partial<LedgerEntry>,
   ): Promise<void> {
     const fields = attributes(end);
     const names = Object.keys(fields);
@@ -212,6 +220,45 @@ export class LedgerStore {
         ),
       }),
     );
+  }
+
+  /**
+   * Close the entries other rollouts left open: they ended without recording an outcome.
+   * Only the lock's holder calls this, so none of them can still be running; and since nothing
+   * records a start while the fleet is locked, an abandoned entry is among the newest.
+   * Returns the executions whose entries were closed.
+   */
+  async closeAbandoned(owner: string, now: Date): Promise<string[]> {
+    const open = (await this.history(ABANDONED_LOOKBACK)).filter(
+      (e) => e.status === 'IN_PROGRESS' && e.execution !== owner,
+    );
+    const closed: string[] = [];
+    for (const entry of open) {
+      try {
+        await this.db.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: { pk: s(KEYS.ledgerPk), sk: s(ledgerSortKey(entry.startedAt, entry.executionName)) },
+            UpdateExpression: 'SET #status = :abandoned, #cause = :cause',
+            ConditionExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status', '#cause': 'cause' },
+            ExpressionAttributeValues: {
+              ':abandoned': s('ABANDONED'),
+              ':open': s('IN_PROGRESS'),
+              ':cause': s(
+                `ended without recording an outcome (stopped, timed out, or its last steps failed); ` +
+                  `closed by ${owner} at ${now.toISOString()}`,
+              ),
+            },
+          }),
+        );
+        closed.push(entry.execution);
+      } catch (e) {
+        // Closed meanwhile by its own late finish: nothing to do.
+        if (!(e instanceof Error) || e.name !== CONDITION_FAILED) throw e;
+      }
+    }
+    return closed;
   }
 
   /** The newest `limit` ledger entries, newest first. */

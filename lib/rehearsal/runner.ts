@@ -174,6 +174,8 @@ export class Rehearsal {
 
     const timeline: TimelineEvent[] = [];
     let transitions = 0;
+    // The stop fault counts the main execution's own transitions, not a second execution's.
+    let mainTransitions = 0;
     const stopAt = scenario.faults.find((f) => f.kind === 'stop')?.atTransition;
 
     const runOne = (input: unknown, label: 'main' | 'second', name: string) =>
@@ -218,7 +220,10 @@ export class Rehearsal {
                     ? 'caught'
                     : undefined;
             if (!kind || !('state' in ev)) continue;
-            if (kind !== 'caught') transitions++;
+            if (kind !== 'caught') {
+              transitions++;
+              if (label === 'main') mainTransitions++;
+            }
             timeline.push({
               t: seconds(),
               execution: label,
@@ -226,27 +231,30 @@ export class Rehearsal {
               kind,
               snapshot: sim.snapshot(),
             });
-            if (label === 'main' && stopAt !== undefined && transitions >= stopAt && !ended) {
+            if (label === 'main' && stopAt !== undefined && mainTransitions >= stopAt && !ended) {
               ended = 'ABORTED';
               execution.abort();
             }
           }
         })();
+        let outcome: ExecutionOutcome;
         try {
           const output = await execution.result.finally(cancelTimeout);
           await logs;
-          if (ended) return this.abandoned(ended, arn);
-          return { status: 'SUCCEEDED', output };
+          outcome = ended ? this.stopped(ended) : { status: 'SUCCEEDED', output };
         } catch (e) {
           await logs.catch(() => undefined);
-          if (ended) return this.abandoned(ended, arn);
           const failure = (e as { cause?: { name?: string; message?: string } }).cause;
-          return {
-            status: 'FAILED',
-            error: failure?.name ?? (e as Error).name,
-            cause: readableCause(failure?.message ?? String(e)),
-          };
+          outcome = ended
+            ? this.stopped(ended)
+            : {
+                status: 'FAILED',
+                error: failure?.name ?? (e as Error).name,
+                cause: readableCause(failure?.message ?? String(e)),
+              };
         }
+        await this.executionEnded(outcome.status, arn, sim);
+        return outcome;
       });
 
     let second: Promise<ExecutionOutcome> | undefined;
@@ -410,10 +418,19 @@ export class Rehearsal {
   }
 
   /**
-   * An execution that was stopped or timed out runs none of its own cleanup. EventBridge then
-   * delivers its status change to the lock janitor, which the deployed app wires up.
+   * EventBridge delivers every failed, stopped or timed-out execution's status change to the
+   * lock janitor, as the deployed app wires it: a stopped or timed-out execution runs none of
+   * its own cleanup, and a failed one may end still holding the lock. The janitor's delete is
+   * conditional on the owner, so it is only delivered here when this execution still holds the
+   * lock (otherwise it is a no-op that would only add a DeleteItem to the counted calls).
    */
-  private async abandoned(status: 'ABORTED' | 'TIMED_OUT', arn: string): Promise<ExecutionOutcome> {
+  private async executionEnded(
+    status: ExecutionOutcome['status'],
+    arn: string,
+    sim: FleetSimulator,
+  ): Promise<void> {
+    if (status === 'SUCCEEDED') return;
+    if (sim.item(this.settings.table, { pk: 'fleet', sk: 'lock' })?.owner !== arn) return;
     await releaseAbandonedLock(
       {
         source: 'aws.states',
@@ -426,6 +443,10 @@ export class Rehearsal {
       },
       { store: new LedgerStore(new DynamoDBClient({}), this.settings.table) },
     );
+  }
+
+  /** How Step Functions reports an execution that was stopped or timed out. */
+  private stopped(status: 'ABORTED' | 'TIMED_OUT'): ExecutionOutcome {
     return status === 'TIMED_OUT'
       ? {
           status,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../config/schema';
 
@@ -14,6 +15,11 @@ const count = z
   .number({ error: 'must be a whole number' })
   .int({ error: 'must be a whole number' })
   .min(0, { error: 'must be >= 0' });
+
+/** An execution input: any JSON (the workflow validates it), but present. */
+const executionInput = z.custom<unknown>((v) => v !== undefined, {
+  error: 'is required: the execution input, such as {"action":"phoenix"}',
+});
 
 const image = z.strictObject({
   /** Instances of this image pass their health checks. @default true */
@@ -42,11 +48,11 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
     z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
-    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: z.unknown() }),
+    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
-  { error: 'must have kind alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
+  { error: 'must be alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
 );
 
 export const scenarioSchema = z.strictObject({
@@ -67,11 +73,13 @@ export const scenarioSchema = z.strictObject({
   /** What the live group runs now: the current release. */
   releasedImage: amiId,
   /** Images other than the released one that exist in the account. */
-  images: z.record(z.string().regex(AMI, { error: 'keys must be AMI ids' }), image).default({}),
+  images: z
+    .record(z.string().regex(AMI, { error: 'is not an AMI id like ami-0123456789abcdef0' }), image)
+    .default({}),
   /** Overrides for the released image's behaviour. */
   releasedImageBehaviour: image.optional(),
   /** The execution input, passed through unchanged (the workflow validates it). */
-  input: z.unknown(),
+  input: executionInput,
   faults: z.array(fault).default([]),
   /** Requests per second across the listener. @default 200 */
   requestsPerSecond: z.number().gt(0, { error: 'must be > 0' }).default(200),
@@ -98,7 +106,36 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
     const path = i.path.map(String).join('.');
     if (i.code === 'unrecognized_keys')
       return i.keys.map((k) => `${[path, k].filter(Boolean).join('.')} is not a known field`).join('\n');
-    return `${path || 'scenario'} ${i.message}`;
+    // A map's key is wrong (images' keys are AMI ids): the key itself is what to echo.
+    if (i.code === 'invalid_key') return `${path} ${i.issues[0]?.message ?? i.message}`;
+    const got = valueAt(raw, i.path);
+    return `${path || 'scenario'} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
   });
   throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+}
+
+/** Read and parse a scenario file (what `npm run rehearse -- --scenario FILE` reads). */
+export function loadScenarioFile(file: string): Scenario {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new ScenarioError(`${file} is not readable JSON: ${(e as Error).message}`);
+  }
+  return parseScenario(raw, file);
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let node = raw;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+/** The value received, shortened: enough to spot the mistake. */
+function echo(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -56,9 +56,9 @@ export class VirtualTime {
     };
   }
 
-  /** Fire the timers already due (before anything runs at `now`). */
-  fireDue(): void {
-    const t = this.now();
+  /** Fire the timers due by `upTo` (by default now), before anything else runs then. */
+  fireDue(upTo: number = this.now()): void {
+    const t = upTo;
     const due = this.timers.filter((x) => x.at <= t).sort(order);
     this.timers = this.timers.filter((x) => x.at > t);
     for (const d of due) d.fire();
@@ -98,8 +98,11 @@ export class VirtualTime {
     }
     if (timer && (!next || timer.at <= next.at)) {
       // A fault or another execution starts first.
-      this.advanceTo(Math.max(this.now(), timer.at));
-      this.fireDue();
+      const at = Math.max(this.now(), timer.at);
+      this.advanceTo(at);
+      // Fire by the timer's own time: the clock has millisecond resolution, so reading it back
+      // after a jump to 663.3000000000001 says 663.3, and the timer would never be due.
+      this.fireDue(at);
       this.scheduleCheck();
       return;
     }

@@ -19,16 +19,11 @@ export function settingsOf(definition: AslDefinition): WorkflowSettings {
 const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
 
 /**
- * The simulated account the scenario starts from: the deployed fleet's resources, named
- * as the template names them, with the live colour (blue) serving the released image.
+ * The images that exist in the scenario's account, as a baked image would: the released one,
+ * the previous one, and every listed one, each with its behaviour and its release tags.
  */
-export function buildWorld(
-  deployment: SimulatedDeployment,
-  settings: WorkflowSettings,
-  scenario: Scenario,
-): SimWorldSpec {
-  const env = scenario.environment;
-  const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
+export function scenarioImages(scenario: Scenario): SimImage[] {
+  const others = ENVIRONMENT_NAMES.filter((e) => e !== scenario.environment);
   const image = (imageId: string, b: ImageBehaviour): SimImage => ({
     imageId,
     healthy: b.healthy,
@@ -49,7 +44,19 @@ export function buildWorld(
   }
   for (const [id, b] of Object.entries(scenario.images))
     if (id !== scenario.releasedImage) images.push(image(id, b));
+  return images;
+}
 
+/**
+ * The simulated account the scenario starts from: the deployed fleet's resources, named
+ * as the template names them, with the live colour (blue) serving the released image.
+ */
+export function buildWorld(
+  deployment: SimulatedDeployment,
+  settings: WorkflowSettings,
+  scenario: Scenario,
+): SimWorldSpec {
+  const images = scenarioImages(scenario);
   const groupProps = (name: string) => {
     const id = deployment
       .ofType('AWS::AutoScaling::AutoScalingGroup')

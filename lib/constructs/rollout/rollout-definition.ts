@@ -27,7 +27,8 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
  *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
  *     → rollback while warm: Flip Traffic Back → Promote Release
- *   → Record Outcome → Notify Outcome → Release Lock → fail, or keep the old colour warm and retire it.
+ *   → Record Outcome → Notify Outcome → Release Lock → fail, or keep the old colour warm and retire it
+ *     (a lock that could not be released fails the execution, so the lock janitor releases it).
  *
  * Any failure after the lock is taken goes through "Return Traffic To Last Good Fleet" and the
  * same finishing steps, so every path ends with traffic on the released image, the lock
@@ -73,8 +74,18 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     comment: 'The previous colour stays up so a rollback is an instant weight flip.',
     time: sfn.WaitTime.timestampPath('$.released.warm.until'),
   }).next(retire);
+  // The lock janitor hears only of failed, stopped and timed-out executions: one that ended
+  // SUCCEEDED still holding its lock would keep the fleet locked until the lock expired.
+  const lockNotReleased = new sfn.Fail(scope, 'Lock Not Released', {
+    comment: 'The rollout finished and notified, but its lock could not be released.',
+    error: 'LockNotReleased',
+    cause:
+      'the rollout finished (see its notification) but could not release the fleet lock; ' +
+      'ending failed hands the lock to the lock janitor',
+  });
   const outcome = new sfn.Choice(scope, 'Did It Fail?')
     .when(sfn.Condition.isPresent('$.error'), rolloutFailed)
+    .when(sfn.Condition.isPresent('$.unlockError'), lockNotReleased)
     .when(sfn.Condition.isPresent('$.released.warm'), keepWarm)
     .otherwise(new sfn.Succeed(scope, 'Rollout Done'));
   const releaseLock = invoke('Release Lock', 'ledger', { op: 'unlock' }, null);
@@ -139,7 +150,13 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     invoke(
       'Promote Release',
       'ledger',
-      { op: 'release', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet', 'version.$': '$.progress.version' },
+      {
+        op: 'release',
+        'request.$': '$.request',
+        'plan.$': '$.plan',
+        'fleet.$': '$.lock.fleet',
+        'version.$': '$.progress.version',
+      },
       '$.released',
     ),
   ).next(tag);

@@ -146,10 +146,19 @@ describe('restoreSafeState rests the idle colour', () => {
   });
 
   it('keeps the previous release warm until its deadline', async () => {
-    world({ green: { min: 2, desired: 4, instances: instances(4, 10) } });
+    world({ green: { min: 2, desired: 4, version: '6', instances: instances(4, 10) } });
     const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(1).toISOString() };
     expect(await restore(fleet({ warm }))).toEqual({ actions: [] });
     expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+  });
+
+  it('scales to zero a warm colour that a failed canary has taken over', async () => {
+    // the record still names version 6 (the warm release); the canary moved green to version 8
+    world({ green: { min: 2, desired: 4, version: '8', instances: instances(4, 10) } });
+    const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(600).toISOString() };
+    expect((await restore(fleet({ warm }))).actions).toEqual([
+      'scaled idle green group immutable-dev-green from 4 to 0',
+    ]);
   });
 
   it('scales the warm colour to zero once its deadline has passed', async () => {

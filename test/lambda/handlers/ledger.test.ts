@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -26,6 +27,8 @@ beforeEach(() => {
   db.on(PutItemCommand).resolves({});
   db.on(DeleteItemCommand).resolves({});
   db.on(UpdateItemCommand).resolves({});
+  // no ledger entry left open by an earlier rollout
+  db.on(QueryCommand).resolves({ Items: [] });
   db.on(GetItemCommand, { Key: STATE }).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
   ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
   ssm.on(PutParameterCommand).resolves({});

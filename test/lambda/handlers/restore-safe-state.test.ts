@@ -49,7 +49,12 @@ describe('restore-safe-state handler', () => {
 
   it('keeps a warm colour against the current time', async () => {
     const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(1).toISOString() };
-    await handler({ settings: s, execution: execution(), fleet: fleet({ warm }) });
+    // the green group runs version 7 (the fixture's default): the record names it as green's
+    await handler({
+      settings: s,
+      execution: execution(),
+      fleet: fleet({ warm, versions: { blue: '7', green: '7' } }),
+    });
     expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
   });
 

@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -79,6 +80,8 @@ beforeEach(() => {
   db.on(PutItemCommand).resolves({});
   db.on(DeleteItemCommand).resolves({});
   db.on(UpdateItemCommand).resolves({});
+  // no ledger entry left open by an earlier rollout
+  db.on(QueryCommand).resolves({ Items: [] });
 });
 
 describe('acquireLock', () => {
@@ -224,6 +227,16 @@ describe('recordRelease', () => {
         ExpressionAttributeValues: { ':expected': { N: '5' } },
       },
     ]);
+  });
+
+  it('leaves no previous image after a rollback: a second one must not return to the release it fled', async () => {
+    parametersOf(fleet());
+    const r = await recordRelease(
+      { ...base, request: { action: 'rollback' }, plan: flipPlan(), fleet: fleet() },
+      deps(),
+    );
+    expect(r).not.toHaveProperty('previousImage');
+    expect(r.releasedImage).toBe(flipPlan().to.imageId);
   });
 
   it('publishes the new release to the runtime parameters', async () => {
@@ -385,6 +398,22 @@ describe('recordFinish', () => {
     });
   });
 
+  it('writes the whole entry for a rollout refused while planning (it never recorded its start)', async () => {
+    await finish({
+      request: request({ action: 'canary', imageId: NEW_AMI }),
+      error: { Error: 'ImageNotFound', Cause: `${NEW_AMI} does not exist` },
+    });
+    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues).toMatchObject({
+      ':execution': { S: EXECUTION_ARN },
+      ':action': { S: 'canary' },
+      ':trigger': { S: 'console' },
+      ':fromImage': { S: OLD_AMI },
+      ':toImage': { S: NEW_AMI },
+      ':status': { S: 'FAILED' },
+      ':error': { S: 'ImageNotFound' },
+    });
+  });
+
   it('composes a notification an operator can act on', async () => {
     const r = await finish({
       request: request({ action: 'canary', imageId: NEW_AMI, reason: 'new base image' }),
@@ -405,6 +434,25 @@ describe('recordFinish', () => {
       'Cause: step 2/3 at 50 % on ami-0bbbbbbbbbbbbbbbb: canary 5xx ratio 0.08 > 0.05 (80/1000)',
       `Execution: ${EXECUTION_ARN}`,
     ]);
+  });
+
+  it('says loudly when returning traffic to the last good fleet failed as well', async () => {
+    const r = await finish({
+      request: request({ action: 'canary', imageId: NEW_AMI }),
+      plan: canaryPlan(),
+      error: { Error: 'CanaryFailed', Cause: lambdaCause },
+      compensationError: {
+        Error: 'ThrottlingException',
+        Cause: JSON.stringify({ errorType: 'ThrottlingException', errorMessage: 'Rate exceeded' }),
+      },
+    });
+    expect(r.subject).toBe('[dev] canary FAILED (CanaryFailed), traffic NOT restored');
+    expect(r.message).toContain(
+      `WARNING: returning traffic to the last good fleet failed too (ThrottlingException: Rate exceeded), so traffic may still be on ${NEW_AMI}`,
+    );
+    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues?.[':cause']?.S).toContain(
+      'returning traffic to the last good fleet failed too',
+    );
   });
 
   it('turns a failure to publish into a WARNING line, not a failed finish', async () => {

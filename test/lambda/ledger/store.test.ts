@@ -279,6 +279,44 @@ describe('LedgerStore ledger entries', () => {
   });
 });
 
+describe('LedgerStore.closeAbandoned', () => {
+  const startedAt = '2026-03-02T08:00:00.000Z';
+  const entry = (name: string, status: string) => ({
+    pk: { S: 'rollout' },
+    sk: { S: `${startedAt}#${name}` },
+    execution: { S: `arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:${name}` },
+    executionName: { S: name },
+    startedAt: { S: startedAt },
+    status: { S: status },
+  });
+
+  it("closes other rollouts' open entries, on condition they are still open, and names them", async () => {
+    db.on(QueryCommand).resolves({
+      Items: [entry('run-1', 'IN_PROGRESS'), entry('stopped', 'IN_PROGRESS'), entry('done', 'SUCCEEDED')],
+    });
+    db.on(UpdateItemCommand).resolves({});
+    expect(await store().closeAbandoned(EXECUTION_ARN, NOW)).toEqual([
+      'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:stopped',
+    ]);
+    expect(inputsOf(db, UpdateItemCommand)).toEqual([
+      expect.objectContaining({
+        Key: { pk: { S: 'rollout' }, sk: { S: `${startedAt}#stopped` } },
+        ConditionExpression: '#status = :open',
+        ExpressionAttributeValues: expect.objectContaining({
+          ':abandoned': { S: 'ABANDONED' },
+          ':open': { S: 'IN_PROGRESS' },
+        }),
+      }),
+    ]);
+  });
+
+  it('leaves an entry its own rollout closed meanwhile', async () => {
+    db.on(QueryCommand).resolves({ Items: [entry('stopped', 'IN_PROGRESS')] });
+    db.on(UpdateItemCommand).rejects(conditionFailed());
+    expect(await store().closeAbandoned(EXECUTION_ARN, NOW)).toEqual([]);
+  });
+});
+
 describe('LedgerStore as deployed (bundled and minified)', () => {
   // The functions ship minified without keepNames (tools/bundle-handlers.mjs), which renames classes: the store must still
   // recognise DynamoDB's ConditionalCheckFailedException by the name the SDK gives it.

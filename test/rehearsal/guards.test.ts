@@ -1,0 +1,309 @@
+import { Rehearsal } from '../../lib/rehearsal/runner';
+import { SimulatedDeployment } from '../../lib/rehearsal/deployment';
+import type { CfnTemplate } from '../../lib/rehearsal/deployment';
+import type { AslDefinition } from '../../lib/rehearsal/asl';
+import { RehearsalSession } from '../../lib/rehearsal/session';
+import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import {
+  canary,
+  endSnapshot,
+  expectKnownEndState,
+  fleetChanges,
+  fleetRecordOf,
+  ledgerOf,
+  lockOf,
+  NEW,
+  RELEASED,
+  scenario,
+  statesEntered,
+} from './support';
+
+let templates: ReturnType<typeof synthesizeTemplates>;
+let session: RehearsalSession;
+beforeAll(() => {
+  templates = synthesizeTemplates();
+  session = new RehearsalSession(templates);
+});
+
+const dev = () => session.rehearsal('dev');
+
+describe('invalid execution input', () => {
+  it.each([
+    ['a typo in a field name', { action: 'canary', imgeId: NEW }, '"imgeId" is not a known field'],
+    ['a malformed AMI id', { action: 'canary', imageId: 'ami-12345' }, 'imageId must be an AMI id'],
+    [
+      'an unknown action',
+      { action: 'deploy' },
+      'action must be "phoenix", "canary" or "rollback", got "deploy"',
+    ],
+    ['a wrong type', { action: 'phoenix', dryRun: 'yes' }, 'dryRun must be true or false, got "yes"'],
+    [
+      'an extra field',
+      { action: 'phoenix', force: true, region: 'eu-west-1' },
+      '"region" is not a known field',
+    ],
+    ['an image for a phoenix', { action: 'phoenix', imageId: NEW }, 'imageId is only accepted for a canary'],
+    ['a canary without an image', { action: 'canary' }, 'imageId is required for a canary'],
+    ['not an object', 'phoenix', 'input must be a JSON object'],
+  ])('fails InvalidInput for %s, naming the field, before any AWS call', async (_, input, message) => {
+    const run = await dev().run(scenario({ input }));
+    expect(run.result).toMatchObject({
+      status: 'FAILED',
+      error: 'InvalidInput',
+      floorSeconds: 0,
+      instancesReplaced: 0,
+      live: { image: RELEASED, weights: { blue: 100, green: 0 } },
+    });
+    expect(run.result.cause).toContain(message);
+    // refused before the lock: no AWS call at all, no ledger entry, no notification
+    expect(run.result.apiCalls).toEqual({});
+    expect(ledgerOf(run, dev().settings)).toEqual([]);
+    expect(run.notifications).toEqual([]);
+    expect(statesEntered(run).at(-1)).toBe('Reject Input');
+  });
+});
+
+describe('dry run', () => {
+  it.each([
+    ['canary', canary(NEW, { dryRun: true }), 'canary ami-0b2b2b2b2b2b2b2b2 on green with 4 instances'],
+    [
+      'phoenix',
+      { action: 'phoenix', force: true, dryRun: true },
+      'replace 4 instances of immutable-dev-blue',
+    ],
+  ])('of a %s reports the plan and changes nothing', async (_, input, plan) => {
+    const run = await dev().run(scenario({ input }));
+    expect(run.result).toMatchObject({ status: 'SUCCEEDED', floorSeconds: 0, instancesReplaced: 0 });
+    expect(fleetChanges(run)).toEqual({});
+    expect(run.notifications.map((n) => n.subject)).toEqual([`[dev] ${String(input.action)} DRY_RUN`]);
+    expect(run.notifications[0]?.message).toContain(`Plan: ${plan}`);
+    expect(ledgerOf(run, dev().settings)).toEqual([
+      expect.objectContaining({ status: 'DRY_RUN', plan: expect.stringContaining(plan) as string }),
+    ]);
+    expectKnownEndState(run, dev());
+  });
+
+  it('of a rollback reports the instant flip it would make', async () => {
+    const staging = session.rehearsal('staging');
+    const run = await staging.run(
+      scenario({
+        environment: 'staging',
+        fleet: { instances: 4, previousImage: 'ami-0c3c3c3c3c3c3c3c3', previousColourWarm: true },
+        input: { action: 'rollback', dryRun: true },
+      }),
+    );
+    expect(fleetChanges(run)).toEqual({});
+    expect(run.notifications[0]?.message).toContain(
+      'Plan: instant rollback: green still runs ami-0c3c3c3c3c3c3c3c3',
+    );
+    expect(endSnapshot(run).weights).toEqual({ blue: 100, green: 0 });
+  });
+});
+
+describe('one rollout at a time', () => {
+  const withSecond = (atSecond: number, input: unknown) =>
+    scenario({
+      fleet: { instances: 4, ageDays: 10 },
+      input: { action: 'phoenix' },
+      faults: [{ atSecond, kind: 'second-execution', input }],
+    });
+
+  it('refuses a second execution with RolloutInProgress, naming the holder, without disturbing the first', async () => {
+    const alone = await dev().run(
+      scenario({ fleet: { instances: 4, ageDays: 10 }, input: { action: 'phoenix' } }),
+    );
+    const run = await dev().run(withSecond(30, canary(NEW)));
+    expect(run.result.secondExecution?.status).toBe('FAILED');
+    expect(run.result.secondExecution?.error).toBe('RolloutInProgress');
+    expect(run.result.secondExecution?.cause).toContain(
+      'fleet dev is locked by arn:aws:states:eu-west-1:123456789012:execution:dev-rollout:rehearsal-main (phoenix since',
+    );
+    // the first one ran exactly as it would have alone
+    const {
+      apiCalls: _a,
+      transitions: _t,
+      lambdaInvocations: _l,
+      secondExecution: _s,
+      ...mainOutcome
+    } = run.result;
+    const { apiCalls: _b, transitions: _u, lambdaInvocations: _m, ...aloneOutcome } = alone.result;
+    expect(mainOutcome).toEqual(aloneOutcome);
+    // the refused one only tried the lock: one conditional put, one read of the holder
+    const extra = Object.fromEntries(
+      Object.entries(run.result.apiCalls)
+        .map(([k, v]) => [k, v - (alone.result.apiCalls[k] ?? 0)] as const)
+        .filter(([, v]) => v !== 0),
+    );
+    expect(extra).toEqual({ PutItem: 1, GetItem: 1 });
+    expect(statesEntered(run, 'second')).toEqual([
+      'Load Settings',
+      'Validate Input',
+      'Acquire Lock',
+      'Refuse Concurrent Rollout',
+    ]);
+    expect(ledgerOf(run, dev().settings)).toHaveLength(1);
+    expectKnownEndState(run, dev());
+  });
+
+  it('lets the next rollout start once the first has released the lock', async () => {
+    const run = await dev().run(withSecond(600, canary(NEW)));
+    expect(run.result.status).toBe('SUCCEEDED');
+    expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
+    expect(run.result.live.image).toBe(NEW);
+    expect(ledgerOf(run, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
+      'phoenix SUCCEEDED',
+      'canary SUCCEEDED',
+    ]);
+    expectKnownEndState(run, dev());
+  });
+});
+
+describe('a stopped execution', () => {
+  const stopped = (then: unknown[] = []) =>
+    scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 14 }, ...(then as never[])] });
+
+  it('ends ABORTED mid-canary; the lock janitor releases its lock', async () => {
+    const run = await dev().run(stopped());
+    expect(run.result).toMatchObject({ status: 'ABORTED', error: 'States.Aborted' });
+    expect(statesEntered(run).at(-1)).toBe('Judge Step');
+    expect(lockOf(run, dev().settings)).toBeUndefined();
+    // it ran none of its own cleanup: traffic is still split and its ledger entry open
+    expect(run.result.live.weights).toEqual({ blue: 90, green: 10 });
+    expect(ledgerOf(run, dev().settings)).toEqual([expect.objectContaining({ status: 'IN_PROGRESS' })]);
+  });
+
+  it('is stopped by its own transition count, whatever a second execution does meanwhile', async () => {
+    const run = await dev().run(
+      stopped([{ atSecond: 60, kind: 'second-execution', input: { action: 'phoenix' } }]),
+    );
+    expect(run.result.secondExecution?.error).toBe('RolloutInProgress');
+    expect(run.timeline.filter((e) => e.execution === 'main' && e.kind !== 'caught')).toHaveLength(14);
+    expect(statesEntered(run).at(-1)).toBe('Judge Step');
+  });
+
+  it('is cleaned up by the next execution, which restores a safe state and succeeds', async () => {
+    const run = await dev().run(
+      stopped([{ atSecond: 600, kind: 'second-execution', input: { action: 'phoenix', force: true } }]),
+    );
+    expect(run.result.status).toBe('ABORTED');
+    expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
+    expect(run.result.live).toMatchObject({
+      image: RELEASED,
+      weights: { blue: 100, green: 0 },
+      trafficByImage: { [RELEASED]: 100 },
+      instancesByImage: { [RELEASED]: 4 },
+    });
+    expect(ledgerOf(run, dev().settings)).toEqual([
+      expect.objectContaining({
+        action: 'canary',
+        status: 'ABANDONED',
+        cause: expect.stringContaining('ended without recording an outcome') as string,
+      }),
+      expect.objectContaining({ action: 'phoenix', status: 'SUCCEEDED' }),
+    ]);
+    expectKnownEndState(run, dev());
+  });
+
+  it('mid-rotation leaves a refresh that the next execution cancels before planning', async () => {
+    const run = await dev().run(
+      scenario({
+        fleet: { instances: 4, ageDays: 10 },
+        input: { action: 'phoenix' },
+        faults: [
+          { kind: 'stop', atTransition: 9 },
+          { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
+        ],
+      }),
+    );
+    expect(run.result.status).toBe('ABORTED');
+    expect(statesEntered(run).at(-1)).toBe('Wait For Refresh');
+    expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
+    expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
+    expect(lockOf(run, dev().settings)).toBeUndefined();
+  });
+});
+
+describe('the runner refuses a definition it cannot execute faithfully', () => {
+  /** The dev template with its state machine definition changed by `edit`. */
+  function editedDefinition(edit: (definition: AslDefinition) => void): CfnTemplate {
+    const template = structuredClone(templates.dev);
+    const deployment = new SimulatedDeployment(template);
+    const [id] = deployment.ofType('AWS::StepFunctions::StateMachine');
+    const definition = JSON.parse(String(deployment.properties(id ?? '').DefinitionString)) as AslDefinition;
+    edit(definition);
+    const resource = template.Resources[id ?? ''] as { Properties: Record<string, unknown> };
+    resource.Properties = { ...resource.Properties, DefinitionString: JSON.stringify(definition) };
+    return template;
+  }
+  const state = (d: AslDefinition, name: string) => d.States[name] as Record<string, unknown>;
+
+  it('accepts the definition every environment synthesizes', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const)
+      expect(() => Rehearsal.fromTemplate(env, templates[env])).not.toThrow();
+  });
+
+  it.each([
+    [
+      'a JSONata definition',
+      (d: AslDefinition) => (d.QueryLanguage = 'JSONata'),
+      'the definition uses JSONata, which the local interpreter does not evaluate',
+    ],
+    [
+      'a JSONata state',
+      (d: AslDefinition) => Object.assign(state(d, 'Plan Rollout'), { QueryLanguage: 'JSONata' }),
+      'state "Plan Rollout" uses JSONata',
+    ],
+    [
+      'JSONata Arguments',
+      (d: AslDefinition) => Object.assign(state(d, 'Record Start'), { Arguments: { op: 'start' } }),
+      'state "Record Start" uses JSONata',
+    ],
+    [
+      'a JSONata expression in a JSONPath state',
+      (d: AslDefinition) =>
+        Object.assign(state(d, 'Load Settings'), { Parameters: { 'input.$': '$', at: '{% $now() %}' } }),
+      'state "Load Settings" contains a JSONata expression',
+    ],
+    [
+      'state Variables',
+      (d: AslDefinition) => Object.assign(state(d, 'Acquire Lock'), { Assign: { owner: '$.lock.owner' } }),
+      'state "Acquire Lock" assigns Variables, which the local interpreter ignores',
+    ],
+    [
+      'a Task resource the rehearsal has no mapping for',
+      (d: AslDefinition) =>
+        Object.assign(state(d, 'Record Start'), { Resource: 'arn:aws:states:::dynamodb:putItem' }),
+      'state "Record Start" calls arn:aws:states:::dynamodb:putItem, which the rehearsal has no mapping for',
+    ],
+    [
+      'Variables nested in a Map',
+      (d: AslDefinition) =>
+        (d.States['Fan Out'] = {
+          Type: 'Map',
+          End: true,
+          ItemProcessor: {
+            StartAt: 'Each',
+            States: { Each: { Type: 'Pass', End: true, Assign: { n: 1 } } },
+          },
+        }),
+      'state "Each" assigns Variables',
+    ],
+  ])('fails when the definition has %s', (_, edit, message) => {
+    const template = editedDefinition(edit);
+    expect(() => Rehearsal.fromTemplate('dev', template)).toThrow(
+      expect.objectContaining({ name: 'UnfaithfulDefinition', message: expect.stringContaining(message) }),
+    );
+  });
+});
+
+describe('the fleet record a first rollout creates', () => {
+  it('is bootstrapped from the runtime parameters a deploy seeded', async () => {
+    const run = await dev().run(scenario({ input: { action: 'phoenix', dryRun: true } }));
+    expect(fleetRecordOf(run, dev().settings)).toEqual({
+      liveColour: 'blue',
+      releasedImage: RELEASED,
+      versions: { blue: '1', green: '1' },
+      generation: 0,
+    });
+  });
+});
