@@ -12,19 +12,23 @@ import { describeGroups, scaleToZero } from './groups';
  * instance refresh left running without a workflow watching it. Runs first in every
  * execution (a stopped or crashed run may have left anything behind) and as the
  * compensation of every failure. Touches only what differs, so it is cheap when all is well.
+ * A dry run changes nothing: it reports, with `dryRun: true`, the actions it would have taken.
  */
 export async function restoreSafeState(
-  e: { settings: WorkflowSettings; fleet: FleetRecord },
+  e: { settings: WorkflowSettings; fleet: FleetRecord; dryRun?: boolean },
   d: { elb: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient; now: Date },
-): Promise<{ actions: string[] }> {
+): Promise<{ actions: string[]; dryRun?: true }> {
   const { settings: s, fleet } = e;
   const actions: string[] = [];
+  const act = async (change: () => Promise<unknown>) => {
+    if (!e.dryRun) await change();
+  };
   const live = fleet.liveColour;
   const idle = otherColour(live);
 
   const weights = await readWeights(d.elb, s);
   if (!sameWeights(weights, allOn(live))) {
-    await setWeights(d.elb, s, allOn(live));
+    await act(() => setWeights(d.elb, s, allOn(live)));
     actions.push(`listener weights ${weights.blue}/${weights.green} → all on ${live}`);
   }
 
@@ -36,7 +40,9 @@ export async function restoreSafeState(
   if (active && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '')) {
     // A rotation only ever targets the released image, so cancelling keeps whatever it
     // already replaced and leaves nothing half-known behind.
-    await d.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groups[live].name }));
+    await act(() =>
+      d.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groups[live].name })),
+    );
     actions.push(
       `cancelled instance refresh ${active.InstanceRefreshId ?? ''} (${active.Status ?? ''}) on ${groups[live].name}`,
     );
@@ -52,8 +58,8 @@ export async function restoreSafeState(
     Date.parse(warm.until) > d.now.getTime() &&
     idleGroup.version === fleet.versions[idle];
   if (!keepWarm && (idleGroup.desired > 0 || idleGroup.min > 0)) {
-    await scaleToZero(d.autoscaling, idleGroup.name);
+    await act(() => scaleToZero(d.autoscaling, idleGroup.name));
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
   }
-  return { actions };
+  return e.dryRun ? { actions, dryRun: true } : { actions };
 }

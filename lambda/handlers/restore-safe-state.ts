@@ -10,6 +10,6 @@ const autoscaling = new AutoScalingClient({});
 /** All traffic on the live colour, the idle colour at rest: first step of a run, and its compensation. */
 export const handler = stepHandler(
   'restore-safe-state',
-  (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord }) =>
+  (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord; dryRun?: boolean }) =>
     restoreSafeState(event, { elb, autoscaling, now: new Date() }),
 );

@@ -133,7 +133,7 @@ export async function recordFinish(
     ? 'FAILED'
     : request.dryRun
       ? 'DRY_RUN'
-      : plan?.kind === 'skip'
+      : plan?.kind === 'skip' && request.action !== 'restore'
         ? 'SKIPPED'
         : 'SUCCEEDED';
   let fleet = await currentFleet(d);
@@ -158,11 +158,12 @@ export async function recordFinish(
   const warnings = [
     ...(restoreWarning
       ? [
-          `WARNING: ${restoreWarning}. Start any execution (a dry run is enough): its first step, ` +
-            'Restore Safe State, puts the fleet back in its known-good state.',
+          `WARNING: ${restoreWarning}. Start {"action":"restore"} (or any execution ` +
+            'other than a dry run): its first step, Restore Safe State, puts the fleet back in its known-good state.',
         ]
       : []),
-    ...(await publishSafely(fleet, d)),
+    // A dry run changes nothing, the runtime parameters included.
+    ...(request.dryRun ? [] : await publishSafely(fleet, d)),
   ];
   const cause = error ? [describeError(error), restoreWarning].filter(Boolean).join('; ') : undefined;
   await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
@@ -214,7 +215,7 @@ async function currentFleet(d: LedgerDeps): Promise<FleetRecord> {
 /**
  * The parameters mirror the record; failing to update them must not undo a rollout, but a
  * deploy would then re-assert stale state, so the notification says so loudly. The next
- * execution (a dry run is enough) publishes them again.
+ * execution (a restore is enough) publishes them again.
  */
 async function publishSafely(fleet: FleetRecord, d: LedgerDeps): Promise<string[]> {
   try {
@@ -224,7 +225,7 @@ async function publishSafely(fleet: FleetRecord, d: LedgerDeps): Promise<string[
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     return [
       `WARNING: the runtime parameters could not be updated (${why}). Do not deploy until a later execution ` +
-        '(a dry run is enough) has updated them, or the deploy would put the fleet back on stale state.',
+        '(a restore is enough) has updated them, or the deploy would put the fleet back on stale state.',
     ];
   }
 }

@@ -44,6 +44,8 @@ export async function planRollout(e: PlanEvent, d: PlanDeps): Promise<Plan> {
       return planCanary(e, d, live, e.request.imageId ?? '', e.settings.canary.steps);
     case 'rollback':
       return planRollback(e, d, groups[otherColour(e.fleet.liveColour)], live);
+    case 'restore':
+      return skip('the fleet is in its known-good state; a restore does nothing more');
   }
 }
 

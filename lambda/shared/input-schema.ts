@@ -13,8 +13,8 @@ export const INPUT_FIELDS = ['action', 'imageId', 'reason', 'force', 'dryRun', '
 export const rolloutInputSchema = z
   .strictObject(
     {
-      action: z.enum(['phoenix', 'canary', 'rollback'], {
-        error: 'must be "phoenix", "canary" or "rollback"',
+      action: z.enum(['phoenix', 'canary', 'rollback', 'restore'], {
+        error: 'must be "phoenix", "canary", "rollback" or "restore"',
       }),
       imageId: z.optional(
         z

@@ -5,7 +5,8 @@
  */
 
 export type Colour = 'blue' | 'green';
-export type Action = 'phoenix' | 'canary' | 'rollback';
+/** `restore` only puts the fleet back in its known-good state (the first step of every run). */
+export type Action = 'phoenix' | 'canary' | 'rollback' | 'restore';
 
 export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
 

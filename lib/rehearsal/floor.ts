@@ -44,6 +44,8 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
       if (refused(scenario, s, previous)) return 0;
       return boot + s.rollbackSteps.length * s.canary.bakeSeconds + s.scaleDownDelaySeconds;
     }
+    case 'restore':
+      return 0;
   }
 }
 

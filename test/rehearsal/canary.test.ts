@@ -315,13 +315,13 @@ describe('canary whose recovery steps fail too', () => {
     expect(run.simulator.item(dev().settings.table, { pk: 'fleet', sk: 'lock' })).toBeUndefined();
   });
 
-  it('is put right by the next execution, a dry run being enough', async () => {
+  it('is put right by the next execution, a restore being enough', async () => {
     const failed = await throttledAt('Promote Release', 14);
     const run = await throttledAt('Promote Release', 14, [
       {
         atSecond: failed.result.simulatedSeconds + 60,
         kind: 'second-execution',
-        input: { action: 'phoenix', dryRun: true },
+        input: { action: 'restore' },
       },
     ]);
     expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });

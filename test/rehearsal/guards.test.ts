@@ -34,7 +34,7 @@ describe('invalid execution input', () => {
     [
       'an unknown action',
       { action: 'deploy' },
-      'action must be "phoenix", "canary" or "rollback", got "deploy"',
+      'action must be "phoenix", "canary", "rollback" or "restore", got "deploy"',
     ],
     ['a wrong type', { action: 'phoenix', dryRun: 'yes' }, 'dryRun must be true or false, got "yes"'],
     [
@@ -211,7 +211,7 @@ describe('a stopped execution', () => {
         input: { action: 'phoenix' },
         faults: [
           { kind: 'stop', atTransition: 9 },
-          { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
+          { atSecond: 60, kind: 'second-execution', input: { action: 'restore' } },
         ],
       }),
     );
@@ -220,6 +220,24 @@ describe('a stopped execution', () => {
     expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
     expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
     expect(lockOf(run, dev().settings)).toBeUndefined();
+  });
+
+  it('is left alone by a dry run, which changes nothing even then', async () => {
+    const run = await dev().run(
+      scenario({
+        fleet: { instances: 4, ageDays: 10 },
+        input: { action: 'phoenix' },
+        faults: [
+          { kind: 'stop', atTransition: 9 },
+          { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
+        ],
+      }),
+    );
+    expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
+    // the stopped run's refresh goes on; the dry run neither cancels it nor publishes anything
+    expect(run.result.apiCalls.CancelInstanceRefresh).toBeUndefined();
+    expect(run.result.apiCalls.PutParameter).toBeUndefined();
+    expect(ledgerOf(run, dev().settings).map((e) => e.status)).toEqual(['ABANDONED', 'DRY_RUN']);
   });
 });
 

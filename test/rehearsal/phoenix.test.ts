@@ -163,9 +163,7 @@ describe('phoenix rotation that outlasts the state machine timeout', () => {
         fleet: { instances: 400, launchSeconds: 3000, ageDays: 30 },
         requestsPerSecond: 20_000,
         input: { action: 'phoenix' },
-        faults: [
-          { atSecond: timeout + 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
-        ],
+        faults: [{ atSecond: timeout + 60, kind: 'second-execution', input: { action: 'restore' } }],
       }),
     );
     expect(run.result).toMatchObject({
@@ -176,7 +174,7 @@ describe('phoenix rotation that outlasts the state machine timeout', () => {
     });
     // the refresh nobody watched any more was cancelled by the next execution's first step
     expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
-    expect(ledgerOf(run, prod.settings).map((e) => e.status)).toEqual(['ABANDONED', 'DRY_RUN']);
+    expect(ledgerOf(run, prod.settings).map((e) => e.status)).toEqual(['ABANDONED', 'SUCCEEDED']);
     expect(run.simulator.item(prod.settings.table, { pk: 'fleet', sk: 'lock' })).toBeUndefined();
   });
 });

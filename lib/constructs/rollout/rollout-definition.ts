@@ -127,7 +127,7 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   const compensate = invoke(
     'Return Traffic To Last Good Fleet',
     'restore-safe-state',
-    { 'fleet.$': '$.lock.fleet' },
+    { 'fleet.$': '$.lock.fleet', 'dryRun.$': '$.request.dryRun' },
     '$.compensation',
   );
   compensate
@@ -255,7 +255,12 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     invoke('Plan Rollout', 'plan-rollout', { 'request.$': '$.request', 'fleet.$': '$.lock.fleet' }, '$.plan'),
   ).next(recordStart);
   const restore = guarded(
-    invoke('Restore Safe State', 'restore-safe-state', { 'fleet.$': '$.lock.fleet' }, '$.restored'),
+    invoke(
+      'Restore Safe State',
+      'restore-safe-state',
+      { 'fleet.$': '$.lock.fleet', 'dryRun.$': '$.request.dryRun' },
+      '$.restored',
+    ),
   ).next(plan);
 
   const couldNotStart = failWith('Could Not Start', 'Nothing was changed.');

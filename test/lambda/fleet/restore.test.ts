@@ -192,3 +192,28 @@ describe('restoreSafeState after a failed canary', () => {
     ]);
   });
 });
+
+describe('restoreSafeState in a dry run', () => {
+  it('reports every repair it would make and makes none', async () => {
+    world({
+      weights: [50, 50],
+      green: { min: 2, desired: 4, instances: instances(4, 10) },
+      refresh: 'InProgress',
+    });
+    const r = await restoreSafeState(
+      { settings: s, fleet: fleet(), dryRun: true },
+      { elb: new ElasticLoadBalancingV2Client({}), autoscaling: new AutoScalingClient({}), now: NOW },
+    );
+    expect(r).toEqual({
+      dryRun: true,
+      actions: [
+        'listener weights 50/50 → all on blue',
+        'cancelled instance refresh ir-9 (InProgress) on immutable-dev-blue',
+        'scaled idle green group immutable-dev-green from 4 to 0',
+      ],
+    });
+    expect(inputsOf(elb, ModifyListenerCommand)).toEqual([]);
+    expect(inputsOf(asg, CancelInstanceRefreshCommand)).toEqual([]);
+    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([]);
+  });
+});

@@ -92,12 +92,12 @@ describe('validateRequest refuses wrong types and values', () => {
   });
 
   it('fails when action is missing', () => {
-    expect(refusal({})).toBe('action must be "phoenix", "canary" or "rollback", got nothing');
+    expect(refusal({})).toBe('action must be "phoenix", "canary", "rollback" or "restore", got nothing');
   });
 
   it('fails when action is not one of the three', () => {
     expect(refusal({ action: 'deploy' })).toBe(
-      'action must be "phoenix", "canary" or "rollback", got "deploy"',
+      'action must be "phoenix", "canary", "rollback" or "restore", got "deploy"',
     );
   });
 
