@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../app';
+import { CDK_JSON_CONTEXT } from '../cdk-context';
 import type { EnvironmentName } from '../config';
 import type { CfnTemplate } from './deployment';
 
 /**
- * Synthesize the app in-process, as `cdk synth` would but without bundling assets (the
- * rehearsal runs the handlers' source), and return each environment's template.
+ * Synthesize the app in-process, as `cdk synth` would (cdk.json's context) but without
+ * bundling assets (the rehearsal runs the handlers' source), and return each environment's template.
  */
 export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
   const outdir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
@@ -17,7 +18,7 @@ export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
       outdir,
       nag: false,
       builtinCloudFormationValidation: false,
-      context: { 'aws:cdk:bundling-stacks': [] },
+      context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
     });
     return Object.fromEntries(
       stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate]),

@@ -1,7 +1,8 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
+import { CDK_JSON_CONTEXT } from '../../lib/cdk-context';
 import type { BuildAppOptions, BuiltApp } from '../../lib/app';
 import { loadEnvironments } from '../../lib/config';
 import type { EnvironmentConfig, EnvironmentName } from '../../lib/config';
@@ -12,11 +13,7 @@ const OUT_ROOT = join(__dirname, '..', '.out');
  * The context `cdk synth` runs with: cdk.json's feature flags. Read once; every test app
  * starts from it so tests synthesize what the CLI deploys.
  */
-export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = (
-  JSON.parse(readFileSync(join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as {
-    context: Record<string, unknown>;
-  }
-).context;
+export { CDK_JSON_CONTEXT };
 
 /** A scratch cloud-assembly folder under test/.out; remove it with `cleanup()`. */
 export function scratchDir(): string {
