@@ -1,15 +1,19 @@
 import { Duration, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
@@ -75,6 +79,8 @@ export class RolloutWorkflow extends Construct {
   readonly table: dynamodb.TableV2;
   readonly topic: sns.Topic;
   readonly functions: RolloutFunctions;
+  /** Where triggers that could not be delivered or handled go (an alarm watches it). */
+  readonly deadLetters: sqs.IQueue;
   /** The settings embedded in the definition (contains tokens). */
   readonly settings: WorkflowSettings;
 
@@ -100,6 +106,16 @@ export class RolloutWorkflow extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
+    // CloudWatch alarms (the trigger dead-letter alarm) publish to the encrypted topic too.
+    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     this.topic = new sns.Topic(this, 'Notifications', {
       topicName: `${prefix}-rollouts`,
       displayName: `Immutable fleet ${props.environment} rollouts`,
@@ -193,6 +209,7 @@ export class RolloutWorkflow extends Construct {
     key.grant(this.stateMachine, 'kms:Decrypt', 'kms:GenerateDataKey');
 
     this.acknowledgeStateMachineRole();
+    this.deadLetters = this.deadLetterQueue(props.environment);
     this.addTriggers(props);
   }
 
@@ -215,6 +232,17 @@ export class RolloutWorkflow extends Construct {
   }
 
   private addTriggers(props: RolloutWorkflowProps): void {
+    const deadLetters = this.deadLetters;
+    const target = (fn: lambda.IFunction, retryAttempts: number, maxEventAge: Duration) => {
+      // A function that keeps failing, like an event that cannot be delivered, ends up here.
+      fn.configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge,
+        onFailure: new destinations.SqsDestination(deadLetters),
+      });
+      return new targets.LambdaFunction(fn, { retryAttempts, maxEventAge, deadLetterQueue: deadLetters });
+    };
+
     // A baked image becomes AVAILABLE → canary (the handler resolves the AMI and applies the scan gate).
     const onImage = this.functions.get('on-image-available');
     onImage.addEnvironment('STATE_MACHINE_ARN', this.stateMachine.stateMachineArn);
@@ -230,7 +258,7 @@ export class RolloutWorkflow extends Construct {
         resources: events.Match.wildcard(props.images.imageArnPattern),
         detail: { state: { status: ['AVAILABLE'] } },
       },
-      targets: [new targets.LambdaFunction(onImage, { retryAttempts: 4, maxEventAge: Duration.hours(2) })],
+      targets: [target(onImage, 4, Duration.hours(2))],
     });
 
     // An execution that was stopped or timed out never ran its own cleanup: free its lock.
@@ -246,7 +274,7 @@ export class RolloutWorkflow extends Construct {
           status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
         },
       },
-      targets: [new targets.LambdaFunction(janitor, { retryAttempts: 8, maxEventAge: Duration.hours(6) })],
+      targets: [target(janitor, 8, Duration.hours(6))],
     });
 
     // Phoenix on a schedule: scheduled runs skip themselves inside freeze windows.
@@ -267,7 +295,42 @@ export class RolloutWorkflow extends Construct {
           reason: 'scheduled phoenix rotation',
         }),
         retryAttempts: 3,
+        deadLetterQueue: deadLetters,
       }),
     });
+  }
+
+  /**
+   * Where a trigger that could not be delivered or handled goes, instead of vanishing; any
+   * message there raises an alarm on the notification topic. SSE-SQS (not KMS) because
+   * EventBridge and EventBridge Scheduler cannot write to a queue under the AWS-managed SQS key.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  private deadLetterQueue(environment: EnvironmentName): sqs.Queue {
+    const queue = new sqs.Queue(this, 'TriggerDeadLetters', {
+      queueName: `${resourcePrefix(environment)}-rollout-trigger-dead-letters`,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'this queue is itself the dead-letter queue of the rollout triggers',
+    });
+    const alarm = new cloudwatch.Alarm(this, 'TriggerDeadLettersAlarm', {
+      alarmName: `${resourcePrefix(environment)}-rollout-trigger-dead-letters`,
+      alarmDescription:
+        'A rollout trigger (new image, schedule, lock janitor) failed; see the dead-letter queue',
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(this.topic));
+    return queue;
   }
 }

@@ -92,6 +92,7 @@ function allowedWrites(stack: ImmutableStack): Record<string, string[]> {
     'lambda:InvokeFunction': [...functions, ...functions.map((f) => `${f}:*`)],
     'logs:CreateLogStream': logGroups,
     'logs:PutLogEvents': logGroups,
+    'sqs:SendMessage': [rendered(stack, rollout.deadLetters.queueArn)],
   };
 }
 
@@ -278,6 +279,8 @@ describe('state machine role', () => {
     const grants = grantsOf(app.template(env), schedule[0]?.[1] as string);
     expect(grants.map((g) => [g.actions, g.resources])).toEqual([
       [['states:StartExecution'], [rendered(stack, stack.rollout.stateMachine.stateMachineArn)]],
+      // undeliverable schedules go to the triggers' dead-letter queue
+      [['sqs:SendMessage'], [rendered(stack, stack.rollout.deadLetters.queueArn)]],
     ]);
   });
 });

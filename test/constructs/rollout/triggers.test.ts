@@ -203,3 +203,62 @@ describe('abandoned lock janitor', () => {
     },
   );
 });
+
+describe('failed triggers are kept, not lost', () => {
+  it.each(['dev', 'prod'] as const)(
+    '%s: an encrypted, TLS-only dead-letter queue watched by an alarm on the topic',
+    (env) => {
+      const t = app.template(env);
+      t.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `immutable-${env}-rollout-trigger-dead-letters`,
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `immutable-${env}-rollout-trigger-dead-letters`,
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^RolloutNotifications') }],
+      });
+    },
+  );
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: both rules and the schedule send what they cannot deliver there',
+    (env) => {
+      const t = app.template(env);
+      const dlq = {
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutTriggerDeadLetters'), 'Arn'] },
+        },
+      };
+      for (const rule of Object.values(t.findResources('AWS::Events::Rule'))) {
+        expect(rule.Properties.Targets).toEqual([
+          expect.objectContaining({ DeadLetterConfig: expect.anything() }),
+        ]);
+      }
+      t.hasResourceProperties('AWS::Events::Rule', { Targets: [Match.objectLike(dlq)] });
+      t.hasResourceProperties('AWS::Scheduler::Schedule', { Target: Match.objectLike(dlq) });
+    },
+  );
+
+  it.each(['dev', 'prod'] as const)(
+    '%s: the trigger functions send their own failures there after two retries',
+    (env) => {
+      const t = app.template(env);
+      const configs = Object.values(t.findResources('AWS::Lambda::EventInvokeConfig'));
+      expect(configs).toHaveLength(2);
+      for (const c of configs) {
+        expect(c.Properties).toMatchObject({
+          MaximumRetryAttempts: 2,
+          DestinationConfig: {
+            OnFailure: {
+              Destination: { 'Fn::GetAtt': [expect.stringMatching(/^RolloutTriggerDeadLetters/), 'Arn'] },
+            },
+          },
+        });
+      }
+    },
+  );
+});
