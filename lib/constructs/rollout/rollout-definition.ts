@@ -185,24 +185,34 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
         .when(sfn.Condition.booleanEquals('$.progress.done', true), promote)
         .otherwise(shift),
     );
-  const waitForCanary = new sfn.Wait(scope, 'Wait For Canary Instances', {
-    time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
-  });
-  const checkCanary = guarded(
-    invoke(
-      'Check Canary Health',
-      'check-canary',
-      { 'plan.$': '$.plan', 'progress.$': '$.progress' },
-      '$.progress',
-    ),
-  );
-  waitForCanary
-    .next(checkCanary)
-    .next(
-      new sfn.Choice(scope, 'Canary Healthy?')
-        .when(sfn.Condition.booleanEquals('$.progress.ready', true), shift)
-        .otherwise(waitForCanary),
+  // Poll loops: Wait (as long as the step says) → check → Choice → back to the Wait, or on.
+  const pollLoop = (
+    names: { wait: string; check: string; choice: string },
+    handler: RolloutHandler,
+    flag: string,
+    then: sfn.IChainable,
+  ) => {
+    const wait = new sfn.Wait(scope, names.wait, {
+      time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
+    });
+    const check = guarded(
+      invoke(names.check, handler, { 'plan.$': '$.plan', 'progress.$': '$.progress' }, '$.progress'),
     );
+    wait
+      .next(check)
+      .next(
+        new sfn.Choice(scope, names.choice)
+          .when(sfn.Condition.booleanEquals(`$.progress.${flag}`, true), then)
+          .otherwise(wait),
+      );
+    return wait;
+  };
+  const waitForCanary = pollLoop(
+    { wait: 'Wait For Canary Instances', check: 'Check Canary Health', choice: 'Canary Healthy?' },
+    'check-canary',
+    'ready',
+    shift,
+  );
   const prepare = guarded(
     invoke('Prepare Canary Colour', 'prepare-canary', { 'plan.$': '$.plan' }, '$.progress'),
   ).next(waitForCanary);
@@ -213,24 +223,12 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   ).next(promote);
 
   // ---- phoenix ----
-  const waitForRefresh = new sfn.Wait(scope, 'Wait For Refresh', {
-    time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
-  });
-  const checkRefresh = guarded(
-    invoke(
-      'Check Refresh',
-      'check-refresh',
-      { 'plan.$': '$.plan', 'progress.$': '$.progress' },
-      '$.progress',
-    ),
+  const waitForRefresh = pollLoop(
+    { wait: 'Wait For Refresh', check: 'Check Refresh', choice: 'Refresh Done?' },
+    'check-refresh',
+    'done',
+    recordOutcome,
   );
-  waitForRefresh
-    .next(checkRefresh)
-    .next(
-      new sfn.Choice(scope, 'Refresh Done?')
-        .when(sfn.Condition.booleanEquals('$.progress.done', true), recordOutcome)
-        .otherwise(waitForRefresh),
-    );
   const startRefresh = guarded(
     invoke('Start Refresh', 'start-refresh', { 'plan.$': '$.plan' }, '$.progress'),
   ).next(waitForRefresh);
