@@ -1,13 +1,18 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
-import { configOf } from '../../support/synth';
+import { rmSync } from 'node:fs';
+import { configOf, scratchDir } from '../../support/synth';
+
+// One assembly folder for every probe app (an App without outdir leaves a temp folder behind).
+const outdir = scratchDir();
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any }) => void) {
   const config = configOf('prod');
   const props = { environment: config.name, network: config.network, ...config.fleet };
   mutate(props);
-  return () => new ImmutableFleet(new Stack(new App(), 'Probe'), 'Fleet', props);
+  return () => new ImmutableFleet(new Stack(new App({ outdir }), 'Probe'), 'Fleet', props);
 }
 
 describe('ImmutableFleet props validation', () => {
