@@ -10,21 +10,29 @@ export const HANDLERS_DIR = join(PROJECT_ROOT, 'lambda', 'handlers');
 /** The one bundler: the same script builds deployed assets and the benchmark's bundles. */
 export const BUNDLER = join(PROJECT_ROOT, 'tools', 'bundle-handlers.mjs');
 
-let bundled: { dir: string; names: Set<string> } | undefined;
+let bundled: { dir: string; names: Set<string>; handedOut: Set<string> } | undefined;
 
 /**
  * Build every requested handler in a single esbuild run the first time any of them is
  * needed during a synth (one run for all functions of all stacks is several times faster
- * than one per function), then hand each asset its own file.
+ * than one per function), then hand each asset its own file. The build folder goes once
+ * every handler has been handed out (CDK caches each asset, so the other stacks reuse it).
  */
-function bundleOnce(names: readonly string[]): string {
-  if (!bundled || names.some((n) => !bundled?.names.has(n))) {
+function takeBundle(name: string, names: readonly string[], outputDir: string): void {
+  if (!bundled || !bundled.names.has(name)) {
     const dir = mkdtempSync(join(tmpdir(), 'rollout-handlers-'));
     execFileSync(process.execPath, [BUNDLER, dir, ...names], { stdio: ['ignore', 'inherit', 'inherit'] });
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    bundled = { dir, names: new Set(names) };
+    bundled = { dir, names: new Set(names), handedOut: new Set() };
   }
-  return bundled.dir;
+  for (const file of ['index.mjs', 'index.mjs.map']) {
+    const from = join(bundled.dir, name, file);
+    if (existsSync(from)) copyFileSync(from, join(outputDir, file));
+  }
+  bundled.handedOut.add(name);
+  if (bundled.handedOut.size === bundled.names.size) {
+    rmSync(bundled.dir, { recursive: true, force: true });
+    bundled = undefined;
+  }
 }
 
 /**
@@ -46,11 +54,7 @@ export function handlerCode(name: string, all: readonly string[]): lambda.Code {
       environment: { ROLLOUT_HANDLER: name },
       local: {
         tryBundle(outputDir: string): boolean {
-          const dir = bundleOnce(all);
-          for (const file of ['index.mjs', 'index.mjs.map']) {
-            const from = join(dir, name, file);
-            if (existsSync(from)) copyFileSync(from, join(outputDir, file));
-          }
+          takeBundle(name, all, outputDir);
           return true;
         },
       },
