@@ -313,7 +313,8 @@ export class Rehearsal {
                 cause: readableCause(failure?.message ?? String(e)),
               };
         }
-        await this.executionEnded(outcome.status, arn, sim);
+        // The janitor runs on its own, as EventBridge invokes it: not part of the execution's time.
+        void vt.run(() => this.executionEnded(outcome.status, arn, sim, vt));
         return outcome;
       });
 
@@ -493,26 +494,38 @@ export class Rehearsal {
    * its own cleanup, and a failed one may end still holding the lock. The janitor's delete is
    * conditional on the owner, so it is only delivered here when this execution still holds the
    * lock (otherwise it is a no-op that would only add a DeleteItem to the counted calls).
+   * EventBridge invokes it asynchronously, so a failed attempt (a throttled delete) is retried
+   * by Lambda twice, one then two minutes later; after that the lock is left to expire.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
    */
   private async executionEnded(
     status: ExecutionOutcome['status'],
     arn: string,
     sim: FleetSimulator,
+    vt: VirtualTime,
   ): Promise<void> {
     if (status === 'SUCCEEDED') return;
     if (sim.item(this.settings.table, { pk: 'fleet', sk: 'lock' })?.owner !== arn) return;
-    await releaseAbandonedLock(
-      {
-        source: 'aws.states',
-        'detail-type': 'Step Functions Execution Status Change',
-        detail: {
-          executionArn: arn,
-          status,
-          stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
-        },
+    const event = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: {
+        executionArn: arn,
+        status,
+        stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
       },
-      { store: new LedgerStore(new DynamoDBClient({}), this.settings.table) },
-    );
+    };
+    for (const retryAfter of [60, 120, undefined]) {
+      try {
+        await releaseAbandonedLock(event, {
+          store: new LedgerStore(new DynamoDBClient({}), this.settings.table),
+        });
+        return;
+      } catch {
+        if (retryAfter === undefined) return;
+        await vt.sleep(retryAfter);
+      }
+    }
   }
 
   /** How Step Functions reports an execution that was stopped or timed out. */
