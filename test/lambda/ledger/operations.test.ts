@@ -101,7 +101,7 @@ describe('acquireLock', () => {
     storedFleet(fleet());
     await acquireLock({ ...base, request: request() }, deps());
     await acquireLock({ ...base, request: request() }, deps());
-    const puts = inputsOf(db, PutItemCommand);
+    const puts = inputsOf(db, PutItemCommand).filter((p) => p.Item?.sk?.S === 'lock');
     expect(puts).toHaveLength(2);
     for (const put of puts) {
       expect(put.ConditionExpression).toContain('#owner = :owner');
@@ -125,6 +125,51 @@ describe('acquireLock', () => {
       Item: { ...STATE, record: { S: JSON.stringify(created) }, generation: { N: '0' } },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  });
+
+  it('opens the ledger entry of this rollout, so one stopped before it has a plan is recorded too', async () => {
+    storedFleet(fleet());
+    await acquireLock({ ...base, request: request({ action: 'canary', imageId: NEW_AMI }) }, deps());
+    expect(inputsOf(db, PutItemCommand)).toContainEqual({
+      TableName: s.table,
+      Item: {
+        pk: { S: 'rollout' },
+        sk: { S: `${execution().startedAt}#run-1` },
+        execution: { S: EXECUTION_ARN },
+        executionName: { S: 'run-1' },
+        startedAt: { S: execution().startedAt },
+        action: { S: 'canary' },
+        trigger: { S: 'console' },
+        reason: { S: 'phoenix started from the console' },
+        status: { S: 'IN_PROGRESS' },
+        fromImage: { S: OLD_AMI },
+        toImage: { S: NEW_AMI },
+      },
+    });
+  });
+
+  it('closes the entries stopped rollouts left open, before it plans anything', async () => {
+    storedFleet(fleet());
+    const stopped = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:stopped';
+    db.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: { S: 'rollout' },
+          sk: { S: '2026-03-02T08:00:00.000Z#stopped' },
+          execution: { S: stopped },
+          executionName: { S: 'stopped' },
+          startedAt: { S: '2026-03-02T08:00:00.000Z' },
+          status: { S: 'IN_PROGRESS' },
+        },
+      ],
+    });
+    await acquireLock({ ...base, request: request() }, deps());
+    expect(inputsOf(db, UpdateItemCommand)).toEqual([
+      expect.objectContaining({
+        Key: { pk: { S: 'rollout' }, sk: { S: '2026-03-02T08:00:00.000Z#stopped' } },
+        ExpressionAttributeValues: expect.objectContaining({ ':abandoned': { S: 'ABANDONED' } }) as unknown,
+      }),
+    ]);
   });
 
   it('fails with RolloutInProgress naming the holder and its expiry, and reads nothing else', async () => {
