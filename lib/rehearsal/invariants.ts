@@ -38,7 +38,6 @@ export interface LedgerView {
   readonly toImage?: string;
   readonly error?: string;
   readonly cause?: string;
-  readonly endedAt?: string;
 }
 
 export interface LockView {
@@ -277,10 +276,8 @@ function traffic(ctx: RunContext): Violation[] {
       );
   }
 
-  const lastRelease = [...ctx.ledger]
-    .filter((e) => e.status === 'SUCCEEDED' && e.toImage)
-    .sort((a, b) => (a.endedAt ?? '').localeCompare(b.endedAt ?? ''))
-    .pop();
+  // Oldest first, and rollouts never overlap: the last successful one is the latest release.
+  const lastRelease = ctx.ledger.filter((e) => e.status === 'SUCCEEDED' && e.toImage).pop();
   const ledgerReleased = lastRelease?.toImage ?? ctx.before.firstReleasedImage;
   if (ledgerReleased !== released)
     fail(
