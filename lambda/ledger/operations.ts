@@ -41,7 +41,7 @@ export async function acquireLock(e: Base & { request: RolloutRequest }, d: Ledg
     );
   }
   const fleet = (await d.store.fleet()) ?? (await d.store.createFleet(await d.parameters.bootstrapRecord()));
-  await d.store.closeAbandoned(e.execution.id, d.now);
+  await d.store.closeAbandoned(e.execution.id, d.now, fleet.releasedBy);
   await d.store.recordStart({
     ...entryOf(e),
     fromImage: fleet.releasedImage,
@@ -95,6 +95,7 @@ export async function recordRelease(
     releasedImage: to.imageId,
     ...(e.request?.action === 'rollback' ? {} : { previousImage: e.fleet.releasedImage }),
     releasedAt: d.now.toISOString(),
+    releasedBy: e.execution.id,
     versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
     ...(warmSeconds > 0
       ? {

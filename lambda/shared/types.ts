@@ -96,6 +96,8 @@ export interface FleetRecord {
   readonly releasedImage: string;
   readonly previousImage?: string;
   readonly releasedAt?: string;
+  /** The execution that made this release (an entry it left open is closed as the release it was). */
+  readonly releasedBy?: string;
   readonly versions: ColourMap<string>;
   /** After a promotion the previous colour stays up until `until`, so a rollback is a weight flip. */
   readonly warm?: { readonly colour: Colour; readonly image: string; readonly until: string };

@@ -167,7 +167,7 @@ describe('acquireLock', () => {
     expect(inputsOf(db, UpdateItemCommand)).toEqual([
       expect.objectContaining({
         Key: { pk: { S: 'rollout' }, sk: { S: '2026-03-02T08:00:00.000Z#stopped' } },
-        ExpressionAttributeValues: expect.objectContaining({ ':abandoned': { S: 'ABANDONED' } }) as unknown,
+        ExpressionAttributeValues: expect.objectContaining({ ':closed': { S: 'ABANDONED' } }) as unknown,
       }),
     ]);
   });
@@ -254,6 +254,7 @@ describe('recordRelease', () => {
     releasedImage: NEW_AMI,
     previousImage: OLD_AMI,
     releasedAt: NOW.toISOString(),
+    releasedBy: EXECUTION_ARN,
     versions: { blue: '7', green: '8' },
     warm: { colour: 'blue', image: OLD_AMI, until: at(300).toISOString() },
     generation: 6,
