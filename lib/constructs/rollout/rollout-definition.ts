@@ -27,7 +27,8 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
  *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
  *     → rollback while warm: Flip Traffic Back → Promote Release
- *   → Record Outcome → Notify Outcome → Release Lock → fail, or keep the old colour warm and retire it
+ *   → Record Outcome → Put Idle Colour To Rest → Notify Outcome → Release Lock → fail, or keep the old
+ *     colour warm and retire it
  *     (a lock that could not be released fails the execution, so the lock janitor releases it).
  *
  * Any failure after the lock is taken goes through "Return Traffic To Last Good Fleet" and the
@@ -114,6 +115,16 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     })
     .addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' })
     .next(releaseLock);
+  // A colour kept warm by an earlier release is retired by that release's execution when its
+  // time is up, unless another rollout holds the lock then: this one. So, while it still holds
+  // the lock, every rollout leaves the idle colour at rest unless it is still to be kept warm.
+  const putIdleToRest = invoke(
+    'Put Idle Colour To Rest',
+    'restore-safe-state',
+    { 'fleet.$': '$.finished.fleet' },
+    '$.rested',
+  );
+  putIdleToRest.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.restError' }).next(notify);
   const recordOutcome = invoke(
     'Record Outcome',
     'ledger',
@@ -121,7 +132,9 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     { op: 'finish', 'document.$': '$' },
     '$.finished',
   );
-  recordOutcome.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.recordError' }).next(notify);
+  recordOutcome
+    .addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.recordError' })
+    .next(putIdleToRest);
 
   // ---- compensation ----
   const compensate = invoke(

@@ -253,6 +253,25 @@ describe('error handling', () => {
     }
   });
 
+  it.each(ENVS)(
+    '%s: every rollout puts the idle colour to rest, by the record it finished with, before it unlocks',
+    (env) => {
+      const def = defs[env];
+      const rest = def.States['Put Idle Colour To Rest'] as AslState;
+      expect(def.States[FINISH]?.Next).toBe('Put Idle Colour To Rest');
+      expect(rest.Next).toBe('Notify Outcome');
+      expect(rest.Catch).toEqual([
+        expect.objectContaining({
+          ErrorEquals: ['States.ALL'],
+          Next: 'Notify Outcome',
+          ResultPath: '$.restError',
+        }),
+      ]);
+      expect(rest.Parameters).toMatchObject({ 'fleet.$': '$.finished.fleet' });
+      expect(reachable(def, ['Put Idle Colour To Rest'])).toContain('Release Lock');
+    },
+  );
+
   it.each(ENVS)('%s: a failed rollout still ends in the Fail state after the finishing chain', (env) => {
     expect(reachable(defs[env], [COMPENSATE])).toContain('Rollout Failed');
   });
