@@ -142,6 +142,12 @@ export interface FlipPlan extends PlanBase {
   readonly kind: 'flip';
   readonly from: { readonly colour: Colour; readonly imageId: string };
   readonly to: { readonly colour: Colour; readonly imageId: string };
+  /** The warm colour's launch-template version: only its instances count. */
+  readonly version: string;
+  /** Healthy targets the warm colour needs before it takes all the traffic: the live colour's size. */
+  readonly capacity: number;
+  /** When the warm colour must already be healthy: the plan's own time (a flip waits for nothing). */
+  readonly healthyBy: string;
 }
 export type Plan = SkipPlan | RefreshPlan | CanaryPlan | FlipPlan;
 

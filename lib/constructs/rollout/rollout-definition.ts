@@ -26,7 +26,7 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  *     → phoenix: Start Refresh ⟲ (Wait For Refresh → Check Refresh)
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
  *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
- *     → rollback while warm: Flip Traffic Back → Promote Release
+ *     → rollback while warm: Check Warm Colour Health → Flip Traffic Back → Promote Release
  *   → Record Outcome → Put Idle Colour To Rest → Notify Outcome → Release Lock → fail, or keep the old
  *     colour warm and retire it
  *     (a lock that could not be released fails the execution, so the lock janitor releases it).
@@ -224,6 +224,43 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   const flip = guarded(
     invoke('Flip Traffic Back', 'shift-traffic', { 'plan.$': '$.plan' }, '$.progress'),
   ).next(promote);
+  // The warm colour takes all the traffic at once, so only when every target it needs is
+  // already healthy: the check's deadline is the plan's time (CanaryUnhealthy otherwise).
+  const checkWarm = guarded(
+    invoke(
+      'Check Warm Colour Health',
+      'check-canary',
+      {
+        'plan.$': '$.plan',
+        progress: {
+          phase: 'launching',
+          'version.$': '$.plan.version',
+          'capacity.$': '$.plan.capacity',
+          'deadline.$': '$.plan.healthyBy',
+          healthy: 0,
+          ready: false,
+          waitSeconds: 0,
+          step: 0,
+          weight: 0,
+          done: false,
+          judgements: [],
+        },
+      },
+      '$.warmCheck',
+    ),
+  ).next(
+    new sfn.Choice(scope, 'Warm Colour Healthy?')
+      .when(sfn.Condition.booleanEquals('$.warmCheck.ready', true), flip)
+      .otherwise(
+        new sfn.Pass(scope, 'Warm Colour Not Healthy', {
+          result: sfn.Result.fromObject({
+            Error: 'CanaryUnhealthy',
+            Cause: 'the warm colour has fewer healthy targets than the live colour; traffic was not moved',
+          }),
+          resultPath: '$.error',
+        }).next(compensate),
+      ),
+  );
 
   // ---- phoenix ----
   const waitForRefresh = new sfn.Wait(scope, 'Wait For Refresh', {
@@ -254,7 +291,7 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     .when(sfn.Condition.stringEquals('$.plan.kind', 'skip'), recordOutcome)
     .when(sfn.Condition.stringEquals('$.plan.kind', 'refresh'), startRefresh)
     .when(sfn.Condition.stringEquals('$.plan.kind', 'canary'), prepare)
-    .when(sfn.Condition.stringEquals('$.plan.kind', 'flip'), flip)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'flip'), checkWarm)
     .otherwise(recordOutcome);
   const recordStart = guarded(
     invoke(

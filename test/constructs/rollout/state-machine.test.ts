@@ -277,6 +277,34 @@ describe('error handling', () => {
   });
 });
 
+describe('instant rollback', () => {
+  it.each(ENVS)('%s: checks the warm colour is healthy before it flips any traffic to it', (env) => {
+    const def = defs[env];
+    const route = def.States['What Does The Plan Say?'] as {
+      Choices: Array<{ StringEquals?: string; Next: string }>;
+    };
+    expect(route.Choices.find((c) => c.StringEquals === 'flip')?.Next).toBe('Check Warm Colour Health');
+    const check = def.States['Check Warm Colour Health'] as AslState;
+    expect(check.Parameters).toMatchObject({
+      progress: {
+        'deadline.$': '$.plan.healthyBy',
+        'capacity.$': '$.plan.capacity',
+        'version.$': '$.plan.version',
+      },
+    });
+    expect(check.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next).toBe(COMPENSATE);
+    expect(def.States['Warm Colour Healthy?']).toMatchObject({
+      Choices: [{ Variable: '$.warmCheck.ready', BooleanEquals: true, Next: 'Flip Traffic Back' }],
+      Default: 'Warm Colour Not Healthy',
+    });
+    expect(def.States['Warm Colour Not Healthy']).toMatchObject({
+      Result: { Error: 'CanaryUnhealthy' },
+      ResultPath: '$.error',
+      Next: COMPENSATE,
+    });
+  });
+});
+
 describe('input validation', () => {
   it.each(ENVS)('%s: no task but Validate Input runs before the input is validated', (env) => {
     const def = defs[env];
