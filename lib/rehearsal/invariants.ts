@@ -4,6 +4,7 @@ import type { RehearsalRun, TimelineEvent } from './runner';
 import type { Scenario } from './scenario';
 import type { FleetSimulator, SimSnapshot } from './simulator';
 import { unmarshall } from './simulator/dynamodb/attribute-value';
+import { seededVersions } from './world';
 
 /**
  * The guarantees every rollout keeps, whatever fails around it, checked on a rehearsal run at
@@ -75,7 +76,7 @@ export function initialWorld(scenario: Scenario, settings: WorkflowSettings): Wo
         liveColour: 'blue',
         releasedImage: scenario.releasedImage,
         previousImage: previous,
-        versions: { blue: '1', green: '1' },
+        versions: seededVersions(scenario),
         ...(scenario.fleet.previousColourWarm
           ? {
               warm: {

@@ -19,7 +19,7 @@ import type { NextExecutionInput, Scenario } from './scenario';
 import { FleetSimulator } from './simulator';
 import type { SimSnapshot } from './simulator';
 import { VirtualTime } from './virtual-time';
-import { buildWorld, settingsOf } from './world';
+import { buildWorld, seededVersions, settingsOf } from './world';
 
 const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
@@ -464,7 +464,7 @@ export class Rehearsal {
       releasedImage: scenario.releasedImage,
       previousImage: scenario.fleet.previousImage,
       releasedAt: sim.now().toISOString(),
-      versions: { blue: '1', green: '1' },
+      versions: seededVersions(scenario),
       ...(scenario.fleet.previousColourWarm
         ? { warm: { colour: 'green', image: scenario.fleet.previousImage, until } }
         : {}),
