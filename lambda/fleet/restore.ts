@@ -1,7 +1,7 @@
 import { CancelInstanceRefreshCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { FleetRecord, WorkflowSettings } from '../shared/types';
+import type { Colour, FleetRecord, WorkflowSettings } from '../shared/types';
 import { otherColour } from '../shared/types';
 import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
 import { describeGroups, scaleToZero } from './groups';
@@ -16,7 +16,7 @@ import { describeGroups, scaleToZero } from './groups';
 export async function restoreSafeState(
   e: { settings: WorkflowSettings; fleet: FleetRecord },
   d: { elb: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient; now: Date },
-): Promise<{ actions: string[] }> {
+): Promise<RestoredFleet> {
   const { settings: s, fleet } = e;
   const actions: string[] = [];
   const live = fleet.liveColour;
@@ -33,7 +33,9 @@ export async function restoreSafeState(
     new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groups[live].name, MaxRecords: 1 }),
   );
   const active = refreshes.InstanceRefreshes?.[0];
-  if (active && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '')) {
+  const refreshing =
+    active !== undefined && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '');
+  if (refreshing) {
     // A rotation only ever targets the released image, so cancelling keeps whatever it
     // already replaced and leaves nothing half-known behind.
     await d.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groups[live].name }));
@@ -55,5 +57,16 @@ export async function restoreSafeState(
     await scaleToZero(d.autoscaling, idleGroup.name);
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
   }
-  return { actions };
+  // A rotation stopped before it recorded its outcome leaves its refresh to finish on its own,
+  // and the live group then runs the version that refresh gave it: the record must follow
+  // (Record Outcome writes it), or the next release would keep a version the group left.
+  const running = groups[live].version;
+  const unrecorded = !refreshing && running !== undefined && running !== fleet.versions[live];
+  return { actions, ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}) };
+}
+
+export interface RestoredFleet {
+  readonly actions: string[];
+  /** The live group runs a launch-template version the fleet record does not name. */
+  readonly liveVersion?: { readonly colour: Colour; readonly version: string };
 }

@@ -10,6 +10,7 @@ import type {
   WorkflowSettings,
 } from '../shared/types';
 import { otherColour } from '../shared/types';
+import type { RestoredFleet } from '../fleet/restore';
 import type { RuntimeParameters } from './runtime-parameters';
 import type { LedgerStore } from './store';
 
@@ -135,6 +136,10 @@ export interface FinishedDocument {
   /** "Return Traffic To Last Good Fleet" itself failed: traffic may still be on the new image. */
   readonly compensationError?: CaughtError;
   readonly progress?: { readonly version?: string };
+  /** The fleet record as the lock step read it. */
+  readonly lock?: { readonly fleet: FleetRecord };
+  /** What Restore Safe State found, before the plan. */
+  readonly restored?: Pick<RestoredFleet, 'liveVersion'>;
 }
 
 /**
@@ -163,6 +168,17 @@ export async function recordFinish(
         versions: { ...fleet.versions, [plan.colour]: refreshVersion },
         generation: fleet.generation + 1,
       },
+      fleet.generation,
+      d,
+    );
+  }
+  // The version a stopped rotation's refresh left on the live group, unless this rollout has
+  // since recorded another one for that colour. Not a release: the generation stays.
+  const found = e.document.restored?.liveVersion;
+  const before = found && e.document.lock?.fleet.versions[found.colour];
+  if (found && before !== undefined && fleet.versions[found.colour] === before && before !== found.version) {
+    fleet = await persist(
+      { ...fleet, versions: { ...fleet.versions, [found.colour]: found.version } },
       fleet.generation,
       d,
     );

@@ -22,7 +22,12 @@ const elb = mockClient(ElasticLoadBalancingV2Client);
 const s = settings();
 
 type Members = Parameters<typeof group>[1];
-function world(o: { weights?: [number, number]; green?: Members; refresh?: InstanceRefreshStatus }) {
+function world(o: {
+  weights?: [number, number];
+  green?: Members;
+  refresh?: InstanceRefreshStatus;
+  blueVersion?: string;
+}) {
   const [blue, green] = o.weights ?? [100, 0];
   elb.on(DescribeListenersCommand).resolves({
     Listeners: [
@@ -44,7 +49,7 @@ function world(o: { weights?: [number, number]; green?: Members; refresh?: Insta
   elb.on(ModifyListenerCommand).resolves({});
   asg.on(DescribeAutoScalingGroupsCommand).resolves({
     AutoScalingGroups: [
-      group('immutable-dev-blue', { desired: 4, instances: instances(4) }),
+      group('immutable-dev-blue', { desired: 4, instances: instances(4), version: o.blueVersion ?? '7' }),
       group('immutable-dev-green', o.green ?? { min: 0, desired: 0 }),
     ],
   });
@@ -190,5 +195,18 @@ describe('restoreSafeState after a failed canary', () => {
       'cancelled instance refresh ir-9 (InProgress) on immutable-dev-blue',
       'scaled idle green group immutable-dev-green from 4 to 0',
     ]);
+  });
+});
+
+describe('restoreSafeState after a rotation that was stopped', () => {
+  it('reports the version its refresh, finished on its own, left on the live group', async () => {
+    world({ blueVersion: '8', refresh: 'Successful' });
+    expect(await restore()).toEqual({ actions: [], liveVersion: { colour: 'blue', version: '8' } });
+    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+  });
+
+  it('reports nothing while it cancels a refresh still running: the group keeps its version', async () => {
+    world({ blueVersion: '8', refresh: 'InProgress' });
+    expect((await restore()).liveVersion).toBeUndefined();
   });
 });

@@ -415,6 +415,30 @@ describe('recordFinish', () => {
     ]);
   });
 
+  it("records the version a stopped rotation's refresh left on the live group, as no release", async () => {
+    const r = await finish({
+      request: request({ dryRun: true }),
+      plan: refreshPlan(),
+      lock: { fleet: fleet() },
+      restored: { liveVersion: { colour: 'blue', version: '8' } },
+    });
+    expect(r.fleet).toEqual(fleet({ versions: { blue: '8', green: '6' }, generation: 5 }));
+    expect(inputsOf(ssm, PutParameterCommand)).toEqual([
+      expect.objectContaining({ Name: s.parameters.launchTemplateVersions.blue, Value: '8' }),
+    ]);
+  });
+
+  it('keeps the version this rollout recorded for that colour since', async () => {
+    const r = await finish({
+      request: request(),
+      plan: refreshPlan(),
+      progress: { version: '9' },
+      lock: { fleet: fleet() },
+      restored: { liveVersion: { colour: 'blue', version: '8' } },
+    });
+    expect(r.fleet.versions.blue).toBe('9');
+  });
+
   it('leaves the record alone after a failed rotation', async () => {
     await finish({
       request: request(),
