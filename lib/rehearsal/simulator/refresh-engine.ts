@@ -65,6 +65,8 @@ export interface RefreshRecord {
   bakeUntil?: number;
   lastProgressAt: number;
   timeoutToken: number;
+  /** A cancellation that lets launches in flight finish first (the API's default). */
+  waitForLaunches?: boolean;
   rollbackDetails?: Record<string, unknown>;
 }
 
@@ -139,9 +141,15 @@ export class RefreshEngine {
     return record;
   }
 
-  cancel(record: RefreshRecord): void {
+  /**
+   * Cancels: by default the refresh stays Cancelling until the launches in flight are in
+   * service, so the batch's extra capacity is only given up once nothing of it is still coming.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html (WaitForTransitioningInstances)
+   */
+  cancel(record: RefreshRecord, waitForLaunches = true): void {
     record.status = 'Cancelling';
     record.statusReason = 'Cancellation requested.';
+    record.waitForLaunches = waitForLaunches;
   }
 
   /**
@@ -216,6 +224,7 @@ export class RefreshEngine {
         this.stepOne(record);
         return true;
       case 'Cancelling':
+        if (record.waitForLaunches && record.group.pending > 0) return false;
         record.status = 'Cancelled';
         record.statusReason = 'The instance refresh was cancelled.';
         record.endTime = world.t;
