@@ -3,6 +3,7 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Colour, FleetRecord, WorkflowSettings } from '../shared/types';
 import { otherColour } from '../shared/types';
+import { clampWait } from '../refresh/refresh';
 import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
 import { describeGroups, scaleToZero } from './groups';
 
@@ -33,8 +34,8 @@ export async function restoreSafeState(
     new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groups[live].name, MaxRecords: 1 }),
   );
   const active = refreshes.InstanceRefreshes?.[0];
-  const refreshing =
-    active !== undefined && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '');
+  const status = active?.Status ?? '';
+  const refreshing = active !== undefined && ['Pending', 'InProgress', 'Baking'].includes(status);
   if (refreshing) {
     // A rotation only ever targets the released image, so cancelling keeps whatever it
     // already replaced and leaves nothing half-known behind.
@@ -57,16 +58,26 @@ export async function restoreSafeState(
     await scaleToZero(d.autoscaling, idleGroup.name);
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
   }
+  // A cancelled refresh still launches what it had in flight, and one rolling back still
+  // replaces instances (it puts back the version the record names, so it is left to finish):
+  // both still change the live group, so the workflow looks again before it plans anything.
+  const settling = refreshing || ['Cancelling', 'RollbackInProgress'].includes(status);
   // A rotation stopped before it recorded its outcome leaves its refresh to finish on its own,
   // and the live group then runs the version that refresh gave it: the record must follow
   // (Record Outcome writes it), or the next release would keep a version the group left.
   const running = groups[live].version;
-  const unrecorded = !refreshing && running !== undefined && running !== fleet.versions[live];
-  return { actions, ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}) };
+  const unrecorded = !settling && running !== undefined && running !== fleet.versions[live];
+  return {
+    actions,
+    ...(settling ? { waitSeconds: clampWait(s.expectedBootSeconds / 4) } : {}),
+    ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}),
+  };
 }
 
 export interface RestoredFleet {
   readonly actions: string[];
+  /** A refresh of the live group is still being cancelled or rolled back: look again after this. */
+  readonly waitSeconds?: number;
   /** The live group runs a launch-template version the fleet record does not name. */
   readonly liveVersion?: { readonly colour: Colour; readonly version: string };
 }

@@ -63,7 +63,8 @@ export interface WorldBefore {
 /** Execution errors a rollout may end with: the workflow's named errors. */
 export const NAMED_ERRORS: readonly string[] = ROLLOUT_ERROR_NAMES;
 
-const ACTIVE_REFRESH = ['Pending', 'InProgress', 'Baking'];
+/** A refresh still changing the live group: one being cancelled is still launching instances. */
+const ACTIVE_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress'];
 /** Floating-point slack for shares computed from weights and counts. */
 const EPSILON = 1e-9;
 

@@ -9,7 +9,7 @@ beforeAll(() => {
 });
 
 const dev = () => session.rehearsal('dev');
-const stoppedCanary = () => scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 14 }] });
+const stoppedCanary = () => scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 15 }] });
 
 describe('a fresh execution on the world an earlier run left', () => {
   it('starts from that world: its fleet, lock, ledger and clock', async () => {

@@ -22,7 +22,8 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  * The rollout as a state machine (JSONPath, no Variables: the rehearsal executes exactly
  * this). Shape:
  *
- *   Load Settings → Validate Input → Acquire Lock → Restore Safe State → Plan Rollout → Record Start
+ *   Load Settings → Validate Input → Acquire Lock → Restore Safe State ⟲ (until no refresh is stopping)
+ *     → Plan Rollout → Record Start
  *     → phoenix: Start Refresh ⟲ (Wait For Refresh → Check Refresh)
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
  *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
@@ -306,7 +307,19 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   ).next(recordStart);
   const restore = guarded(
     invoke('Restore Safe State', 'restore-safe-state', { 'fleet.$': '$.lock.fleet' }, '$.restored'),
-  ).next(plan);
+  );
+  // A refresh it cancelled (or found rolling back) still changes the live group for a while:
+  // look again until it has stopped, so nothing is planned against a moving fleet.
+  restore.next(
+    new sfn.Choice(scope, 'Fleet Settled?')
+      .when(
+        sfn.Condition.isPresent('$.restored.waitSeconds'),
+        new sfn.Wait(scope, 'Wait For Refresh To Stop', {
+          time: sfn.WaitTime.secondsPath('$.restored.waitSeconds'),
+        }).next(restore),
+      )
+      .otherwise(plan),
+  );
 
   const couldNotStart = failWith('Could Not Start', 'Nothing was changed.');
   const acquire = invoke('Acquire Lock', 'ledger', { op: 'acquire', 'request.$': '$.request' }, '$.lock')

@@ -334,6 +334,8 @@ describe('polling', () => {
 
   it.each(ENVS)('%s: refresh and canary health are polled, each waiting as long as the step asks', (env) => {
     expect(polls(defs[env]).map(([n, s]) => [n, s.SecondsPath])).toEqual([
+      // a refresh the restore cancelled, or found rolling back, until it has stopped
+      ['Wait For Refresh To Stop', '$.restored.waitSeconds'],
       ['Wait For Canary Instances', '$.progress.waitSeconds'],
       ['Wait For Refresh', '$.progress.waitSeconds'],
     ]);

@@ -210,3 +210,27 @@ describe('restoreSafeState after a rotation that was stopped', () => {
     expect((await restore()).liveVersion).toBeUndefined();
   });
 });
+
+describe('restoreSafeState while a refresh of the live group is stopping', () => {
+  it('asks to look again once it has cancelled a running refresh', async () => {
+    world({ refresh: 'InProgress' });
+    expect((await restore()).waitSeconds).toBe(30);
+  });
+
+  it.each(['Cancelling', 'RollbackInProgress'] as const)(
+    'asks to look again, and cancels nothing, while the refresh is %s',
+    async (status) => {
+      world({ refresh: status });
+      expect(await restore()).toEqual({ actions: [], waitSeconds: 30 });
+      expect(asg.commandCalls(CancelInstanceRefreshCommand)).toHaveLength(0);
+    },
+  );
+
+  it.each(['Successful', 'Cancelled', 'RollbackSuccessful', 'Failed'] as const)(
+    'does not wait for a refresh that is %s',
+    async (status) => {
+      world({ refresh: status });
+      expect((await restore()).waitSeconds).toBeUndefined();
+    },
+  );
+});
