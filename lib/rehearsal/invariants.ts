@@ -56,8 +56,6 @@ export interface WorldBefore {
   readonly now: number;
   /** The image released before any run on this world. */
   readonly firstReleasedImage: string;
-  /** The colour the scenario's history keeps warm, if any. */
-  readonly initialWarm?: FleetRecord['warm'];
 }
 
 /** Execution errors a rollout may end with: the workflow's named errors. */
@@ -95,7 +93,6 @@ export function initialWorld(scenario: Scenario, settings: WorkflowSettings): Wo
     ledger: [],
     now,
     firstReleasedImage: scenario.releasedImage,
-    ...(record?.warm ? { initialWarm: record.warm } : {}),
   };
 }
 
@@ -109,7 +106,6 @@ export function worldAfter(run: RehearsalRun, settings: WorkflowSettings, before
     ledger: ledgerOf(run.simulator, settings),
     now: run.simulator.now().getTime(),
     firstReleasedImage: before.firstReleasedImage,
-    ...(before.initialWarm ? { initialWarm: before.initialWarm } : {}),
   };
 }
 
@@ -288,7 +284,7 @@ function traffic(ctx: RunContext): Violation[] {
 
   if (
     !keptWarm(record, end, idle, ctx.run.simulator.now().getTime()) &&
-    !inheritedWarm(record, ctx) &&
+    !orphanedWarm(record, ctx) &&
     !isIdle(end, idle)
   )
     fail(`the idle colour ${idle} is not at rest at the end: ${JSON.stringify(end.groups[idle])}`);
@@ -407,19 +403,18 @@ function keptWarm(
 }
 
 /**
- * The warm colour the scenario's history left, untouched and past its time only after every
- * rollout of this run had ended: the release that kept it warm ran before the rehearsal, so
- * nothing rehearsed was there to retire it.
+ * A warm colour past its time that nothing in this run could retire: the release that keeps it
+ * warm was made before this run (in the scenario's history, or by an execution stopped before
+ * its retirement step), and every rollout of this run let go of the lock before the time was
+ * up. The next rollout to take the lock puts it to rest, first thing.
  */
-function inheritedWarm(record: FleetRecord | undefined, ctx: RunContext): boolean {
-  const initial = ctx.before.initialWarm;
+function orphanedWarm(record: FleetRecord | undefined, ctx: RunContext): boolean {
   const warm = record?.warm;
-  if (!initial || !warm) return false;
-  if (warm.colour !== initial.colour || warm.image !== initial.image || warm.until !== initial.until)
-    return false;
+  if (!warm) return false;
+  const executions = ctx.executions();
+  if (executions.some((x) => x.arn === record.releasedBy)) return false;
   const until = Date.parse(warm.until);
-  return ctx
-    .executions()
+  return executions
     .filter((x) => ctx.locked(x.label))
     .every((x) => ctx.before.now + ctx.lastEventAt(x.label) * 1000 < until);
 }
