@@ -101,7 +101,7 @@ export interface FleetRecord {
   readonly versions: ColourMap<string>;
   /** After a promotion the previous colour stays up until `until`, so a rollback is a weight flip. */
   readonly warm?: { readonly colour: Colour; readonly image: string; readonly until: string };
-  /** Bumped by every release; a late retirement of a warm colour checks it did not change. */
+  /** Bumped by every release and rotation; every write of the record is conditional on it. */
   readonly generation: number;
 }
 
