@@ -182,11 +182,6 @@ class RunContext {
     return this.run.timeline.find((e) => e.execution === label && e.kind === 'entered' && e.state === state);
   }
 
-  /** Seconds into the run of the execution's last state. */
-  lastEventAt(label: Label): number {
-    return this.run.timeline.filter((e) => e.execution === label).reduce((t, e) => Math.max(t, e.t), 0);
-  }
-
   /** Whether the execution took the lock (it went on to restore the fleet). */
   locked(label: Label): boolean {
     return this.entered(label, 'Restore Safe State') !== undefined;
@@ -226,7 +221,9 @@ function capacity(ctx: RunContext): Violation[] {
 }
 
 function traffic(ctx: RunContext): Violation[] {
-  if (ctx.stopped) return [];
+  // A stopped execution leaves the fleet as it was: the next one to take the lock restores it.
+  // A run in which nobody took the lock changed nothing, and hands the fleet on as it found it.
+  if (ctx.stopped || !ctx.executions().some((x) => ctx.locked(x.label))) return [];
   const out: Violation[] = [];
   const fail = (message: string) => out.push({ invariant: 'traffic', message });
   const { end, record, settings } = ctx;
@@ -402,21 +399,25 @@ function keptWarm(
   );
 }
 
+/** The states that put the idle colour to rest when it is no longer kept warm. */
+const RESTORING = ['Restore Safe State', 'Return Traffic To Last Good Fleet', 'Put Idle Colour To Rest'];
+
 /**
  * A warm colour past its time that nothing in this run could retire: the release that keeps it
  * warm was made before this run (in the scenario's history, or by an execution stopped before
- * its retirement step), and every rollout of this run let go of the lock before the time was
- * up. The next rollout to take the lock puts it to rest, first thing.
+ * its retirement step), and no rollout of this run restored the fleet after the time was up.
+ * The next rollout to take the lock puts it to rest, first thing.
  */
 function orphanedWarm(record: FleetRecord | undefined, ctx: RunContext): boolean {
   const warm = record?.warm;
   if (!warm) return false;
-  const executions = ctx.executions();
-  if (executions.some((x) => x.arn === record.releasedBy)) return false;
+  if (ctx.executions().some((x) => x.arn === record.releasedBy)) return false;
   const until = Date.parse(warm.until);
-  return executions
-    .filter((x) => ctx.locked(x.label))
-    .every((x) => ctx.before.now + ctx.lastEventAt(x.label) * 1000 < until);
+  // A step's handler reads the clock once its invocation has started, a Lambda latency later.
+  const latency = ctx.run.scenario.lambdaLatencySeconds;
+  return ctx.run.timeline
+    .filter((e) => e.kind === 'entered' && RESTORING.includes(e.state))
+    .every((e) => ctx.before.now + (e.t + latency) * 1000 < until);
 }
 
 const isIdle = (s: SimSnapshot, colour: 'blue' | 'green') =>
