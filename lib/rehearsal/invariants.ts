@@ -129,13 +129,36 @@ export function ledgerOf(sim: FleetSimulator, settings: WorkflowSettings): Ledge
   return (out.Items ?? []).map((item) => unmarshall(item) as unknown as LedgerView);
 }
 
+export interface CheckOptions {
+  /**
+   * Transient failures (throttled calls and Lambda errors) the workflow is sure to absorb: the
+   * rehearsal's `fewestRetries`. A run injected with more is a storm: its rollouts may fail with
+   * the AWS error itself and leave the fleet (lock, ledger, traffic) for the next rollout to
+   * restore; capacity still holds at every step, and the lock still expires.
+   */
+  readonly retryBudget?: number;
+}
+
 /**
  * Check one run against every invariant. `before` is the world the run started from
  * (`initialWorld` for a scenario's first run, `worldAfter` of the previous run otherwise).
  */
-export function checkRun(run: RehearsalRun, settings: WorkflowSettings, before: WorldBefore): Violation[] {
-  const ctx = new RunContext(run, settings, before);
+export function checkRun(
+  run: RehearsalRun,
+  settings: WorkflowSettings,
+  before: WorldBefore,
+  options: CheckOptions = {},
+): Violation[] {
+  const ctx = new RunContext(run, settings, before, options);
   return [...capacity(ctx), ...traffic(ctx), ...outcome(ctx), ...ledger(ctx)];
+}
+
+/** Throttled calls and failed Lambda invocations a run's faults inject. */
+export function transientFailures(faults: Scenario['faults']): number {
+  return faults.reduce(
+    (n, f) => n + (f.kind === 'throttle' ? f.calls : f.kind === 'lambda-error' ? f.count : 0),
+    0,
+  );
 }
 
 type Label = 'main' | 'second';
@@ -147,15 +170,21 @@ class RunContext {
   readonly lock: LockView | undefined;
   readonly end: SimSnapshot;
 
+  /** More transient failures were injected than every state's retries absorb. */
+  readonly storm: boolean;
+
   constructor(
     readonly run: RehearsalRun,
     readonly settings: WorkflowSettings,
     readonly before: WorldBefore,
+    options: CheckOptions,
   ) {
     this.record = fleetRecord(run.simulator, settings);
     this.ledger = ledgerOf(run.simulator, settings);
     this.lock = lockOf(run.simulator, settings);
     this.end = run.simulator.snapshot();
+    this.storm =
+      options.retryBudget !== undefined && transientFailures(run.scenario.faults) > options.retryBudget;
   }
 
   get stopped(): boolean {
@@ -223,7 +252,7 @@ function capacity(ctx: RunContext): Violation[] {
 function traffic(ctx: RunContext): Violation[] {
   // A stopped execution leaves the fleet as it was: the next one to take the lock restores it.
   // A run in which nobody took the lock changed nothing, and hands the fleet on as it found it.
-  if (ctx.stopped || !ctx.executions().some((x) => ctx.locked(x.label))) return [];
+  if (ctx.stopped || ctx.storm || !ctx.executions().some((x) => ctx.locked(x.label))) return [];
   const out: Violation[] = [];
   const fail = (message: string) => out.push({ invariant: 'traffic', message });
   const { end, record, settings } = ctx;
@@ -296,7 +325,7 @@ function outcome(ctx: RunContext): Violation[] {
     if (x.status === 'SUCCEEDED') continue;
     if (x.status === 'ABORTED' && x.label === 'main' && mayStop) continue;
     if (x.status !== 'FAILED') fail(`the ${x.label} execution ended ${x.status} (${x.error ?? 'no error'})`);
-    else if (!x.error || !NAMED_ERRORS.includes(x.error))
+    else if (!x.error || (!NAMED_ERRORS.includes(x.error) && !ctx.storm))
       fail(`the ${x.label} execution failed with ${x.error ?? 'no error'}, not one of the named errors`);
   }
 
@@ -305,7 +334,8 @@ function outcome(ctx: RunContext): Violation[] {
   const lock = ctx.lock;
   if (lock) {
     const holder = ctx.executions().find((x) => x.arn === lock.owner);
-    const stoppedHere = holder?.status === 'ABORTED';
+    // a storm can outlast the janitor's retries too
+    const stoppedHere = holder?.status === 'ABORTED' || (ctx.storm && holder?.status === 'FAILED');
     const stoppedEarlier =
       lock.owner === ctx.before.lock?.owner && lock.expiresAt === ctx.before.lock.expiresAt;
     const expiresInTime =
@@ -363,7 +393,8 @@ function ledger(ctx: RunContext): Violation[] {
       continue;
     }
     const entry = entries[0] as LedgerView;
-    if (x.status === 'ABORTED') continue;
+    // In a storm, recording the outcome or notifying may itself have run out of retries.
+    if (x.status === 'ABORTED' || ctx.storm) continue;
     if (entry.status === 'IN_PROGRESS')
       fail(`the ${x.label} execution ended ${x.status} but its ledger entry is open`);
     if (x.status === 'FAILED' && (entry.status !== 'FAILED' || !entry.error || !entry.cause))

@@ -134,6 +134,15 @@ export class Rehearsal {
     return this.definition.TimeoutSeconds;
   }
 
+  /**
+   * The fewest retries any state makes (MaxAttempts, 3 when left out): transient failures up
+   * to this many in a run cannot exhaust any state's retries, whatever states they hit.
+   */
+  get fewestRetries(): number {
+    const attempts = [...this.retries.values()].flat().map((r) => r.MaxAttempts ?? 3);
+    return Math.min(...attempts);
+  }
+
   async run(scenario: Scenario): Promise<RehearsalRun> {
     const sim = new FleetSimulator(buildWorld(this.deployment, this.settings, scenario));
     return this.runOn(sim, scenario);

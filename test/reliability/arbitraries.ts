@@ -195,3 +195,32 @@ export const stoppedThenFresh: fc.Arbitrary<Case> = fc
 
 /** A case of one scenario, faults and all. */
 export const underFaults: fc.Arbitrary<Case> = scenario().map((s) => ({ scenario: s }));
+
+/**
+ * A storm: throttling and Lambda errors far beyond what any state's retries absorb, at random
+ * times, then a clean dry run on the world it left, which must find and restore a safe fleet.
+ */
+export const storm: fc.Arbitrary<Case> = fc
+  .record({
+    scenario: scenario(),
+    bursts: fc.array(
+      fc.oneof(
+        fc.record({
+          kind: fc.constant('throttle' as const),
+          atSecond: second,
+          calls: fc.integer({ min: TRANSIENT_BUDGET + 1, max: 40 }),
+        }),
+        fc.record({
+          kind: fc.constant('lambda-error' as const),
+          atSecond: second,
+          count: fc.integer({ min: TRANSIENT_BUDGET + 1, max: 20 }),
+        }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    afterSeconds: fc.integer({ min: 0, max: 900 }),
+  })
+  .map(({ scenario: s, bursts, afterSeconds }) => ({
+    scenario: { ...s, faults: [...(s.faults ?? []), ...bursts] },
+    then: [{ afterSeconds, input: { action: 'phoenix', dryRun: true } }],
+  }));

@@ -37,13 +37,15 @@ export interface CaseOutcome {
  */
 export async function runCase(session: RehearsalSession, c: Case): Promise<CaseOutcome> {
   const scenario = parseScenario(c.scenario);
-  const settings = session.rehearsal(scenario.environment).settings;
+  const rehearsal = session.rehearsal(scenario.environment);
+  const settings = rehearsal.settings;
+  const options = { retryBudget: rehearsal.fewestRetries };
   const runs: RehearsalRun[] = [];
   const violations: Violation[] = [];
   let before: WorldBefore = initialWorld(scenario, settings);
   const check = (run: RehearsalRun) => {
     runs.push(run);
-    violations.push(...checkRun(run, settings, before).map((v) => at(runs.length, v)));
+    violations.push(...checkRun(run, settings, before, options).map((v) => at(runs.length, v)));
     before = worldAfter(run, settings, before);
   };
   check(await session.run(scenario));

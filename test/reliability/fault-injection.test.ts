@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RehearsalSession } from '../../lib/rehearsal/session';
 import { synthesizeTemplates } from '../../lib/rehearsal/synth';
-import { stoppedThenFresh, underFaults } from './arbitraries';
+import { storm, stoppedThenFresh, TRANSIENT_BUDGET, underFaults } from './arbitraries';
 import type { Case } from './cases';
 import { assertNoViolations, runCase } from './cases';
 import { propertyRuns } from './settings';
@@ -45,6 +45,13 @@ function expectExplored(seen: Map<string, number>, outcomes: string[]): void {
   expect(outcomes.filter((o) => !seen.has(o))).toEqual([]);
 }
 
+describe('the transient fault budget', () => {
+  it('is within the retries of every state of every environment', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const)
+      expect(session.rehearsal(env).fewestRetries).toBeGreaterThanOrEqual(TRANSIENT_BUDGET);
+  });
+});
+
 describe('rollouts under injected faults', () => {
   it('keep every invariant at every step', async () => {
     const seen = await check(underFaults);
@@ -74,5 +81,12 @@ describe('an execution stopped at a random transition, then fresh ones on the sa
       'rollback SUCCEEDED',
       'canary FAILED CanaryFailed',
     ]);
+  });
+});
+
+describe('a storm of AWS errors beyond every retry, then a fresh execution', () => {
+  it('keeps capacity at every step, and the fresh execution restores a safe fleet', async () => {
+    const seen = await check(storm);
+    expectExplored(seen, ['phoenix SUCCEEDED', 'canary SUCCEEDED']);
   });
 });
