@@ -342,8 +342,14 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
 
   return sfn.Pass.jsonPath(scope, 'Load Settings', {
     comment: 'The environment the rollout runs in, fixed at deploy time.',
+    // The input comes from the context object, not from a Path on the state input: a Path on a
+    // null or empty input fails the execution (States.Runtime) before Validate Input can refuse
+    // it as InvalidInput. A null InputPath hands the state {} instead of the raw input.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+    inputPath: sfn.JsonPath.DISCARD,
     parameters: {
-      'input.$': '$',
+      'input.$': '$$.Execution.Input',
       settings: props.settings,
       execution: {
         'id.$': '$$.Execution.Id',

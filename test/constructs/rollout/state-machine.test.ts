@@ -376,8 +376,10 @@ describe('settings', () => {
     const load = defs[env].States['Load Settings'] as AslState;
     expect(load.Type).toBe('Pass');
     expect(load.Next).toBe(VALIDATE);
+    // the input from the context object: a Path on a null input would fail before validation
+    expect(load.InputPath).toBeNull();
     expect(load.Parameters).toEqual({
-      'input.$': '$',
+      'input.$': '$$.Execution.Input',
       execution: {
         'id.$': '$$.Execution.Id',
         'name.$': '$$.Execution.Name',
