@@ -61,6 +61,12 @@ export interface WorldBefore {
 /** Execution errors a rollout may end with: the workflow's named errors. */
 export const NAMED_ERRORS: readonly string[] = ROLLOUT_ERROR_NAMES;
 
+/**
+ * The longest cause Step Functions carries for a failed task or execution.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+ */
+export const CAUSE_LIMIT = 32_768;
+
 /** A refresh still changing the live group: one being cancelled is still launching instances. */
 const ACTIVE_REFRESH = ['Pending', 'InProgress', 'Baking', 'Cancelling', 'RollbackInProgress'];
 /** Floating-point slack for shares computed from weights and counts. */
@@ -321,6 +327,12 @@ function outcome(ctx: RunContext): Violation[] {
   const out: Violation[] = [];
   const fail = (message: string) => out.push({ invariant: 'outcome', message });
   const mayStop = ctx.run.scenario.faults.some((f) => f.kind === 'stop');
+  const causes = [ctx.run.result.cause, ctx.run.result.secondExecution?.cause];
+  for (const cause of causes)
+    if (cause && cause.length > CAUSE_LIMIT)
+      fail(
+        `a cause of ${cause.length} characters, beyond the ${CAUSE_LIMIT} Step Functions carries: ${cause.slice(0, 120)}…`,
+      );
   for (const x of ctx.executions()) {
     if (x.status === 'SUCCEEDED') continue;
     if (x.status === 'ABORTED' && x.label === 'main' && mayStop) continue;
