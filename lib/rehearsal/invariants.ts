@@ -16,12 +16,15 @@ import { seededVersions } from './world';
  * - `traffic`: traffic is never left on an image whose rollout failed; at the end the released
  *   image, the fleet record, the ledger's last successful release and the SSM parameters agree,
  *   all traffic is on the live colour and the idle colour is at zero (unless kept warm);
- * - `outcome`: every execution ends SUCCEEDED or FAILED with a named error (ABORTED only when the
- *   scenario stops it); the lock is released, or — for a stopped execution whose lock step was
- *   still running — held no longer than its expiry; the next execution restores a safe state
- *   before it plans anything;
+ * - `outcome`: every execution ends SUCCEEDED or FAILED with a named error and a cause Step
+ *   Functions can carry (ABORTED only when the scenario stops it); the lock is released, or — for
+ *   a stopped execution whose lock step was still running — held no longer than its expiry, and
+ *   refuses nobody after it; the next execution restores a safe state before it plans anything;
  * - `ledger`: one ledger entry and one notification per execution that got past locking, each
  *   entry with a final status once its execution has ended.
+ *
+ * A run injected with more transient failures than the workflow's retries absorb (a storm, see
+ * `CheckOptions`) is held to capacity and the lock's expiry only; the run after it to all.
  */
 export type InvariantName = 'capacity' | 'traffic' | 'outcome' | 'ledger';
 
@@ -51,7 +54,6 @@ export interface LockView {
 export interface WorldBefore {
   readonly record?: FleetRecord;
   readonly lock?: LockView;
-  readonly ledger: readonly LedgerView[];
   /** Epoch milliseconds. */
   readonly now: number;
   /** The image released before any run on this world. */
@@ -96,7 +98,6 @@ export function initialWorld(scenario: Scenario, settings: WorkflowSettings): Wo
     : undefined;
   return {
     ...(record ? { record } : {}),
-    ledger: [],
     now,
     firstReleasedImage: scenario.releasedImage,
   };
@@ -109,7 +110,6 @@ export function worldAfter(run: RehearsalRun, settings: WorkflowSettings, before
   return {
     ...(record ? { record } : {}),
     ...(lock ? { lock } : {}),
-    ledger: ledgerOf(run.simulator, settings),
     now: run.simulator.now().getTime(),
     firstReleasedImage: before.firstReleasedImage,
   };
