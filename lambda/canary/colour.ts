@@ -8,7 +8,7 @@ import type { GroupView } from '../fleet/groups';
 import { createVersion } from '../fleet/launch-template';
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, WorkflowSettings } from '../shared/types';
+import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, WorkflowSettings } from '../shared/types';
 
 /**
  * Bringing the canary colour up: a launch-template version on the new image, then the idle
@@ -62,7 +62,7 @@ export async function prepareCanary(
 }
 
 /** Sizes for the canary group: the plan's capacity, never scaled in by its own minimum. */
-function scaleUp(s: WorkflowSettings, plan: CanaryPlan) {
+function scaleUp(s: WorkflowSettings, plan: Pick<CanaryPlan, 'capacity'>) {
   return {
     MinSize: Math.min(s.capacity.min, plan.capacity),
     MaxSize: Math.max(s.capacity.max, plan.capacity),
@@ -72,10 +72,11 @@ function scaleUp(s: WorkflowSettings, plan: CanaryPlan) {
 
 /**
  * Count the canary colour's healthy targets on the new version. Ready when the plan's
- * capacity is healthy; `CanaryUnhealthy` when the deadline passes first.
+ * capacity is healthy; `CanaryUnhealthy` when the deadline passes first. A rollback's flip asks
+ * the same of the warm colour, with a deadline of now.
  */
 export async function checkCanary(
-  e: ColourEvent & { progress: PreparedCanary },
+  e: Omit<ColourEvent, 'plan'> & { plan: CanaryPlan | FlipPlan; progress: PreparedCanary },
   d: { autoscaling: AutoScalingClient; elb: ElasticLoadBalancingV2Client; now: Date },
 ): Promise<PreparedCanary> {
   const { settings: s, plan, progress } = e;

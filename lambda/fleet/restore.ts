@@ -1,8 +1,9 @@
 import { CancelInstanceRefreshCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { FleetRecord, WorkflowSettings } from '../shared/types';
+import type { Colour, FleetRecord, WorkflowSettings } from '../shared/types';
 import { otherColour } from '../shared/types';
+import { clampWait } from '../refresh/refresh';
 import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
 import { describeGroups, scaleToZero } from './groups';
 
@@ -17,7 +18,7 @@ import { describeGroups, scaleToZero } from './groups';
 export async function restoreSafeState(
   e: { settings: WorkflowSettings; fleet: FleetRecord; dryRun?: boolean },
   d: { elb: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient; now: Date },
-): Promise<{ actions: string[]; dryRun?: true }> {
+): Promise<RestoredFleet> {
   const { settings: s, fleet } = e;
   const actions: string[] = [];
   const act = async (change: () => Promise<unknown>) => {
@@ -37,7 +38,9 @@ export async function restoreSafeState(
     new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groups[live].name, MaxRecords: 1 }),
   );
   const active = refreshes.InstanceRefreshes?.[0];
-  if (active && ['Pending', 'InProgress', 'Baking'].includes(active.Status ?? '')) {
+  const status = active?.Status ?? '';
+  const refreshing = active !== undefined && ['Pending', 'InProgress', 'Baking'].includes(status);
+  if (refreshing) {
     // A rotation only ever targets the released image, so cancelling keeps whatever it
     // already replaced and leaves nothing half-known behind.
     await act(() =>
@@ -61,5 +64,31 @@ export async function restoreSafeState(
     await act(() => scaleToZero(d.autoscaling, idleGroup.name));
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
   }
-  return e.dryRun ? { actions, dryRun: true } : { actions };
+  // A cancelled refresh still launches what it had in flight, and one rolling back still
+  // replaces instances (it puts back the version the record names, so it is left to finish):
+  // both still change the live group, so the workflow looks again before it plans anything.
+  // A dry run cancels nothing, so it has nothing to wait for.
+  const settling = !e.dryRun && (refreshing || ['Cancelling', 'RollbackInProgress'].includes(status));
+  // A rotation stopped before it recorded its outcome leaves its refresh to finish on its own,
+  // and the live group then runs the version that refresh gave it: the record must follow
+  // (Record Outcome writes it), or the next release would keep a version the group left.
+  // A dry run records nothing.
+  const running = groups[live].version;
+  const unrecorded = !e.dryRun && !settling && running !== undefined && running !== fleet.versions[live];
+  return {
+    actions,
+    ...(e.dryRun ? { dryRun: true as const } : {}),
+    ...(settling ? { waitSeconds: clampWait(s.expectedBootSeconds / 4) } : {}),
+    ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}),
+  };
+}
+
+export interface RestoredFleet {
+  readonly actions: string[];
+  /** A dry run: `actions` are what it would have done; nothing was. */
+  readonly dryRun?: true;
+  /** A refresh of the live group is still being cancelled or rolled back: look again after this. */
+  readonly waitSeconds?: number;
+  /** The live group runs a launch-template version the fleet record does not name. */
+  readonly liveVersion?: { readonly colour: Colour; readonly version: string };
 }

@@ -28,7 +28,13 @@ export async function retireWarmColour(
   }
   try {
     const current = await d.store.fleet();
-    if (!current || current.generation !== e.fleet.generation || current.warm?.colour !== warm.colour) {
+    // The same warm colour, image and deadline: this release's. A later release or rollback
+    // replaces or removes it; a rotation of the live colour meanwhile leaves it alone.
+    const same =
+      current?.warm?.colour === warm.colour &&
+      current.warm.image === warm.image &&
+      current.warm.until === warm.until;
+    if (!current || !same) {
       return { retired: false, reason: 'the fleet changed since this release; nothing to retire' };
     }
     await scaleToZero(d.autoscaling, e.settings.groups[warm.colour]);

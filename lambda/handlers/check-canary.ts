@@ -3,18 +3,18 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { checkCanary } from '../canary/colour';
 import type { PreparedCanary } from '../canary/colour';
 import { stepHandler } from '../shared/handler';
-import type { CanaryPlan, ExecutionRef, WorkflowSettings } from '../shared/types';
+import type { CanaryPlan, ExecutionRef, FlipPlan, WorkflowSettings } from '../shared/types';
 
 const autoscaling = new AutoScalingClient({});
 const elb = new ElasticLoadBalancingV2Client({});
 
-/** Count the canary colour's healthy targets; `CanaryUnhealthy` past the deadline. */
+/** Count the canary (or warm) colour's healthy targets; `CanaryUnhealthy` past the deadline. */
 export const handler = stepHandler(
   'check-canary',
   (event: {
     settings: WorkflowSettings;
     execution: ExecutionRef;
-    plan: CanaryPlan;
+    plan: CanaryPlan | FlipPlan;
     progress: PreparedCanary;
   }) => checkCanary(event, { autoscaling, elb, now: new Date() }),
 );

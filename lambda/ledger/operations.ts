@@ -10,6 +10,7 @@ import type {
   WorkflowSettings,
 } from '../shared/types';
 import { otherColour } from '../shared/types';
+import type { RestoredFleet } from '../fleet/restore';
 import type { RuntimeParameters } from './runtime-parameters';
 import type { LedgerStore } from './store';
 
@@ -25,7 +26,12 @@ interface Base {
   readonly execution: ExecutionRef;
 }
 
-/** Take the fleet's lock, then read (or, on the very first run, create) the fleet record. */
+/**
+ * Take the fleet's lock, then read (or, on the very first run, create) the fleet record. As the
+ * lock's holder, close the entries stopped rollouts left open and open this one's: a rollout
+ * stopped before it had a plan is in the ledger too, and one refused while planning still
+ * closes what came before it.
+ */
 export async function acquireLock(e: Base & { request: RolloutRequest }, d: LedgerDeps): Promise<LockGrant> {
   const holder = await d.store.acquire(e.execution.id, e.request.action, d.now, e.settings.lockTtlSeconds);
   if (holder) {
@@ -36,6 +42,12 @@ export async function acquireLock(e: Base & { request: RolloutRequest }, d: Ledg
     );
   }
   const fleet = (await d.store.fleet()) ?? (await d.store.createFleet(await d.parameters.bootstrapRecord()));
+  await d.store.closeAbandoned(e.execution.id, d.now, fleet.releasedBy);
+  await d.store.recordStart({
+    ...entryOf(e),
+    fromImage: fleet.releasedImage,
+    ...(e.request.imageId ? { toImage: e.request.imageId } : {}),
+  });
   return {
     owner: e.execution.id,
     expiresAt: Math.floor(d.now.getTime() / 1000) + e.settings.lockTtlSeconds,
@@ -47,21 +59,14 @@ export async function releaseLock(e: Base, d: LedgerDeps): Promise<{ released: b
   return { released: await d.store.release(e.execution.id) };
 }
 
+/** Add the plan, and the images it names, to the entry the lock step opened. */
 export async function recordStart(
   e: Base & { request: RolloutRequest; plan: Plan; fleet: FleetRecord },
   d: LedgerDeps,
 ): Promise<{ recorded: true }> {
   const images = imagesOf(e.plan, e.fleet);
-  // A stopped or timed-out rollout never closed its entry; as the lock's holder, close it now.
-  await d.store.closeAbandoned(e.execution.id, d.now);
   await d.store.recordStart({
-    execution: e.execution.id,
-    executionName: e.execution.name,
-    startedAt: e.execution.startedAt,
-    action: e.request.action,
-    trigger: e.request.trigger,
-    reason: e.request.reason,
-    status: 'IN_PROGRESS',
+    ...entryOf(e),
     fromImage: images.from,
     ...(images.to ? { toImage: images.to } : {}),
     plan: JSON.stringify(e.plan),
@@ -91,6 +96,7 @@ export async function recordRelease(
     releasedImage: to.imageId,
     ...(e.request?.action === 'rollback' ? {} : { previousImage: e.fleet.releasedImage }),
     releasedAt: d.now.toISOString(),
+    releasedBy: e.execution.id,
     versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
     ...(warmSeconds > 0
       ? {
@@ -109,6 +115,19 @@ export async function recordRelease(
   return stored;
 }
 
+/** The entry of a rollout that holds the lock and has not finished. */
+function entryOf(e: Base & { request: RolloutRequest }) {
+  return {
+    execution: e.execution.id,
+    executionName: e.execution.name,
+    startedAt: e.execution.startedAt,
+    action: e.request.action,
+    trigger: e.request.trigger,
+    reason: e.request.reason,
+    status: 'IN_PROGRESS' as const,
+  };
+}
+
 /** The state document as it reaches the end of any path. */
 export interface FinishedDocument {
   readonly request: RolloutRequest;
@@ -117,6 +136,10 @@ export interface FinishedDocument {
   /** "Return Traffic To Last Good Fleet" itself failed: traffic may still be on the new image. */
   readonly compensationError?: CaughtError;
   readonly progress?: { readonly version?: string };
+  /** The fleet record as the lock step read it. */
+  readonly lock?: { readonly fleet: FleetRecord };
+  /** What Restore Safe State found, before the plan. */
+  readonly restored?: Pick<RestoredFleet, 'liveVersion'>;
 }
 
 /**
@@ -145,6 +168,17 @@ export async function recordFinish(
         versions: { ...fleet.versions, [plan.colour]: refreshVersion },
         generation: fleet.generation + 1,
       },
+      fleet.generation,
+      d,
+    );
+  }
+  // The version a stopped rotation's refresh left on the live group, unless this rollout has
+  // since recorded another one for that colour. Not a release: the generation stays.
+  const found = e.document.restored?.liveVersion;
+  const before = found && e.document.lock?.fleet.versions[found.colour];
+  if (found && before !== undefined && fleet.versions[found.colour] === before && before !== found.version) {
+    fleet = await persist(
+      { ...fleet, versions: { ...fleet.versions, [found.colour]: found.version } },
       fleet.generation,
       d,
     );

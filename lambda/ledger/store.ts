@@ -225,29 +225,36 @@ export class LedgerStore {
   /**
    * Close the entries other rollouts left open: they ended without recording an outcome.
    * Only the lock's holder calls this, so none of them can still be running; and since nothing
-   * records a start while the fleet is locked, an abandoned entry is among the newest.
+   * records a start while the fleet is locked, an abandoned entry is among the newest. The one
+   * that made the current release (`releasedBy`, from the fleet record) ended after promoting:
+   * its release stands, so it is closed SUCCEEDED, saying what did not run.
    * Returns the executions whose entries were closed.
    */
-  async closeAbandoned(owner: string, now: Date): Promise<string[]> {
+  async closeAbandoned(owner: string, now: Date, releasedBy?: string): Promise<string[]> {
     const open = (await this.history(ABANDONED_LOOKBACK)).filter(
       (e) => e.status === 'IN_PROGRESS' && e.execution !== owner,
     );
     const closed: string[] = [];
     for (const entry of open) {
+      const released = entry.execution === releasedBy;
+      const closedBy = `closed by ${owner} at ${now.toISOString()}`;
       try {
         await this.db.send(
           new UpdateItemCommand({
             TableName: this.table,
             Key: { pk: s(KEYS.ledgerPk), sk: s(ledgerSortKey(entry.startedAt, entry.executionName)) },
-            UpdateExpression: 'SET #status = :abandoned, #cause = :cause',
+            UpdateExpression: 'SET #status = :closed, #cause = :cause',
             ConditionExpression: '#status = :open',
             ExpressionAttributeNames: { '#status': 'status', '#cause': 'cause' },
             ExpressionAttributeValues: {
-              ':abandoned': s('ABANDONED'),
+              ':closed': s(released ? 'SUCCEEDED' : 'ABANDONED'),
               ':open': s('IN_PROGRESS'),
               ':cause': s(
-                `ended without recording an outcome (stopped, timed out, or its last steps failed); ` +
-                  `closed by ${owner} at ${now.toISOString()}`,
+                released
+                  ? `released ${entry.toImage ?? 'its image'}, then ended without recording its outcome ` +
+                      `(stopped, timed out, or its last steps failed): the release stands, but its image ` +
+                      `tags and notification may be missing; ${closedBy}`
+                  : `ended without recording an outcome (stopped, timed out, or its last steps failed); ${closedBy}`,
               ),
             },
           }),

@@ -140,6 +140,9 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
       kind: 'flip',
       from: { colour: e.fleet.liveColour, imageId: e.fleet.releasedImage },
       to: { colour: warm.colour, imageId: previous },
+      version: e.fleet.versions[warm.colour],
+      capacity: Math.max(1, live.desired),
+      healthyBy: d.now.toISOString(),
       estimatedSeconds: 0,
       summary: `instant rollback: ${warm.colour} still runs ${previous}; send it all traffic`,
     };

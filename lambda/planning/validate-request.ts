@@ -4,6 +4,12 @@ import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
 import type { RolloutRequest } from '../shared/types';
 
 const MAX_ECHO = 64;
+/**
+ * Unknown fields named one by one, at most; the rest are counted. The cause must stay readable,
+ * and within the 32,768 characters Step Functions carries however many fields an input has.
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionFailedEventDetails.html
+ */
+const MAX_NAMED_UNKNOWN = 10;
 
 /**
  * Turn an execution input into a request, or throw `InvalidInput` whose message names every
@@ -32,9 +38,10 @@ function defaultReason(action: string, trigger: string): string {
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((k) => `${echo(k)} is not a known field (accepted fields: ${INPUT_FIELDS.join(', ')})`)
-      .join('; ');
+    const named = issue.keys.slice(0, MAX_NAMED_UNKNOWN).map((k) => `${echo(k)} is not a known field`);
+    const more = issue.keys.length - named.length;
+    if (more > 0) named.push(`and ${more} more fields are not known either`);
+    return `${named.join('; ')} (accepted fields: ${INPUT_FIELDS.join(', ')})`;
   }
   const field = issue.path.length ? issue.path.map(String).join('.') : 'input';
   const value = issue.path.length ? valueAt(input, issue.path) : input;

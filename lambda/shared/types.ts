@@ -97,10 +97,12 @@ export interface FleetRecord {
   readonly releasedImage: string;
   readonly previousImage?: string;
   readonly releasedAt?: string;
+  /** The execution that made this release (an entry it left open is closed as the release it was). */
+  readonly releasedBy?: string;
   readonly versions: ColourMap<string>;
   /** After a promotion the previous colour stays up until `until`, so a rollback is a weight flip. */
   readonly warm?: { readonly colour: Colour; readonly image: string; readonly until: string };
-  /** Bumped by every release; a late retirement of a warm colour checks it did not change. */
+  /** Bumped by every release and rotation; every write of the record is conditional on it. */
   readonly generation: number;
 }
 
@@ -141,6 +143,12 @@ export interface FlipPlan extends PlanBase {
   readonly kind: 'flip';
   readonly from: { readonly colour: Colour; readonly imageId: string };
   readonly to: { readonly colour: Colour; readonly imageId: string };
+  /** The warm colour's launch-template version: only its instances count. */
+  readonly version: string;
+  /** Healthy targets the warm colour needs before it takes all the traffic: the live colour's size. */
+  readonly capacity: number;
+  /** When the warm colour must already be healthy: the plan's own time (a flip waits for nothing). */
+  readonly healthyBy: string;
 }
 export type Plan = SkipPlan | RefreshPlan | CanaryPlan | FlipPlan;
 

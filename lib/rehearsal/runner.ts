@@ -14,11 +14,12 @@ import { SimulatedDeployment } from './deployment';
 import type { CfnTemplate } from './deployment';
 import { STATE_MACHINE_HANDLERS } from './handlers';
 import { floorSeconds } from './floor';
-import type { Scenario } from './scenario';
+import { parseNextExecution } from './scenario';
+import type { NextExecutionInput, Scenario } from './scenario';
 import { FleetSimulator } from './simulator';
 import type { SimSnapshot } from './simulator';
 import { VirtualTime } from './virtual-time';
-import { buildWorld, settingsOf } from './world';
+import { buildWorld, seededVersions, settingsOf } from './world';
 
 const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
@@ -61,11 +62,28 @@ export interface RehearsalResult {
 
 export interface RehearsalRun {
   result: RehearsalResult;
+  /** Every state entered, retried or caught; `t` is seconds since this run began. */
   timeline: TimelineEvent[];
+  /** The world after every step of this run; `t` is seconds since the world began. */
   samples: SimSnapshot[];
+  /** Every message the topic received, earlier runs on the same world included. */
   notifications: Array<{ subject?: string; message: string; at: Date }>;
+  /** The simulated account, as this run left it (a later `runAfter` moves it on). */
   simulator: FleetSimulator;
+  /** The scenario this run executed (after `runAfter`: the first run's, with this run's input and faults). */
+  scenario: Scenario;
+  /** The ARNs of the executions this run started. */
+  executions: { main: string; second?: string };
 }
+
+/** The world's steps a run has seen: every snapshot, and the lowest healthy serving share. */
+interface Sampling {
+  readonly samples: SimSnapshot[];
+  minHealthy: number;
+}
+
+/** How many runs each simulated world has seen, so every execution on it has its own name. */
+const runsOnWorld = new WeakMap<FleetSimulator, number>();
 
 /**
  * A compiled environment: its synthesized definition, checked and rewritten once (building
@@ -116,16 +134,59 @@ export class Rehearsal {
     return this.definition.TimeoutSeconds;
   }
 
+  /**
+   * The fewest retries any state makes (MaxAttempts, 3 when left out): transient failures up
+   * to this many in a run cannot exhaust any state's retries, whatever states they hit.
+   */
+  get fewestRetries(): number {
+    const attempts = [...this.retries.values()].flat().map((r) => r.MaxAttempts ?? 3);
+    return Math.min(...attempts);
+  }
+
   async run(scenario: Scenario): Promise<RehearsalRun> {
     const sim = new FleetSimulator(buildWorld(this.deployment, this.settings, scenario));
+    return this.runOn(sim, scenario);
+  }
+
+  /**
+   * Start a fresh execution on the world `previous` left behind (the same fleet, table,
+   * parameters, topic and clock), `afterSeconds` after it ended: what an operator does after
+   * stopping an execution, or the next scheduled rotation. The world moves on: a run's
+   * `simulator` is the one every later run on it continues. The result's `floorSeconds` is
+   * reckoned from the first run's scenario (its fleet as it was then), with this input.
+   */
+  async runAfter(previous: RehearsalRun, next: NextExecutionInput): Promise<RehearsalRun> {
+    if (previous.scenario.environment !== this.environment)
+      throw new Error(
+        `runAfter: the previous run rehearsed ${previous.scenario.environment}, not ${this.environment}`,
+      );
+    const parsed = parseNextExecution(next);
+    previous.simulator.advance(parsed.afterSeconds);
+    return this.runOn(previous.simulator, {
+      ...previous.scenario,
+      input: parsed.input,
+      faults: parsed.faults,
+    });
+  }
+
+  private async runOn(sim: FleetSimulator, scenario: Scenario): Promise<RehearsalRun> {
+    const sequence = (runsOnWorld.get(sim) ?? 0) + 1;
+    runsOnWorld.set(sim, sequence);
+    const sampling: Sampling = { samples: [], minHealthy: Number.POSITIVE_INFINITY };
+    const stopSampling = sim.onStep((s) => {
+      sampling.samples.push(s);
+      if (s.servingDesired > 0)
+        sampling.minHealthy = Math.min(sampling.minHealthy, s.healthyServing / s.servingDesired);
+    });
     const start = sim.now().getTime();
     const clock = withGlobal(globalThis).install({ now: start, toFake: ['Date'] });
     const uninstall = sim.install();
     try {
-      return await this.execute(scenario, sim, clock, start);
+      return await this.execute(scenario, sim, clock, start, sampling, sequence);
     } finally {
       uninstall();
       clock.uninstall();
+      stopSampling();
     }
   }
 
@@ -134,20 +195,23 @@ export class Rehearsal {
     sim: FleetSimulator,
     clock: Clock & { uninstall(): void },
     start: number,
+    sampling: Sampling,
+    sequence: number,
   ): Promise<RehearsalRun> {
     const seconds = () => (sim.now().getTime() - start) / 1000;
+    // Faults are timed from this run's start; the world's clock started with the first run.
+    const worldSecondsAtStart = sim.snapshot().t;
+    const name = (label: 'main' | 'second') =>
+      sequence === 1 ? `rehearsal-${label}` : `rehearsal-${label}-${sequence}`;
+    const arnOf = (label: 'main' | 'second') =>
+      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${name(label)}`;
     const vt = new VirtualTime(seconds, (to) => {
       const dt = to - seconds();
       if (dt > 0) sim.advance(dt);
       clock.setSystemTime(sim.now().getTime());
     });
-    const samples: SimSnapshot[] = [];
-    let minHealthy = Number.POSITIVE_INFINITY;
-    sim.onStep((s) => {
-      samples.push(s);
-      if (s.servingDesired > 0) minHealthy = Math.min(minHealthy, s.healthyServing / s.servingDesired);
-    });
-    await this.seedFleetRecord(scenario, sim);
+    const { samples } = sampling;
+    if (sequence === 1) await this.seedFleetRecord(scenario, sim);
     const callsBefore = { ...sim.apiCalls };
     samples.push(sim.snapshot());
 
@@ -156,7 +220,7 @@ export class Rehearsal {
     for (const f of scenario.faults) {
       switch (f.kind) {
         case 'alarm':
-          sim.forceAlarm(f.alarm, f.atSecond, f.durationSeconds);
+          sim.forceAlarm(f.alarm, worldSecondsAtStart + f.atSecond, f.durationSeconds);
           break;
         case 'throttle':
           vt.at(f.atSecond, () => sim.throttleNext(f.calls));
@@ -178,14 +242,19 @@ export class Rehearsal {
     let mainTransitions = 0;
     const stopAt = scenario.faults.find((f) => f.kind === 'stop')?.atTransition;
 
-    const runOne = (input: unknown, label: 'main' | 'second', name: string) =>
+    const runOne = (input: unknown, label: 'main' | 'second') =>
       vt.run(async (): Promise<ExecutionOutcome> => {
-        const arn = `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${name}`;
+        const arn = arnOf(label);
         const attempts = new Map<string, number>();
         const execution = this.machine.run(input as never, {
           noThrowOnAbort: true,
           context: {
-            Execution: { Id: arn, Name: name, StartTime: new Date().toISOString(), Input: input as never },
+            Execution: {
+              Id: arn,
+              Name: name(label),
+              StartTime: new Date().toISOString(),
+              Input: input as never,
+            },
             StateMachine: {
               Id: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
               Name: 'rollout',
@@ -253,7 +322,8 @@ export class Rehearsal {
                 cause: readableCause(failure?.message ?? String(e)),
               };
         }
-        await this.executionEnded(outcome.status, arn, sim);
+        // The janitor runs on its own, as EventBridge invokes it: not part of the execution's time.
+        void vt.run(() => this.executionEnded(outcome.status, arn, sim, vt));
         return outcome;
       });
 
@@ -261,12 +331,14 @@ export class Rehearsal {
     const secondFault = scenario.faults.find((f) => f.kind === 'second-execution');
     if (secondFault && secondFault.kind === 'second-execution') {
       vt.at(secondFault.atSecond, () => {
-        second = runOne(secondFault.input, 'second', 'rehearsal-second');
+        second = runOne(secondFault.input, 'second');
       });
     }
-    const main = await runOne(scenario.input, 'main', 'rehearsal-main');
+    const main = await runOne(scenario.input, 'main');
     const mainSeconds = seconds();
     await vt.idle();
+    // A burst nothing consumed must not throttle the next run on this world.
+    sim.clearPendingFaults();
     const secondOutcome = second ? await second : undefined;
     samples.push(sim.snapshot());
 
@@ -293,7 +365,7 @@ export class Rehearsal {
         instancesByImage: end.instancesByImage,
       },
       instancesReplaced: end.instancesReplaced,
-      minHealthyFraction: round(Number.isFinite(minHealthy) ? minHealthy : 1),
+      minHealthyFraction: round(Number.isFinite(sampling.minHealthy) ? sampling.minHealthy : 1),
       transitions,
       lambdaInvocations,
       apiCalls,
@@ -307,7 +379,15 @@ export class Rehearsal {
           }
         : {}),
     };
-    return { result, timeline, samples, notifications: sim.published, simulator: sim };
+    return {
+      result,
+      timeline,
+      samples,
+      notifications: sim.published,
+      simulator: sim,
+      scenario,
+      executions: { main: arnOf('main'), ...(second ? { second: arnOf('second') } : {}) },
+    };
   }
 
   /** Local stand-ins for every Task: the deployed handlers, SNS, and the rewritten Waits. */
@@ -393,7 +473,7 @@ export class Rehearsal {
       releasedImage: scenario.releasedImage,
       previousImage: scenario.fleet.previousImage,
       releasedAt: sim.now().toISOString(),
-      versions: { blue: '1', green: '1' },
+      versions: seededVersions(scenario),
       ...(scenario.fleet.previousColourWarm
         ? { warm: { colour: 'green', image: scenario.fleet.previousImage, until } }
         : {}),
@@ -423,26 +503,38 @@ export class Rehearsal {
    * its own cleanup, and a failed one may end still holding the lock. The janitor's delete is
    * conditional on the owner, so it is only delivered here when this execution still holds the
    * lock (otherwise it is a no-op that would only add a DeleteItem to the counted calls).
+   * EventBridge invokes it asynchronously, so a failed attempt (a throttled delete) is retried
+   * by Lambda twice, one then two minutes later; after that the lock is left to expire.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
    */
   private async executionEnded(
     status: ExecutionOutcome['status'],
     arn: string,
     sim: FleetSimulator,
+    vt: VirtualTime,
   ): Promise<void> {
     if (status === 'SUCCEEDED') return;
     if (sim.item(this.settings.table, { pk: 'fleet', sk: 'lock' })?.owner !== arn) return;
-    await releaseAbandonedLock(
-      {
-        source: 'aws.states',
-        'detail-type': 'Step Functions Execution Status Change',
-        detail: {
-          executionArn: arn,
-          status,
-          stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
-        },
+    const event = {
+      source: 'aws.states',
+      'detail-type': 'Step Functions Execution Status Change',
+      detail: {
+        executionArn: arn,
+        status,
+        stateMachineArn: arn.replace(/:execution:([^:]+):[^:]+$/, ':stateMachine:$1'),
       },
-      { store: new LedgerStore(new DynamoDBClient({}), this.settings.table) },
-    );
+    };
+    for (const retryAfter of [60, 120, undefined]) {
+      try {
+        await releaseAbandonedLock(event, {
+          store: new LedgerStore(new DynamoDBClient({}), this.settings.table),
+        });
+        return;
+      } catch {
+        if (retryAfter === undefined) return;
+        await vt.sleep(retryAfter);
+      }
+    }
   }
 
   /** How Step Functions reports an execution that was stopped or timed out. */

@@ -89,8 +89,23 @@ export const scenarioSchema = z.strictObject({
   startTime: z.iso.datetime({ error: 'must be an ISO-8601 UTC timestamp' }).default('2026-11-26T10:00:00Z'),
 });
 
+/**
+ * A fresh execution started on the world an earlier run left behind (the same fleet, table,
+ * parameters and clock), e.g. the execution an operator starts after stopping one.
+ */
+export const nextExecutionSchema = z.strictObject({
+  /** Simulated seconds between the end of the earlier run and this start. @default 0 */
+  afterSeconds: seconds.default(0),
+  /** The execution input, passed through unchanged. */
+  input: executionInput,
+  /** Faults of this execution, `atSecond` counted from its start. */
+  faults: z.array(fault).default([]),
+});
+
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type NextExecution = z.infer<typeof nextExecutionSchema>;
+export type NextExecutionInput = z.input<typeof nextExecutionSchema>;
 export type Fault = Scenario['faults'][number];
 export type ImageBehaviour = z.infer<typeof image>;
 
@@ -100,7 +115,16 @@ export class ScenarioError extends Error {
 
 /** Parse a scenario; errors name each field (`faults.0.alarm must be ...`). */
 export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
-  const parsed = scenarioSchema.safeParse(raw);
+  return parseWith(scenarioSchema, raw, source, 'scenario');
+}
+
+/** Parse a next execution; errors name each field, as a scenario's do. */
+export function parseNextExecution(raw: unknown, source = 'runAfter'): NextExecution {
+  return parseWith(nextExecutionSchema, raw, source, 'next execution');
+}
+
+function parseWith<T extends z.ZodType>(schema: T, raw: unknown, source: string, what: string): z.infer<T> {
+  const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
     const path = i.path.map(String).join('.');
@@ -109,9 +133,9 @@ export function parseScenario(raw: unknown, source = 'scenario'): Scenario {
     // A map's key is wrong (images' keys are AMI ids): the key itself is what to echo.
     if (i.code === 'invalid_key') return `${path} ${i.issues[0]?.message ?? i.message}`;
     const got = valueAt(raw, i.path);
-    return `${path || 'scenario'} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
+    return `${path || what} ${i.message}${got === undefined ? '' : `, got ${echo(got)}`}`;
   });
-  throw new ScenarioError(`${source} is not a valid scenario:\n${lines.join('\n')}`);
+  throw new ScenarioError(`${source} is not a valid ${what}:\n${lines.join('\n')}`);
 }
 
 /** Read and parse a scenario file (what `npm run rehearse -- --scenario FILE` reads). */

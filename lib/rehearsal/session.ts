@@ -2,7 +2,7 @@ import type { EnvironmentName } from '../config';
 import type { CfnTemplate } from './deployment';
 import { Rehearsal } from './runner';
 import type { RehearsalRun } from './runner';
-import type { Scenario } from './scenario';
+import type { NextExecutionInput, Scenario } from './scenario';
 import { synthesizeTemplates } from './synth';
 
 /**
@@ -32,5 +32,10 @@ export class RehearsalSession {
 
   run(scenario: Scenario): Promise<RehearsalRun> {
     return this.rehearsal(scenario.environment).run(scenario);
+  }
+
+  /** A fresh execution on the world `previous` left behind (see `Rehearsal.runAfter`). */
+  runAfter(previous: RehearsalRun, next: NextExecutionInput): Promise<RehearsalRun> {
+    return this.rehearsal(previous.scenario.environment).runAfter(previous, next);
   }
 }

@@ -48,6 +48,15 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
 }
 
 /**
+ * The launch-template versions each colour runs at the start: version 1 (the released image)
+ * on blue, and a version of its own (2, on the previous image) on a colour kept warm, as the
+ * canary that released the current image left it.
+ */
+export function seededVersions(scenario: Scenario): { blue: string; green: string } {
+  return { blue: '1', green: scenario.fleet.previousColourWarm && scenario.fleet.previousImage ? '2' : '1' };
+}
+
+/**
  * The simulated account the scenario starts from: the deployed fleet's resources, named
  * as the template names them, with the live colour (blue) serving the released image.
  */
@@ -66,6 +75,7 @@ export function buildWorld(
   };
   const n = scenario.fleet.instances;
   const warm = scenario.fleet.previousColourWarm && scenario.fleet.previousImage;
+  const versions = seededVersions(scenario);
   const group = (colour: 'blue' | 'green') => {
     const props = groupProps(settings.groups[colour]);
     const live = colour === 'blue';
@@ -77,7 +87,7 @@ export function buildWorld(
       minSize: live ? Math.min(settings.capacity.min, n) : 0,
       maxSize: Math.max(Number(props.MaxSize ?? settings.capacity.max), n),
       desired: size,
-      launchTemplateVersion: '1',
+      launchTemplateVersion: versions[colour],
       instanceImageId: live
         ? scenario.releasedImage
         : (scenario.fleet.previousImage ?? scenario.releasedImage),
@@ -108,6 +118,7 @@ export function buildWorld(
         ? String((deployment.properties(ltId).LaunchTemplateName as string | undefined) ?? ltId)
         : settings.launchTemplateId,
       defaultImageId: scenario.releasedImage,
+      ...(warm ? { laterImageIds: [warm] } : {}),
     },
     groups: [group('blue'), group('green')],
     listener: {
@@ -129,8 +140,8 @@ export function buildWorld(
         dataType: 'aws:ec2:image',
       },
       { name: settings.parameters.listenerWeights, value: '100,0', type: 'StringList' },
-      { name: settings.parameters.launchTemplateVersions.blue, value: '1', type: 'String' },
-      { name: settings.parameters.launchTemplateVersions.green, value: '1', type: 'String' },
+      { name: settings.parameters.launchTemplateVersions.blue, value: versions.blue, type: 'String' },
+      { name: settings.parameters.launchTemplateVersions.green, value: versions.green, type: 'String' },
     ],
     tables: [{ name: settings.table, partitionKey: 'pk', sortKey: 'sk' }],
   };

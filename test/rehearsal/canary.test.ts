@@ -299,9 +299,11 @@ describe('canary whose recovery steps fail too', () => {
 
   it('says traffic was not restored when returning it failed as well', async () => {
     const run = await throttledAt('Promote Release', 14);
-    // the record still names the released image; the listener still sends everything to the canary
+    // the record still names the released image; the last step before unlocking, once the burst
+    // was over, put the traffic back on it
     expect(run.result.live.image).toBe(RELEASED);
-    expect(run.result.live.trafficByImage).toEqual({ [NEW]: 100 });
+    expect(statesEntered(run)).toContain('Put Idle Colour To Rest');
+    expect(run.result.live.trafficByImage).toEqual({ [RELEASED]: 100 });
     expect(run.notifications.map((n) => n.subject)).toEqual([
       '[dev] canary FAILED (ThrottlingException), traffic NOT restored',
     ]);

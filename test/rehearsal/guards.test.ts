@@ -160,7 +160,7 @@ describe('one rollout at a time', () => {
 
 describe('a stopped execution', () => {
   const stopped = (then: unknown[] = []) =>
-    scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 14 }, ...(then as never[])] });
+    scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 15 }, ...(then as never[])] });
 
   it('ends ABORTED mid-canary; the lock janitor releases its lock', async () => {
     const run = await dev().run(stopped());
@@ -177,7 +177,7 @@ describe('a stopped execution', () => {
       stopped([{ atSecond: 60, kind: 'second-execution', input: { action: 'phoenix' } }]),
     );
     expect(run.result.secondExecution?.error).toBe('RolloutInProgress');
-    expect(run.timeline.filter((e) => e.execution === 'main' && e.kind !== 'caught')).toHaveLength(14);
+    expect(run.timeline.filter((e) => e.execution === 'main' && e.kind !== 'caught')).toHaveLength(15);
     expect(statesEntered(run).at(-1)).toBe('Judge Step');
   });
 
@@ -210,7 +210,7 @@ describe('a stopped execution', () => {
         fleet: { instances: 4, ageDays: 10 },
         input: { action: 'phoenix' },
         faults: [
-          { kind: 'stop', atTransition: 9 },
+          { kind: 'stop', atTransition: 10 },
           { atSecond: 60, kind: 'second-execution', input: { action: 'restore' } },
         ],
       }),
@@ -228,11 +228,12 @@ describe('a stopped execution', () => {
         fleet: { instances: 4, ageDays: 10 },
         input: { action: 'phoenix' },
         faults: [
-          { kind: 'stop', atTransition: 9 },
+          { kind: 'stop', atTransition: 10 },
           { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
         ],
       }),
     );
+    expect(statesEntered(run).at(-1)).toBe('Wait For Refresh');
     expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
     // the stopped run's refresh goes on; the dry run neither cancels it nor publishes anything
     expect(run.result.apiCalls.CancelInstanceRefresh).toBeUndefined();

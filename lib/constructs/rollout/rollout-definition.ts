@@ -22,12 +22,14 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  * The rollout as a state machine (JSONPath, no Variables: the rehearsal executes exactly
  * this). Shape:
  *
- *   Load Settings → Validate Input → Acquire Lock → Restore Safe State → Plan Rollout → Record Start
+ *   Load Settings → Validate Input → Acquire Lock → Restore Safe State ⟲ (until no refresh is stopping)
+ *     → Plan Rollout → Record Start
  *     → phoenix: Start Refresh ⟲ (Wait For Refresh → Check Refresh)
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
  *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
- *     → rollback while warm: Flip Traffic Back → Promote Release
- *   → Record Outcome → Notify Outcome → Release Lock → fail, or keep the old colour warm and retire it
+ *     → rollback while warm: Check Warm Colour Health → Flip Traffic Back → Promote Release
+ *   → Record Outcome → Put Idle Colour To Rest → Notify Outcome → Release Lock → fail, or keep the old
+ *     colour warm and retire it
  *     (a lock that could not be released fails the execution, so the lock janitor releases it).
  *
  * Any failure after the lock is taken goes through "Return Traffic To Last Good Fleet" and the
@@ -114,6 +116,16 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     })
     .addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' })
     .next(releaseLock);
+  // A colour kept warm by an earlier release is retired by that release's execution when its
+  // time is up, unless another rollout holds the lock then: this one. So, while it still holds
+  // the lock, every rollout leaves the idle colour at rest unless it is still to be kept warm.
+  const putIdleToRest = invoke(
+    'Put Idle Colour To Rest',
+    'restore-safe-state',
+    { 'fleet.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
+    '$.rested',
+  );
+  putIdleToRest.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.restError' }).next(notify);
   const recordOutcome = invoke(
     'Record Outcome',
     'ledger',
@@ -121,7 +133,9 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     { op: 'finish', 'document.$': '$' },
     '$.finished',
   );
-  recordOutcome.addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.recordError' }).next(notify);
+  recordOutcome
+    .addCatch(releaseLock, { errors: [sfn.Errors.ALL], resultPath: '$.recordError' })
+    .next(putIdleToRest);
 
   // ---- compensation ----
   const compensate = invoke(
@@ -221,6 +235,43 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   const flip = guarded(
     invoke('Flip Traffic Back', 'shift-traffic', { 'plan.$': '$.plan' }, '$.progress'),
   ).next(promote);
+  // The warm colour takes all the traffic at once, so only when every target it needs is
+  // already healthy: the check's deadline is the plan's time (CanaryUnhealthy otherwise).
+  const checkWarm = guarded(
+    invoke(
+      'Check Warm Colour Health',
+      'check-canary',
+      {
+        'plan.$': '$.plan',
+        progress: {
+          phase: 'launching',
+          'version.$': '$.plan.version',
+          'capacity.$': '$.plan.capacity',
+          'deadline.$': '$.plan.healthyBy',
+          healthy: 0,
+          ready: false,
+          waitSeconds: 0,
+          step: 0,
+          weight: 0,
+          done: false,
+          judgements: [],
+        },
+      },
+      '$.warmCheck',
+    ),
+  ).next(
+    new sfn.Choice(scope, 'Warm Colour Healthy?')
+      .when(sfn.Condition.booleanEquals('$.warmCheck.ready', true), flip)
+      .otherwise(
+        new sfn.Pass(scope, 'Warm Colour Not Healthy', {
+          result: sfn.Result.fromObject({
+            Error: 'CanaryUnhealthy',
+            Cause: 'the warm colour has fewer healthy targets than the live colour; traffic was not moved',
+          }),
+          resultPath: '$.error',
+        }).next(compensate),
+      ),
+  );
 
   // ---- phoenix ----
   const waitForRefresh = pollLoop(
@@ -239,7 +290,7 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     .when(sfn.Condition.stringEquals('$.plan.kind', 'skip'), recordOutcome)
     .when(sfn.Condition.stringEquals('$.plan.kind', 'refresh'), startRefresh)
     .when(sfn.Condition.stringEquals('$.plan.kind', 'canary'), prepare)
-    .when(sfn.Condition.stringEquals('$.plan.kind', 'flip'), flip)
+    .when(sfn.Condition.stringEquals('$.plan.kind', 'flip'), checkWarm)
     .otherwise(recordOutcome);
   const recordStart = guarded(
     invoke(
@@ -259,7 +310,19 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
       { 'fleet.$': '$.lock.fleet', 'dryRun.$': '$.request.dryRun' },
       '$.restored',
     ),
-  ).next(plan);
+  );
+  // A refresh it cancelled (or found rolling back) still changes the live group for a while:
+  // look again until it has stopped, so nothing is planned against a moving fleet.
+  restore.next(
+    new sfn.Choice(scope, 'Fleet Settled?')
+      .when(
+        sfn.Condition.isPresent('$.restored.waitSeconds'),
+        new sfn.Wait(scope, 'Wait For Refresh To Stop', {
+          time: sfn.WaitTime.secondsPath('$.restored.waitSeconds'),
+        }).next(restore),
+      )
+      .otherwise(plan),
+  );
 
   const couldNotStart = failWith('Could Not Start', 'Nothing was changed.');
   const acquire = invoke('Acquire Lock', 'ledger', { op: 'acquire', 'request.$': '$.request' }, '$.lock')
@@ -282,8 +345,14 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
 
   return sfn.Pass.jsonPath(scope, 'Load Settings', {
     comment: 'The environment the rollout runs in, fixed at deploy time.',
+    // The input comes from the context object, not from a Path on the state input: a Path on a
+    // null or empty input fails the execution (States.Runtime) before Validate Input can refuse
+    // it as InvalidInput. A null InputPath hands the state {} instead of the raw input.
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
+    // @see https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+    inputPath: sfn.JsonPath.DISCARD,
     parameters: {
-      'input.$': '$',
+      'input.$': '$$.Execution.Input',
       settings: props.settings,
       execution: {
         'id.$': '$$.Execution.Id',

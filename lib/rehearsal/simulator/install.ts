@@ -6,7 +6,6 @@ import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { SimService } from './errors';
 import type { FleetSimulator } from './simulator';
 
@@ -20,24 +19,38 @@ type Route = readonly [AnyCommand, string, (input: never) => object];
  * Stubs `send` of every simulated SDK client (all instances, including those created at module
  * scope before this runs) so each simulated command reaches the simulator and any other command
  * fails loudly with its name.
+ *
+ * `send` is replaced on each client class's prototype and put back on uninstall, by hand rather
+ * than with aws-sdk-client-mock: that registers every stub in sinon's process-wide default
+ * sandbox, which never lets go of them, and each stub holds its run's whole simulated world
+ * (about 1 MB a run; thousands of runs in one process ran out of memory).
  */
 export function installMocks(sim: FleetSimulator): () => void {
-  const stubs: Array<{ restore(): void }> = [];
+  const restores: Array<() => void> = [];
   const wire = (service: SimService, client: new (config: never) => object, routes: readonly Route[]) => {
-    const stub = mockClient(client as never);
-    stub.send.callsFake((command: { constructor: { name: string } }) =>
-      Promise.reject(sim.unsupported(service, command.constructor.name.replace(/Command$/, ''))),
-    );
-    for (const [Command, name, handler] of routes) {
-      stub.on(Command as never).callsFake((input: unknown) => {
-        const output = sim.call(service, name, () => handler(input as never));
+    const prototype = client.prototype as { send?: unknown };
+    const own = Object.getOwnPropertyDescriptor(prototype, 'send');
+    const send = (command: { readonly input: unknown }): Promise<unknown> => {
+      const route = routes.find(([Command]) => command instanceof Command);
+      if (!route) {
+        return Promise.reject(sim.unsupported(service, command.constructor.name.replace(/Command$/, '')));
+      }
+      const [, name, handler] = route;
+      try {
+        const output = sim.call(service, name, () => handler(command.input as never));
         return Promise.resolve({
           ...output,
           $metadata: { ...METADATA, requestId: `${name}-${sim.apiCalls[name]}` },
         });
-      });
-    }
-    stubs.push(stub);
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+    Object.defineProperty(prototype, 'send', { value: send, configurable: true, writable: true });
+    restores.push(() => {
+      if (own) Object.defineProperty(prototype, 'send', own);
+      else delete prototype.send;
+    });
   };
   const as = sim.autoScaling;
   wire('autoScaling', autoScaling.AutoScalingClient, [
@@ -111,6 +124,6 @@ export function installMocks(sim: FleetSimulator): () => void {
     [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
   ]);
   return () => {
-    for (const stub of stubs) stub.restore();
+    for (const restore of restores) restore();
   };
 }

@@ -65,6 +65,8 @@ export interface RefreshRecord {
   bakeUntil?: number;
   lastProgressAt: number;
   timeoutToken: number;
+  /** A cancellation that lets launches in flight finish first (the API's default). */
+  waitForLaunches?: boolean;
   rollbackDetails?: Record<string, unknown>;
 }
 
@@ -139,13 +141,25 @@ export class RefreshEngine {
     return record;
   }
 
-  cancel(record: RefreshRecord): void {
+  /**
+   * Cancels: by default the refresh stays Cancelling until the launches in flight are in
+   * service, so the batch's extra capacity is only given up once nothing of it is still coming.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html (WaitForTransitioningInstances)
+   */
+  cancel(record: RefreshRecord, waitForLaunches = true): void {
     record.status = 'Cancelling';
     record.statusReason = 'Cancellation requested.';
+    record.waitForLaunches = waitForLaunches;
   }
 
-  /** Starts rolling back: replaces what the refresh replaced with the previous configuration. */
+  /**
+   * Starts rolling back: replaces what the refresh replaced with the previous configuration,
+   * within the same minimum healthy percentage. The batch in flight loses its extra capacity
+   * first where it costs nothing: replacements still launching go before any instance in service.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+   */
   rollback(record: RefreshRecord, reason: string): void {
+    this.dropSurge(record);
     record.rollbackDetails = {
       RollbackReason: reason,
       RollbackStartTime: this.world.now(),
@@ -166,6 +180,24 @@ export class RefreshEngine {
     record.percentageComplete = 0;
     record.total = this.needingReplacement(record).length;
     this.progress(record);
+  }
+
+  /** Ends the batch's extra capacity: terminates the surplus, launching replacements first, then the newest. */
+  private dropSurge(record: RefreshRecord): void {
+    const group = record.group;
+    const surplus = group.live.size - group.desired;
+    group.surge = 0;
+    if (surplus <= 0) return;
+    const victims = [...group.live.values()]
+      .filter((i) => i.refreshTag === record.phaseTag)
+      .sort(
+        (a, b) =>
+          Number(a.state === 'InService') - Number(b.state === 'InService') ||
+          b.launchedAt - a.launchedAt ||
+          (a.id < b.id ? 1 : -1),
+      )
+      .slice(0, surplus);
+    for (const instance of victims) this.world.terminate(instance);
   }
 
   /** Schedules a wake-up when a refresh's new instance finishes warming up. */
@@ -192,6 +224,7 @@ export class RefreshEngine {
         this.stepOne(record);
         return true;
       case 'Cancelling':
+        if (record.waitForLaunches && record.group.pending > 0) return false;
         record.status = 'Cancelled';
         record.statusReason = 'The instance refresh was cancelled.';
         record.endTime = world.t;

@@ -136,6 +136,12 @@ export class FleetSimulator {
     this.world.launchFailuresToInject += count;
   }
 
+  /** Forgets injected throttles and launch failures not yet consumed: a run's faults end with it. */
+  clearPendingFaults(): void {
+    this.throttleRemaining = 0;
+    this.world.launchFailuresToInject = 0;
+  }
+
   /** Every alarm of `kind` (both colours, and so their composites) is in ALARM in that window. */
   forceAlarm(kind: AlarmKind, fromSecond: number, durationSeconds?: number): void {
     if (!(fromSecond >= 0)) throw new Error(`forceAlarm: fromSecond must be >= 0, got ${fromSecond}`);
@@ -149,8 +155,13 @@ export class FleetSimulator {
     this.imageBuilder.register(arn, amiId, status);
   }
 
-  onStep(listener: (s: SimSnapshot) => void): void {
+  /** Calls `listener` with a snapshot after every step; returns the function that stops it. */
+  onStep(listener: (s: SimSnapshot) => void): () => void {
     this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
   }
 
   /** Used by the runner for the state machine's native SNS task (not throttled, not mocked). */

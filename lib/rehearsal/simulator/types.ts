@@ -72,8 +72,16 @@ export interface SimWorldSpec {
   readonly launchSeconds: number;
   /** The DescribeImages universe. */
   readonly images: readonly SimImage[];
-  /** Version 1 exists and is the default version. */
-  readonly launchTemplate: { readonly id: string; readonly name: string; readonly defaultImageId: string };
+  /**
+   * Version 1 exists, on `defaultImageId`, and is the default version; each of `laterImageIds`
+   * is one more version (2, 3, ...) on that image, as earlier rollouts left them.
+   */
+  readonly launchTemplate: {
+    readonly id: string;
+    readonly name: string;
+    readonly defaultImageId: string;
+    readonly laterImageIds?: readonly string[];
+  };
   readonly groups: readonly SimGroupSpec[];
   readonly listener: {
     readonly arn: string;

@@ -122,21 +122,18 @@ export class World {
   constructor(readonly spec: SimWorldSpec) {
     validateSpec(spec);
     spec.images.forEach((image, index) => this.images.set(image.imageId, imageRecord(spec, image, index)));
+    const imageIds = [spec.launchTemplate.defaultImageId, ...(spec.launchTemplate.laterImageIds ?? [])];
     this.launchTemplate = {
       id: spec.launchTemplate.id,
       name: spec.launchTemplate.name,
       defaultVersion: 1,
-      latestVersion: 1,
-      versions: new Map([
-        [
-          1,
-          {
-            number: 1,
-            data: { ImageId: spec.launchTemplate.defaultImageId },
-            createdAt: this.dateAt(-86400),
-          },
-        ],
-      ]),
+      latestVersion: imageIds.length,
+      versions: new Map(
+        imageIds.map((imageId, i) => [
+          i + 1,
+          { number: i + 1, data: { ImageId: imageId }, createdAt: this.dateAt(-86400) },
+        ]),
+      ),
       createdAt: this.dateAt(-86400),
     };
     for (const [arn, weight] of Object.entries(spec.listener.weights)) this.weights.set(arn, weight);

@@ -253,8 +253,55 @@ describe('error handling', () => {
     }
   });
 
+  it.each(ENVS)(
+    '%s: every rollout puts the idle colour to rest, by the record it finished with, before it unlocks',
+    (env) => {
+      const def = defs[env];
+      const rest = def.States['Put Idle Colour To Rest'] as AslState;
+      expect(def.States[FINISH]?.Next).toBe('Put Idle Colour To Rest');
+      expect(rest.Next).toBe('Notify Outcome');
+      expect(rest.Catch).toEqual([
+        expect.objectContaining({
+          ErrorEquals: ['States.ALL'],
+          Next: 'Notify Outcome',
+          ResultPath: '$.restError',
+        }),
+      ]);
+      expect(rest.Parameters).toMatchObject({ 'fleet.$': '$.finished.fleet' });
+      expect(reachable(def, ['Put Idle Colour To Rest'])).toContain('Release Lock');
+    },
+  );
+
   it.each(ENVS)('%s: a failed rollout still ends in the Fail state after the finishing chain', (env) => {
     expect(reachable(defs[env], [COMPENSATE])).toContain('Rollout Failed');
+  });
+});
+
+describe('instant rollback', () => {
+  it.each(ENVS)('%s: checks the warm colour is healthy before it flips any traffic to it', (env) => {
+    const def = defs[env];
+    const route = def.States['What Does The Plan Say?'] as {
+      Choices: Array<{ StringEquals?: string; Next: string }>;
+    };
+    expect(route.Choices.find((c) => c.StringEquals === 'flip')?.Next).toBe('Check Warm Colour Health');
+    const check = def.States['Check Warm Colour Health'] as AslState;
+    expect(check.Parameters).toMatchObject({
+      progress: {
+        'deadline.$': '$.plan.healthyBy',
+        'capacity.$': '$.plan.capacity',
+        'version.$': '$.plan.version',
+      },
+    });
+    expect(check.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next).toBe(COMPENSATE);
+    expect(def.States['Warm Colour Healthy?']).toMatchObject({
+      Choices: [{ Variable: '$.warmCheck.ready', BooleanEquals: true, Next: 'Flip Traffic Back' }],
+      Default: 'Warm Colour Not Healthy',
+    });
+    expect(def.States['Warm Colour Not Healthy']).toMatchObject({
+      Result: { Error: 'CanaryUnhealthy' },
+      ResultPath: '$.error',
+      Next: COMPENSATE,
+    });
   });
 });
 
@@ -287,6 +334,8 @@ describe('polling', () => {
 
   it.each(ENVS)('%s: refresh and canary health are polled, each waiting as long as the step asks', (env) => {
     expect(polls(defs[env]).map(([n, s]) => [n, s.SecondsPath])).toEqual([
+      // a refresh the restore cancelled, or found rolling back, until it has stopped
+      ['Wait For Refresh To Stop', '$.restored.waitSeconds'],
       ['Wait For Canary Instances', '$.progress.waitSeconds'],
       ['Wait For Refresh', '$.progress.waitSeconds'],
     ]);
@@ -327,8 +376,10 @@ describe('settings', () => {
     const load = defs[env].States['Load Settings'] as AslState;
     expect(load.Type).toBe('Pass');
     expect(load.Next).toBe(VALIDATE);
+    // the input from the context object: a Path on a null input would fail before validation
+    expect(load.InputPath).toBeNull();
     expect(load.Parameters).toEqual({
-      'input.$': '$',
+      'input.$': '$$.Execution.Input',
       execution: {
         'id.$': '$$.Execution.Id',
         'name.$': '$$.Execution.Name',

@@ -18,6 +18,7 @@ import {
   at,
   canaryPlan,
   execution,
+  flipPlan,
   group,
   instanceId,
   instances,
@@ -282,5 +283,43 @@ describe('checkCanary while launching', () => {
     greenGroup({ instances: instances(4, 10, { version: '8' }) });
     targets(Object.fromEntries(instances(4, 10).map((i) => [i.id, 'healthy'])));
     expect((await check({ deadline: at(-1).toISOString() })).ready).toBe(true);
+  });
+});
+
+describe('checkCanary before a rollback flips to the warm colour', () => {
+  // The flip's own deadline is the moment it was planned: nothing is waited for.
+  const check = () =>
+    checkCanary(
+      {
+        settings: settings(),
+        execution: execution(),
+        plan: flipPlan(),
+        progress: {
+          phase: 'launching',
+          version: flipPlan().version,
+          capacity: flipPlan().capacity,
+          healthy: 0,
+          ready: false,
+          deadline: flipPlan().healthyBy,
+          waitSeconds: 0,
+          step: 0,
+          weight: 0,
+          done: false,
+          judgements: [],
+        },
+      },
+      { autoscaling: new AutoScalingClient({}), elb: new ElasticLoadBalancingV2Client({}), now: at(1) },
+    );
+
+  it('is ready when the warm colour has as many healthy targets on its version as the live colour', async () => {
+    greenGroup({ desired: 4, instances: instances(4, 10, { version: '6' }) });
+    targets(Object.fromEntries(instances(4, 10).map((i) => [i.id, 'healthy'])));
+    expect(await check()).toMatchObject({ healthy: 4, ready: true });
+  });
+
+  it('fails with CanaryUnhealthy at once when its targets are not healthy', async () => {
+    greenGroup({ desired: 4, instances: instances(4, 10, { version: '6' }) });
+    targets(Object.fromEntries(instances(4, 10).map((i) => [i.id, 'unhealthy'])));
+    await expect(check()).rejects.toThrow(CanaryUnhealthy);
   });
 });

@@ -22,7 +22,12 @@ const elb = mockClient(ElasticLoadBalancingV2Client);
 const s = settings();
 
 type Members = Parameters<typeof group>[1];
-function world(o: { weights?: [number, number]; green?: Members; refresh?: InstanceRefreshStatus }) {
+function world(o: {
+  weights?: [number, number];
+  green?: Members;
+  refresh?: InstanceRefreshStatus;
+  blueVersion?: string;
+}) {
   const [blue, green] = o.weights ?? [100, 0];
   elb.on(DescribeListenersCommand).resolves({
     Listeners: [
@@ -44,7 +49,7 @@ function world(o: { weights?: [number, number]; green?: Members; refresh?: Insta
   elb.on(ModifyListenerCommand).resolves({});
   asg.on(DescribeAutoScalingGroupsCommand).resolves({
     AutoScalingGroups: [
-      group('immutable-dev-blue', { desired: 4, instances: instances(4) }),
+      group('immutable-dev-blue', { desired: 4, instances: instances(4), version: o.blueVersion ?? '7' }),
       group('immutable-dev-green', o.green ?? { min: 0, desired: 0 }),
     ],
   });
@@ -216,4 +221,41 @@ describe('restoreSafeState in a dry run', () => {
     expect(inputsOf(asg, CancelInstanceRefreshCommand)).toEqual([]);
     expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([]);
   });
+});
+
+describe('restoreSafeState after a rotation that was stopped', () => {
+  it('reports the version its refresh, finished on its own, left on the live group', async () => {
+    world({ blueVersion: '8', refresh: 'Successful' });
+    expect(await restore()).toEqual({ actions: [], liveVersion: { colour: 'blue', version: '8' } });
+    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+  });
+
+  it('reports nothing while it cancels a refresh still running: the group keeps its version', async () => {
+    world({ blueVersion: '8', refresh: 'InProgress' });
+    expect((await restore()).liveVersion).toBeUndefined();
+  });
+});
+
+describe('restoreSafeState while a refresh of the live group is stopping', () => {
+  it('asks to look again once it has cancelled a running refresh', async () => {
+    world({ refresh: 'InProgress' });
+    expect((await restore()).waitSeconds).toBe(30);
+  });
+
+  it.each(['Cancelling', 'RollbackInProgress'] as const)(
+    'asks to look again, and cancels nothing, while the refresh is %s',
+    async (status) => {
+      world({ refresh: status });
+      expect(await restore()).toEqual({ actions: [], waitSeconds: 30 });
+      expect(asg.commandCalls(CancelInstanceRefreshCommand)).toHaveLength(0);
+    },
+  );
+
+  it.each(['Successful', 'Cancelled', 'RollbackSuccessful', 'Failed'] as const)(
+    'does not wait for a refresh that is %s',
+    async (status) => {
+      world({ refresh: status });
+      expect((await restore()).waitSeconds).toBeUndefined();
+    },
+  );
 });

@@ -121,8 +121,21 @@ describe('retireWarmColour when the fleet moved on', () => {
     expect(db.commandCalls(DeleteItemCommand)).toHaveLength(0);
   });
 
-  it('skips when another release changed the generation, releasing its lock', async () => {
-    stored({ ...released, generation: 7 });
+  it('retires it after a rotation of the live colour changed the record meanwhile', async () => {
+    stored({ ...released, versions: { blue: '7', green: '9' }, generation: 7 });
+    expect((await retire()).retired).toBe(true);
+    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
+      { AutoScalingGroupName: s.groups.blue, MinSize: 0, DesiredCapacity: 0 },
+    ]);
+  });
+
+  it('skips when another release replaced the warm colour, releasing its lock', async () => {
+    stored({
+      ...released,
+      releasedImage: OLD_AMI,
+      warm: { colour: 'blue', image: NEW_AMI, until: at(900).toISOString() },
+      generation: 7,
+    });
     expect(await retire()).toEqual({
       retired: false,
       reason: 'the fleet changed since this release; nothing to retire',

@@ -101,7 +101,7 @@ describe('acquireLock', () => {
     storedFleet(fleet());
     await acquireLock({ ...base, request: request() }, deps());
     await acquireLock({ ...base, request: request() }, deps());
-    const puts = inputsOf(db, PutItemCommand);
+    const puts = inputsOf(db, PutItemCommand).filter((p) => p.Item?.sk?.S === 'lock');
     expect(puts).toHaveLength(2);
     for (const put of puts) {
       expect(put.ConditionExpression).toContain('#owner = :owner');
@@ -125,6 +125,51 @@ describe('acquireLock', () => {
       Item: { ...STATE, record: { S: JSON.stringify(created) }, generation: { N: '0' } },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
+  });
+
+  it('opens the ledger entry of this rollout, so one stopped before it has a plan is recorded too', async () => {
+    storedFleet(fleet());
+    await acquireLock({ ...base, request: request({ action: 'canary', imageId: NEW_AMI }) }, deps());
+    expect(inputsOf(db, PutItemCommand)).toContainEqual({
+      TableName: s.table,
+      Item: {
+        pk: { S: 'rollout' },
+        sk: { S: `${execution().startedAt}#run-1` },
+        execution: { S: EXECUTION_ARN },
+        executionName: { S: 'run-1' },
+        startedAt: { S: execution().startedAt },
+        action: { S: 'canary' },
+        trigger: { S: 'console' },
+        reason: { S: 'phoenix started from the console' },
+        status: { S: 'IN_PROGRESS' },
+        fromImage: { S: OLD_AMI },
+        toImage: { S: NEW_AMI },
+      },
+    });
+  });
+
+  it('closes the entries stopped rollouts left open, before it plans anything', async () => {
+    storedFleet(fleet());
+    const stopped = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:stopped';
+    db.on(QueryCommand).resolves({
+      Items: [
+        {
+          pk: { S: 'rollout' },
+          sk: { S: '2026-03-02T08:00:00.000Z#stopped' },
+          execution: { S: stopped },
+          executionName: { S: 'stopped' },
+          startedAt: { S: '2026-03-02T08:00:00.000Z' },
+          status: { S: 'IN_PROGRESS' },
+        },
+      ],
+    });
+    await acquireLock({ ...base, request: request() }, deps());
+    expect(inputsOf(db, UpdateItemCommand)).toEqual([
+      expect.objectContaining({
+        Key: { pk: { S: 'rollout' }, sk: { S: '2026-03-02T08:00:00.000Z#stopped' } },
+        ExpressionAttributeValues: expect.objectContaining({ ':closed': { S: 'ABANDONED' } }) as unknown,
+      }),
+    ]);
   });
 
   it('fails with RolloutInProgress naming the holder and its expiry, and reads nothing else', async () => {
@@ -209,6 +254,7 @@ describe('recordRelease', () => {
     releasedImage: NEW_AMI,
     previousImage: OLD_AMI,
     releasedAt: NOW.toISOString(),
+    releasedBy: EXECUTION_ARN,
     versions: { blue: '7', green: '8' },
     warm: { colour: 'blue', image: OLD_AMI, until: at(300).toISOString() },
     generation: 6,
@@ -367,6 +413,29 @@ describe('recordFinish', () => {
     expect(inputsOf(ssm, PutParameterCommand)).toEqual([
       expect.objectContaining({ Name: s.parameters.launchTemplateVersions.blue, Value: '9' }),
     ]);
+  });
+
+  it("records the version a stopped rotation's refresh left on the live group, as no release", async () => {
+    const r = await finish({
+      request: request({ action: 'restore' }),
+      lock: { fleet: fleet() },
+      restored: { liveVersion: { colour: 'blue', version: '8' } },
+    });
+    expect(r.fleet).toEqual(fleet({ versions: { blue: '8', green: '6' }, generation: 5 }));
+    expect(inputsOf(ssm, PutParameterCommand)).toEqual([
+      expect.objectContaining({ Name: s.parameters.launchTemplateVersions.blue, Value: '8' }),
+    ]);
+  });
+
+  it('keeps the version this rollout recorded for that colour since', async () => {
+    const r = await finish({
+      request: request(),
+      plan: refreshPlan(),
+      progress: { version: '9' },
+      lock: { fleet: fleet() },
+      restored: { liveVersion: { colour: 'blue', version: '8' } },
+    });
+    expect(r.fleet.versions.blue).toBe('9');
   });
 
   it('leaves the record alone after a failed rotation', async () => {

@@ -303,11 +303,27 @@ describe('LedgerStore.closeAbandoned', () => {
         Key: { pk: { S: 'rollout' }, sk: { S: `${startedAt}#stopped` } },
         ConditionExpression: '#status = :open',
         ExpressionAttributeValues: expect.objectContaining({
-          ':abandoned': { S: 'ABANDONED' },
+          ':closed': { S: 'ABANDONED' },
           ':open': { S: 'IN_PROGRESS' },
         }),
       }),
     ]);
+  });
+
+  it('closes the entry of the rollout that made the current release SUCCEEDED: its release stands', async () => {
+    const released = { ...entry('released', 'IN_PROGRESS'), toImage: { S: 'ami-0123456789abcdef0' } };
+    db.on(QueryCommand).resolves({ Items: [released, entry('stopped', 'IN_PROGRESS')] });
+    db.on(UpdateItemCommand).resolves({});
+    const releasedBy = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:released';
+    await store().closeAbandoned(EXECUTION_ARN, NOW, releasedBy);
+    const updates = inputsOf(db, UpdateItemCommand);
+    expect(updates.map((u) => [u.Key?.sk?.S, u.ExpressionAttributeValues?.[':closed']?.S])).toEqual([
+      [`${startedAt}#released`, 'SUCCEEDED'],
+      [`${startedAt}#stopped`, 'ABANDONED'],
+    ]);
+    expect(updates[0]?.ExpressionAttributeValues?.[':cause']?.S).toContain(
+      'released ami-0123456789abcdef0, then ended without recording its outcome',
+    );
   });
 
   it('leaves an entry its own rollout closed meanwhile', async () => {

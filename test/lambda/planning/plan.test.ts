@@ -336,6 +336,10 @@ describe('planRollout for a rollback', () => {
       kind: 'flip',
       from: { colour: 'blue', imageId: OLD_AMI },
       to: { colour: 'green', imageId: OLDER_AMI },
+      // what the flip checks before it moves any traffic: green's instances on its version, healthy now
+      version: '6',
+      capacity: 4,
+      healthyBy: NOW.toISOString(),
       estimatedSeconds: 0,
       summary: `instant rollback: green still runs ${OLDER_AMI}; send it all traffic`,
     });

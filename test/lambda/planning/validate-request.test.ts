@@ -76,8 +76,21 @@ describe('validateRequest refuses unknown fields', () => {
 
   it('fails when several fields are unknown, naming each', () => {
     const message = refusal({ action: 'phoenix', dry_run: true, Force: true });
-    expect(message).toContain('"dry_run" is not a known field');
-    expect(message).toContain('"Force" is not a known field');
+    expect(message).toBe(
+      `"dry_run" is not a known field; "Force" is not a known field (accepted fields: ${INPUT_FIELDS.join(', ')})`,
+    );
+  });
+
+  it('fails with a short cause however many fields are unknown, naming the first ten and counting the rest', () => {
+    const input = {
+      action: 'phoenix',
+      ...Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`f${i}`, i])),
+    };
+    const message = refusal(input);
+    expect(message.length).toBeLessThan(1000);
+    expect(message).toContain('"f0" is not a known field; "f1" is not a known field');
+    expect(message).toContain('"f9" is not a known field; and 2990 more fields are not known either');
+    expect(message).not.toContain('"f10"');
   });
 });
 

@@ -250,12 +250,15 @@ describe('refresh failure, rollback and cancellation', () => {
     expect(sim.snapshot().groups.blue.imageIds).toEqual({ [OLD_AMI]: 10 });
   });
 
-  it('cancels: no new batch starts, the group keeps its configuration', async () => {
+  it('cancels: the launches in flight finish, no new batch starts, the group keeps its configuration', async () => {
     await start({ MinHealthyPercentage: 80 });
     sim.advance(200);
     await clients.autoScaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: BLUE }));
-    expect((await describe1())?.Status).toBe('Cancelled');
+    // WaitForTransitioningInstances defaults to true
+    expect((await describe1())?.Status).toBe('Cancelling');
+    expect(sim.snapshot().groups.blue.pending).toBeGreaterThan(0);
     sim.advance(600);
+    expect((await describe1())?.Status).toBe('Cancelled');
     expect(sim.snapshot().groups.blue).toMatchObject({ launchTemplateVersion: '1', healthy: 10 });
     expect(sim.snapshot().groups.blue.imageIds[NEW_AMI]).toBe(4);
     const again = await rejection(
@@ -265,6 +268,15 @@ describe('refresh failure, rollback and cancellation', () => {
       name: 'ActiveInstanceRefreshNotFoundFault',
       Code: 'ActiveInstanceRefreshNotFound',
     });
+  });
+
+  it('cancels at once when told not to wait for transitioning instances', async () => {
+    await start({ MinHealthyPercentage: 80 });
+    sim.advance(200);
+    await clients.autoScaling.send(
+      new CancelInstanceRefreshCommand({ AutoScalingGroupName: BLUE, WaitForTransitioningInstances: false }),
+    );
+    expect((await describe1())?.Status).toBe('Cancelled');
   });
 
   it('allows one active refresh per group', async () => {

@@ -210,7 +210,7 @@ export class AutoScalingService {
     const group = this.group(input.AutoScalingGroupName);
     const record = this.world.refreshes.active(group);
     if (!record || record.status === 'Cancelling') throw this.notFound(group);
-    this.world.refreshes.cancel(record);
+    this.world.refreshes.cancel(record, input.WaitForTransitioningInstances ?? true);
     return { InstanceRefreshId: record.id };
   }
 
