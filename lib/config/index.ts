@@ -46,8 +46,16 @@ function describeIssue(env: string, raw: unknown, issue: z.core.$ZodIssue): stri
       .join('\n');
   }
   const value = valueAt(raw, issue.path);
-  const got = value === undefined ? 'nothing' : JSON.stringify(value);
-  return `${[env, ...path].join('.')} ${issue.message}, got ${got}`;
+  return `${[env, ...path].join('.')} ${issue.message}, got ${echo(value)}`;
+}
+
+/** Enough of the value to recognise it: a pasted blob must not bury the rule that broke. */
+const ECHO_LIMIT = 120;
+
+function echo(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length <= ECHO_LIMIT ? text : `${text.slice(0, ECHO_LIMIT)}… (${text.length} characters)`;
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

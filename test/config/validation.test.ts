@@ -31,6 +31,13 @@ describe('config validation', () => {
     );
   });
 
+  it('fails when the recipe version is a pasted blob, echoing only its start and its length', () => {
+    const blob = '1.'.repeat(5000);
+    expect(fails((c) => (c.bake.recipeVersion = blob))).toThrow(
+      new RegExp(`^prod\\.bake\\.recipeVersion .*, got "${'1\\.'.repeat(59)}1… \\(10002 characters\\)$`),
+    );
+  });
+
   it('fails when deletion comes before deprecation', () => {
     expect(fails((c) => (c.bake.lifecycle.deleteAfterDays = 10))).toThrow(
       /prod\.bake\.lifecycle\.deleteAfterDays must be greater than lifecycle\.deprecateAfterDays \(30\), got 10/,
