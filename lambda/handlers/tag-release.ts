@@ -8,6 +8,11 @@ const ec2 = new EC2Client({});
 /** Mark the released image for the promotion gate and keep rollback candidates out of the lifecycle policy. */
 export const handler = stepHandler(
   'tag-release',
-  (event: { settings: WorkflowSettings; execution: ExecutionRef; before: FleetRecord; after: FleetRecord }) =>
-    tagRelease(event, { ec2, now: new Date() }),
+  (event: {
+    settings: WorkflowSettings;
+    execution: ExecutionRef;
+    before: FleetRecord;
+    after: FleetRecord;
+    dryRun?: boolean;
+  }) => tagRelease(event, { ec2 }),
 );

@@ -1,5 +1,5 @@
 import type { WorkflowSettings } from '../../lambda/shared/types';
-import { releasedTag } from '../../lambda/shared/tags';
+import { keepTag, releasedTag } from '../../lambda/shared/tags';
 import { ENVIRONMENT_NAMES } from '../config/schema';
 import type { AslDefinition } from './asl';
 import type { SimulatedDeployment } from './deployment';
@@ -20,10 +20,22 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99
 
 /**
  * The images that exist in the scenario's account, as a baked image would: the released one,
- * the previous one, and every listed one, each with its behaviour and its release tags.
+ * the previous one, and every listed one, each with its behaviour and its release tags. The
+ * released and previous images carry the tags earlier rollouts here gave them: kept for a
+ * rollback, and, with a release in the fleet's history, the time it was released.
  */
 export function scenarioImages(scenario: Scenario): SimImage[] {
-  const others = ENVIRONMENT_NAMES.filter((e) => e !== scenario.environment);
+  const env = scenario.environment;
+  const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
+  const previous = scenario.fleet.previousImage;
+  const kept = (id: string): Record<string, string> => {
+    if (id === scenario.releasedImage)
+      return {
+        [keepTag(env)]: 'true',
+        ...(previous ? { [releasedTag(env)]: new Date(scenario.startTime).toISOString() } : {}),
+      };
+    return id === previous ? { [keepTag(env)]: 'true' } : {};
+  };
   const image = (imageId: string, b: ImageBehaviour): SimImage => ({
     imageId,
     healthy: b.healthy,
@@ -33,6 +45,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
       ...Object.fromEntries(
         (b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z']),
       ),
+      ...kept(imageId),
       ...b.tags,
     },
   });

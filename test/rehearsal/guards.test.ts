@@ -10,12 +10,15 @@ import {
   expectKnownEndState,
   fleetChanges,
   fleetRecordOf,
+  isKept,
+  isReleasedIn,
   ledgerOf,
   lockOf,
   NEW,
   RELEASED,
   scenario,
   statesEntered,
+  tagsOf,
 } from './support';
 
 let templates: ReturnType<typeof synthesizeTemplates>;
@@ -220,6 +223,29 @@ describe('a stopped execution', () => {
     expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
     expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
     expect(lockOf(run, dev().settings)).toBeUndefined();
+  });
+
+  it('after it promoted, has its image tagged by the next execution', async () => {
+    const promoted = statesEntered(await dev().run(scenario({ input: canary(NEW) }))).indexOf(
+      'Promote Release',
+    );
+    const first = await dev().run(
+      scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: promoted + 1 }] }),
+    );
+    expect(statesEntered(first).at(-1)).toBe('Promote Release');
+    expect([isReleasedIn(first, NEW, 'dev'), isKept(first, NEW, 'dev')]).toEqual([false, false]);
+
+    const next = await dev().runAfter(first, { input: { action: 'phoenix' } });
+    expect(next.result.status).toBe('SUCCEEDED');
+    expect(tagsOf(next, NEW)).toMatchObject({
+      'immutable:released-dev': fleetRecordOf(next, dev().settings)?.releasedAt,
+      'immutable:rollback-candidate:dev': 'true',
+    });
+    expect(isKept(next, RELEASED, 'dev')).toBe(true);
+    expect(ledgerOf(next, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
+      'canary SUCCEEDED',
+      'phoenix SKIPPED',
+    ]);
   });
 
   it('is left alone by a dry run, which changes nothing even then', async () => {

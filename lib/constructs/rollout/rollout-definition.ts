@@ -26,10 +26,10 @@ const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
  *     → Plan Rollout → Record Start
  *     → phoenix: Start Refresh ⟲ (Wait For Refresh → Check Refresh)
  *     → canary:  Prepare Canary Colour ⟲ (Wait → Check Canary Health)
- *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release → Tag Released Image
+ *                ⟲ (Shift Traffic → Bake Step → Judge Step) → Promote Release
  *     → rollback while warm: Check Warm Colour Health → Flip Traffic Back → Promote Release
- *   → Record Outcome → Put Idle Colour To Rest → Notify Outcome → Release Lock → fail, or keep the old
- *     colour warm and retire it
+ *   → Record Outcome → Put Idle Colour To Rest → Tag Released Image → Notify Outcome → Release Lock
+ *     → fail, or keep the old colour warm and retire it
  *     (a lock that could not be released fails the execution, so the lock janitor releases it).
  *
  * Any failure after the lock is taken goes through "Return Traffic To Last Good Fleet" and the
@@ -125,7 +125,16 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
     { 'fleet.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
     '$.rested',
   );
-  putIdleToRest.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.restError' }).next(notify);
+  // Every rollout, not only a release, writes the release's tags (the same whenever written):
+  // one stopped between Promote Release and here left the released image without them.
+  const tag = invoke(
+    'Tag Released Image',
+    'tag-release',
+    { 'before.$': '$.lock.fleet', 'after.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
+    '$.tagged',
+  );
+  tag.addCatch(notify, { errors: [sfn.Errors.ALL], resultPath: '$.tagError' }).next(notify);
+  putIdleToRest.addCatch(tag, { errors: [sfn.Errors.ALL], resultPath: '$.restError' }).next(tag);
   const recordOutcome = invoke(
     'Record Outcome',
     'ledger',
@@ -153,13 +162,6 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
   };
 
   // ---- release (canary success or warm flip) ----
-  const tag = invoke(
-    'Tag Released Image',
-    'tag-release',
-    { 'before.$': '$.lock.fleet', 'after.$': '$.released' },
-    '$.tagged',
-  );
-  tag.addCatch(recordOutcome, { errors: [sfn.Errors.ALL], resultPath: '$.tagError' }).next(recordOutcome);
   const promote = guarded(
     invoke(
       'Promote Release',
@@ -173,7 +175,7 @@ export function buildRolloutDefinition(scope: Construct, props: RolloutDefinitio
       },
       '$.released',
     ),
-  ).next(tag);
+  ).next(recordOutcome);
 
   // ---- canary ----
   const shift = guarded(

@@ -184,6 +184,8 @@ export function grantRolloutPermissions(scope: IConstruct, fns: RolloutFunctions
   // Null condition requires the keys to be named.
   // @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
   // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
+  // It reads the tags first: DescribeImages has no resource-level permissions.
+  allow('tag-release', ['ec2:DescribeImages'], ['*']);
   allow('tag-release', ['ec2:CreateTags', 'ec2:DeleteTags'], [imageArn], {
     'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
     Null: { 'aws:TagKeys': 'false' },

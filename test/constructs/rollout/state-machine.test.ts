@@ -259,16 +259,39 @@ describe('error handling', () => {
       const def = defs[env];
       const rest = def.States['Put Idle Colour To Rest'] as AslState;
       expect(def.States[FINISH]?.Next).toBe('Put Idle Colour To Rest');
-      expect(rest.Next).toBe('Notify Outcome');
+      expect(rest.Next).toBe('Tag Released Image');
       expect(rest.Catch).toEqual([
         expect.objectContaining({
           ErrorEquals: ['States.ALL'],
-          Next: 'Notify Outcome',
+          Next: 'Tag Released Image',
           ResultPath: '$.restError',
         }),
       ]);
       expect(rest.Parameters).toMatchObject({ 'fleet.$': '$.finished.fleet' });
       expect(reachable(def, ['Put Idle Colour To Rest'])).toContain('Release Lock');
+    },
+  );
+
+  it.each(ENVS)(
+    '%s: every rollout, not only a release, writes the release tags of the record it finished with',
+    (env) => {
+      const def = defs[env];
+      const tag = def.States['Tag Released Image'] as AslState;
+      expect(def.States['Promote Release']?.Next).toBe(FINISH);
+      expect(tag.Parameters).toMatchObject({
+        'before.$': '$.lock.fleet',
+        'after.$': '$.finished.fleet',
+        'dryRun.$': '$.request.dryRun',
+      });
+      expect(tag.Next).toBe('Notify Outcome');
+      // tags are bookkeeping: a failure is reported, never turned into a failed rollout
+      expect(tag.Catch).toEqual([
+        expect.objectContaining({
+          ErrorEquals: ['States.ALL'],
+          Next: 'Notify Outcome',
+          ResultPath: '$.tagError',
+        }),
+      ]);
     },
   );
 
