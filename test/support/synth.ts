@@ -6,6 +6,7 @@ import { CDK_JSON_CONTEXT } from '../../lib/cdk-context';
 import type { BuildAppOptions, BuiltApp } from '../../lib/app';
 import { loadEnvironments } from '../../lib/config';
 import type { EnvironmentConfig, EnvironmentName } from '../../lib/config';
+import type { ImmutableStack } from '../../lib/stacks/immutable-stack';
 
 const OUT_ROOT = join(__dirname, '..', '.out');
 
@@ -22,6 +23,8 @@ export function scratchDir(): string {
 }
 
 export interface TestApp extends BuiltApp {
+  /** One environment's stack. */
+  stack(env: EnvironmentName): ImmutableStack;
   /** The template of one environment's stack. */
   template(env: EnvironmentName): Template;
   /** Remove the assembly folder. */
@@ -48,14 +51,18 @@ export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}):
     ...rest,
   });
   const templates = new Map<string, Template>();
+  const stack = (env: EnvironmentName): ImmutableStack => {
+    const found = built.stacks.find((s) => s.config.name === env);
+    if (!found) throw new Error(`no stack for ${env}`);
+    return found;
+  };
   return {
     ...built,
+    stack,
     template(env) {
-      const stack = built.stacks.find((s) => s.config.name === env);
-      if (!stack) throw new Error(`no stack for ${env}`);
       let t = templates.get(env);
       if (!t) {
-        t = Template.fromStack(stack);
+        t = Template.fromStack(stack(env));
         templates.set(env, t);
       }
       return t;

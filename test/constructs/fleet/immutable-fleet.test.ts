@@ -23,7 +23,7 @@ beforeAll(() => {
 });
 afterAll(() => app.cleanup());
 
-const fleetOf = (env: 'dev' | 'staging' | 'prod') => app.stacks.find((s) => s.config.name === env)!.fleet;
+const fleetOf = (env: 'dev' | 'staging' | 'prod') => app.stack(env).fleet;
 const logicalIdOf = (template: Template, type: string, props: object) => {
   const found = Object.keys(template.findResources(type, { Properties: props }));
   expect(found).toHaveLength(1);

@@ -38,7 +38,7 @@ const violationsOf = (stack: Stack) =>
 
 describe('cdk-nag AwsSolutions', () => {
   it.each(['dev', 'staging', 'prod'] as const)('%s: no unacknowledged findings', (env) => {
-    const stack = app.stacks.find((s) => s.config.name === env)!;
+    const stack = app.stack(env);
     expect(violationsOf(stack)).toEqual([]);
   });
 

@@ -21,9 +21,7 @@ function devWithEmails(): EnvironmentConfig {
 beforeAll(() => {
   app = testApp();
   for (const env of ENVS) {
-    const stack = app.stacks.find((s) => s.config.name === env);
-    if (!stack) throw new Error(`no ${env} stack`);
-    stacks[env] = stack;
+    stacks[env] = app.stack(env);
     app.template(env);
   }
   subscribed = testApp({ environments: [devWithEmails()] });

@@ -24,12 +24,12 @@ describe('cdk-nag AwsSolutions', () => {
   afterAll(() => app.cleanup());
 
   it.each(ENVS)('%s: no unacknowledged error or warning anywhere in the stack', (env) => {
-    const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
+    const stack = app.stack(env);
     expect(violationsOf(app, stack)).toEqual([]);
   });
 
   it.each(ENVS)('%s: each acknowledgement in the workflow names one finding and why', (env) => {
-    const stack = app.stacks.find((s) => s.config.name === env) as ImmutableStack;
+    const stack = app.stack(env);
     const acknowledged = stack.rollout.node
       .findAll()
       .flatMap((c) => c.node.metadata)

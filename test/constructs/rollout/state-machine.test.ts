@@ -40,8 +40,7 @@ const defs = {} as Record<Env, AslDefinition>;
 beforeAll(() => {
   app = testApp();
   for (const env of ENVS) {
-    const stack = app.stacks.find((s) => s.config.name === env);
-    if (!stack) throw new Error(`no ${env} stack`);
+    const stack = app.stack(env);
     stacks[env] = stack;
     defs[env] = rolloutDefinition(stack, app.template(env));
   }
