@@ -84,6 +84,21 @@ beforeEach(() => {
   db.on(QueryCommand).resolves({ Items: [] });
 });
 
+/** The open ledger entry of the canary of NEW_AMI that run-1 starts. */
+const canaryEntry = () => ({
+  pk: { S: 'rollout' },
+  sk: { S: `${execution().startedAt}#run-1` },
+  execution: { S: EXECUTION_ARN },
+  executionName: { S: 'run-1' },
+  startedAt: { S: execution().startedAt },
+  action: { S: 'canary' },
+  trigger: { S: 'console' },
+  reason: { S: 'phoenix started from the console' },
+  status: { S: 'IN_PROGRESS' },
+  fromImage: { S: OLD_AMI },
+  toImage: { S: NEW_AMI },
+});
+
 describe('acquireLock', () => {
   it('takes the lock for the lock TTL and returns the fleet record', async () => {
     storedFleet(fleet());
@@ -132,19 +147,7 @@ describe('acquireLock', () => {
     await acquireLock({ ...base, request: request({ action: 'canary', imageId: NEW_AMI }) }, deps());
     expect(inputsOf(db, PutItemCommand)).toContainEqual({
       TableName: s.table,
-      Item: {
-        pk: { S: 'rollout' },
-        sk: { S: `${execution().startedAt}#run-1` },
-        execution: { S: EXECUTION_ARN },
-        executionName: { S: 'run-1' },
-        startedAt: { S: execution().startedAt },
-        action: { S: 'canary' },
-        trigger: { S: 'console' },
-        reason: { S: 'phoenix started from the console' },
-        status: { S: 'IN_PROGRESS' },
-        fromImage: { S: OLD_AMI },
-        toImage: { S: NEW_AMI },
-      },
+      Item: canaryEntry(),
     });
   });
 
@@ -221,20 +224,7 @@ describe('recordStart', () => {
     expect(inputsOf(db, PutItemCommand)).toEqual([
       {
         TableName: s.table,
-        Item: {
-          pk: { S: 'rollout' },
-          sk: { S: `${execution().startedAt}#run-1` },
-          execution: { S: EXECUTION_ARN },
-          executionName: { S: 'run-1' },
-          startedAt: { S: execution().startedAt },
-          action: { S: 'canary' },
-          trigger: { S: 'console' },
-          reason: { S: 'phoenix started from the console' },
-          status: { S: 'IN_PROGRESS' },
-          fromImage: { S: OLD_AMI },
-          toImage: { S: NEW_AMI },
-          plan: { S: JSON.stringify(plan) },
-        },
+        Item: { ...canaryEntry(), plan: { S: JSON.stringify(plan) } },
       },
     ]);
   });
