@@ -9,5 +9,5 @@ module.exports = {
   // aws-local-stepfunctions ships ESM-only helpers; transform nothing else from node_modules.
   transformIgnorePatterns: ['/node_modules/'],
   testTimeout: 120000,
-  setupFiles: ['<rootDir>/test/lambda/silence-powertools.ts'],
+  setupFiles: ['<rootDir>/test/setup/process.ts'],
 };

@@ -1,4 +1,3 @@
-import '../lib/rehearsal/environment';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,9 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BUNDLER } from '../lib/constructs/rollout/handler-code';
 import { ROLLOUT_HANDLERS } from '../lib/constructs/rollout/rollout-functions';
-import { Rehearsal } from '../lib/rehearsal/runner';
-import { parseScenario } from '../lib/rehearsal/scenario';
-import { synthesizeTemplates } from '../lib/rehearsal/synth';
+import { prepareRehearsalProcess } from '../rehearsal/process';
+import { parseScenario } from '../rehearsal/scenario';
 
 /**
  * Benchmarks: rollout overhead against the fleet-physics floor (rehearsal, simulated clock),
@@ -35,6 +33,10 @@ interface RolloutFigure {
 }
 
 async function rollouts(): Promise<RolloutFigure[]> {
+  // Loaded only now: the handlers the rehearsal runs read the process defaults when they load.
+  prepareRehearsalProcess();
+  const { Rehearsal } = await import('../rehearsal/runner.js');
+  const { synthesizeTemplates } = await import('../rehearsal/synth.js');
   const templates = synthesizeTemplates();
   const rehearsal = Rehearsal.fromTemplate(BENCH_ENVIRONMENT, templates[BENCH_ENVIRONMENT]);
   const boot = rehearsal.settings.expectedBootSeconds;

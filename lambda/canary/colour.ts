@@ -8,7 +8,8 @@ import type { GroupView } from '../fleet/groups';
 import { createVersion } from '../fleet/launch-template';
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, WorkflowSettings } from '../shared/types';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
 
 /**
  * Bringing the canary colour up: a launch-template version on the new image, then the idle

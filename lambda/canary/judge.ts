@@ -1,4 +1,5 @@
-import type { CanarySettings, MetricSummary, StepJudgement } from '../shared/types';
+import type { CanarySettings } from '../shared/settings';
+import type { MetricSummary, StepJudgement } from '../shared/documents';
 
 /**
  * Judge one canary step: the canary colour against absolute thresholds and against the

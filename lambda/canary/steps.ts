@@ -3,14 +3,9 @@ import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwat
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { canaryWeights } from '../planning/fleet-math';
 import { CanaryFailed } from '../shared/errors';
-import type {
-  CanaryPlan,
-  CanaryProgress,
-  Colour,
-  FlipPlan,
-  MetricSummary,
-  WorkflowSettings,
-} from '../shared/types';
+import type { Colour } from '../shared/colours';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, CanaryProgress, FlipPlan, MetricSummary } from '../shared/documents';
 import { setWeights } from '../traffic/listener';
 import { judgeStep, summarize } from './judge';
 

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { FleetNotReady } from '../shared/errors';
-import type { Colour, ColourMap } from '../shared/types';
+import type { Colour, ColourMap } from '../shared/colours';
 
 export interface GroupInstance {
   readonly id: string;

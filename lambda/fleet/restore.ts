@@ -1,8 +1,10 @@
 import { CancelInstanceRefreshCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Colour, FleetRecord, WorkflowSettings } from '../shared/types';
-import { otherColour } from '../shared/types';
+import type { Colour } from '../shared/colours';
+import type { WorkflowSettings } from '../shared/settings';
+import type { FleetRecord } from '../shared/documents';
+import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
 import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
 import { describeGroups, scaleToZero } from './groups';

@@ -1,6 +1,7 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { LedgerStore } from '../ledger/store';
-import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { scaleToZero } from './groups';
 
 /** A retirement holds the lock only for the few calls it makes. */

@@ -1,7 +1,8 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { keepTag, releasedTag } from '../shared/tags';
-import type { FleetRecord, WorkflowSettings } from '../shared/types';
+import type { WorkflowSettings } from '../shared/settings';
+import type { FleetRecord } from '../shared/documents';
 
 /**
  * Mark the released image with its release time (the promotion gate of the next environment

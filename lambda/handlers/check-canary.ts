@@ -2,8 +2,9 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { checkCanary } from '../canary/colour';
 import type { PreparedCanary } from '../canary/colour';
-import { stepHandler } from '../shared/handler';
-import type { CanaryPlan, ExecutionRef, FlipPlan, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, ExecutionRef, FlipPlan } from '../shared/documents';
 
 const autoscaling = new AutoScalingClient({});
 const elb = new ElasticLoadBalancingV2Client({});

@@ -1,7 +1,8 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { checkRefresh } from '../refresh/refresh';
-import { stepHandler } from '../shared/handler';
-import type { ExecutionRef, RefreshPlan, RefreshProgress, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
 
 const autoscaling = new AutoScalingClient({});
 

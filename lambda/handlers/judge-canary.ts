@@ -1,7 +1,8 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { judgeCanaryStep } from '../canary/steps';
-import { metrics, stepHandler } from '../shared/handler';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, WorkflowSettings } from '../shared/types';
+import { metrics, stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, CanaryProgress, ExecutionRef } from '../shared/documents';
 
 const cloudwatch = new CloudWatchClient({});
 

@@ -4,7 +4,7 @@ import { acquireLock, recordFinish, recordRelease, recordStart, releaseLock } fr
 import type { LedgerEvent } from '../ledger/operations';
 import { RuntimeParameters } from '../ledger/runtime-parameters';
 import { LedgerStore } from '../ledger/store';
-import { metrics, stepHandler } from '../shared/handler';
+import { metrics, stepHandler } from '../runtime/handler';
 
 const db = new DynamoDBClient({});
 const ssm = new SSMClient({});

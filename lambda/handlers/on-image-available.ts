@@ -1,9 +1,9 @@
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { logger, metrics } from '../shared/handler';
-import { requiredEnv } from '../shared/env';
+import { logger, metrics } from '../runtime/handler';
+import { requiredEnv } from '../runtime/env';
 import { onImageAvailable } from '../triggers/image-available';
-import type { Severity } from '../triggers/image-available';
+import type { Severity } from '../shared/severities';
 
 const imagebuilder = new ImagebuilderClient({});
 const sfn = new SFNClient({});

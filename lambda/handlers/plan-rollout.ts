@@ -2,7 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { planRollout } from '../planning/plan';
 import type { PlanEvent } from '../planning/plan';
-import { stepHandler } from '../shared/handler';
+import { stepHandler } from '../runtime/handler';
 
 const autoscaling = new AutoScalingClient({});
 const ec2 = new EC2Client({});

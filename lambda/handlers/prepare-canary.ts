@@ -1,8 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { prepareCanary } from '../canary/colour';
-import { stepHandler } from '../shared/handler';
-import type { CanaryPlan, ExecutionRef, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, ExecutionRef } from '../shared/documents';
 
 const autoscaling = new AutoScalingClient({});
 const ec2 = new EC2Client({});

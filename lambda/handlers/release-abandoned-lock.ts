@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LedgerStore } from '../ledger/store';
-import { logger } from '../shared/handler';
-import { requiredEnv } from '../shared/env';
+import { logger } from '../runtime/handler';
+import { requiredEnv } from '../runtime/env';
 import { releaseAbandonedLock } from '../triggers/abandoned-lock';
 
 const store = new LedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));

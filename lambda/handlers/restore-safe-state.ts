@@ -1,8 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { restoreSafeState } from '../fleet/restore';
-import { stepHandler } from '../shared/handler';
-import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
 
 const elb = new ElasticLoadBalancingV2Client({});
 const autoscaling = new AutoScalingClient({});

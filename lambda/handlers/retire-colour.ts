@@ -2,8 +2,9 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { retireWarmColour } from '../fleet/retire';
 import { LedgerStore } from '../ledger/store';
-import { stepHandler } from '../shared/handler';
-import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
 
 const autoscaling = new AutoScalingClient({});
 const db = new DynamoDBClient({});

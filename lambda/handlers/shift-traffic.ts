@@ -1,7 +1,8 @@
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { shiftTraffic } from '../canary/steps';
-import { stepHandler } from '../shared/handler';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
 
 const elb = new ElasticLoadBalancingV2Client({});
 

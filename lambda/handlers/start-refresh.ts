@@ -1,8 +1,9 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { startRefresh } from '../refresh/refresh';
-import { stepHandler } from '../shared/handler';
-import type { ExecutionRef, RefreshPlan, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, RefreshPlan } from '../shared/documents';
 
 const autoscaling = new AutoScalingClient({});
 const ec2 = new EC2Client({});

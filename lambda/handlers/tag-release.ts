@@ -1,7 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { tagRelease } from '../fleet/tag-release';
-import { stepHandler } from '../shared/handler';
-import type { ExecutionRef, FleetRecord, WorkflowSettings } from '../shared/types';
+import { stepHandler } from '../runtime/handler';
+import type { WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
 
 const ec2 = new EC2Client({});
 

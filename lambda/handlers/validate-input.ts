@@ -1,5 +1,5 @@
 import { validateRequest } from '../planning/validate-request';
-import { stepHandler } from '../shared/handler';
+import { stepHandler } from '../runtime/handler';
 
 /** First step of every execution: refuse a malformed input before anything is touched. */
 export const handler = stepHandler(

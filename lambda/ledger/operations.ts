@@ -1,4 +1,5 @@
 import { RolloutInProgress } from '../shared/errors';
+import type { WorkflowSettings } from '../shared/settings';
 import type {
   CaughtError,
   ExecutionRef,
@@ -7,9 +8,8 @@ import type {
   Outcome,
   Plan,
   RolloutRequest,
-  WorkflowSettings,
-} from '../shared/types';
-import { otherColour } from '../shared/types';
+} from '../shared/documents';
+import { otherColour } from '../shared/colours';
 import type { RestoredFleet } from '../fleet/restore';
 import type { RuntimeParameters } from './runtime-parameters';
 import type { LedgerStore } from './store';

@@ -1,6 +1,8 @@
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { Colour, ColourMap, FleetRecord, WorkflowSettings } from '../shared/types';
+import type { Colour, ColourMap } from '../shared/colours';
+import type { WorkflowSettings } from '../shared/settings';
+import type { FleetRecord } from '../shared/documents';
 
 /**
  * The SSM parameters the fleet's template resolves at deploy time. The workflow keeps them

@@ -6,7 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { FleetRecord } from '../shared/types';
+import type { FleetRecord } from '../shared/documents';
 
 /**
  * The fleet's table: one lock item, one fleet record, and one ledger entry per rollout.

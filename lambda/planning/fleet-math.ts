@@ -1,4 +1,4 @@
-import type { FreezeWindow, RefreshSettings } from '../shared/types';
+import type { FreezeWindow, RefreshSettings } from '../shared/settings';
 
 /**
  * Pure arithmetic about fleets and refreshes, shared by planning, polling and the rehearsal's

@@ -5,8 +5,9 @@ import { describeGroups, inService } from '../fleet/groups';
 import type { GroupView } from '../fleet/groups';
 import { ImageNotFound, ImageNotPromoted, NothingToRollBack } from '../shared/errors';
 import { releasedTag } from '../shared/tags';
-import type { CanaryPlan, FleetRecord, Plan, RolloutRequest, WorkflowSettings } from '../shared/types';
-import { otherColour } from '../shared/types';
+import type { WorkflowSettings } from '../shared/settings';
+import type { CanaryPlan, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
+import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
 
 export interface PlanDeps {

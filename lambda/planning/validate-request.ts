@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { InvalidInput } from '../shared/errors';
 import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
-import type { RolloutRequest } from '../shared/types';
+import type { RolloutRequest } from '../shared/documents';
 
 const MAX_ECHO = 64;
 /**

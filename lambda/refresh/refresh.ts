@@ -4,13 +4,8 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import { createVersion } from '../fleet/launch-template';
 import { refreshSeconds } from '../planning/fleet-math';
 import { FleetNotReady, RefreshFailed } from '../shared/errors';
-import type {
-  ExecutionRef,
-  RefreshPlan,
-  RefreshProgress,
-  RefreshSettings,
-  WorkflowSettings,
-} from '../shared/types';
+import type { RefreshSettings, WorkflowSettings } from '../shared/settings';
+import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
 
 /** Polls never come closer than this (transitions cost money) nor further apart (news of a failure waits that long). */
 export const MIN_POLL_SECONDS = 15;

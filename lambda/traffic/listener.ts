@@ -1,6 +1,7 @@
 import { DescribeListenersCommand, ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Colour, ColourMap, WorkflowSettings } from '../shared/types';
+import type { Colour, ColourMap } from '../shared/colours';
+import type { WorkflowSettings } from '../shared/settings';
 
 /**
  * The listener's weighted forward action is the one switch between colours. Weights are

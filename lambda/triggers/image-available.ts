@@ -3,6 +3,8 @@ import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import * as z from 'zod/mini';
+import { severitiesAtOrAbove } from '../shared/severities';
+import type { Severity } from '../shared/severities';
 
 /**
  * "EC2 Image Builder Image State Change". The event names the image build version ARN in
@@ -18,9 +20,6 @@ export const imageStateChangeSchema = z.object({
     .check(z.minLength(1)),
   detail: z.object({ state: z.object({ status: z.string() }) }),
 });
-
-export const SEVERITY_ORDER = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type Severity = (typeof SEVERITY_ORDER)[number];
 
 export interface ImageAvailableDeps {
   readonly imagebuilder: ImagebuilderClient;
@@ -76,7 +75,6 @@ async function blockingFindings(d: ImageAvailableDeps, arn: string): Promise<num
   );
   const counts = out.responses?.[0]?.imageAggregation?.severityCounts;
   if (!counts) return 0;
-  const at = SEVERITY_ORDER.indexOf(d.failOnSeverity);
   const bySeverity: Record<Severity, number> = {
     LOW: 0,
     MEDIUM: counts.medium ?? 0,
@@ -85,5 +83,5 @@ async function blockingFindings(d: ImageAvailableDeps, arn: string): Promise<num
   };
   // Image Builder's aggregation reports critical/high/medium and an overall count; LOW is what remains.
   bySeverity.LOW = Math.max(0, (counts.all ?? 0) - bySeverity.MEDIUM - bySeverity.HIGH - bySeverity.CRITICAL);
-  return SEVERITY_ORDER.slice(at).reduce((sum, s) => sum + bySeverity[s], 0);
+  return severitiesAtOrAbove(d.failOnSeverity).reduce((sum, s) => sum + bySeverity[s], 0);
 }

@@ -1,4 +1,5 @@
-import type { EnvironmentConfig, EnvironmentName } from './schema';
+import type { EnvironmentConfig } from '.';
+import type { EnvironmentName } from '../../lambda/shared/environments';
 
 /**
  * The three environments. Edit values here; `loadEnvironments` validates them at synth.

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { ENVIRONMENTS } from './environments';
-import { ENVIRONMENT_NAMES, environmentConfigSchema } from './schema';
-import type { EnvironmentConfig, EnvironmentName } from './schema';
+import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { environmentConfigSchema } from '.';
+import type { EnvironmentConfig } from '.';
+import type { EnvironmentName } from '../../lambda/shared/environments';
 
 export * from './schema';
-export * from './naming';
 
 /** Raised at synth when an environment's configuration breaks a rule. */
 export class ConfigError extends Error {

@@ -1,13 +1,12 @@
 import { z } from 'zod';
+import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { SEVERITIES } from '../../lambda/shared/severities';
 
 /**
  * The schema every environment's configuration must satisfy. Messages are phrased to
  * follow the field path ("must be >= 1"), so a failure reads
  * `prod.bake.lifecycle.keepAtLeast must be >= 1, got 0`.
  */
-
-export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 const int = (min: number, max?: number) => {
   const base = z.number({ error: 'must be a number' }).int({ error: 'must be a whole number' });
@@ -116,9 +115,7 @@ const bake = z
     }),
     scan: z.strictObject({
       /** Lowest Inspector severity that fails the image; findings at or above it stop the image. */
-      failOnSeverity: z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'], {
-        error: 'must be CRITICAL, HIGH, MEDIUM or LOW',
-      }),
+      failOnSeverity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
     }),
     lifecycle: z.strictObject({
       deprecateAfterDays: int(1, 3650),

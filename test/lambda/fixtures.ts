@@ -1,3 +1,4 @@
+import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type {
   CanaryPlan,
   CanaryProgress,
@@ -6,8 +7,7 @@ import type {
   FlipPlan,
   RefreshPlan,
   RolloutRequest,
-  WorkflowSettings,
-} from '../../lambda/shared/types';
+} from '../../lambda/shared/documents';
 
 /**
  * Documents shaped as the state machine builds them for the dev environment (see

@@ -1,5 +1,5 @@
-import type { Fault } from '../../lib/rehearsal/scenario';
-import type { RehearsalSession } from '../../lib/rehearsal/session';
+import type { Fault } from '../../rehearsal/scenario';
+import type { RehearsalSession } from '../../rehearsal/session';
 import {
   canary,
   endSnapshot,

@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '..', '..');
 const SCENARIOS = join(__dirname, 'scenarios');
 
 function rehearse(...args: string[]) {
-  const out = spawnSync('npx', ['tsx', 'tools/rehearse.ts', ...args], {
+  const out = spawnSync('npx', ['tsx', 'rehearsal/cli.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 90_000,

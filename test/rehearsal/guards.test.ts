@@ -1,9 +1,9 @@
-import { Rehearsal } from '../../lib/rehearsal/runner';
-import { SimulatedDeployment } from '../../lib/rehearsal/deployment';
-import type { CfnTemplate } from '../../lib/rehearsal/deployment';
-import type { AslDefinition } from '../../lib/rehearsal/asl';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { Rehearsal } from '../../rehearsal/runner';
+import { SimulatedDeployment } from '../../rehearsal/deployment';
+import type { CfnTemplate } from '../../rehearsal/deployment';
+import type { AslDefinition } from '../../rehearsal/asl';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import {
   canary,
   endSnapshot,

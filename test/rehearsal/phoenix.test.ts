@@ -1,5 +1,5 @@
-import type { RehearsalRun } from '../../lib/rehearsal/runner';
-import type { RehearsalSession } from '../../lib/rehearsal/session';
+import type { RehearsalRun } from '../../rehearsal/runner';
+import type { RehearsalSession } from '../../rehearsal/session';
 import {
   expectKnownEndState,
   fleetChanges,

@@ -1,4 +1,4 @@
-import type { RehearsalSession } from '../../lib/rehearsal/session';
+import type { RehearsalSession } from '../../rehearsal/session';
 import {
   canary,
   enteredAt,

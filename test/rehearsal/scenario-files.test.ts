@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { RehearsalResult } from '../../lib/rehearsal/runner';
-import { loadScenarioFile } from '../../lib/rehearsal/scenario';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { formatTimeline, renderSvg } from '../../lib/rehearsal/timeline';
+import type { RehearsalResult } from '../../rehearsal/runner';
+import { loadScenarioFile } from '../../rehearsal/scenario';
+import { RehearsalSession } from '../../rehearsal/session';
+import { formatTimeline, renderSvg } from '../../rehearsal/timeline';
 import { expectContractShape, expectTimelineSvg } from './contract';
 import { expectKnownEndState } from './support';
 
@@ -14,7 +14,7 @@ import { expectKnownEndState } from './support';
  */
 
 const SCENARIOS = join(__dirname, 'scenarios');
-const DEMOS = join(__dirname, '..', '..', 'lib', 'rehearsal', 'demos');
+const DEMOS = join(__dirname, '..', '..', 'rehearsal', 'demos');
 
 const OLD = 'ami-0123456789abcdef0';
 const NEW = 'ami-0fedcba9876543210';

@@ -1,6 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadScenarioFile, parseScenario, ScenarioError } from '../../lib/rehearsal/scenario';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../../rehearsal/scenario';
 import { scratchDir } from '../support/synth';
 
 const minimal = {

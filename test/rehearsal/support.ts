@@ -1,11 +1,12 @@
 import { keepTag, releasedTag } from '../../lambda/shared/tags';
-import type { FleetRecord, WorkflowSettings } from '../../lambda/shared/types';
-import type { Rehearsal, RehearsalRun } from '../../lib/rehearsal/runner';
-import { parseScenario } from '../../lib/rehearsal/scenario';
-import type { Scenario, ScenarioInput } from '../../lib/rehearsal/scenario';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { unmarshall } from '../../lib/rehearsal/simulator/dynamodb/attribute-value';
-import type { SimSnapshot } from '../../lib/rehearsal/simulator';
+import type { WorkflowSettings } from '../../lambda/shared/settings';
+import type { FleetRecord } from '../../lambda/shared/documents';
+import type { Rehearsal, RehearsalRun } from '../../rehearsal/runner';
+import { parseScenario } from '../../rehearsal/scenario';
+import type { Scenario, ScenarioInput } from '../../rehearsal/scenario';
+import { RehearsalSession } from '../../rehearsal/session';
+import { unmarshall } from '../../rehearsal/simulator/dynamodb/attribute-value';
+import type { SimSnapshot } from '../../rehearsal/simulator';
 
 /**
  * Shared by the rehearsal tests: scenario builders, readers of the simulated account's state

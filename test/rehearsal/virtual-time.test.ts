@@ -1,4 +1,4 @@
-import { VirtualTime } from '../../lib/rehearsal/virtual-time';
+import { VirtualTime } from '../../rehearsal/virtual-time';
 
 /** Virtual time over a clock that, like the simulated one, has millisecond resolution. */
 function millisecondClock() {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { Fault, NextExecutionInput, ScenarioInput } from '../../lib/rehearsal/scenario';
+import type { Fault, NextExecutionInput, ScenarioInput } from '../../rehearsal/scenario';
 import { MISSING, NEW, PREVIOUS, REGRESSED, RELEASED } from '../rehearsal/support';
 import type { Case } from './cases';
 

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkRun, initialWorld, worldAfter } from '../../lib/rehearsal/invariants';
-import type { Violation, WorldBefore } from '../../lib/rehearsal/invariants';
-import type { RehearsalRun } from '../../lib/rehearsal/runner';
-import { parseScenario } from '../../lib/rehearsal/scenario';
-import type { NextExecutionInput, ScenarioInput } from '../../lib/rehearsal/scenario';
-import type { RehearsalSession } from '../../lib/rehearsal/session';
+import { checkRun, initialWorld, worldAfter } from './invariants';
+import type { Violation, WorldBefore } from './invariants';
+import type { RehearsalRun } from '../../rehearsal/runner';
+import { parseScenario } from '../../rehearsal/scenario';
+import type { NextExecutionInput, ScenarioInput } from '../../rehearsal/scenario';
+import type { RehearsalSession } from '../../rehearsal/session';
 
 /**
  * A reliability case: a scenario, then the fresh executions started on the world it left

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { ConfigError, ENVIRONMENT_NAMES, validateEnvironment } from '../../lib/config';
-import type { EnvironmentName } from '../../lib/config';
+import { ConfigError, validateEnvironment } from '../../lib/config';
+import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import type { EnvironmentName } from '../../lambda/shared/environments';
 import { configOf } from '../support/synth';
 import { propertyRuns } from './settings';
 

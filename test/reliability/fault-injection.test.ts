@@ -1,13 +1,13 @@
 import fc from 'fast-check';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { storm, stoppedThenFresh, TRANSIENT_BUDGET, underFaults } from './arbitraries';
 import type { Case } from './cases';
 import { assertNoViolations, runCase } from './cases';
 import { propertyRuns } from './settings';
 
 /**
- * The rollout invariants (lib/rehearsal/invariants.ts) at every step of random rollouts: any
+ * The rollout invariants (invariants.ts) at every step of random rollouts: any
  * environment, fleets of 1-200 instances, healthy, regressed, unhealthy and missing images,
  * and random fault schedules (throttling, launch failures, alarms, Lambda errors, a second
  * execution, a stop followed by fresh executions on the same world). A failure prints the seed,

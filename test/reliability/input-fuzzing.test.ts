@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { INPUT_FIELDS, rolloutInputSchema } from '../../lambda/shared/input-schema';
-import { CAUSE_LIMIT, ledgerOf } from '../../lib/rehearsal/invariants';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { CAUSE_LIMIT, ledgerOf } from './invariants';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { scenario } from '../rehearsal/support';
 import { arbitraryInput, nearValidInput } from './input-arbitraries';
 import type { BadInput } from './input-arbitraries';

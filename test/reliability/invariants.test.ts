@@ -1,8 +1,8 @@
-import { checkRun, initialWorld, ledgerOf } from '../../lib/rehearsal/invariants';
-import type { InvariantName } from '../../lib/rehearsal/invariants';
-import type { RehearsalRun } from '../../lib/rehearsal/runner';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { checkRun, initialWorld, ledgerOf } from './invariants';
+import type { InvariantName } from './invariants';
+import type { RehearsalRun } from '../../rehearsal/runner';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { canary, NEW, scenario } from '../rehearsal/support';
 
 /**

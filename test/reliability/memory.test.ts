@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { canary, NEW, scenario } from '../rehearsal/support';
 
 /**

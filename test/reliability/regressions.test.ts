@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { assertNoViolations, loadRegressions, runCase } from './cases';
 
 /**

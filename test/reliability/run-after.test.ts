@@ -1,6 +1,6 @@
-import { ledgerOf, lockOf } from '../../lib/rehearsal/invariants';
-import { RehearsalSession } from '../../lib/rehearsal/session';
-import { synthesizeTemplates } from '../../lib/rehearsal/synth';
+import { ledgerOf, lockOf } from './invariants';
+import { RehearsalSession } from '../../rehearsal/session';
+import { synthesizeTemplates } from '../../rehearsal/synth';
 import { canary, NEW, RELEASED, scenario } from '../rehearsal/support';
 
 let session: RehearsalSession;

@@ -7,7 +7,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DEFAULT_IMAGE_PARAMETER, SeedError, seedRuntimeParameters } from '../../lib/seed';
+import { DEFAULT_IMAGE_PARAMETER, SeedError, seedRuntimeParameters } from '../../tools/seed/seed';
 
 const ssmMock = mockClient(SSMClient);
 const ec2Mock = mockClient(EC2Client);

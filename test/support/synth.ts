@@ -5,7 +5,8 @@ import { buildApp } from '../../lib/app';
 import { CDK_JSON_CONTEXT } from '../../lib/cdk-context';
 import type { BuildAppOptions, BuiltApp } from '../../lib/app';
 import { loadEnvironments } from '../../lib/config';
-import type { EnvironmentConfig, EnvironmentName } from '../../lib/config';
+import type { EnvironmentConfig } from '../../lib/config';
+import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { ImmutableStack } from '../../lib/stacks/immutable-stack';
 
 const OUT_ROOT = join(__dirname, '..', '.out');

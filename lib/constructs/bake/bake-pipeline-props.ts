@@ -1,7 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { BakeConfig, EnvironmentName } from '../../config';
-import type { ScanSeverity } from './scan-gate';
+import type { BakeConfig } from '../../config';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
+import type { Severity } from '../../../lambda/shared/severities';
 
 /** Where the recipe's parent image comes from; both forms resolve at build time, never at synth. */
 export type ParentImageSource = BakeConfig['parentImage'];
@@ -34,7 +35,7 @@ export interface BakeScheduleProps {
 /** The vulnerability gate. */
 export interface BakeScanProps {
   /** Lowest Amazon Inspector severity that fails an image. */
-  readonly failOnSeverity: ScanSeverity;
+  readonly failOnSeverity: Severity;
 }
 
 /** How long baked AMIs live. */

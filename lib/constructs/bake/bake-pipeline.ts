@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AMI_TAGS, ENVIRONMENT_NAMES, keepTag, resourcePrefix, runtimeParameters } from '../../config';
+import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
+import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
+import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
 import { BuildInfrastructure } from './build-infrastructure';
@@ -13,7 +15,7 @@ import { ImageLifecycle } from './image-lifecycle';
 import { BakeRecipe } from './image-recipe';
 import { BakeNotificationTopic } from './notification-topic';
 import { highestAllowedSeverity } from './scan-gate';
-import type { ScanSeverity } from './scan-gate';
+import type { Severity } from '../../../lambda/shared/severities';
 
 /**
  * The environment's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
@@ -46,7 +48,7 @@ export class BakePipeline extends Construct {
    * such findings that have a fix available; consumers (the rollout workflow) refuse images whose
    * findings reach it, whatever their fix status.
    */
-  readonly scanGateSeverity: ScanSeverity;
+  readonly scanGateSeverity: Severity;
   /** Build and test instances: role, security group (with a VPC) and configuration. */
   readonly infrastructure: BuildInfrastructure;
   /** Build logs: S3 bucket and CloudWatch log groups. */

@@ -1,11 +1,9 @@
-/** Amazon Inspector severities the product can gate on, most severe first. */
-export const SCAN_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
-export type ScanSeverity = (typeof SCAN_SEVERITIES)[number];
+import type { Severity } from '../../../lambda/shared/severities';
 
 /** What Image Builder's ScanResultCondition accepts as the highest severity an image may carry. */
 export type AllowedSeverity = 'HIGH' | 'MEDIUM' | 'LOW' | 'INFORMATIONAL';
 
-const HIGHEST_ALLOWED: Record<ScanSeverity, AllowedSeverity> = {
+const HIGHEST_ALLOWED: Record<Severity, AllowedSeverity> = {
   CRITICAL: 'HIGH',
   HIGH: 'MEDIUM',
   MEDIUM: 'LOW',
@@ -18,6 +16,6 @@ const HIGHEST_ALLOWED: Record<ScanSeverity, AllowedSeverity> = {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-scanresultcondition.html
  * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html
  */
-export function highestAllowedSeverity(failOn: ScanSeverity): AllowedSeverity {
+export function highestAllowedSeverity(failOn: Severity): AllowedSeverity {
   return HIGHEST_ALLOWED[failOn];
 }

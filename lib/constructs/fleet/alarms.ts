@@ -2,8 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
-import type { Colour, EnvironmentName, FleetConfig } from '../../config';
-import { fleetAlarmNames } from './names';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
+import type { FleetConfig } from '../../config';
+import { fleetAlarmNames } from '../../../lambda/shared/names';
 
 /** ALB metrics are published per minute; the alarms judge minute by minute. */
 export const ALARM_PERIOD = Duration.minutes(1);

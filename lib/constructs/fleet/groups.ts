@@ -5,10 +5,13 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { resourcePrefix } from '../../config';
-import type { Colour, EnvironmentName, FleetConfig } from '../../config';
+import { resourcePrefix } from '../../../lambda/shared/names';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
+import type { FleetConfig } from '../../config';
 import { DefaultVersion } from './default-version';
-import { COLOUR_TAG, fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from './names';
+import { COLOUR_TAG } from '../../../lambda/shared/tags';
+import { fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from '../../../lambda/shared/names';
 
 /**
  * Instance metadata hop limit. 1 keeps IMDSv2 tokens on the instance itself: the application

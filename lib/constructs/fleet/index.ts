@@ -1,5 +1,4 @@
 export * from './immutable-fleet';
-export * from './names';
 export { RUNTIME_PARAMETER_IDS, SSM_PARAMETER_TYPES } from './runtime-parameters';
 export type { ColourAlarms } from './alarms';
 export { ALARM_PERIOD } from './alarms';

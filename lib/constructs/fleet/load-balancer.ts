@@ -4,10 +4,11 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { COLOURS } from '../../config';
-import type { Colour, FleetConfig } from '../../config';
+import { COLOURS } from '../../../lambda/shared/colours';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { FleetConfig } from '../../config';
 import { accessLogWriters } from './access-log-principal';
-import { COLOUR_TAG } from './names';
+import { COLOUR_TAG } from '../../../lambda/shared/tags';
 
 /**
  * AWS's recommended policy for HTTPS listeners: TLS 1.3 and a restricted set of TLS 1.2

@@ -1,7 +1,8 @@
 import { CfnParameter, Fn, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { runtimeParameters } from '../../config';
-import type { Colour, EnvironmentName } from '../../config';
+import { runtimeParameters } from '../../../lambda/shared/names';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
 
 /**
  * CloudFormation parameter types that make CloudFormation read a Systems Manager parameter at

@@ -2,7 +2,7 @@ import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import type { Colour } from '../../config/naming';
+import type { Colour } from '../../../lambda/shared/colours';
 import type { RolloutFunctions, RolloutHandler } from './rollout-functions';
 
 /** The resources the rollout functions act on, as IAM needs them. */

@@ -17,10 +17,13 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { WorkflowSettings } from '../../../lambda/shared/types';
+import type { Severity } from '../../../lambda/shared/severities';
+import type { WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutConfig } from '../../config';
-import { COLOURS, resourcePrefix, runtimeParameters } from '../../config/naming';
-import type { Colour, EnvironmentName } from '../../config';
+import { COLOURS } from '../../../lambda/shared/colours';
+import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { buildRolloutDefinition } from './rollout-definition';
 import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
@@ -54,7 +57,7 @@ export interface RolloutImages {
   /** ARN prefix of the images the pipeline builds (`arn:aws:imagebuilder:…:image/<recipe>/`). */
   readonly imageArnPattern: string;
   /** Lowest Inspector severity that keeps a new image out of the fleet. */
-  readonly scanGateSeverity: 'CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW';
+  readonly scanGateSeverity: Severity;
 }
 
 export interface RolloutWorkflowProps extends RolloutConfig {

@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AMI_TAGS, runtimeParameters } from '../../../lib/config';
+import { AMI_TAGS } from '../../../lambda/shared/tags';
+import { runtimeParameters } from '../../../lambda/shared/names';
 import { testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { AMI_TAGS } from '../../../lib/config';
+import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { ageFilter } from '../../../lib/constructs/bake/lifecycle-rules';
 import { testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENVIRONMENT_NAMES, runtimeParameters } from '../../../lib/config';
-import type { EnvironmentName } from '../../../lib/config';
+import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
+import { runtimeParameters } from '../../../lambda/shared/names';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { RUNTIME_PARAMETER_IDS } from '../../../lib/constructs/fleet';
 import { configOf, testApp } from '../../support/synth';
 

@@ -1,6 +1,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { COLOURS, runtimeParameters } from '../../../lib/config/naming';
+import { COLOURS } from '../../../lambda/shared/colours';
+import { runtimeParameters } from '../../../lambda/shared/names';
 import type { RolloutHandler } from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { runtimeParameters } from '../../../lib/config/naming';
-import type { Colour } from '../../../lib/config/naming';
-import { ALL_THROTTLING_ERROR_NAMES } from '../../../lib/rehearsal/simulator';
+import { runtimeParameters } from '../../../lambda/shared/names';
+import type { Colour } from '../../../lambda/shared/colours';
+import { ALL_THROTTLING_ERROR_NAMES } from '../../../rehearsal/simulator';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';

@@ -13,7 +13,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { checkCanary, prepareCanary } from '../../../lambda/canary/colour';
 import type { PreparedCanary } from '../../../lambda/canary/colour';
 import { CanaryUnhealthy } from '../../../lambda/shared/errors';
-import type { CanaryPlan } from '../../../lambda/shared/types';
+import type { CanaryPlan } from '../../../lambda/shared/documents';
 import {
   at,
   canaryPlan,

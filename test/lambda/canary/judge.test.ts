@@ -1,5 +1,6 @@
 import { judgeStep, summarize } from '../../../lambda/canary/judge';
-import type { CanarySettings, MetricSummary } from '../../../lambda/shared/types';
+import type { CanarySettings } from '../../../lambda/shared/settings';
+import type { MetricSummary } from '../../../lambda/shared/documents';
 import { settings } from '../fixtures';
 
 const thresholds: CanarySettings = settings().canary; // 5xx ≤ 5 %, +2 points; p99 ≤ 2 s, ≤ 2× baseline; 50 requests

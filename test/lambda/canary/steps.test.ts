@@ -7,7 +7,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { judgeCanaryStep, shiftTraffic } from '../../../lambda/canary/steps';
 import { CanaryFailed } from '../../../lambda/shared/errors';
-import type { CanaryPlan, CanaryProgress, FlipPlan } from '../../../lambda/shared/types';
+import type { CanaryPlan, CanaryProgress, FlipPlan } from '../../../lambda/shared/documents';
 import { at, canaryPlan, canaryProgress, flipPlan, NEW_AMI, NOW, OLD_AMI, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { restoreSafeState } from '../../../lambda/fleet/restore';
-import type { FleetRecord } from '../../../lambda/shared/types';
+import type { FleetRecord } from '../../../lambda/shared/documents';
 import { at, fleet, group, instances, NOW, OLDER_AMI, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 

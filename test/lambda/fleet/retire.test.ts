@@ -9,7 +9,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { retireWarmColour } from '../../../lambda/fleet/retire';
 import { LedgerStore } from '../../../lambda/ledger/store';
-import type { FleetRecord } from '../../../lambda/shared/types';
+import type { FleetRecord } from '../../../lambda/shared/documents';
 import { at, execution, EXECUTION_ARN, fleet, NEW_AMI, NOW, OLD_AMI, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 

@@ -1,7 +1,8 @@
+import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { CreateTagsCommand, DeleteTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { tagRelease } from '../../../lambda/fleet/tag-release';
-import type { FleetRecord } from '../../../lambda/shared/types';
+import type { FleetRecord } from '../../../lambda/shared/documents';
 import { fleet, NEW_AMI, NOW, OLD_AMI, OLDER_AMI, settings } from '../fixtures';
 import { awsError, inputsOf } from '../sdk-mocks';
 
@@ -16,7 +17,7 @@ let images: Record<string, Record<string, string>>;
 const tag = (
   before: FleetRecord,
   after: FleetRecord,
-  options: { environment?: string; dryRun?: boolean } = {},
+  options: { environment?: EnvironmentName; dryRun?: boolean } = {},
 ) =>
   tagRelease(
     {

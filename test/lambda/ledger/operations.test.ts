@@ -21,7 +21,7 @@ import type { FinishedDocument } from '../../../lambda/ledger/operations';
 import { RuntimeParameters } from '../../../lambda/ledger/runtime-parameters';
 import { LedgerStore } from '../../../lambda/ledger/store';
 import { RolloutInProgress } from '../../../lambda/shared/errors';
-import type { FleetRecord } from '../../../lambda/shared/types';
+import type { FleetRecord } from '../../../lambda/shared/documents';
 import {
   at,
   canaryPlan,
@@ -528,7 +528,7 @@ describe('recordFinish', () => {
   it('keeps the subject ASCII and within the 100 characters SNS accepts', async () => {
     const long = recordFinish(
       {
-        settings: { ...s, environment: 'e'.repeat(40) },
+        settings: { ...s, environment: 'e'.repeat(40) as 'dev' }, // longer than any real name
         execution: execution(),
         document: { request: request(), plan: refreshPlan(), error: { Error: 'X'.repeat(120), Cause: 'c' } },
       },

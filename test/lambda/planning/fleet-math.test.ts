@@ -8,7 +8,7 @@ import {
   refreshBatches,
   refreshSeconds,
 } from '../../../lambda/planning/fleet-math';
-import type { FreezeWindow, RefreshSettings } from '../../../lambda/shared/types';
+import type { FreezeWindow, RefreshSettings } from '../../../lambda/shared/settings';
 
 const refresh = (o: Partial<RefreshSettings> = {}): RefreshSettings => ({
   minHealthyPercentage: 90,

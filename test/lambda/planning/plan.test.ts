@@ -10,7 +10,8 @@ import {
   ImageNotPromoted,
   NothingToRollBack,
 } from '../../../lambda/shared/errors';
-import type { RolloutRequest, WorkflowSettings } from '../../../lambda/shared/types';
+import type { WorkflowSettings } from '../../../lambda/shared/settings';
+import type { RolloutRequest } from '../../../lambda/shared/documents';
 import {
   at,
   fleet,
@@ -297,7 +298,7 @@ describe('planRollout for a canary', () => {
 });
 
 describe('planRollout gates promotion between environments', () => {
-  const staging = { environment: 'staging', promoteFrom: 'dev' };
+  const staging = { environment: 'staging', promoteFrom: 'dev' } as const;
 
   it('fails with ImageNotPromoted when the image was never released in the previous environment', async () => {
     groups({ instances: instances(4) });

@@ -9,7 +9,7 @@ import { CreateLaunchTemplateVersionCommand, EC2Client } from '@aws-sdk/client-e
 import { mockClient } from 'aws-sdk-client-mock';
 import { checkRefresh, refreshPreferences, startRefresh } from '../../../lambda/refresh/refresh';
 import { FleetNotReady, RefreshFailed } from '../../../lambda/shared/errors';
-import type { RefreshProgress } from '../../../lambda/shared/types';
+import type { RefreshProgress } from '../../../lambda/shared/documents';
 import { at, execution, LAUNCH_TEMPLATE, NOW, OLD_AMI, refreshPlan, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 

@@ -7,7 +7,7 @@ import type { SeverityCounts } from '@aws-sdk/client-imagebuilder';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { onImageAvailable } from '../../../lambda/triggers/image-available';
-import type { Severity } from '../../../lambda/triggers/image-available';
+import type { Severity } from '../../../lambda/shared/severities';
 import { validateRequest } from '../../../lambda/planning/validate-request';
 import { IMAGE_ARN, imageStateChange } from './events';
 import { inputsOf } from '../sdk-mocks';

@@ -7,13 +7,13 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import type { FleetSimulator } from '../../../lib/rehearsal/simulator';
-import { equals } from '../../../lib/rehearsal/simulator/dynamodb/attribute-value';
+import type { FleetSimulator } from '../../../rehearsal/simulator';
+import { equals } from '../../../rehearsal/simulator/dynamodb/attribute-value';
 import {
   evaluate,
   ExpressionContext,
   parseCondition,
-} from '../../../lib/rehearsal/simulator/dynamodb/expressions';
+} from '../../../rehearsal/simulator/dynamodb/expressions';
 import { TABLE } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

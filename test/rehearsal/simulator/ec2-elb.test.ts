@@ -10,7 +10,7 @@ import {
   DescribeTargetHealthCommand,
   ModifyListenerCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { FleetSimulator } from '../../../lib/rehearsal/simulator';
+import type { FleetSimulator } from '../../../rehearsal/simulator';
 import { BLUE_TG, GONE_AMI, GREEN_TG, LISTENER, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

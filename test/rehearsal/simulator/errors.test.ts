@@ -12,7 +12,7 @@ import {
   awsError,
   THROTTLING_ERROR_NAMES,
   type SimService,
-} from '../../../lib/rehearsal/simulator';
+} from '../../../rehearsal/simulator';
 import { clients, rejection, simulate } from './harness';
 import { BLUE_TG, LISTENER, TABLE } from './fixtures';
 

@@ -1,4 +1,4 @@
-import type { SimImage, SimWorldSpec } from '../../../lib/rehearsal/simulator';
+import type { SimImage, SimWorldSpec } from '../../../rehearsal/simulator';
 
 export const OLD_AMI = 'ami-0aaaaaaaaaaaaaaaa';
 export const NEW_AMI = 'ami-0bbbbbbbbbbbbbbbb';

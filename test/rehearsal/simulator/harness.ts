@@ -6,7 +6,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { FleetSimulator, type SimWorldSpec } from '../../../lib/rehearsal/simulator';
+import { FleetSimulator, type SimWorldSpec } from '../../../rehearsal/simulator';
 import { world, type WorldOptions } from './fixtures';
 
 const region = 'eu-west-1';

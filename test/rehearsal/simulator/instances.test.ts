@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DEREGISTRATION_DELAY_SECONDS, type FleetSimulator } from '../../../lib/rehearsal/simulator';
+import { DEREGISTRATION_DELAY_SECONDS, type FleetSimulator } from '../../../rehearsal/simulator';
 import { BAD_AMI, BLUE_TG, GONE_AMI, GREEN_TG, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { FleetSimulator } from '../../../lib/rehearsal/simulator';
+import type { FleetSimulator } from '../../../rehearsal/simulator';
 import { BAD_AMI, BLUE_TG, GREEN_TG, LISTENER, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

@@ -2,7 +2,7 @@ import { StartInstanceRefreshCommand, UpdateAutoScalingGroupCommand } from '@aws
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import fc from 'fast-check';
-import { FleetSimulator } from '../../../lib/rehearsal/simulator';
+import { FleetSimulator } from '../../../rehearsal/simulator';
 import { BLUE_TG, GREEN_TG, LISTENER, LT_ID, NEW_AMI, world } from './fixtures';
 import { clients, simulate } from './harness';
 

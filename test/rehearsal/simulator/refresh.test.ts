@@ -7,7 +7,7 @@ import {
   type RefreshPreferences,
 } from '@aws-sdk/client-auto-scaling';
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
-import { NO_PROGRESS_TIMEOUT_SECONDS, type FleetSimulator } from '../../../lib/rehearsal/simulator';
+import { NO_PROGRESS_TIMEOUT_SECONDS, type FleetSimulator } from '../../../rehearsal/simulator';
 import { BAD_AMI, GONE_AMI, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

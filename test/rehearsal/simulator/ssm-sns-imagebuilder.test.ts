@@ -1,7 +1,7 @@
 import { GetImageCommand } from '@aws-sdk/client-imagebuilder';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
-import type { FleetSimulator } from '../../../lib/rehearsal/simulator';
+import type { FleetSimulator } from '../../../rehearsal/simulator';
 import { GONE_AMI, NEW_AMI, OLD_AMI } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 

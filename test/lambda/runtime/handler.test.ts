@@ -1,4 +1,4 @@
-import { logger, metrics, stepHandler } from '../../../lambda/shared/handler';
+import { logger, metrics, stepHandler } from '../../../lambda/runtime/handler';
 import { CanaryFailed } from '../../../lambda/shared/errors';
 
 describe('stepHandler', () => {

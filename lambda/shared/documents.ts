@@ -1,78 +1,13 @@
+import type { Colour, ColourMap } from './colours';
+
 /**
- * The documents that flow through the rollout state machine. The workflow construct builds
- * `WorkflowSettings` at synth (it is embedded in the definition, so the rehearsal runs with
- * exactly what is deployed); every handler receives the parts it needs in its payload.
+ * The documents that flow through the rollout state machine: the validated request, the fleet
+ * record, the plan and each phase's progress. The state machine's Choice states read some of
+ * their fields (`plan.kind`, `progress.done`), so they are part of the contract with lib/.
  */
 
-export type Colour = 'blue' | 'green';
 /** `restore` only puts the fleet back in its known-good state (the first step of every run). */
 export type Action = 'phoenix' | 'canary' | 'rollback' | 'restore';
-
-export const otherColour = (c: Colour): Colour => (c === 'blue' ? 'green' : 'blue');
-
-export interface ColourMap<T> {
-  readonly blue: T;
-  readonly green: T;
-}
-
-export interface RefreshSettings {
-  readonly minHealthyPercentage: number;
-  readonly maxHealthyPercentage: number;
-  readonly instanceWarmupSeconds: number;
-  readonly checkpointPercentages: number[];
-  readonly checkpointDelaySeconds: number;
-  readonly bakeTimeSeconds: number;
-}
-
-export interface CanarySettings {
-  readonly steps: number[];
-  readonly bakeSeconds: number;
-  readonly healthyDeadlineSeconds: number;
-  readonly max5xxRatio: number;
-  readonly max5xxRatioIncrease: number;
-  readonly maxP99LatencySeconds: number;
-  readonly maxLatencyRatio: number;
-  readonly minRequests: number;
-}
-
-export interface FreezeWindow {
-  readonly start: string;
-  readonly end: string;
-  readonly reason: string;
-}
-
-export interface WorkflowSettings {
-  readonly environment: string;
-  readonly groups: ColourMap<string>;
-  readonly targetGroups: ColourMap<string>;
-  /** CloudWatch dimension values (`targetgroup/...`, `app/...`). */
-  readonly targetGroupDimensions: ColourMap<string>;
-  readonly loadBalancerDimension: string;
-  readonly listenerArn: string;
-  readonly launchTemplateId: string;
-  /** Alarms judging each colour (the canary checks the canary colour's). */
-  readonly alarms: ColourMap<string[]>;
-  /** Alarms passed to an instance refresh's AlarmSpecification. */
-  readonly refreshAlarms: ColourMap<string[]>;
-  readonly table: string;
-  readonly parameters: {
-    readonly releasedImage: string;
-    readonly listenerWeights: string;
-    readonly launchTemplateVersions: ColourMap<string>;
-  };
-  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
-  /** What an instance takes from launch to a healthy target; the first guess for poll waits. */
-  readonly expectedBootSeconds: number;
-  readonly maxInstanceAgeDays: number;
-  readonly refresh: RefreshSettings;
-  readonly canary: CanarySettings;
-  readonly rollbackSteps: number[];
-  readonly scaleDownDelaySeconds: number;
-  readonly lockTtlSeconds: number;
-  readonly freezeWindows: FreezeWindow[];
-  /** Environment whose successful releases gate this one's canaries. */
-  readonly promoteFrom?: string;
-}
 
 /** Identity of the running execution, from the context object. */
 export interface ExecutionRef {

@@ -1,4 +1,4 @@
-import { requiredEnv } from '../../../lambda/shared/env';
+import { requiredEnv } from '../../../lambda/runtime/env';
 
 describe('requiredEnv', () => {
   it('returns the value', () => {

@@ -1,4 +1,4 @@
-import type { EnvironmentName } from '../config';
+import type { EnvironmentName } from '../lambda/shared/environments';
 import type { CfnTemplate } from './deployment';
 import { Rehearsal } from './runner';
 import type { RehearsalRun } from './runner';

@@ -1,16 +1,15 @@
-import './environment';
-import * as checkCanary from '../../lambda/handlers/check-canary';
-import * as checkRefresh from '../../lambda/handlers/check-refresh';
-import * as judgeCanary from '../../lambda/handlers/judge-canary';
-import * as ledger from '../../lambda/handlers/ledger';
-import * as planRollout from '../../lambda/handlers/plan-rollout';
-import * as prepareCanary from '../../lambda/handlers/prepare-canary';
-import * as restoreSafeState from '../../lambda/handlers/restore-safe-state';
-import * as retireColour from '../../lambda/handlers/retire-colour';
-import * as shiftTraffic from '../../lambda/handlers/shift-traffic';
-import * as startRefresh from '../../lambda/handlers/start-refresh';
-import * as tagRelease from '../../lambda/handlers/tag-release';
-import * as validateInput from '../../lambda/handlers/validate-input';
+import * as checkCanary from '../lambda/handlers/check-canary';
+import * as checkRefresh from '../lambda/handlers/check-refresh';
+import * as judgeCanary from '../lambda/handlers/judge-canary';
+import * as ledger from '../lambda/handlers/ledger';
+import * as planRollout from '../lambda/handlers/plan-rollout';
+import * as prepareCanary from '../lambda/handlers/prepare-canary';
+import * as restoreSafeState from '../lambda/handlers/restore-safe-state';
+import * as retireColour from '../lambda/handlers/retire-colour';
+import * as shiftTraffic from '../lambda/handlers/shift-traffic';
+import * as startRefresh from '../lambda/handlers/start-refresh';
+import * as tagRelease from '../lambda/handlers/tag-release';
+import * as validateInput from '../lambda/handlers/validate-input';
 
 /**
  * The deployed handler modules the state machine invokes, by handler name (the

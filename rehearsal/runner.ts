@@ -1,25 +1,26 @@
-import './environment';
 import { withGlobal } from '@sinonjs/fake-timers';
 import type { Clock } from '@sinonjs/fake-timers';
 import { PutItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { describeError } from '../../lambda/ledger/operations';
-import { LedgerStore } from '../../lambda/ledger/store';
-import type { FleetRecord, WorkflowSettings } from '../../lambda/shared/types';
-import { releaseAbandonedLock } from '../../lambda/triggers/abandoned-lock';
+import { describeError } from '../lambda/ledger/operations';
+import { LedgerStore } from '../lambda/ledger/store';
+import type { WorkflowSettings } from '../lambda/shared/settings';
+import type { FleetRecord } from '../lambda/shared/documents';
+import { releaseAbandonedLock } from '../lambda/triggers/abandoned-lock';
 import { assertFaithful, rewriteWaits, WAIT_RESOURCE, waitSeconds } from './asl';
 import type { AslDefinition, Retrier, WaitSpec } from './asl';
 import { SimulatedDeployment } from './deployment';
 import type { CfnTemplate } from './deployment';
 import { STATE_MACHINE_HANDLERS } from './handlers';
 import { floorSeconds } from './floor';
+import { assertRehearsalProcess } from './process';
 import { parseNextExecution } from './scenario';
 import type { NextExecutionInput, Scenario } from './scenario';
 import { FleetSimulator } from './simulator';
 import type { SimSnapshot } from './simulator';
 import { VirtualTime } from './virtual-time';
-import { buildWorld, seededVersions, settingsOf } from './world';
+import { buildWorld, seededVersions, settingsOf } from './scenario-world';
 
 const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
@@ -102,6 +103,7 @@ export class Rehearsal {
     readonly environment: string,
     readonly deployment: SimulatedDeployment,
   ) {
+    assertRehearsalProcess();
     const smId = deployment.ofType('AWS::StepFunctions::StateMachine')[0];
     if (!smId) throw new Error(`the ${environment} template has no state machine`);
     const body = deployment.properties(smId).DefinitionString;

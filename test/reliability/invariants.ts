@@ -1,10 +1,11 @@
 import { ROLLOUT_ERROR_NAMES } from '../../lambda/shared/errors';
-import type { FleetRecord, WorkflowSettings } from '../../lambda/shared/types';
-import type { RehearsalRun, TimelineEvent } from './runner';
-import type { Scenario } from './scenario';
-import type { FleetSimulator, SimSnapshot } from './simulator';
-import { unmarshall } from './simulator/dynamodb/attribute-value';
-import { seededVersions } from './world';
+import type { WorkflowSettings } from '../../lambda/shared/settings';
+import type { FleetRecord } from '../../lambda/shared/documents';
+import type { RehearsalRun, TimelineEvent } from '../../rehearsal/runner';
+import type { Scenario } from '../../rehearsal/scenario';
+import type { FleetSimulator, SimSnapshot } from '../../rehearsal/simulator';
+import { unmarshall } from '../../rehearsal/simulator/dynamodb/attribute-value';
+import { seededVersions } from '../../rehearsal/scenario-world';
 
 /**
  * The guarantees every rollout keeps, whatever fails around it, checked on a rehearsal run at

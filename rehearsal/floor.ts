@@ -1,9 +1,9 @@
-import { activeFreeze, refreshSeconds } from '../../lambda/planning/fleet-math';
-import { rolloutInputSchema } from '../../lambda/shared/input-schema';
-import { releasedTag } from '../../lambda/shared/tags';
-import type { WorkflowSettings } from '../../lambda/shared/types';
+import { activeFreeze, refreshSeconds } from '../lambda/planning/fleet-math';
+import { rolloutInputSchema } from '../lambda/shared/input-schema';
+import { releasedTag } from '../lambda/shared/tags';
+import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { Scenario } from './scenario';
-import { scenarioImages } from './world';
+import { scenarioImages } from './scenario-world';
 
 /**
  * The least time the fleet's own physics allow for what the scenario asks, whatever the

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../config/schema';
+import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 
 /**
  * A rehearsal scenario: a fleet, the images that exist, the execution input and the faults

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../app';
-import { CDK_JSON_CONTEXT } from '../cdk-context';
-import type { EnvironmentName } from '../config';
+import { buildApp } from '../lib/app';
+import { CDK_JSON_CONTEXT } from '../lib/cdk-context';
+import type { EnvironmentName } from '../lambda/shared/environments';
 import type { CfnTemplate } from './deployment';
 
 /**

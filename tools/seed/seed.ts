@@ -2,8 +2,9 @@ import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { GetParameterCommand, ParameterAlreadyExists, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { PutParameterCommandInput, SSMClient } from '@aws-sdk/client-ssm';
-import { COLOURS, runtimeParameters } from '../config';
-import type { EnvironmentName } from '../config';
+import { COLOURS } from '../../lambda/shared/colours';
+import { runtimeParameters } from '../../lambda/shared/names';
+import type { EnvironmentName } from '../../lambda/shared/environments';
 
 /** The public parameter that always names the current Amazon Linux 2023 AMI of a region. */
 export const DEFAULT_IMAGE_PARAMETER =

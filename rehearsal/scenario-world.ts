@@ -1,6 +1,6 @@
-import type { WorkflowSettings } from '../../lambda/shared/types';
-import { keepTag, releasedTag } from '../../lambda/shared/tags';
-import { ENVIRONMENT_NAMES } from '../config/schema';
+import type { WorkflowSettings } from '../lambda/shared/settings';
+import { keepTag, releasedTag } from '../lambda/shared/tags';
+import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 import type { AslDefinition } from './asl';
 import type { SimulatedDeployment } from './deployment';
 import type { ImageBehaviour, Scenario } from './scenario';

@@ -9,9 +9,10 @@
 import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ENVIRONMENT_NAMES, loadEnvironments } from '../lib/config';
-import type { EnvironmentName } from '../lib/config';
-import { SeedError, seedRuntimeParameters } from '../lib/seed';
+import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { loadEnvironments } from '../../lib/config';
+import type { EnvironmentName } from '../../lambda/shared/environments';
+import { SeedError, seedRuntimeParameters } from './seed';
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({

@@ -120,7 +120,7 @@ export class FleetSimulator {
   unsupported(service: SimService, command: string): Error {
     this.apiCalls[command] = (this.apiCalls[command] ?? 0) + 1;
     return new SimulatorUnsupportedError(
-      `The fleet simulator does not simulate ${service} ${command}Command; add it to lib/rehearsal/simulator or stop calling it in the rehearsal.`,
+      `The fleet simulator does not simulate ${service} ${command}Command; add it to rehearsal/simulator or stop calling it in the rehearsal.`,
     );
   }
 

@@ -1,12 +1,11 @@
-import '../lib/rehearsal/environment';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { RehearsalRun } from '../lib/rehearsal/runner';
-import { loadScenarioFile } from '../lib/rehearsal/scenario';
-import type { Scenario } from '../lib/rehearsal/scenario';
-import { RehearsalSession } from '../lib/rehearsal/session';
-import { formatTimeline, renderSvg } from '../lib/rehearsal/timeline';
+import type { RehearsalRun } from './runner';
+import { loadScenarioFile } from './scenario';
+import type { Scenario } from './scenario';
+import { prepareRehearsalProcess } from './process';
+import { formatTimeline, renderSvg } from './timeline';
 
 const USAGE = `Rehearse a rollout locally: the synthesized state machine, the real handlers, a simulated fleet.
 
@@ -17,7 +16,7 @@ const USAGE = `Rehearse a rollout locally: the synthesized state machine, the re
 
 Exit status: 0 when the scenario ran (whatever the rollout's outcome), 1 when it could not run.`;
 
-const DEMOS = join(__dirname, '..', 'lib', 'rehearsal', 'demos');
+const DEMOS = join(__dirname, 'demos');
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -46,6 +45,9 @@ async function main(argv: string[]): Promise<number> {
         .map((f) => [demoTitle(f), loadScenarioFile(join(DEMOS, f))]);
 
   log('synthesizing the app (bundling off)…');
+  // Loaded only now: the handlers it runs read the process defaults when their modules load.
+  prepareRehearsalProcess();
+  const { RehearsalSession } = await import('./session.js');
   const session = RehearsalSession.synthesize();
   for (const [title, scenario] of scenarios) {
     const env = scenario.environment;

@@ -1,0 +1,67 @@
+import type { ColourMap } from './colours';
+import type { EnvironmentName } from './environments';
+
+/**
+ * What every rollout step knows about its environment, fixed at deploy time. The workflow
+ * construct builds it at synth (it is embedded in the definition, so the rehearsal runs with
+ * exactly what is deployed); every handler receives it in its payload.
+ */
+
+export interface RefreshSettings {
+  readonly minHealthyPercentage: number;
+  readonly maxHealthyPercentage: number;
+  readonly instanceWarmupSeconds: number;
+  readonly checkpointPercentages: number[];
+  readonly checkpointDelaySeconds: number;
+  readonly bakeTimeSeconds: number;
+}
+
+export interface CanarySettings {
+  readonly steps: number[];
+  readonly bakeSeconds: number;
+  readonly healthyDeadlineSeconds: number;
+  readonly max5xxRatio: number;
+  readonly max5xxRatioIncrease: number;
+  readonly maxP99LatencySeconds: number;
+  readonly maxLatencyRatio: number;
+  readonly minRequests: number;
+}
+
+export interface FreezeWindow {
+  readonly start: string;
+  readonly end: string;
+  readonly reason: string;
+}
+
+export interface WorkflowSettings {
+  readonly environment: EnvironmentName;
+  readonly groups: ColourMap<string>;
+  readonly targetGroups: ColourMap<string>;
+  /** CloudWatch dimension values (`targetgroup/...`, `app/...`). */
+  readonly targetGroupDimensions: ColourMap<string>;
+  readonly loadBalancerDimension: string;
+  readonly listenerArn: string;
+  readonly launchTemplateId: string;
+  /** Alarms judging each colour (the canary checks the canary colour's). */
+  readonly alarms: ColourMap<string[]>;
+  /** Alarms passed to an instance refresh's AlarmSpecification. */
+  readonly refreshAlarms: ColourMap<string[]>;
+  readonly table: string;
+  readonly parameters: {
+    readonly releasedImage: string;
+    readonly listenerWeights: string;
+    readonly launchTemplateVersions: ColourMap<string>;
+  };
+  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+  /** What an instance takes from launch to a healthy target; the first guess for poll waits. */
+  readonly expectedBootSeconds: number;
+  readonly maxInstanceAgeDays: number;
+  readonly refresh: RefreshSettings;
+  readonly canary: CanarySettings;
+  readonly rollbackSteps: number[];
+  readonly scaleDownDelaySeconds: number;
+  readonly lockTtlSeconds: number;
+  readonly freezeWindows: FreezeWindow[];
+  /** Environment whose successful releases gate this one's canaries. */
+  readonly promoteFrom?: EnvironmentName;
+}
