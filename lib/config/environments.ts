@@ -1,4 +1,4 @@
-import type { EnvironmentConfig } from '.';
+import type { EnvironmentConfig } from './schema';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 
 /**

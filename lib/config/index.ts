@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { ENVIRONMENTS } from './environments';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import { environmentConfigSchema } from '.';
-import type { EnvironmentConfig } from '.';
+import { environmentConfigSchema } from './schema';
+import type { EnvironmentConfig } from './schema';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 
 export * from './schema';
