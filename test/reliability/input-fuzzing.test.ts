@@ -6,7 +6,7 @@ import { synthesizeTemplates } from '../../rehearsal/synth';
 import { scenario } from '../rehearsal/support';
 import { arbitraryInput, nearValidInput } from './input-arbitraries';
 import type { BadInput } from './input-arbitraries';
-import { propertyRuns } from './settings';
+import { propertyRuns } from '../support/properties';
 
 /**
  * Whatever an execution is started with, a bad input is refused before any AWS call: the
