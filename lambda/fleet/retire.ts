@@ -1,5 +1,5 @@
 import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { LedgerStore } from '../ledger/store';
+import type { LedgerStore } from '../ledger/ports';
 import type { WorkflowSettings } from '../shared/settings';
 import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { scaleToZero } from './groups';

@@ -1,7 +1,7 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { retireWarmColour } from '../fleet/retire';
-import { LedgerStore } from '../ledger/store';
 import { stepHandler } from '../runtime/handler';
 import type { WorkflowSettings } from '../shared/settings';
 import type { ExecutionRef, FleetRecord } from '../shared/documents';
@@ -14,7 +14,7 @@ export const handler = stepHandler(
   'retire-colour',
   (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord }) =>
     retireWarmColour(event, {
-      store: new LedgerStore(db, event.settings.table),
+      store: new DynamoDbLedgerStore(db, event.settings.table),
       autoscaling,
       now: new Date(),
     }),

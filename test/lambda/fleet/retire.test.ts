@@ -7,8 +7,8 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbLedgerStore } from '../../../lambda/aws/dynamodb';
 import { retireWarmColour } from '../../../lambda/fleet/retire';
-import { LedgerStore } from '../../../lambda/ledger/store';
 import type { FleetRecord } from '../../../lambda/shared/documents';
 import { at, execution, EXECUTION_ARN, fleet, NEW_AMI, NOW, OLD_AMI, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
@@ -34,7 +34,7 @@ const retire = (f: FleetRecord = released) =>
   retireWarmColour(
     { settings: s, execution: execution(), fleet: f },
     {
-      store: new LedgerStore(new DynamoDBClient({}), s.table),
+      store: new DynamoDbLedgerStore(new DynamoDBClient({}), s.table),
       autoscaling: new AutoScalingClient({}),
       now: NOW,
     },
