@@ -47,6 +47,15 @@ module.exports = {
       to: { path: '^lambda/', pathNot: '^lambda/shared/' },
     },
     {
+      name: 'domain-behind-ports',
+      comment:
+        'Domain code asks for what a step needs through the narrow ports it owns; only the adapters in ' +
+        'lambda/aws/ talk to the AWS SDK, so the domain reads in its own terms and its tests need no mocking library.',
+      severity: 'error',
+      from: { path: '^lambda/(canary|fleet|ledger|planning|refresh|traffic|triggers)/' },
+      to: { path: '(^|/)node_modules/@aws-sdk/' },
+    },
+    {
       name: 'contract-stands-alone',
       comment: 'lambda/shared/ is the vocabulary both sides import; it imports neither of them.',
       severity: 'error',

@@ -4,7 +4,7 @@ import { PutItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { describeError } from '../lambda/ledger/operations';
-import { LedgerStore } from '../lambda/ledger/store';
+import { DynamoDbLedgerStore } from '../lambda/aws/dynamodb';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { FleetRecord } from '../lambda/shared/documents';
 import { releaseAbandonedLock } from '../lambda/triggers/abandoned-lock';
@@ -529,7 +529,7 @@ export class Rehearsal {
     for (const retryAfter of [60, 120, undefined]) {
       try {
         await releaseAbandonedLock(event, {
-          store: new LedgerStore(new DynamoDBClient({}), this.settings.table),
+          store: new DynamoDbLedgerStore(new DynamoDBClient({}), this.settings.table),
         });
         return;
       } catch {

@@ -1,15 +1,10 @@
-import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describeGroups, inService } from '../fleet/groups';
-import type { GroupView } from '../fleet/groups';
-import { createVersion } from '../fleet/launch-template';
+import type { FleetGroups, GroupView, LaunchTemplates } from '../fleet/ports';
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
 import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
+import type { TargetHealth } from '../traffic/ports';
 
 /**
  * Bringing the canary colour up: a launch-template version on the new image, then the idle
@@ -17,36 +12,41 @@ import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shar
  * colour kept warm) is emptied first, so the canary never serves anything but the new image.
  */
 
-interface ColourEvent {
+/** What Prepare Canary Colour receives. */
+export interface PrepareCanaryEvent {
   readonly settings: WorkflowSettings;
   readonly execution: ExecutionRef;
   readonly plan: CanaryPlan;
+}
+
+/** What Check Canary Health receives, and Check Warm Colour Health with a rollback's flip. */
+export interface CheckCanaryEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: CanaryPlan | FlipPlan;
+  readonly progress: PreparedCanary;
 }
 
 export type CanaryPhase = 'draining' | 'launching';
 export type PreparedCanary = CanaryProgress & { readonly phase: CanaryPhase };
 
 export async function prepareCanary(
-  e: ColourEvent,
-  d: { autoscaling: AutoScalingClient; ec2: EC2Client; now: Date },
+  e: PrepareCanaryEvent,
+  d: { groups: FleetGroups; templates: LaunchTemplates; now: Date },
 ): Promise<PreparedCanary> {
   const { settings: s, plan } = e;
-  const version = await createVersion(
-    d.ec2,
+  const version = await d.templates.createVersion(
     s.launchTemplateId,
     plan.to.imageId,
     `canary ${plan.to.imageId} by ${e.execution.name}`,
   );
-  const groups = await describeGroups(d.autoscaling, s.groups);
+  const groups = await describeGroups(d.groups, s.groups);
   const idle = groups[plan.to.colour];
   const draining = idle.instances.length > 0 || idle.desired > 0;
-  await d.autoscaling.send(
-    new UpdateAutoScalingGroupCommand({
-      AutoScalingGroupName: idle.name,
-      LaunchTemplate: { LaunchTemplateId: s.launchTemplateId, Version: version },
-      ...(draining ? { MinSize: 0, DesiredCapacity: 0 } : scaleUp(s, plan)),
-    }),
-  );
+  await d.groups.update(idle.name, {
+    launchTemplate: { id: s.launchTemplateId, version },
+    ...(draining ? { min: 0, desired: 0 } : scaleUp(s, plan)),
+  });
   return {
     phase: draining ? 'draining' : 'launching',
     version,
@@ -65,9 +65,9 @@ export async function prepareCanary(
 /** Sizes for the canary group: the plan's capacity, never scaled in by its own minimum. */
 function scaleUp(s: WorkflowSettings, plan: Pick<CanaryPlan, 'capacity'>) {
   return {
-    MinSize: Math.min(s.capacity.min, plan.capacity),
-    MaxSize: Math.max(s.capacity.max, plan.capacity),
-    DesiredCapacity: plan.capacity,
+    min: Math.min(s.capacity.min, plan.capacity),
+    max: Math.max(s.capacity.max, plan.capacity),
+    desired: plan.capacity,
   };
 }
 
@@ -77,16 +77,14 @@ function scaleUp(s: WorkflowSettings, plan: Pick<CanaryPlan, 'capacity'>) {
  * the same of the warm colour, with a deadline of now.
  */
 export async function checkCanary(
-  e: Omit<ColourEvent, 'plan'> & { plan: CanaryPlan | FlipPlan; progress: PreparedCanary },
-  d: { autoscaling: AutoScalingClient; elb: ElasticLoadBalancingV2Client; now: Date },
+  e: CheckCanaryEvent,
+  d: { groups: FleetGroups; targetHealth: TargetHealth; now: Date },
 ): Promise<PreparedCanary> {
   const { settings: s, plan, progress } = e;
-  const group = (await describeGroups(d.autoscaling, s.groups))[plan.to.colour];
+  const group = (await describeGroups(d.groups, s.groups))[plan.to.colour];
   if (progress.phase === 'draining') {
     if (group.instances.length > 0) return pending(progress, 0, d.now, group, MIN_POLL_SECONDS);
-    await d.autoscaling.send(
-      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: group.name, ...scaleUp(s, plan) }),
-    );
+    await d.groups.update(group.name, scaleUp(s, plan));
     return { ...progress, phase: 'launching', waitSeconds: clampWait(s.expectedBootSeconds) };
   }
   const candidates = new Set(
@@ -94,12 +92,8 @@ export async function checkCanary(
       .filter((i) => i.version === progress.version)
       .map((i) => i.id),
   );
-  const health = await d.elb.send(
-    new DescribeTargetHealthCommand({ TargetGroupArn: s.targetGroups[plan.to.colour] }),
-  );
-  const healthy = (health.TargetHealthDescriptions ?? []).filter(
-    (t) => t.Target?.Id !== undefined && candidates.has(t.Target.Id) && t.TargetHealth?.State === 'healthy',
-  ).length;
+  const targets = await d.targetHealth.of(s.targetGroups[plan.to.colour]);
+  const healthy = targets.filter((t) => candidates.has(t.id) && t.state === 'healthy').length;
   if (healthy >= progress.capacity) return { ...progress, healthy, ready: true, waitSeconds: 0 };
   return pending(progress, healthy, d.now, group, s.expectedBootSeconds / 4);
 }

@@ -1,18 +1,32 @@
-import { DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import type { CloudWatchClient, MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { canaryWeights } from '../planning/fleet-math';
 import { CanaryFailed } from '../shared/errors';
 import type { Colour } from '../shared/colours';
 import type { WorkflowSettings } from '../shared/settings';
-import type { CanaryPlan, CanaryProgress, FlipPlan, MetricSummary } from '../shared/documents';
-import { setWeights } from '../traffic/listener';
+import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, MetricSummary } from '../shared/documents';
+import type { Listener } from '../traffic/ports';
 import { judgeStep, summarize } from './judge';
+import type { CanaryMetrics } from './ports';
+
+/** What Shift Traffic receives; Flip Traffic Back passes no progress. */
+export interface ShiftTrafficEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: CanaryPlan | FlipPlan;
+  readonly progress?: CanaryProgress;
+}
+
+/** What Judge Step receives. */
+export interface JudgeCanaryEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: CanaryPlan;
+  readonly progress: CanaryProgress;
+}
 
 /** Put the current step's weights on the listener and start its bake. */
 export async function shiftTraffic(
-  e: { settings: WorkflowSettings; plan: CanaryPlan | FlipPlan; progress?: CanaryProgress },
-  d: { elb: ElasticLoadBalancingV2Client; now: Date },
+  e: ShiftTrafficEvent,
+  d: { listener: Listener; now: Date },
 ): Promise<CanaryProgress> {
   const { plan } = e;
   const step = e.progress?.step ?? 0;
@@ -20,7 +34,7 @@ export async function shiftTraffic(
   const { canary, baseline } = canaryWeights(percent);
   const weights =
     plan.to.colour === 'blue' ? { blue: canary, green: baseline } : { blue: baseline, green: canary };
-  await setWeights(d.elb, e.settings, weights);
+  await d.listener.setWeights(e.settings, weights);
   return {
     ...(e.progress ?? emptyProgress()),
     step,
@@ -32,13 +46,13 @@ export async function shiftTraffic(
 
 /** Measure the finished bake, judge it, and move to the next step (or throw `CanaryFailed`). */
 export async function judgeCanaryStep(
-  e: { settings: WorkflowSettings; plan: CanaryPlan; progress: CanaryProgress },
-  d: { cloudwatch: CloudWatchClient; now: Date },
+  e: JudgeCanaryEvent,
+  d: { metrics: CanaryMetrics; now: Date },
 ): Promise<CanaryProgress> {
   const { settings: s, plan, progress } = e;
   const start = new Date(progress.stepStartedAt ?? d.now.toISOString());
-  const [canary, baseline] = await measure(d.cloudwatch, s, [plan.to.colour, plan.from.colour], start, d.now);
-  const alarms = await alarmsInAlarm(d.cloudwatch, s.alarms[plan.to.colour]);
+  const [canary, baseline] = await measure(d.metrics, s, [plan.to.colour, plan.from.colour], start, d.now);
+  const alarms = await d.metrics.inAlarm(s.alarms[plan.to.colour]);
   const judgement = judgeStep({
     weight: progress.weight,
     canary: canary as MetricSummary,
@@ -80,7 +94,7 @@ const minute = 60_000;
  * minute's: conservative by design.
  */
 async function measure(
-  cloudwatch: CloudWatchClient,
+  metrics: CanaryMetrics,
   s: WorkflowSettings,
   colours: Colour[],
   start: Date,
@@ -92,51 +106,19 @@ async function measure(
     from = Math.floor(start.getTime() / minute) * minute;
     to = Math.ceil(end.getTime() / minute) * minute;
   }
-  const metric = (id: string, colour: Colour, name: string, stat: string): MetricDataQuery => ({
-    Id: id,
-    ReturnData: true,
-    MetricStat: {
-      Metric: {
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: name,
-        Dimensions: [
-          { Name: 'TargetGroup', Value: s.targetGroupDimensions[colour] },
-          { Name: 'LoadBalancer', Value: s.loadBalancerDimension },
-        ],
-      },
-      Period: 60,
-      Stat: stat,
-    },
-  });
-  const queries = colours.flatMap((c, i) => [
-    metric(`req${i}`, c, 'RequestCount', 'Sum'),
-    metric(`err${i}`, c, 'HTTPCode_Target_5XX_Count', 'Sum'),
-    metric(`p99${i}`, c, 'TargetResponseTime', 'p99'),
-  ]);
-  const out = await cloudwatch.send(
-    new GetMetricDataCommand({
-      MetricDataQueries: queries,
-      StartTime: new Date(from),
-      EndTime: new Date(to),
-      ScanBy: 'TimestampDescending',
-    }),
+  const series = await metrics.perMinute(
+    colours.map((c) => ({ targetGroup: s.targetGroupDimensions[c], loadBalancer: s.loadBalancerDimension })),
+    new Date(from),
+    new Date(to),
   );
-  const values = (id: string) => out.MetricDataResults?.find((r) => r.Id === id)?.Values ?? [];
-  const sum = (id: string) => values(id).reduce((a, b) => a + b, 0);
-  return colours.map((_, i) => {
-    const p99s = values(`p99${i}`);
-    return summarize(sum(`req${i}`), sum(`err${i}`), p99s.length ? Math.max(...p99s) : null);
-  });
-}
-
-async function alarmsInAlarm(cloudwatch: CloudWatchClient, names: string[]): Promise<string[]> {
-  if (names.length === 0) return [];
-  const out = await cloudwatch.send(
-    new DescribeAlarmsCommand({ AlarmNames: names, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }),
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  return series.map((m) =>
+    summarize(
+      sum(m.requests),
+      sum(m.errors5xx),
+      m.p99LatencySeconds.length ? Math.max(...m.p99LatencySeconds) : null,
+    ),
   );
-  return [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]
-    .filter((a) => a.StateValue === 'ALARM')
-    .map((a) => a.AlarmName ?? 'unnamed');
 }
 
 function describe(m: MetricSummary): string {

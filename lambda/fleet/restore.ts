@@ -1,13 +1,21 @@
-import { CancelInstanceRefreshCommand, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Colour } from '../shared/colours';
 import type { WorkflowSettings } from '../shared/settings';
-import type { FleetRecord } from '../shared/documents';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
-import { allOn, readWeights, sameWeights, setWeights } from '../traffic/listener';
+import type { InstanceRefreshes } from '../refresh/ports';
+import { allOn, sameWeights } from '../traffic/listener';
+import type { Listener } from '../traffic/ports';
 import { describeGroups, scaleToZero } from './groups';
+import type { FleetGroups } from './ports';
+
+/** What Restore Safe State, Return Traffic To Last Good Fleet and Put Idle Colour To Rest receive. */
+export interface RestoreEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly fleet: FleetRecord;
+  readonly dryRun?: boolean;
+}
 
 /**
  * Put the fleet in its known-good state: all traffic on the live colour, the idle colour at
@@ -18,8 +26,8 @@ import { describeGroups, scaleToZero } from './groups';
  * A dry run changes nothing: it reports, with `dryRun: true`, the actions it would have taken.
  */
 export async function restoreSafeState(
-  e: { settings: WorkflowSettings; fleet: FleetRecord; dryRun?: boolean },
-  d: { elb: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient; now: Date },
+  e: RestoreEvent,
+  d: { listener: Listener; groups: FleetGroups; refreshes: InstanceRefreshes; now: Date },
 ): Promise<RestoredFleet> {
   const { settings: s, fleet } = e;
   const actions: string[] = [];
@@ -29,27 +37,22 @@ export async function restoreSafeState(
   const live = fleet.liveColour;
   const idle = otherColour(live);
 
-  const weights = await readWeights(d.elb, s);
+  const weights = await d.listener.weights(s);
   if (!sameWeights(weights, allOn(live))) {
-    await act(() => setWeights(d.elb, s, allOn(live)));
+    await act(() => d.listener.setWeights(s, allOn(live)));
     actions.push(`listener weights ${weights.blue}/${weights.green} → all on ${live}`);
   }
 
-  const groups = await describeGroups(d.autoscaling, s.groups);
-  const refreshes = await d.autoscaling.send(
-    new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: groups[live].name, MaxRecords: 1 }),
-  );
-  const active = refreshes.InstanceRefreshes?.[0];
-  const status = active?.Status ?? '';
+  const groups = await describeGroups(d.groups, s.groups);
+  const active = await d.refreshes.latest(groups[live].name);
+  const status = active?.status ?? '';
   const refreshing = active !== undefined && ['Pending', 'InProgress', 'Baking'].includes(status);
   if (refreshing) {
     // A rotation only ever targets the released image, so cancelling keeps whatever it
     // already replaced and leaves nothing half-known behind.
-    await act(() =>
-      d.autoscaling.send(new CancelInstanceRefreshCommand({ AutoScalingGroupName: groups[live].name })),
-    );
+    await act(() => d.refreshes.cancel(groups[live].name));
     actions.push(
-      `cancelled instance refresh ${active.InstanceRefreshId ?? ''} (${active.Status ?? ''}) on ${groups[live].name}`,
+      `cancelled instance refresh ${active.id ?? ''} (${active.status ?? ''}) on ${groups[live].name}`,
     );
   }
 
@@ -63,7 +66,7 @@ export async function restoreSafeState(
     Date.parse(warm.until) > d.now.getTime() &&
     idleGroup.version === fleet.versions[idle];
   if (!keepWarm && (idleGroup.desired > 0 || idleGroup.min > 0)) {
-    await act(() => scaleToZero(d.autoscaling, idleGroup.name));
+    await act(() => scaleToZero(d.groups, idleGroup.name));
     actions.push(`scaled idle ${idle} group ${idleGroup.name} from ${idleGroup.desired} to 0`);
   }
   // A cancelled refresh still launches what it had in flight, and one rolling back still

@@ -1,8 +1,15 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import type { LedgerStore } from '../ledger/store';
+import type { LedgerStore } from '../ledger/ports';
 import type { WorkflowSettings } from '../shared/settings';
 import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { scaleToZero } from './groups';
+import type { FleetGroups } from './ports';
+
+/** What Retire Previous Colour receives: the fleet record its release wrote. */
+export interface RetireEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly fleet: FleetRecord;
+}
 
 /** A retirement holds the lock only for the few calls it makes. */
 const RETIRE_LOCK_SECONDS = 300;
@@ -14,8 +21,8 @@ const RETIRE_LOCK_SECONDS = 300;
  * here, briefly, so this never races a running rollout.
  */
 export async function retireWarmColour(
-  e: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord },
-  d: { store: LedgerStore; autoscaling: AutoScalingClient; now: Date },
+  e: RetireEvent,
+  d: { store: LedgerStore; groups: FleetGroups; now: Date },
 ): Promise<{ retired: boolean; reason: string }> {
   const warm = e.fleet.warm;
   if (!warm) return { retired: false, reason: 'no colour is kept warm' };
@@ -38,7 +45,7 @@ export async function retireWarmColour(
     if (!current || !same) {
       return { retired: false, reason: 'the fleet changed since this release; nothing to retire' };
     }
-    await scaleToZero(d.autoscaling, e.settings.groups[warm.colour]);
+    await scaleToZero(d.groups, e.settings.groups[warm.colour]);
     const { warm: _retired, ...rest } = current;
     await d.store.replaceFleet(rest, current.generation);
     return {

@@ -1,8 +1,16 @@
-import { CreateTagsCommand, DeleteTagsCommand, DescribeImagesCommand } from '@aws-sdk/client-ec2';
-import type { EC2Client } from '@aws-sdk/client-ec2';
 import { keepTag, releasedTag } from '../shared/tags';
 import type { WorkflowSettings } from '../shared/settings';
-import type { FleetRecord } from '../shared/documents';
+import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { Images } from './ports';
+
+/** What Tag Released Image receives: the fleet record before and after the rollout. */
+export interface TagReleaseEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly before: FleetRecord;
+  readonly after: FleetRecord;
+  readonly dryRun?: boolean;
+}
 
 /**
  * Mark the released image with its release time (the promotion gate of the next environment
@@ -15,10 +23,7 @@ import type { FleetRecord } from '../shared/documents';
  * its tags (the lifecycle policy would delete it, the next environment refuse it). It reads the
  * tags first and writes only what differs, so a rollout that changed nothing writes nothing.
  */
-export async function tagRelease(
-  e: { settings: WorkflowSettings; before: FleetRecord; after: FleetRecord; dryRun?: boolean },
-  d: { ec2: EC2Client },
-): Promise<TaggedRelease> {
+export async function tagRelease(e: TagReleaseEvent, d: { images: Images }): Promise<TaggedRelease> {
   const env = e.settings.environment;
   const keep = keepTag(env);
   const { after } = e;
@@ -26,7 +31,7 @@ export async function tagRelease(
   const leaving = [e.before.releasedImage, e.before.previousImage].filter(
     (i): i is string => Boolean(i) && !needed.includes(i as string),
   );
-  const tags = await tagsOf(d.ec2, [...needed, ...leaving]);
+  const tags = await d.images.tagsOf([...needed, ...leaving]);
   const has = (image: string, key: string, value?: string) => {
     const found = tags.get(image)?.get(key);
     return found !== undefined && (value === undefined || found === value);
@@ -44,30 +49,10 @@ export async function tagRelease(
   };
   if (e.dryRun) return { ...result, dryRun: true };
   if (stamp && after.releasedAt)
-    await d.ec2.send(
-      new CreateTagsCommand({
-        Resources: [after.releasedImage],
-        Tags: [{ Key: releasedTag(env), Value: after.releasedAt }],
-      }),
-    );
-  if (unkept.length)
-    await d.ec2.send(new CreateTagsCommand({ Resources: unkept, Tags: [{ Key: keep, Value: 'true' }] }));
-  if (dropped.length) await d.ec2.send(new DeleteTagsCommand({ Resources: dropped, Tags: [{ Key: keep }] }));
+    await d.images.addTags([after.releasedImage], { [releasedTag(env)]: after.releasedAt });
+  if (unkept.length) await d.images.addTags(unkept, { [keep]: 'true' });
+  if (dropped.length) await d.images.removeTags(dropped, [keep]);
   return result;
-}
-
-/** Each existing image's tags; an image that no longer exists is absent. */
-async function tagsOf(ec2: EC2Client, images: string[]): Promise<Map<string, Map<string, string>>> {
-  // A filter, unlike ImageIds, skips a deregistered image instead of failing the whole call.
-  const out = await ec2.send(
-    new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: images }] }),
-  );
-  return new Map(
-    (out.Images ?? []).map((i) => [
-      i.ImageId ?? '',
-      new Map((i.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
-    ]),
-  );
 }
 
 export interface TaggedRelease {

@@ -1,18 +1,12 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { AutoScalingInstanceRefreshes } from '../aws/auto-scaling';
 import { checkRefresh } from '../refresh/refresh';
+import type { CheckRefreshEvent } from '../refresh/refresh';
 import { stepHandler } from '../runtime/handler';
-import type { WorkflowSettings } from '../shared/settings';
-import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
 
-const autoscaling = new AutoScalingClient({});
+const refreshes = new AutoScalingInstanceRefreshes(new AutoScalingClient({}));
 
 /** Poll the rotation: done, keep waiting (and for how long), or `RefreshFailed`. */
-export const handler = stepHandler(
-  'check-refresh',
-  (event: {
-    settings: WorkflowSettings;
-    execution: ExecutionRef;
-    plan: RefreshPlan;
-    progress: RefreshProgress;
-  }) => checkRefresh(event, { autoscaling, now: new Date() }),
+export const handler = stepHandler('check-refresh', (event: CheckRefreshEvent) =>
+  checkRefresh(event, { refreshes, now: new Date() }),
 );

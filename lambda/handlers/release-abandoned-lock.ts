@@ -1,13 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LedgerStore } from '../ledger/store';
+import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { logger } from '../runtime/handler';
 import { requiredEnv } from '../runtime/env';
 import { releaseAbandonedLock } from '../triggers/abandoned-lock';
 
-const store = new LedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));
+const store = new DynamoDbLedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));
 
 /** EventBridge → a rollout execution was stopped or timed out → free the fleet it held. */
 export const handler = async (event: unknown) => {
+  // The event crosses a trust boundary: releaseAbandonedLock parses it with its schema first.
   const result = await releaseAbandonedLock(event, { store });
   logger.info(result.released ? 'released the lock of an ended execution' : 'no lock to release', result);
   return result;

@@ -1,21 +1,20 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AutoScalingFleetGroups } from '../aws/auto-scaling';
+import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { retireWarmColour } from '../fleet/retire';
-import { LedgerStore } from '../ledger/store';
+import type { RetireEvent } from '../fleet/retire';
 import { stepHandler } from '../runtime/handler';
-import type { WorkflowSettings } from '../shared/settings';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
 
-const autoscaling = new AutoScalingClient({});
+const groups = new AutoScalingFleetGroups(new AutoScalingClient({}));
 const db = new DynamoDBClient({});
 
 /** After the scale-down delay: scale the previous colour to zero, unless the fleet moved on. */
-export const handler = stepHandler(
-  'retire-colour',
-  (event: { settings: WorkflowSettings; execution: ExecutionRef; fleet: FleetRecord }) =>
-    retireWarmColour(event, {
-      store: new LedgerStore(db, event.settings.table),
-      autoscaling,
-      now: new Date(),
-    }),
+export const handler = stepHandler('retire-colour', (event: RetireEvent) =>
+  // The table is named by the settings each execution carries.
+  retireWarmColour(event, {
+    store: new DynamoDbLedgerStore(db, event.settings.table),
+    groups,
+    now: new Date(),
+  }),
 );

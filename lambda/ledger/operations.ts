@@ -11,8 +11,9 @@ import type {
 } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import type { RestoredFleet } from '../fleet/restore';
-import type { RuntimeParameters } from './runtime-parameters';
-import type { LedgerStore } from './store';
+import { closeAbandoned } from './abandoned';
+import type { LedgerStore, RuntimeParameters } from './ports';
+import { bootstrapRecord, publishRecord } from './runtime-parameters';
 
 /** The lock, the fleet record and the ledger, as the workflow's steps use them. */
 export interface LedgerDeps {
@@ -41,8 +42,10 @@ export async function acquireLock(e: Base & { request: RolloutRequest }, d: Ledg
         'this execution changed nothing. Wait for it to finish, or stop it: its lock is released when it ends.',
     );
   }
-  const fleet = (await d.store.fleet()) ?? (await d.store.createFleet(await d.parameters.bootstrapRecord()));
-  await d.store.closeAbandoned(e.execution.id, d.now, fleet.releasedBy);
+  const fleet =
+    (await d.store.fleet()) ??
+    (await d.store.createFleet(await bootstrapRecord(d.parameters, e.settings.parameters)));
+  await closeAbandoned(d.store, e.execution.id, d.now, fleet.releasedBy);
   await d.store.recordStart({
     ...entryOf(e),
     fromImage: fleet.releasedImage,
@@ -111,7 +114,7 @@ export async function recordRelease(
   };
   const stored = await persist(next, e.fleet.generation, d);
   // Record Outcome publishes again and reports a failure; the release itself stands.
-  await publishSafely(stored, d);
+  await publishSafely(stored, e.settings, d);
   return stored;
 }
 
@@ -197,7 +200,7 @@ export async function recordFinish(
         ]
       : []),
     // A dry run changes nothing, the runtime parameters included.
-    ...(request.dryRun ? [] : await publishSafely(fleet, d)),
+    ...(request.dryRun ? [] : await publishSafely(fleet, e.settings, d)),
   ];
   const cause = error ? [describeError(error), restoreWarning].filter(Boolean).join('; ') : undefined;
   await d.store.recordEnd(e.execution.startedAt, e.execution.name, {
@@ -251,9 +254,9 @@ async function currentFleet(d: LedgerDeps): Promise<FleetRecord> {
  * deploy would then re-assert stale state, so the notification says so loudly. The next
  * execution (a restore is enough) publishes them again.
  */
-async function publishSafely(fleet: FleetRecord, d: LedgerDeps): Promise<string[]> {
+async function publishSafely(fleet: FleetRecord, s: WorkflowSettings, d: LedgerDeps): Promise<string[]> {
   try {
-    await d.parameters.publish(fleet);
+    await publishRecord(d.parameters, s.parameters, fleet);
     return [];
   } catch (err) {
     const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);

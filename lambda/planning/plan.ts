@@ -1,29 +1,26 @@
-import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DescribeImagesCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import type { EC2Client, Image } from '@aws-sdk/client-ec2';
 import { describeGroups, inService } from '../fleet/groups';
-import type { GroupView } from '../fleet/groups';
+import type { FleetGroups, GroupView, Images, ImageView, Instances } from '../fleet/ports';
 import { ImageNotFound, ImageNotPromoted, NothingToRollBack } from '../shared/errors';
 import { releasedTag } from '../shared/tags';
 import type { WorkflowSettings } from '../shared/settings';
-import type { CanaryPlan, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
+import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
 
 export interface PlanDeps {
-  readonly autoscaling: AutoScalingClient;
-  readonly ec2: EC2Client;
+  readonly groups: FleetGroups;
+  readonly instances: Instances;
+  readonly images: Images;
   readonly now: Date;
 }
 
+/** What Plan Rollout receives: the request and the fleet record the lock step read. */
 export interface PlanEvent {
   readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
   readonly request: RolloutRequest;
   readonly fleet: FleetRecord;
 }
-
-/** DescribeInstances takes at most this many ids per call. */
-const DESCRIBE_INSTANCES_BATCH = 200;
 
 /**
  * Decide what this execution will do, from the fleet as it is now. Read-only: a dry run
@@ -36,7 +33,7 @@ export async function planRollout(e: PlanEvent, d: PlanDeps): Promise<Plan> {
       `inside the freeze window "${freeze.reason}" (${freeze.start} to ${freeze.end}); automatic rollouts wait`,
     );
   }
-  const groups = await describeGroups(d.autoscaling, e.settings.groups);
+  const groups = await describeGroups(d.groups, e.settings.groups);
   const live = groups[e.fleet.liveColour];
   switch (e.request.action) {
     case 'phoenix':
@@ -59,7 +56,7 @@ function skip(reason: string): Plan {
 async function planPhoenix(e: PlanEvent, d: PlanDeps, live: GroupView): Promise<Plan> {
   const ids = inService(live).map((i) => i.id);
   if (ids.length === 0) return skip(`the live group ${live.name} has no instances to rotate`);
-  const launchTimes = await launchTimesOf(d.ec2, ids);
+  const launchTimes = await d.instances.launchTimes(ids);
   const ages = ids.map((id) => ageInDays(launchTimes.get(id) ?? d.now, d.now));
   const oldest = Math.max(...ages);
   const maxAge = e.settings.maxInstanceAgeDays;
@@ -93,8 +90,8 @@ async function planCanary(
   imageId: string,
   steps: number[],
 ): Promise<CanaryPlan | Plan> {
-  const image = await describeImage(d.ec2, imageId);
-  if (e.settings.promoteFrom && !tagOf(image, releasedTag(e.settings.promoteFrom))) {
+  const image = await describeImage(d.images, imageId);
+  if (e.settings.promoteFrom && !image.tags.get(releasedTag(e.settings.promoteFrom))) {
     throw new ImageNotPromoted(
       `${imageId} has no successful release in ${e.settings.promoteFrom}; ${e.settings.environment} only accepts images released there first`,
     );
@@ -151,36 +148,15 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
   return planCanary(e, d, live, previous, e.settings.rollbackSteps);
 }
 
-async function describeImage(ec2: EC2Client, imageId: string): Promise<Image> {
-  try {
-    const out = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
-    const image = out.Images?.[0];
-    if (!image) throw new ImageNotFound(`${imageId} does not exist in this account and region`);
-    if (image.State !== 'available')
-      throw new ImageNotFound(`${imageId} is ${image.State ?? 'not available'}, not available`);
-    return image;
-  } catch (e) {
-    if (e instanceof Error && /^InvalidAMIID\./.test(e.name)) {
-      throw new ImageNotFound(`${imageId} does not exist in this account and region (${e.name})`);
-    }
-    throw e;
+async function describeImage(images: Images, imageId: string): Promise<ImageView> {
+  const image = await images.describe(imageId);
+  if ('missing' in image) {
+    const why = image.code ? ` (${image.code})` : '';
+    throw new ImageNotFound(`${imageId} does not exist in this account and region${why}`);
   }
-}
-
-const tagOf = (image: Image, key: string) => image.Tags?.find((t) => t.Key === key)?.Value;
-
-async function launchTimesOf(ec2: EC2Client, ids: string[]): Promise<Map<string, Date>> {
-  const times = new Map<string, Date>();
-  for (let i = 0; i < ids.length; i += DESCRIBE_INSTANCES_BATCH) {
-    const out = await ec2.send(
-      new DescribeInstancesCommand({ InstanceIds: ids.slice(i, i + DESCRIBE_INSTANCES_BATCH) }),
-    );
-    for (const r of out.Reservations ?? []) {
-      for (const inst of r.Instances ?? [])
-        if (inst.InstanceId && inst.LaunchTime) times.set(inst.InstanceId, inst.LaunchTime);
-    }
-  }
-  return times;
+  if (image.state !== 'available')
+    throw new ImageNotFound(`${imageId} is ${image.state ?? 'not available'}, not available`);
+  return image;
 }
 
 function minutes(seconds: number): string {

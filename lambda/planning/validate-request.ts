@@ -1,7 +1,13 @@
 import type { z } from 'zod';
 import { InvalidInput } from '../shared/errors';
 import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
-import type { RolloutRequest } from '../shared/documents';
+import type { ExecutionRef, RolloutRequest } from '../shared/documents';
+
+/** What Validate Input receives: the execution's raw input, not yet trusted. */
+export interface ValidateInputEvent {
+  readonly input: unknown;
+  readonly execution: ExecutionRef;
+}
 
 const MAX_ECHO = 64;
 /**

@@ -1,11 +1,9 @@
-import { DescribeInstanceRefreshesCommand, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
-import type { AutoScalingClient, InstanceRefresh, RefreshPreferences } from '@aws-sdk/client-auto-scaling';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { createVersion } from '../fleet/launch-template';
+import type { LaunchTemplates } from '../fleet/ports';
 import { refreshSeconds } from '../planning/fleet-math';
 import { FleetNotReady, RefreshFailed } from '../shared/errors';
 import type { RefreshSettings, WorkflowSettings } from '../shared/settings';
 import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
+import type { InstanceRefreshes, RefreshPreferences, RefreshView } from './ports';
 
 /** Polls never come closer than this (transitions cost money) nor further apart (news of a failure waits that long). */
 export const MIN_POLL_SECONDS = 15;
@@ -28,11 +26,24 @@ export const REFRESH_STATUSES = {
   RollbackFailed: 'fail',
 } as const satisfies Record<string, 'wait' | 'done' | 'fail'>;
 
-const REFRESH_IN_PROGRESS = ['InstanceRefreshInProgressFault', 'InstanceRefreshInProgress'];
-
 export interface RefreshDeps {
-  readonly autoscaling: AutoScalingClient;
+  readonly refreshes: InstanceRefreshes;
   readonly now: Date;
+}
+
+/** What Start Refresh receives. */
+export interface StartRefreshEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: RefreshPlan;
+}
+
+/** What Check Refresh receives: the progress of the last poll. */
+export interface CheckRefreshEvent {
+  readonly settings: WorkflowSettings;
+  readonly execution: ExecutionRef;
+  readonly plan: RefreshPlan;
+  readonly progress: RefreshProgress;
 }
 
 /** The preferences a rotation runs with: explicit, so a change of AWS defaults changes nothing. */
@@ -56,45 +67,39 @@ export function refreshPreferences(r: RefreshSettings, alarms: string[]): Refres
 
 /** Create the launch-template version on the released image and start the refresh. */
 export async function startRefresh(
-  e: { settings: WorkflowSettings; execution: ExecutionRef; plan: RefreshPlan },
-  d: RefreshDeps & { ec2: EC2Client },
+  e: StartRefreshEvent,
+  d: RefreshDeps & { templates: LaunchTemplates },
 ): Promise<RefreshProgress> {
   const { settings: s, plan } = e;
-  const version = await createVersion(
-    d.ec2,
+  const version = await d.templates.createVersion(
     s.launchTemplateId,
     plan.imageId,
     `phoenix ${plan.imageId} by ${e.execution.name}`,
   );
   let refreshId: string;
   let running = version;
-  try {
-    const out = await d.autoscaling.send(
-      new StartInstanceRefreshCommand({
-        AutoScalingGroupName: plan.group,
-        Strategy: 'Rolling',
-        DesiredConfiguration: { LaunchTemplate: { LaunchTemplateId: s.launchTemplateId, Version: version } },
-        Preferences: refreshPreferences(s.refresh, s.refreshAlarms[plan.colour]),
-      }),
-    );
-    refreshId = out.InstanceRefreshId ?? '';
-  } catch (err) {
-    // SDK v3 raises the API's InstanceRefreshInProgress code as InstanceRefreshInProgressFault.
-    if (!(err instanceof Error) || !REFRESH_IN_PROGRESS.includes(err.name)) throw err;
+  const started = await d.refreshes.start(
+    plan.group,
+    { launchTemplateId: s.launchTemplateId, version },
+    refreshPreferences(s.refresh, s.refreshAlarms[plan.colour]),
+  );
+  if ('refreshId' in started) {
+    refreshId = started.refreshId;
+  } else {
     // A retried start whose first attempt went through: adopt that refresh, nothing else.
-    const active = await latestRefresh(d.autoscaling, plan.group);
+    const active = await d.refreshes.latest(plan.group);
     const ours =
-      active?.DesiredConfiguration?.LaunchTemplate?.LaunchTemplateId === s.launchTemplateId &&
-      (active.StartTime?.getTime() ?? 0) >= Date.parse(e.execution.startedAt);
+      active?.target?.launchTemplateId === s.launchTemplateId &&
+      (active.startedAt?.getTime() ?? 0) >= Date.parse(e.execution.startedAt);
     if (!active || !ours) {
       throw new FleetNotReady(
-        `another instance refresh (${active?.InstanceRefreshId ?? 'unknown'}, ${active?.Status ?? 'unknown'}) is running on ${plan.group}; ` +
+        `another instance refresh (${active?.id ?? 'unknown'}, ${active?.status ?? 'unknown'}) is running on ${plan.group}; ` +
           'let it finish or cancel it, then start again',
       );
     }
-    refreshId = active.InstanceRefreshId ?? '';
+    refreshId = active.id ?? '';
     // The version this attempt created stays unused; the record must name what the group runs.
-    running = active.DesiredConfiguration?.LaunchTemplate?.Version ?? version;
+    running = active.target?.version ?? version;
   }
   const expected = refreshSeconds(plan.instances, s.expectedBootSeconds, s.refresh);
   return {
@@ -109,26 +114,17 @@ export async function startRefresh(
 }
 
 /** Read the refresh; finish, keep waiting (for as long as it should still take) or fail. */
-export async function checkRefresh(
-  e: { settings: WorkflowSettings; plan: RefreshPlan; progress: RefreshProgress },
-  d: RefreshDeps,
-): Promise<RefreshProgress> {
-  const out = await d.autoscaling.send(
-    new DescribeInstanceRefreshesCommand({
-      AutoScalingGroupName: e.plan.group,
-      InstanceRefreshIds: [e.progress.refreshId],
-    }),
-  );
-  const refresh = out.InstanceRefreshes?.[0];
+export async function checkRefresh(e: CheckRefreshEvent, d: RefreshDeps): Promise<RefreshProgress> {
+  const refresh = await d.refreshes.find(e.plan.group, e.progress.refreshId);
   if (!refresh)
     throw new RefreshFailed(`instance refresh ${e.progress.refreshId} on ${e.plan.group} no longer exists`);
-  const status = refresh.Status ?? 'Unknown';
+  const status = refresh.status ?? 'Unknown';
   const decision = (REFRESH_STATUSES as Record<string, 'wait' | 'done' | 'fail'>)[status];
   if (decision === undefined)
     throw new RefreshFailed(`instance refresh ${e.progress.refreshId} reported unknown status ${status}`);
   if (decision === 'fail') throw new RefreshFailed(describeFailure(e.plan, refresh));
-  const percentageComplete = refresh.PercentageComplete ?? 0;
-  const startedAt = refresh.StartTime ?? new Date(e.progress.startedAt);
+  const percentageComplete = refresh.percentageComplete ?? 0;
+  const startedAt = refresh.startedAt ?? new Date(e.progress.startedAt);
   return {
     ...e.progress,
     status,
@@ -181,26 +177,16 @@ export function nextRefreshWait(p: {
 export const clampWait = (seconds: number) =>
   Math.round(Math.min(MAX_POLL_SECONDS, Math.max(MIN_POLL_SECONDS, seconds)));
 
-function describeFailure(plan: RefreshPlan, r: InstanceRefresh): string {
+function describeFailure(plan: RefreshPlan, r: RefreshView): string {
   const parts = [
-    `instance refresh ${r.InstanceRefreshId ?? ''} on ${plan.group} ended ${r.Status ?? 'unknown'}`,
-    `${r.PercentageComplete ?? 0} % replaced`,
+    `instance refresh ${r.id ?? ''} on ${plan.group} ended ${r.status ?? 'unknown'}`,
+    `${r.percentageComplete ?? 0} % replaced`,
   ];
-  if (r.StatusReason) parts.push(`reason: ${r.StatusReason}`);
-  if (r.RollbackDetails?.RollbackReason) parts.push(`rollback: ${r.RollbackDetails.RollbackReason}`);
-  if (r.Status === 'RollbackSuccessful')
+  if (r.statusReason) parts.push(`reason: ${r.statusReason}`);
+  if (r.rollbackReason) parts.push(`rollback: ${r.rollbackReason}`);
+  if (r.status === 'RollbackSuccessful')
     parts.push('the group is back on its previous launch-template version');
-  if (r.Status === 'RollbackFailed')
+  if (r.status === 'RollbackFailed')
     parts.push('the rollback itself failed: inspect the group before the next rollout');
   return parts.join('; ');
-}
-
-async function latestRefresh(
-  autoscaling: AutoScalingClient,
-  group: string,
-): Promise<InstanceRefresh | undefined> {
-  const out = await autoscaling.send(
-    new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: group, MaxRecords: 1 }),
-  );
-  return out.InstanceRefreshes?.[0];
 }

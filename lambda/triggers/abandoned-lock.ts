@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import type { LedgerStore } from '../ledger/store';
+import type { LedgerStore } from '../ledger/ports';
 
 /**
  * "Step Functions Execution Status Change" for an execution that ended without running its
@@ -16,7 +16,7 @@ const ENDED = new Set(['ABORTED', 'TIMED_OUT', 'FAILED']);
 
 export async function releaseAbandonedLock(
   event: unknown,
-  d: { store: LedgerStore },
+  d: { store: Pick<LedgerStore, 'release'> },
 ): Promise<{ released: boolean; execution: string; status: string }> {
   const e = executionStatusChangeSchema.parse(event);
   const { executionArn, status } = e.detail;

@@ -1,25 +1,16 @@
-import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand, EC2Client } from '@aws-sdk/client-ec2';
-import {
-  DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { TargetHealthStateEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { checkCanary, prepareCanary } from '../../../lambda/canary/colour';
 import type { PreparedCanary } from '../../../lambda/canary/colour';
 import { CanaryUnhealthy } from '../../../lambda/shared/errors';
 import type { CanaryPlan } from '../../../lambda/shared/documents';
+import { FakeFleetGroups } from '../fakes/fleet-groups';
+import type { GroupSpec } from '../fakes/fleet-groups';
+import { FakeLaunchTemplates } from '../fakes/launch-templates';
+import { FakeTargetHealth } from '../fakes/target-health';
 import {
   at,
   canaryPlan,
   execution,
   flipPlan,
-  group,
   instanceId,
   instances,
   LAUNCH_TEMPLATE,
@@ -27,55 +18,39 @@ import {
   NOW,
   settings,
 } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
 
-const asg = mockClient(AutoScalingClient);
-const ec2 = mockClient(EC2Client);
-const elb = mockClient(ElasticLoadBalancingV2Client);
-const GREEN_TG = settings().targetGroups.green;
+const s = settings();
+const GREEN_TG = s.targetGroups.green;
 
-type Members = Parameters<typeof group>[1];
+let groups: FakeFleetGroups;
+let templates: FakeLaunchTemplates;
+let targetHealth: FakeTargetHealth;
+
 /** Blue serves four instances; green is what the test says. */
-const greenGroup = (green: Members) =>
-  asg.on(DescribeAutoScalingGroupsCommand).resolves({
-    AutoScalingGroups: [
-      group('immutable-dev-blue', { desired: 4, instances: instances(4) }),
-      group('immutable-dev-green', green),
-    ],
-  });
-const targets = (states: Record<string, string>) =>
-  elb.on(DescribeTargetHealthCommand).resolves({
-    TargetHealthDescriptions: Object.entries(states).map(([id, state]) => ({
-      Target: { Id: id, Port: 80 },
-      HealthCheckPort: '80',
-      TargetHealth: { State: state as TargetHealthStateEnum },
-    })),
-  });
+const greenGroup = (green: GroupSpec) => groups.put('immutable-dev-green', green);
+/** The green target group's targets, in these states. */
+const targets = (states: Record<string, string>) => targetHealth.register(GREEN_TG, states);
 
 beforeEach(() => {
-  asg.reset();
-  ec2.reset();
-  elb.reset();
-  asg.on(UpdateAutoScalingGroupCommand).resolves({});
-  ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
+  groups = new FakeFleetGroups().put('immutable-dev-blue', { desired: 4, instances: instances(4) });
+  // the template's latest version is 7: the next one is 8
+  templates = new FakeLaunchTemplates({ [LAUNCH_TEMPLATE]: 7 });
+  targetHealth = new FakeTargetHealth().register(s.targetGroups.blue).register(GREEN_TG);
 });
 
 const prepare = (plan: CanaryPlan = canaryPlan()) =>
-  prepareCanary(
-    { settings: settings(), execution: execution(), plan },
-    { autoscaling: new AutoScalingClient({}), ec2: new EC2Client({}), now: NOW },
-  );
+  prepareCanary({ settings: s, execution: execution(), plan }, { groups, templates, now: NOW });
 
 describe('prepareCanary on an empty idle colour', () => {
   it('creates a launch-template version on the new image', async () => {
     greenGroup({ desired: 0 });
     await prepare();
-    expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([
+    expect(templates.created).toEqual([
       {
-        LaunchTemplateId: LAUNCH_TEMPLATE,
-        SourceVersion: '$Default',
-        VersionDescription: `canary ${NEW_AMI} by run-1`,
-        LaunchTemplateData: { ImageId: NEW_AMI },
+        templateId: LAUNCH_TEMPLATE,
+        version: '8',
+        imageId: NEW_AMI,
+        description: `canary ${NEW_AMI} by run-1`,
       },
     ]);
   });
@@ -83,24 +58,27 @@ describe('prepareCanary on an empty idle colour', () => {
   it('points the idle group at it and scales it to the planned capacity', async () => {
     greenGroup({ desired: 0 });
     await prepare();
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
+    expect(groups.changes).toEqual([
       {
-        AutoScalingGroupName: 'immutable-dev-green',
-        LaunchTemplate: { LaunchTemplateId: LAUNCH_TEMPLATE, Version: '8' },
-        MinSize: 2,
-        MaxSize: 8,
-        DesiredCapacity: 4,
+        name: 'immutable-dev-green',
+        launchTemplate: { id: LAUNCH_TEMPLATE, version: '8' },
+        min: 2,
+        max: 8,
+        desired: 4,
       },
     ]);
+    expect(groups.view('immutable-dev-green')).toMatchObject({ version: '8', min: 2, max: 8, desired: 4 });
   });
 
   it('widens the group limits when the plan needs more, or fewer, instances than they allow', async () => {
-    greenGroup({ desired: 0 });
-    await prepare(canaryPlan({ capacity: 12 }));
-    await prepare(canaryPlan({ capacity: 1 }));
-    expect(
-      inputsOf(asg, UpdateAutoScalingGroupCommand).map((u) => [u.MinSize, u.MaxSize, u.DesiredCapacity]),
-    ).toEqual([
+    const sizes = [];
+    for (const capacity of [12, 1]) {
+      greenGroup({ desired: 0 });
+      await prepare(canaryPlan({ capacity }));
+      const g = groups.view('immutable-dev-green');
+      sizes.push([g?.min, g?.max, g?.desired]);
+    }
+    expect(sizes).toEqual([
       [2, 12, 12],
       [1, 8, 1],
     ]);
@@ -128,12 +106,12 @@ describe('prepareCanary on an occupied idle colour', () => {
   it('empties it first, already on the new version, so the canary serves nothing else', async () => {
     greenGroup({ desired: 4, instances: instances(4, 10, { version: '6' }) });
     const p = await prepare();
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
+    expect(groups.changes).toEqual([
       {
-        AutoScalingGroupName: 'immutable-dev-green',
-        LaunchTemplate: { LaunchTemplateId: LAUNCH_TEMPLATE, Version: '8' },
-        MinSize: 0,
-        DesiredCapacity: 0,
+        name: 'immutable-dev-green',
+        launchTemplate: { id: LAUNCH_TEMPLATE, version: '8' },
+        min: 0,
+        desired: 0,
       },
     ]);
     expect(p).toMatchObject({ phase: 'draining', waitSeconds: 15, ready: false });
@@ -161,23 +139,21 @@ describe('checkCanary while draining', () => {
   });
   const check = (progress: PreparedCanary = draining()) =>
     checkCanary(
-      { settings: settings(), execution: execution(), plan: canaryPlan(), progress },
-      { autoscaling: new AutoScalingClient({}), elb: new ElasticLoadBalancingV2Client({}), now: NOW },
+      { settings: s, execution: execution(), plan: canaryPlan(), progress },
+      { groups, targetHealth, now: NOW },
     );
 
   it('keeps waiting 15 s while old instances are terminating', async () => {
     greenGroup({ desired: 0, instances: instances(2, 10, { lifecycle: 'Terminating', version: '6' }) });
     expect(await check()).toMatchObject({ phase: 'draining', waitSeconds: 15, ready: false });
-    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
-    expect(elb.calls()).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
+    expect(targetHealth.reads).toHaveLength(0);
   });
 
   it('scales up to the planned capacity once the group is empty', async () => {
     greenGroup({ desired: 0, instances: [] });
     expect(await check()).toMatchObject({ phase: 'launching', waitSeconds: 120 });
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-green', MinSize: 2, MaxSize: 8, DesiredCapacity: 4 },
-    ]);
+    expect(groups.changes).toEqual([{ name: 'immutable-dev-green', min: 2, max: 8, desired: 4 }]);
   });
 
   it('fails with CanaryUnhealthy when draining outlasts the deadline', async () => {
@@ -205,15 +181,15 @@ describe('checkCanary while launching', () => {
   });
   const check = (o: Partial<PreparedCanary> = {}) =>
     checkCanary(
-      { settings: settings(), execution: execution(), plan: canaryPlan(), progress: launching(o) },
-      { autoscaling: new AutoScalingClient({}), elb: new ElasticLoadBalancingV2Client({}), now: NOW },
+      { settings: s, execution: execution(), plan: canaryPlan(), progress: launching(o) },
+      { groups, targetHealth, now: NOW },
     );
 
   it("reads the canary colour's target group", async () => {
     greenGroup({ instances: instances(4, 10, { version: '8' }) });
     targets({});
     await check();
-    expect(inputsOf(elb, DescribeTargetHealthCommand)).toEqual([{ TargetGroupArn: GREEN_TG }]);
+    expect(targetHealth.reads).toEqual([GREEN_TG]);
   });
 
   it('is ready once the planned capacity is healthy on the new version', async () => {
@@ -291,7 +267,7 @@ describe('checkCanary before a rollback flips to the warm colour', () => {
   const check = () =>
     checkCanary(
       {
-        settings: settings(),
+        settings: s,
         execution: execution(),
         plan: flipPlan(),
         progress: {
@@ -308,7 +284,7 @@ describe('checkCanary before a rollback flips to the warm colour', () => {
           judgements: [],
         },
       },
-      { autoscaling: new AutoScalingClient({}), elb: new ElasticLoadBalancingV2Client({}), now: at(1) },
+      { groups, targetHealth, now: at(1) },
     );
 
   it('is ready when the warm colour has as many healthy targets on its version as the live colour', async () => {

@@ -1,38 +1,26 @@
-import {
-  AutoScalingClient,
-  DescribeAutoScalingGroupsCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
-import { mockClient } from 'aws-sdk-client-mock';
 import { describeGroups, inService, scaleToZero } from '../../../lambda/fleet/groups';
 import { FleetNotReady } from '../../../lambda/shared/errors';
-import { group, instanceId, settings } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
+import { FakeFleetGroups } from '../fakes/fleet-groups';
+import { instanceId, settings } from '../fixtures';
 
-const asg = mockClient(AutoScalingClient);
 const names = settings().groups;
 
-beforeEach(() => asg.reset());
-
 describe('describeGroups', () => {
-  it('views both groups, whatever order Auto Scaling returns them in', async () => {
-    asg.on(DescribeAutoScalingGroupsCommand).resolves({
-      AutoScalingGroups: [
-        group('immutable-dev-green', { min: 0, desired: 0, max: 8, version: '6' }),
-        group('immutable-dev-blue', {
-          min: 2,
-          desired: 2,
-          max: 8,
-          version: '7',
-          instances: [
-            { id: instanceId(1) },
-            { id: instanceId(2), lifecycle: 'Pending', health: 'Unhealthy', version: '8' },
-          ],
-        }),
-      ],
-    });
-    const groups = await describeGroups(new AutoScalingClient({}), names);
-    expect(groups).toEqual({
+  it('views both groups in one read', async () => {
+    const groups = new FakeFleetGroups()
+      .put('immutable-dev-green', { min: 0, desired: 0, max: 8, version: '6' })
+      .put('immutable-dev-blue', {
+        min: 2,
+        desired: 2,
+        max: 8,
+        version: '7',
+        instances: [
+          { id: instanceId(1) },
+          { id: instanceId(2), lifecycle: 'Pending', health: 'Unhealthy', version: '8' },
+        ],
+      });
+    const views = await describeGroups(groups, names);
+    expect(views).toEqual({
       blue: {
         name: 'immutable-dev-blue',
         min: 2,
@@ -46,15 +34,13 @@ describe('describeGroups', () => {
       },
       green: { name: 'immutable-dev-green', min: 0, max: 8, desired: 0, version: '6', instances: [] },
     });
-    expect(inService(groups.blue).map((i) => i.id)).toEqual([instanceId(1)]);
-    expect(inputsOf(asg, DescribeAutoScalingGroupsCommand)).toEqual([
-      { AutoScalingGroupNames: ['immutable-dev-blue', 'immutable-dev-green'] },
-    ]);
+    expect(inService(views.blue).map((i) => i.id)).toEqual([instanceId(1)]);
+    expect(groups.reads).toEqual([{ blue: 'immutable-dev-blue', green: 'immutable-dev-green' }]);
   });
 
   it('fails with FleetNotReady naming the missing group and its colour', async () => {
-    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [group('immutable-dev-green')] });
-    await expect(describeGroups(new AutoScalingClient({}), names)).rejects.toThrow(
+    const groups = new FakeFleetGroups().put('immutable-dev-green');
+    await expect(describeGroups(groups, names)).rejects.toThrow(
       new FleetNotReady(
         'Auto Scaling group immutable-dev-blue (blue) does not exist; deploy the stack first',
       ),
@@ -64,10 +50,9 @@ describe('describeGroups', () => {
 
 describe('scaleToZero', () => {
   it('drops both the minimum and the desired capacity, and leaves the maximum', async () => {
-    asg.on(UpdateAutoScalingGroupCommand).resolves({});
-    await scaleToZero(new AutoScalingClient({}), 'immutable-dev-green');
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-green', MinSize: 0, DesiredCapacity: 0 },
-    ]);
+    const groups = new FakeFleetGroups().put('immutable-dev-green', { min: 2, desired: 4, max: 8 });
+    await scaleToZero(groups, 'immutable-dev-green');
+    expect(groups.changes).toEqual([{ name: 'immutable-dev-green', min: 0, desired: 0 }]);
+    expect(groups.view('immutable-dev-green')).toMatchObject({ min: 0, desired: 0, max: 8 });
   });
 });

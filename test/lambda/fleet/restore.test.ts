@@ -1,93 +1,51 @@
-import {
-  AutoScalingClient,
-  CancelInstanceRefreshCommand,
-  DescribeAutoScalingGroupsCommand,
-  DescribeInstanceRefreshesCommand,
-  UpdateAutoScalingGroupCommand,
-} from '@aws-sdk/client-auto-scaling';
-import type { InstanceRefreshStatus } from '@aws-sdk/client-auto-scaling';
-import {
-  DescribeListenersCommand,
-  ElasticLoadBalancingV2Client,
-  ModifyListenerCommand,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { restoreSafeState } from '../../../lambda/fleet/restore';
 import type { FleetRecord } from '../../../lambda/shared/documents';
-import { at, fleet, group, instances, NOW, OLDER_AMI, settings } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
+import { FakeFleetGroups } from '../fakes/fleet-groups';
+import type { GroupSpec } from '../fakes/fleet-groups';
+import { FakeInstanceRefreshes } from '../fakes/instance-refreshes';
+import { FakeListener } from '../fakes/listener';
+import { at, execution, fleet, instances, NOW, OLDER_AMI, settings } from '../fixtures';
 
-const asg = mockClient(AutoScalingClient);
-const elb = mockClient(ElasticLoadBalancingV2Client);
 const s = settings();
 
-type Members = Parameters<typeof group>[1];
-function world(o: {
-  weights?: [number, number];
-  green?: Members;
-  refresh?: InstanceRefreshStatus;
-  blueVersion?: string;
-}) {
+let listener: FakeListener;
+let groups: FakeFleetGroups;
+let refreshes: FakeInstanceRefreshes;
+
+/** Blue serves four instances; the listener, green and blue's last refresh are what the test says. */
+function world(o: { weights?: [number, number]; green?: GroupSpec; refresh?: string; blueVersion?: string }) {
   const [blue, green] = o.weights ?? [100, 0];
-  elb.on(DescribeListenersCommand).resolves({
-    Listeners: [
-      {
-        DefaultActions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: s.targetGroups.blue, Weight: blue },
-                { TargetGroupArn: s.targetGroups.green, Weight: green },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  elb.on(ModifyListenerCommand).resolves({});
-  asg.on(DescribeAutoScalingGroupsCommand).resolves({
-    AutoScalingGroups: [
-      group('immutable-dev-blue', { desired: 4, instances: instances(4), version: o.blueVersion ?? '7' }),
-      group('immutable-dev-green', o.green ?? { min: 0, desired: 0 }),
-    ],
-  });
-  asg.on(DescribeInstanceRefreshesCommand).resolves({
-    InstanceRefreshes: o.refresh
-      ? [{ InstanceRefreshId: 'ir-9', AutoScalingGroupName: 'immutable-dev-blue', Status: o.refresh }]
-      : [],
-  });
-  asg.on(CancelInstanceRefreshCommand).resolves({ InstanceRefreshId: 'ir-9' });
-  asg.on(UpdateAutoScalingGroupCommand).resolves({});
+  listener = new FakeListener(s, { blue, green });
+  groups = new FakeFleetGroups()
+    .put('immutable-dev-blue', { desired: 4, instances: instances(4), version: o.blueVersion ?? '7' })
+    .put('immutable-dev-green', o.green ?? { min: 0, desired: 0 });
+  refreshes = new FakeInstanceRefreshes(NOW);
+  if (o.refresh) refreshes.add({ id: 'ir-9', group: 'immutable-dev-blue', status: o.refresh });
 }
 
-const restore = (f: FleetRecord = fleet()) =>
+const restore = (f: FleetRecord = fleet(), dryRun?: boolean) =>
   restoreSafeState(
-    { settings: s, fleet: f },
-    { elb: new ElasticLoadBalancingV2Client({}), autoscaling: new AutoScalingClient({}), now: NOW },
+    { settings: s, execution: execution(), fleet: f, ...(dryRun ? { dryRun } : {}) },
+    { listener, groups, refreshes, now: NOW },
   );
-
-beforeEach(() => {
-  asg.reset();
-  elb.reset();
-});
 
 describe('restoreSafeState when all is well', () => {
   it('changes nothing and reports no action', async () => {
     world({});
     expect(await restore()).toEqual({ actions: [] });
-    expect(elb.commandCalls(ModifyListenerCommand)).toHaveLength(0);
-    expect(asg.commandCalls(CancelInstanceRefreshCommand)).toHaveLength(0);
-    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+    expect(listener.changes).toHaveLength(0);
+    expect(refreshes.cancels).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 
   it('looks only at the newest refresh of the live group', async () => {
     world({});
-    await restore();
-    expect(inputsOf(asg, DescribeInstanceRefreshesCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-blue', MaxRecords: 1 },
-    ]);
+    refreshes
+      .add({ id: 'ir-old', group: 'immutable-dev-blue', status: 'Cancelled' })
+      .add({ id: 'ir-idle', group: 'immutable-dev-green', status: 'InProgress' })
+      .add({ id: 'ir-new', group: 'immutable-dev-blue', status: 'Successful' });
+    expect(await restore()).toEqual({ actions: [] });
+    expect(refreshes.cancels).toHaveLength(0);
   });
 });
 
@@ -95,12 +53,8 @@ describe('restoreSafeState puts traffic back on the live colour', () => {
   it('sends everything to the live colour when a canary left weights behind', async () => {
     world({ weights: [50, 50] });
     expect(await restore()).toEqual({ actions: ['listener weights 50/50 → all on blue'] });
-    expect(inputsOf(elb, ModifyListenerCommand)[0]?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups).toEqual(
-      [
-        { TargetGroupArn: s.targetGroups.blue, Weight: 100 },
-        { TargetGroupArn: s.targetGroups.green, Weight: 0 },
-      ],
-    );
+    expect(listener.changes).toEqual([{ blue: 100, green: 0 }]);
+    expect(await listener.weights(s)).toEqual({ blue: 100, green: 0 });
   });
 
   it('knows green can be the live colour', async () => {
@@ -116,9 +70,7 @@ describe('restoreSafeState stops an unwatched refresh', () => {
     expect((await restore()).actions).toEqual([
       `cancelled instance refresh ir-9 (${status}) on immutable-dev-blue`,
     ]);
-    expect(inputsOf(asg, CancelInstanceRefreshCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-blue' },
-    ]);
+    expect(refreshes.cancels).toEqual(['immutable-dev-blue']);
   });
 
   it.each([
@@ -131,7 +83,7 @@ describe('restoreSafeState stops an unwatched refresh', () => {
   ] as const)('leaves a refresh that is %s alone', async (status) => {
     world({ refresh: status });
     await restore();
-    expect(asg.commandCalls(CancelInstanceRefreshCommand)).toHaveLength(0);
+    expect(refreshes.cancels).toHaveLength(0);
   });
 });
 
@@ -139,22 +91,20 @@ describe('restoreSafeState rests the idle colour', () => {
   it('scales an idle colour that still has capacity to zero', async () => {
     world({ green: { min: 2, desired: 4, instances: instances(4, 10) } });
     expect((await restore()).actions).toEqual(['scaled idle green group immutable-dev-green from 4 to 0']);
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-green', MinSize: 0, DesiredCapacity: 0 },
-    ]);
+    expect(groups.changes).toEqual([{ name: 'immutable-dev-green', min: 0, desired: 0 }]);
   });
 
   it('scales to zero an idle colour whose minimum alone would keep instances', async () => {
     world({ green: { min: 1, desired: 0 } });
     await restore();
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toHaveLength(1);
+    expect(groups.changes).toHaveLength(1);
   });
 
   it('keeps the previous release warm until its deadline', async () => {
     world({ green: { min: 2, desired: 4, version: '6', instances: instances(4, 10) } });
     const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(1).toISOString() };
     expect(await restore(fleet({ warm }))).toEqual({ actions: [] });
-    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 
   it('scales to zero a warm colour that a failed canary has taken over', async () => {
@@ -170,16 +120,14 @@ describe('restoreSafeState rests the idle colour', () => {
     world({ green: { min: 2, desired: 4, instances: instances(4, 10) } });
     const warm = { colour: 'green' as const, image: OLDER_AMI, until: NOW.toISOString() };
     await restore(fleet({ warm }));
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-green', MinSize: 0, DesiredCapacity: 0 },
-    ]);
+    expect(groups.changes).toEqual([{ name: 'immutable-dev-green', min: 0, desired: 0 }]);
   });
 
   it('does not take a warm record naming the live colour as a reason to keep the idle one', async () => {
     world({ green: { min: 2, desired: 4, instances: instances(4, 10) } });
     const warm = { colour: 'blue' as const, image: OLDER_AMI, until: at(600).toISOString() };
     await restore(fleet({ warm }));
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toHaveLength(1);
+    expect(groups.changes).toHaveLength(1);
   });
 });
 
@@ -205,10 +153,7 @@ describe('restoreSafeState in a dry run', () => {
       green: { min: 2, desired: 4, instances: instances(4, 10) },
       refresh: 'InProgress',
     });
-    const r = await restoreSafeState(
-      { settings: s, fleet: fleet(), dryRun: true },
-      { elb: new ElasticLoadBalancingV2Client({}), autoscaling: new AutoScalingClient({}), now: NOW },
-    );
+    const r = await restore(fleet(), true);
     expect(r).toEqual({
       dryRun: true,
       actions: [
@@ -217,9 +162,9 @@ describe('restoreSafeState in a dry run', () => {
         'scaled idle green group immutable-dev-green from 4 to 0',
       ],
     });
-    expect(inputsOf(elb, ModifyListenerCommand)).toEqual([]);
-    expect(inputsOf(asg, CancelInstanceRefreshCommand)).toEqual([]);
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([]);
+    expect(listener.changes).toEqual([]);
+    expect(refreshes.cancels).toEqual([]);
+    expect(groups.changes).toEqual([]);
   });
 });
 
@@ -227,7 +172,7 @@ describe('restoreSafeState after a rotation that was stopped', () => {
   it('reports the version its refresh, finished on its own, left on the live group', async () => {
     world({ blueVersion: '8', refresh: 'Successful' });
     expect(await restore()).toEqual({ actions: [], liveVersion: { colour: 'blue', version: '8' } });
-    expect(asg.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 
   it('reports nothing while it cancels a refresh still running: the group keeps its version', async () => {
@@ -247,7 +192,7 @@ describe('restoreSafeState while a refresh of the live group is stopping', () =>
     async (status) => {
       world({ refresh: status });
       expect(await restore()).toEqual({ actions: [], waitSeconds: 30 });
-      expect(asg.commandCalls(CancelInstanceRefreshCommand)).toHaveLength(0);
+      expect(refreshes.cancels).toHaveLength(0);
     },
   );
 

@@ -1,23 +1,10 @@
-import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
 import { retireWarmColour } from '../../../lambda/fleet/retire';
-import { LedgerStore } from '../../../lambda/ledger/store';
 import type { FleetRecord } from '../../../lambda/shared/documents';
-import { at, execution, EXECUTION_ARN, fleet, NEW_AMI, NOW, OLD_AMI, settings } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
+import { FakeFleetGroups } from '../fakes/fleet-groups';
+import { FakeLedgerStore } from '../fakes/ledger-store';
+import { at, execution, EXECUTION_ARN, fleet, instances, NEW_AMI, NOW, OLD_AMI, settings } from '../fixtures';
 
-const asg = mockClient(AutoScalingClient);
-const db = mockClient(DynamoDBClient);
 const s = settings();
-const LOCK = { pk: { S: 'fleet' }, sk: { S: 'lock' } };
-const STATE = { pk: { S: 'fleet' }, sk: { S: 'state' } };
 const OWNER = `${EXECUTION_ARN}#retire`;
 
 /** The record the release wrote: green live on the new image, blue kept warm on the old one. */
@@ -28,72 +15,63 @@ const released: FleetRecord = fleet({
   warm: { colour: 'blue', image: OLD_AMI, until: NOW.toISOString() },
   generation: 6,
 });
-const stored = (r: FleetRecord) =>
-  db.on(GetItemCommand, { Key: STATE }).resolves({ Item: { ...STATE, record: { S: JSON.stringify(r) } } });
-const retire = (f: FleetRecord = released) =>
-  retireWarmColour(
-    { settings: s, execution: execution(), fleet: f },
-    {
-      store: new LedgerStore(new DynamoDBClient({}), s.table),
-      autoscaling: new AutoScalingClient({}),
-      now: NOW,
-    },
-  );
-const lockPuts = () => inputsOf(db, PutItemCommand).filter((p) => p.Item?.sk?.S === 'lock');
-const statePuts = () => inputsOf(db, PutItemCommand).filter((p) => p.Item?.sk?.S === 'state');
+
+let store: FakeLedgerStore;
+let groups: FakeFleetGroups;
 
 beforeEach(() => {
-  asg.reset();
-  db.reset();
-  asg.on(UpdateAutoScalingGroupCommand).resolves({});
-  db.on(PutItemCommand).resolves({});
-  db.on(DeleteItemCommand).resolves({});
+  store = new FakeLedgerStore({ record: released });
+  groups = new FakeFleetGroups()
+    .put('immutable-dev-blue', { desired: 4, instances: instances(4, 10) })
+    .put('immutable-dev-green', { desired: 4, instances: instances(4) });
 });
 
-describe('retireWarmColour when the fleet is as the release left it', () => {
-  beforeEach(() => stored(released));
+const stored = (r: FleetRecord | undefined) => {
+  store.record = r;
+};
+const retire = (f: FleetRecord = released) =>
+  retireWarmColour({ settings: s, execution: execution(), fleet: f }, { store, groups, now: NOW });
+const statePuts = () => store.writes.filter((w) => w.method === 'replaceFleet');
+const releases = () => store.writes.filter((w) => w.method === 'release');
 
+describe('retireWarmColour when the fleet is as the release left it', () => {
   it('scales the warm colour to zero and reports it', async () => {
     expect(await retire()).toEqual({
       retired: true,
       reason: `blue (${OLD_AMI}) scaled to zero after the scale-down delay`,
     });
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: 'immutable-dev-blue', MinSize: 0, DesiredCapacity: 0 },
-    ]);
+    expect(groups.changes).toEqual([{ name: 'immutable-dev-blue', min: 0, desired: 0 }]);
   });
 
   it('takes the lock for five minutes under its own owner, and releases it', async () => {
     await retire();
-    expect(lockPuts()).toEqual([
-      expect.objectContaining({
-        Item: expect.objectContaining({
-          owner: { S: OWNER },
-          action: { S: 'retire' },
-          expiresAt: { N: String(Math.floor(NOW.getTime() / 1000) + 300) },
-        }),
-      }),
+    expect(store.writes.filter((w) => w.method === 'acquire')).toEqual([
+      {
+        method: 'acquire',
+        lock: {
+          owner: OWNER,
+          action: 'retire',
+          acquiredAt: NOW.toISOString(),
+          expiresAt: Math.floor(NOW.getTime() / 1000) + 300,
+        },
+      },
     ]);
-    expect(inputsOf(db, DeleteItemCommand)).toEqual([
-      expect.objectContaining({ Key: LOCK, ExpressionAttributeValues: { ':owner': { S: OWNER } } }),
-    ]);
+    expect(releases()).toEqual([{ method: 'release', owner: OWNER }]);
+    expect(store.lock).toBeUndefined();
   });
 
   it('removes the warm colour from the record at the same generation', async () => {
     await retire();
     const { warm: _warm, ...rest } = released;
-    expect(statePuts()).toEqual([
-      expect.objectContaining({
-        Item: { ...STATE, record: { S: JSON.stringify(rest) }, generation: { N: '6' } },
-        ExpressionAttributeValues: { ':expected': { N: '6' } },
-      }),
-    ]);
+    expect(statePuts()).toEqual([{ method: 'replaceFleet', record: rest }]);
+    expect(store.record).toEqual(rest);
   });
 
   it('still releases the lock when scaling fails, and reports the failure', async () => {
-    asg.on(UpdateAutoScalingGroupCommand).rejects(Object.assign(new Error('slow'), { name: 'Throttling' }));
+    groups.failures.on('update', Object.assign(new Error('slow'), { name: 'Throttling' }));
     await expect(retire()).rejects.toMatchObject({ name: 'Throttling' });
-    expect(db.commandCalls(DeleteItemCommand)).toHaveLength(1);
+    expect(releases()).toHaveLength(1);
+    expect(store.lock).toBeUndefined();
   });
 });
 
@@ -101,32 +79,33 @@ describe('retireWarmColour when the fleet moved on', () => {
   it('does nothing when no colour is kept warm', async () => {
     const { warm: _warm, ...none } = released;
     expect(await retire(none)).toEqual({ retired: false, reason: 'no colour is kept warm' });
-    expect(db.calls()).toHaveLength(0);
-    expect(asg.calls()).toHaveLength(0);
+    expect(store.calls).toHaveLength(0);
+    expect(groups.reads).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 
   it('skips, and leaves the lock alone, when a rollout holds the fleet', async () => {
-    db.on(PutItemCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
-    db.on(GetItemCommand, { Key: LOCK }).resolves({
-      Item: { ...LOCK, owner: { S: 'arn:…:execution:immutable-dev-rollout:next' }, action: { S: 'canary' } },
-    });
+    const next = {
+      owner: 'arn:…:execution:immutable-dev-rollout:next',
+      action: 'canary',
+      acquiredAt: at(-60).toISOString(),
+      expiresAt: Math.floor(at(3600).getTime() / 1000),
+    };
+    store.lock = next;
     expect(await retire()).toEqual({
       retired: false,
       reason:
         'arn:…:execution:immutable-dev-rollout:next holds the fleet; the next rollout retires blue itself',
     });
-    expect(asg.calls()).toHaveLength(0);
-    expect(db.commandCalls(DeleteItemCommand)).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
+    expect(releases()).toHaveLength(0);
+    expect(store.lock).toEqual(next);
   });
 
   it('retires it after a rotation of the live colour changed the record meanwhile', async () => {
     stored({ ...released, versions: { blue: '7', green: '9' }, generation: 7 });
     expect((await retire()).retired).toBe(true);
-    expect(inputsOf(asg, UpdateAutoScalingGroupCommand)).toEqual([
-      { AutoScalingGroupName: s.groups.blue, MinSize: 0, DesiredCapacity: 0 },
-    ]);
+    expect(groups.changes).toEqual([{ name: s.groups.blue, min: 0, desired: 0 }]);
   });
 
   it('skips when another release replaced the warm colour, releasing its lock', async () => {
@@ -140,21 +119,21 @@ describe('retireWarmColour when the fleet moved on', () => {
       retired: false,
       reason: 'the fleet changed since this release; nothing to retire',
     });
-    expect(asg.calls()).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
     expect(statePuts()).toHaveLength(0);
-    expect(db.commandCalls(DeleteItemCommand)).toHaveLength(1);
+    expect(releases()).toHaveLength(1);
   });
 
   it('skips when the warm colour is no longer the one this release left', async () => {
     stored({ ...released, warm: { colour: 'green', image: NEW_AMI, until: at(300).toISOString() } });
     expect((await retire()).retired).toBe(false);
-    expect(asg.calls()).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 
   it('skips when a rollback already retired it', async () => {
     const { warm: _warm, ...none } = released;
     stored(none);
     expect((await retire()).retired).toBe(false);
-    expect(asg.calls()).toHaveLength(0);
+    expect(groups.changes).toHaveLength(0);
   });
 });

@@ -1,18 +1,16 @@
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import { CreateTagsCommand, DeleteTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { tagRelease } from '../../../lambda/fleet/tag-release';
 import type { FleetRecord } from '../../../lambda/shared/documents';
-import { fleet, NEW_AMI, NOW, OLD_AMI, OLDER_AMI, settings } from '../fixtures';
-import { awsError, inputsOf } from '../sdk-mocks';
+import { awsError } from '../aws-errors';
+import { FakeImages } from '../fakes/images';
+import { execution, fleet, NEW_AMI, NOW, OLD_AMI, OLDER_AMI, settings } from '../fixtures';
 
-const ec2 = mockClient(EC2Client);
 const KEEP = 'immutable:rollback-candidate:dev';
 const RELEASED = 'immutable:released-dev';
 const RELEASED_AT = NOW.toISOString();
 
 /** The images EC2 holds, with their tags. */
-let images: Record<string, Record<string, string>>;
+let images: FakeImages;
 
 const tag = (
   before: FleetRecord,
@@ -22,75 +20,64 @@ const tag = (
   tagRelease(
     {
       settings: settings({ environment: options.environment ?? 'dev' }),
+      execution: execution(),
       before,
       after,
       dryRun: options.dryRun,
     },
-    { ec2: new EC2Client({}) },
+    { images },
   );
 const withoutPrevious = (f: FleetRecord): FleetRecord => {
   const { previousImage: _previous, ...rest } = f;
   return rest;
 };
-const writes = () => [...inputsOf(ec2, CreateTagsCommand), ...inputsOf(ec2, DeleteTagsCommand)];
+const writes = () => images.writes;
+const tagsOf = (id: string) => images.images.get(id)?.tags;
 
 beforeEach(() => {
-  images = { [NEW_AMI]: {}, [OLD_AMI]: { [KEEP]: 'true' }, [OLDER_AMI]: { [KEEP]: 'true' } };
-  ec2.reset();
-  ec2.on(DescribeImagesCommand).callsFake((input: { Filters?: Array<{ Values?: string[] }> }) => ({
-    Images: (input.Filters?.[0]?.Values ?? [])
-      .filter((id) => images[id])
-      .map((id) => ({
-        ImageId: id,
-        Tags: Object.entries(images[id] ?? {}).map(([Key, Value]) => ({ Key, Value })),
-      })),
-  }));
-  ec2.on(CreateTagsCommand).resolves({});
-  ec2.on(DeleteTagsCommand).resolves({});
+  images = new FakeImages()
+    .put(NEW_AMI)
+    .put(OLD_AMI, { tags: { [KEEP]: 'true' } })
+    .put(OLDER_AMI, { tags: { [KEEP]: 'true' } });
 });
 
 describe('tagRelease after a canary', () => {
   const before = fleet({ releasedImage: OLD_AMI, previousImage: OLDER_AMI });
   const after = fleet({ releasedImage: NEW_AMI, previousImage: OLD_AMI, releasedAt: RELEASED_AT });
 
-  it('reads the tags of every image it may change, own images only, skipping deregistered ones', async () => {
+  it('reads the tags of every image it may change, in one read', async () => {
     await tag(before, after);
-    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([
-      { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [NEW_AMI, OLD_AMI, OLDER_AMI] }] },
-    ]);
+    expect(images.tagReads).toEqual([[NEW_AMI, OLD_AMI, OLDER_AMI]]);
   });
 
   it('stamps the released image with its release time for the next environment', async () => {
     await tag(before, after);
-    expect(inputsOf(ec2, CreateTagsCommand)).toContainEqual({
-      Resources: [NEW_AMI],
-      Tags: [{ Key: RELEASED, Value: RELEASED_AT }],
-    });
+    expect(writes()).toContainEqual({ add: [NEW_AMI], tags: { [RELEASED]: RELEASED_AT } });
+    expect(tagsOf(NEW_AMI)).toMatchObject({ [RELEASED]: RELEASED_AT });
   });
 
   it('keeps the released image out of the lifecycle policy; the previous one already is', async () => {
     await tag(before, after);
-    expect(inputsOf(ec2, CreateTagsCommand)).toContainEqual({
-      Resources: [NEW_AMI],
-      Tags: [{ Key: KEEP, Value: 'true' }],
-    });
+    expect(writes()).toContainEqual({ add: [NEW_AMI], tags: { [KEEP]: 'true' } });
+    expect(tagsOf(NEW_AMI)).toMatchObject({ [KEEP]: 'true' });
   });
 
   it('lets go of the image no rollback can reach any more, whatever its tag value', async () => {
-    images[OLDER_AMI] = { [KEEP]: 'yes' };
+    images.put(OLDER_AMI, { tags: { [KEEP]: 'yes' } });
     expect(await tag(before, after)).toEqual({
       kept: [NEW_AMI, OLD_AMI],
       stamped: NEW_AMI,
       tagged: [NEW_AMI],
       released: [OLDER_AMI],
     });
-    expect(inputsOf(ec2, DeleteTagsCommand)).toEqual([{ Resources: [OLDER_AMI], Tags: [{ Key: KEEP }] }]);
+    expect(writes().filter((w) => 'remove' in w)).toEqual([{ remove: [OLDER_AMI], keys: [KEEP] }]);
+    expect(tagsOf(OLDER_AMI)).toEqual({});
   });
 
   it('uses the keys of its own environment only', async () => {
-    images[OLDER_AMI] = { 'immutable:rollback-candidate:prod': 'true' };
+    images.put(OLDER_AMI, { tags: { 'immutable:rollback-candidate:prod': 'true' } });
     await tag(before, after, { environment: 'prod' });
-    const keys = writes().flatMap((i) => (i.Tags ?? []).map((t) => t.Key));
+    const keys = writes().flatMap((w) => ('add' in w ? Object.keys(w.tags) : w.keys));
     expect(keys).toEqual([
       'immutable:released-prod',
       'immutable:rollback-candidate:prod',
@@ -113,7 +100,7 @@ describe('tagRelease at the end of a rollout that released nothing', () => {
   const released = fleet({ releasedImage: NEW_AMI, previousImage: OLD_AMI, releasedAt: RELEASED_AT });
 
   it('writes nothing when every tag is already there', async () => {
-    images[NEW_AMI] = { [KEEP]: 'true', [RELEASED]: RELEASED_AT };
+    images.put(NEW_AMI, { tags: { [KEEP]: 'true', [RELEASED]: RELEASED_AT } });
     expect(await tag(released, released)).toEqual({ kept: [NEW_AMI, OLD_AMI], tagged: [], released: [] });
     expect(writes()).toEqual([]);
   });
@@ -121,8 +108,8 @@ describe('tagRelease at the end of a rollout that released nothing', () => {
   it('puts back the tags a release stopped before tagging left out', async () => {
     await tag(released, released);
     expect(writes()).toEqual([
-      { Resources: [NEW_AMI], Tags: [{ Key: RELEASED, Value: RELEASED_AT }] },
-      { Resources: [NEW_AMI], Tags: [{ Key: KEEP, Value: 'true' }] },
+      { add: [NEW_AMI], tags: { [RELEASED]: RELEASED_AT } },
+      { add: [NEW_AMI], tags: { [KEEP]: 'true' } },
     ]);
   });
 
@@ -130,14 +117,17 @@ describe('tagRelease at the end of a rollout that released nothing', () => {
     const deployed = withoutPrevious(fleet({ releasedImage: NEW_AMI }));
     const { releasedAt: _at, ...unreleased } = deployed;
     await tag(unreleased, unreleased);
-    expect(writes()).toEqual([{ Resources: [NEW_AMI], Tags: [{ Key: KEEP, Value: 'true' }] }]);
+    expect(writes()).toEqual([{ add: [NEW_AMI], tags: { [KEEP]: 'true' } }]);
   });
 
-  it('skips an image that no longer exists, or is not its own to tag', async () => {
-    delete images[OLD_AMI];
-    images[NEW_AMI] = { [RELEASED]: RELEASED_AT };
+  it.each([
+    ['no longer exists', () => images.images.delete(OLD_AMI)],
+    ['is not its own to tag', () => images.put(OLD_AMI, { owner: '444455556666' })],
+  ])('skips an image that %s', async (_what, change) => {
+    change();
+    images.put(NEW_AMI, { tags: { [RELEASED]: RELEASED_AT } });
     expect(await tag(released, released)).toMatchObject({ tagged: [NEW_AMI], released: [] });
-    expect(writes()).toEqual([{ Resources: [NEW_AMI], Tags: [{ Key: KEEP, Value: 'true' }] }]);
+    expect(writes()).toEqual([{ add: [NEW_AMI], tags: { [KEEP]: 'true' } }]);
   });
 });
 
@@ -148,7 +138,7 @@ describe('tagRelease in other shapes of release', () => {
       fleet({ releasedImage: NEW_AMI, previousImage: OLD_AMI }),
     );
     expect(r.released).toEqual([]);
-    expect(ec2.commandCalls(DeleteTagsCommand)).toHaveLength(0);
+    expect(writes().filter((w) => 'remove' in w)).toHaveLength(0);
   });
 
   it('keeps both images of a rollback, which only swapped them', async () => {
@@ -157,11 +147,11 @@ describe('tagRelease in other shapes of release', () => {
       fleet({ releasedImage: OLD_AMI, previousImage: NEW_AMI }),
     );
     expect(r).toMatchObject({ kept: [OLD_AMI, NEW_AMI], released: [] });
-    expect(ec2.commandCalls(DeleteTagsCommand)).toHaveLength(0);
+    expect(writes().filter((w) => 'remove' in w)).toHaveLength(0);
   });
 
   it('propagates EC2 errors', async () => {
-    ec2.on(CreateTagsCommand).rejects(awsError('UnauthorizedOperation'));
+    images.failures.on('addTags', awsError('UnauthorizedOperation'));
     await expect(
       tag(fleet(), fleet({ releasedImage: NEW_AMI, previousImage: OLD_AMI })),
     ).rejects.toMatchObject({ name: 'UnauthorizedOperation' });

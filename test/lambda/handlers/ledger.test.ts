@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
   GetItemCommand,
@@ -17,61 +16,44 @@ import { freezeClock } from './clock';
 const db = mockClient(DynamoDBClient);
 const ssm = mockClient(SSMClient);
 freezeClock();
-const s = settings({ table: 'immutable-staging-rollouts' });
-const base = { settings: s, execution: execution() };
-const STATE = { pk: { S: 'fleet' }, sk: { S: 'state' } };
-
-beforeEach(() => {
-  db.reset();
-  ssm.reset();
-  db.on(PutItemCommand).resolves({});
-  db.on(DeleteItemCommand).resolves({});
-  db.on(UpdateItemCommand).resolves({});
-  // no ledger entry left open by an earlier rollout
-  db.on(QueryCommand).resolves({ Items: [] });
-  db.on(GetItemCommand, { Key: STATE }).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
-  ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
-  ssm.on(PutParameterCommand).resolves({});
-});
 
 describe('ledger handler', () => {
-  it("acquires on the settings' table, with the lock expiring from the current time", async () => {
-    const grant = await handler({ op: 'acquire', ...base, request: request() });
-    expect(grant).toEqual({
+  it("runs a rollout's ledger through its DynamoDB and SSM clients, on the settings' table, at the current time", async () => {
+    const s = settings({ table: 'immutable-staging-rollouts' });
+    const base = { settings: s, execution: execution() };
+    db.on(PutItemCommand).resolves({});
+    db.on(DeleteItemCommand).resolves({});
+    db.on(UpdateItemCommand).resolves({});
+    db.on(QueryCommand).resolves({ Items: [] });
+    db.on(GetItemCommand).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
+    ssm.on(PutParameterCommand).resolves({});
+
+    expect(await handler({ op: 'acquire', ...base, request: request() })).toEqual({
       owner: EXECUTION_ARN,
       expiresAt: Math.floor(NOW.getTime() / 1000) + 14_400,
       fleet: fleet(),
     });
-    expect(inputsOf(db, PutItemCommand)[0]).toMatchObject({ TableName: 'immutable-staging-rollouts' });
-  });
+    expect(
+      await handler({ op: 'start', ...base, request: request(), plan: canaryPlan(), fleet: fleet() }),
+    ).toEqual({
+      recorded: true,
+    });
+    expect(
+      await handler({ op: 'release', ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }),
+    ).toMatchObject({ releasedAt: NOW.toISOString(), liveColour: 'green' });
+    expect(
+      await handler({ op: 'finish', ...base, document: { request: request(), plan: canaryPlan() } }),
+    ).toMatchObject({ outcome: 'SUCCEEDED', subject: '[dev] phoenix SUCCEEDED' });
+    expect(await handler({ op: 'unlock', ...base })).toEqual({ released: true });
 
-  it('records the start', async () => {
-    await expect(
-      handler({ op: 'start', ...base, request: request(), plan: canaryPlan(), fleet: fleet() }),
-    ).resolves.toEqual({ recorded: true });
-  });
-
-  it('releases with the current time and publishes through its SSM client', async () => {
-    const r = await handler({ op: 'release', ...base, plan: canaryPlan(), fleet: fleet(), version: '8' });
-    expect(r).toMatchObject({ releasedAt: NOW.toISOString(), liveColour: 'green' });
+    const tables = [
+      ...inputsOf(db, PutItemCommand),
+      ...inputsOf(db, GetItemCommand),
+      ...inputsOf(db, UpdateItemCommand),
+      ...inputsOf(db, DeleteItemCommand),
+    ].map((i) => i.TableName);
+    expect(new Set(tables)).toEqual(new Set(['immutable-staging-rollouts']));
     expect(inputsOf(ssm, PutParameterCommand).map((p) => p.Name)).toContain(s.parameters.releasedImage);
-  });
-
-  it('finishes and unlocks', async () => {
-    const finished = await handler({
-      op: 'finish',
-      ...base,
-      document: { request: request(), plan: canaryPlan() },
-    });
-    expect(finished).toMatchObject({ outcome: 'SUCCEEDED', subject: '[dev] phoenix SUCCEEDED' });
-    await expect(handler({ op: 'unlock', ...base })).resolves.toEqual({ released: true });
-  });
-
-  it('lets RolloutInProgress through with its name', async () => {
-    db.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'held', $metadata: {} }));
-    db.on(GetItemCommand).resolves({ Item: { owner: { S: 'someone' }, expiresAt: { N: '0' } } });
-    await expect(handler({ op: 'acquire', ...base, request: request() })).rejects.toMatchObject({
-      name: 'RolloutInProgress',
-    });
   });
 });

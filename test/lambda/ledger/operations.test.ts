@@ -1,15 +1,4 @@
 import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { mockClient } from 'aws-sdk-client-mock';
-import {
   acquireLock,
   describeError,
   recordFinish,
@@ -18,10 +7,11 @@ import {
   releaseLock,
 } from '../../../lambda/ledger/operations';
 import type { FinishedDocument } from '../../../lambda/ledger/operations';
-import { RuntimeParameters } from '../../../lambda/ledger/runtime-parameters';
-import { LedgerStore } from '../../../lambda/ledger/store';
+import type { LedgerEntry } from '../../../lambda/ledger/ports';
 import { RolloutInProgress } from '../../../lambda/shared/errors';
 import type { FleetRecord } from '../../../lambda/shared/documents';
+import { FakeLedgerStore } from '../fakes/ledger-store';
+import { FakeRuntimeParameters } from '../fakes/runtime-parameters';
 import {
   at,
   canaryPlan,
@@ -36,68 +26,49 @@ import {
   request,
   settings,
 } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
 
-const db = mockClient(DynamoDBClient);
-const ssm = mockClient(SSMClient);
 const s = settings();
-const deps = () => ({
-  store: new LedgerStore(new DynamoDBClient({}), s.table),
-  parameters: new RuntimeParameters(new SSMClient({}), s.parameters),
-  now: NOW,
-});
 const base = { settings: s, execution: execution() };
 
-const conditionFailed = () =>
-  new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-const LOCK = { pk: { S: 'fleet' }, sk: { S: 'lock' } };
-const STATE = { pk: { S: 'fleet' }, sk: { S: 'state' } };
-const stateItem = (r: FleetRecord) => ({
-  ...STATE,
-  record: { S: JSON.stringify(r) },
-  generation: { N: String(r.generation) },
+let store: FakeLedgerStore;
+let parameters: FakeRuntimeParameters;
+const deps = () => ({ store, parameters, now: NOW });
+
+beforeEach(() => {
+  // no fleet record yet, no ledger entry left open by an earlier rollout, no parameter seeded
+  store = new FakeLedgerStore();
+  parameters = new FakeRuntimeParameters();
 });
-/** The fleet record DynamoDB returns from now on. */
-const storedFleet = (r: FleetRecord | undefined) =>
-  db.on(GetItemCommand, { Key: STATE }).resolves(r ? { Item: stateItem(r) } : {});
+
+/** The fleet record the table holds from now on. */
+const storedFleet = (r: FleetRecord | undefined) => {
+  store.record = r;
+};
 /** Every parameter already equal to `r`, so a publish writes nothing unless the record changes. */
 function parametersOf(r: FleetRecord) {
-  const values: Record<string, string> = {
+  parameters = new FakeRuntimeParameters({
     [s.parameters.releasedImage]: r.releasedImage,
     [s.parameters.listenerWeights]: r.liveColour === 'blue' ? '100,0' : '0,100',
     [s.parameters.launchTemplateVersions.blue]: r.versions.blue,
     [s.parameters.launchTemplateVersions.green]: r.versions.green,
-  };
-  ssm
-    .on(GetParameterCommand)
-    .callsFake((input: { Name: string }) => Promise.resolve({ Parameter: { Value: values[input.Name] } }));
-  ssm.on(PutParameterCommand).resolves({ Version: 2 });
+  });
 }
 
-beforeEach(() => {
-  db.reset();
-  ssm.reset();
-  db.on(PutItemCommand).resolves({});
-  db.on(DeleteItemCommand).resolves({});
-  db.on(UpdateItemCommand).resolves({});
-  // no ledger entry left open by an earlier rollout
-  db.on(QueryCommand).resolves({ Items: [] });
-});
-
+/** The key of run-1's ledger entry. */
+const RUN_1 = `${execution().startedAt}#run-1`;
 /** The open ledger entry of the canary of NEW_AMI that run-1 starts. */
-const canaryEntry = () => ({
-  pk: { S: 'rollout' },
-  sk: { S: `${execution().startedAt}#run-1` },
-  execution: { S: EXECUTION_ARN },
-  executionName: { S: 'run-1' },
-  startedAt: { S: execution().startedAt },
-  action: { S: 'canary' },
-  trigger: { S: 'console' },
-  reason: { S: 'phoenix started from the console' },
-  status: { S: 'IN_PROGRESS' },
-  fromImage: { S: OLD_AMI },
-  toImage: { S: NEW_AMI },
+const canaryEntry = (): LedgerEntry => ({
+  execution: EXECUTION_ARN,
+  executionName: 'run-1',
+  startedAt: execution().startedAt,
+  action: 'canary',
+  trigger: 'console',
+  reason: 'phoenix started from the console',
+  status: 'IN_PROGRESS',
+  fromImage: OLD_AMI,
+  toImage: NEW_AMI,
 });
+const writesOf = (method: string) => store.writes.filter((w) => w.method === method);
 
 describe('acquireLock', () => {
   it('takes the lock for the lock TTL and returns the fleet record', async () => {
@@ -107,8 +78,11 @@ describe('acquireLock', () => {
       expiresAt: Math.floor(NOW.getTime() / 1000) + 14_400,
       fleet: fleet(),
     });
-    expect(inputsOf(db, PutItemCommand)[0]).toMatchObject({
-      Item: { ...LOCK, owner: { S: EXECUTION_ARN }, action: { S: 'phoenix' } },
+    expect(store.lock).toEqual({
+      owner: EXECUTION_ARN,
+      action: 'phoenix',
+      acquiredAt: NOW.toISOString(),
+      expiresAt: Math.floor(NOW.getTime() / 1000) + 14_400,
     });
   });
 
@@ -116,12 +90,9 @@ describe('acquireLock', () => {
     storedFleet(fleet());
     await acquireLock({ ...base, request: request() }, deps());
     await acquireLock({ ...base, request: request() }, deps());
-    const puts = inputsOf(db, PutItemCommand).filter((p) => p.Item?.sk?.S === 'lock');
-    expect(puts).toHaveLength(2);
-    for (const put of puts) {
-      expect(put.ConditionExpression).toContain('#owner = :owner');
-      expect(put.ExpressionAttributeValues?.[':owner']).toEqual({ S: EXECUTION_ARN });
-    }
+    const grants = writesOf('acquire');
+    expect(grants).toHaveLength(2);
+    for (const grant of grants) expect(grant.lock?.owner).toBe(EXECUTION_ARN);
   });
 
   it('creates the fleet record from the seeded parameters on the very first rollout', async () => {
@@ -135,57 +106,39 @@ describe('acquireLock', () => {
       generation: 0,
     };
     expect(grant.fleet).toEqual(created);
-    expect(inputsOf(db, PutItemCommand)).toContainEqual({
-      TableName: s.table,
-      Item: { ...STATE, record: { S: JSON.stringify(created) }, generation: { N: '0' } },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
+    expect(writesOf('createFleet')).toEqual([{ method: 'createFleet', record: created }]);
+    expect(store.record).toEqual(created);
   });
 
   it('opens the ledger entry of this rollout, so one stopped before it has a plan is recorded too', async () => {
     storedFleet(fleet());
     await acquireLock({ ...base, request: request({ action: 'canary', imageId: NEW_AMI }) }, deps());
-    expect(inputsOf(db, PutItemCommand)).toContainEqual({
-      TableName: s.table,
-      Item: canaryEntry(),
-    });
+    expect(store.entries.get(RUN_1)).toEqual(canaryEntry());
   });
 
   it('closes the entries stopped rollouts left open, before it plans anything', async () => {
     storedFleet(fleet());
     const stopped = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:stopped';
-    db.on(QueryCommand).resolves({
-      Items: [
-        {
-          pk: { S: 'rollout' },
-          sk: { S: '2026-03-02T08:00:00.000Z#stopped' },
-          execution: { S: stopped },
-          executionName: { S: 'stopped' },
-          startedAt: { S: '2026-03-02T08:00:00.000Z' },
-          status: { S: 'IN_PROGRESS' },
-        },
-      ],
-    });
+    store.entries.set('2026-03-02T08:00:00.000Z#stopped', {
+      execution: stopped,
+      executionName: 'stopped',
+      startedAt: '2026-03-02T08:00:00.000Z',
+      status: 'IN_PROGRESS',
+    } as LedgerEntry);
     await acquireLock({ ...base, request: request() }, deps());
-    expect(inputsOf(db, UpdateItemCommand)).toEqual([
-      expect.objectContaining({
-        Key: { pk: { S: 'rollout' }, sk: { S: '2026-03-02T08:00:00.000Z#stopped' } },
-        ExpressionAttributeValues: expect.objectContaining({ ':closed': { S: 'ABANDONED' } }) as unknown,
-      }),
+    expect(writesOf('closeOpen')).toEqual([
+      { method: 'closeOpen', entry: '2026-03-02T08:00:00.000Z#stopped' },
     ]);
+    expect(store.entries.get('2026-03-02T08:00:00.000Z#stopped')?.status).toBe('ABANDONED');
   });
 
   it('fails with RolloutInProgress naming the holder and its expiry, and reads nothing else', async () => {
-    db.on(PutItemCommand).rejects(conditionFailed());
-    db.on(GetItemCommand, { Key: LOCK }).resolves({
-      Item: {
-        ...LOCK,
-        owner: { S: 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:nightly' },
-        action: { S: 'canary' },
-        acquiredAt: { S: '2026-03-02T09:00:00.000Z' },
-        expiresAt: { N: String(Date.parse('2026-03-02T13:00:00.000Z') / 1000) },
-      },
-    });
+    store.lock = {
+      owner: 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:nightly',
+      action: 'canary',
+      acquiredAt: '2026-03-02T09:00:00.000Z',
+      expiresAt: Date.parse('2026-03-02T13:00:00.000Z') / 1000,
+    };
     const error = await acquireLock({ ...base, request: request() }, deps()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RolloutInProgress);
     expect((error as Error).message).toBe(
@@ -193,24 +146,36 @@ describe('acquireLock', () => {
         '(canary since 2026-03-02T09:00:00.000Z, lock expires 2026-03-02T13:00:00.000Z); this execution changed nothing. ' +
         'Wait for it to finish, or stop it: its lock is released when it ends.',
     );
-    expect(inputsOf(db, GetItemCommand).map((i) => i.Key)).toEqual([LOCK]);
-    expect(ssm.calls()).toHaveLength(0);
+    expect(store.calls).toEqual(['acquire']);
+    expect(parameters.reads).toHaveLength(0);
   });
 });
 
 describe('releaseLock', () => {
+  beforeEach(() => {
+    store.lock = { owner: EXECUTION_ARN, action: 'phoenix', acquiredAt: NOW.toISOString(), expiresAt: 0 };
+  });
+
   it('releases the lock this execution holds', async () => {
     expect(await releaseLock(base, deps())).toEqual({ released: true });
-    expect(inputsOf(db, DeleteItemCommand)[0]).toMatchObject({
-      Key: LOCK,
-      ExpressionAttributeValues: { ':owner': { S: EXECUTION_ARN } },
-    });
+    expect(writesOf('release')).toEqual([{ method: 'release', owner: EXECUTION_ARN }]);
+    expect(store.lock).toBeUndefined();
   });
 
   it('is idempotent: a retry after the lock is gone reports false instead of failing', async () => {
-    db.on(DeleteItemCommand).resolvesOnce({}).rejects(conditionFailed());
     expect(await releaseLock(base, deps())).toEqual({ released: true });
     expect(await releaseLock(base, deps())).toEqual({ released: false });
+  });
+
+  it("leaves another execution's lock alone", async () => {
+    store.lock = {
+      owner: 'arn:…:execution:immutable-dev-rollout:next',
+      action: 'canary',
+      acquiredAt: '',
+      expiresAt: 0,
+    };
+    expect(await releaseLock(base, deps())).toEqual({ released: false });
+    expect(store.lock?.owner).toBe('arn:…:execution:immutable-dev-rollout:next');
   });
 });
 
@@ -221,20 +186,16 @@ describe('recordStart', () => {
       { ...base, request: request({ action: 'canary', imageId: NEW_AMI }), plan, fleet: fleet() },
       deps(),
     );
-    expect(inputsOf(db, PutItemCommand)).toEqual([
-      {
-        TableName: s.table,
-        Item: { ...canaryEntry(), plan: { S: JSON.stringify(plan) } },
-      },
-    ]);
+    expect(writesOf('recordStart')).toEqual([{ method: 'recordStart', entry: RUN_1 }]);
+    expect(store.entries.get(RUN_1)).toEqual({ ...canaryEntry(), plan: JSON.stringify(plan) });
   });
 
   it('records a skip with the released image only', async () => {
     const plan = { kind: 'skip' as const, reason: 'young', summary: 'skip: young', estimatedSeconds: 0 };
     await recordStart({ ...base, request: request(), plan, fleet: fleet() }, deps());
-    const item = inputsOf(db, PutItemCommand)[0]?.Item;
-    expect(item?.fromImage).toEqual({ S: OLD_AMI });
-    expect(item).not.toHaveProperty('toImage');
+    const entry = store.entries.get(RUN_1);
+    expect(entry?.fromImage).toEqual(OLD_AMI);
+    expect(entry).not.toHaveProperty('toImage');
   });
 });
 
@@ -250,19 +211,16 @@ describe('recordRelease', () => {
     generation: 6,
   };
 
+  beforeEach(() => storedFleet(fleet()));
+
   it('makes the canary colour live and keeps the old one warm for the scale-down delay', async () => {
     parametersOf(fleet());
     expect(
       await recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps()),
     ).toEqual(promoted);
-    expect(inputsOf(db, PutItemCommand)).toEqual([
-      {
-        TableName: s.table,
-        Item: { ...STATE, record: { S: JSON.stringify(promoted) }, generation: { N: '6' } },
-        ConditionExpression: 'generation = :expected',
-        ExpressionAttributeValues: { ':expected': { N: '5' } },
-      },
-    ]);
+    // replaced at generation 5, the one the lock step read
+    expect(writesOf('replaceFleet')).toEqual([{ method: 'replaceFleet', record: promoted }]);
+    expect(store.record).toEqual(promoted);
   });
 
   it('leaves no previous image after a rollback: a second one must not return to the release it fled', async () => {
@@ -278,7 +236,7 @@ describe('recordRelease', () => {
   it('publishes the new release to the runtime parameters', async () => {
     parametersOf(fleet());
     await recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps());
-    expect(inputsOf(ssm, PutParameterCommand).map((p) => [p.Name, p.Value])).toEqual([
+    expect(parameters.writes.map((p) => [p.name, p.value])).toEqual([
       [s.parameters.releasedImage, NEW_AMI],
       [s.parameters.listenerWeights, '0,100'],
       [s.parameters.launchTemplateVersions.green, '8'],
@@ -296,6 +254,7 @@ describe('recordRelease', () => {
 
   it('flips back without touching the launch-template versions', async () => {
     const live = fleet({ liveColour: 'blue', releasedImage: NEW_AMI, previousImage: OLD_AMI });
+    storedFleet(live);
     parametersOf(live);
     const r = await recordRelease({ ...base, plan: flipPlan(), fleet: live, version: '' }, deps());
     expect(r).toMatchObject({
@@ -310,7 +269,6 @@ describe('recordRelease', () => {
 
   it('is idempotent: a retry finds its own earlier write and returns it', async () => {
     parametersOf(fleet());
-    db.on(PutItemCommand).rejects(conditionFailed());
     const firstAttempt = {
       ...promoted,
       releasedAt: at(-5).toISOString(),
@@ -320,33 +278,32 @@ describe('recordRelease', () => {
     expect(
       await recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps()),
     ).toEqual(firstAttempt);
-    expect(inputsOf(ssm, PutParameterCommand)).toHaveLength(3);
+    expect(writesOf('replaceFleet')).toHaveLength(0);
+    expect(parameters.writes).toHaveLength(3);
   });
 
   it('fails when another writer changed the record underneath', async () => {
     parametersOf(fleet());
-    db.on(PutItemCommand).rejects(conditionFailed());
     storedFleet(fleet({ generation: 9 }));
     await expect(
       recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps()),
     ).rejects.toThrow('fleet record changed underneath this rollout (expected generation 5, found 9)');
-    expect(ssm.commandCalls(PutParameterCommand)).toHaveLength(0);
+    expect(parameters.writes).toHaveLength(0);
   });
 
   it('stands even when the parameters cannot be published', async () => {
-    ssm
-      .on(GetParameterCommand)
-      .rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    parameters.failures.on('find', Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     await expect(
       recordRelease({ ...base, plan: canaryPlan(), fleet: fleet(), version: '8' }, deps()),
     ).resolves.toEqual(promoted);
+    expect(store.record).toEqual(promoted);
   });
 
   it('fails when asked to release a refresh or a skip', async () => {
     await expect(recordRelease({ ...base, plan: refreshPlan(), fleet: fleet() }, deps())).rejects.toThrow(
       'only a canary or a flip releases an image, not a refresh',
     );
-    expect(db.calls()).toHaveLength(0);
+    expect(store.calls).toHaveLength(0);
   });
 });
 
@@ -378,9 +335,7 @@ describe('recordFinish', () => {
   ] as Array<[string, FinishedDocument]>)('reports %s', async (outcome, document) => {
     const r = await finish(document);
     expect(r.outcome).toBe(outcome);
-    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues?.[':status']).toEqual({
-      S: outcome,
-    });
+    expect(store.entries.get(RUN_1)?.status).toBe(outcome);
   });
 
   it('counts a dry run that failed as FAILED', async () => {
@@ -394,14 +349,10 @@ describe('recordFinish', () => {
   it('records the new launch-template version of a successful rotation', async () => {
     const r = await finish({ request: request(), plan: refreshPlan(), progress: { version: '9' } });
     expect(r.fleet).toEqual(fleet({ versions: { blue: '9', green: '6' }, generation: 6 }));
-    expect(inputsOf(db, PutItemCommand)).toEqual([
-      expect.objectContaining({
-        ConditionExpression: 'generation = :expected',
-        ExpressionAttributeValues: { ':expected': { N: '5' } },
-      }),
-    ]);
-    expect(inputsOf(ssm, PutParameterCommand)).toEqual([
-      expect.objectContaining({ Name: s.parameters.launchTemplateVersions.blue, Value: '9' }),
+    // replaced at generation 5, the one it read
+    expect(writesOf('replaceFleet')).toEqual([{ method: 'replaceFleet', record: r.fleet }]);
+    expect(parameters.writes).toEqual([
+      expect.objectContaining({ name: s.parameters.launchTemplateVersions.blue, value: '9' }),
     ]);
   });
 
@@ -412,8 +363,9 @@ describe('recordFinish', () => {
       restored: { liveVersion: { colour: 'blue', version: '8' } },
     });
     expect(r.fleet).toEqual(fleet({ versions: { blue: '8', green: '6' }, generation: 5 }));
-    expect(inputsOf(ssm, PutParameterCommand)).toEqual([
-      expect.objectContaining({ Name: s.parameters.launchTemplateVersions.blue, Value: '8' }),
+    expect(store.record).toEqual(r.fleet);
+    expect(parameters.writes).toEqual([
+      expect.objectContaining({ name: s.parameters.launchTemplateVersions.blue, value: '8' }),
     ]);
   });
 
@@ -435,7 +387,8 @@ describe('recordFinish', () => {
       progress: { version: '9' },
       error: { Error: 'RefreshFailed', Cause: 'rolled back' },
     });
-    expect(db.commandCalls(PutItemCommand)).toHaveLength(0);
+    expect(writesOf('replaceFleet')).toHaveLength(0);
+    expect(store.record).toEqual(fleet());
   });
 
   it('closes the ledger entry with the error, its message and the versions', async () => {
@@ -444,16 +397,14 @@ describe('recordFinish', () => {
       plan: canaryPlan(),
       error: { Error: 'CanaryFailed', Cause: lambdaCause },
     });
-    expect(inputsOf(db, UpdateItemCommand)[0]).toMatchObject({
-      Key: { pk: { S: 'rollout' }, sk: { S: `${execution().startedAt}#run-1` } },
-      ExpressionAttributeValues: {
-        ':status': { S: 'FAILED' },
-        ':endedAt': { S: NOW.toISOString() },
-        ':error': { S: 'CanaryFailed' },
-        ':cause': { S: 'step 2/3 at 50 % on ami-0bbbbbbbbbbbbbbbb: canary 5xx ratio 0.08 > 0.05 (80/1000)' },
-        ':toImage': { S: NEW_AMI },
-        ':versions': { S: '{"blue":"7","green":"6"}' },
-      },
+    expect(writesOf('recordEnd')).toEqual([{ method: 'recordEnd', entry: RUN_1 }]);
+    expect(store.entries.get(RUN_1)).toMatchObject({
+      status: 'FAILED',
+      endedAt: NOW.toISOString(),
+      error: 'CanaryFailed',
+      cause: 'step 2/3 at 50 % on ami-0bbbbbbbbbbbbbbbb: canary 5xx ratio 0.08 > 0.05 (80/1000)',
+      toImage: NEW_AMI,
+      versions: '{"blue":"7","green":"6"}',
     });
   });
 
@@ -462,14 +413,16 @@ describe('recordFinish', () => {
       request: request({ action: 'canary', imageId: NEW_AMI }),
       error: { Error: 'ImageNotFound', Cause: `${NEW_AMI} does not exist` },
     });
-    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues).toMatchObject({
-      ':execution': { S: EXECUTION_ARN },
-      ':action': { S: 'canary' },
-      ':trigger': { S: 'console' },
-      ':fromImage': { S: OLD_AMI },
-      ':toImage': { S: NEW_AMI },
-      ':status': { S: 'FAILED' },
-      ':error': { S: 'ImageNotFound' },
+    expect(store.entries.get(RUN_1)).toMatchObject({
+      execution: EXECUTION_ARN,
+      executionName: 'run-1',
+      startedAt: execution().startedAt,
+      action: 'canary',
+      trigger: 'console',
+      fromImage: OLD_AMI,
+      toImage: NEW_AMI,
+      status: 'FAILED',
+      error: 'ImageNotFound',
     });
   });
 
@@ -509,15 +462,11 @@ describe('recordFinish', () => {
     expect(r.message).toContain(
       `WARNING: returning traffic to the last good fleet failed too (ThrottlingException: Rate exceeded), so traffic may still be on ${NEW_AMI}`,
     );
-    expect(inputsOf(db, UpdateItemCommand)[0]?.ExpressionAttributeValues?.[':cause']?.S).toContain(
-      'returning traffic to the last good fleet failed too',
-    );
+    expect(store.entries.get(RUN_1)?.cause).toContain('returning traffic to the last good fleet failed too');
   });
 
   it('turns a failure to publish into a WARNING line, not a failed finish', async () => {
-    ssm
-      .on(PutParameterCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    parameters.failures.on('put', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
     const r = await finish({ request: request(), plan: refreshPlan(), progress: { version: '9' } });
     expect(r.outcome).toBe('SUCCEEDED');
     expect(r.message).toContain(

@@ -1,7 +1,3 @@
-import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Image } from '@aws-sdk/client-ec2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { planRollout } from '../../../lambda/planning/plan';
 import type { PlanEvent } from '../../../lambda/planning/plan';
 import {
@@ -12,10 +8,16 @@ import {
 } from '../../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutRequest } from '../../../lambda/shared/documents';
+import { awsError } from '../aws-errors';
+import { FakeFleetGroups } from '../fakes/fleet-groups';
+import type { GroupSpec } from '../fakes/fleet-groups';
+import { FakeImages } from '../fakes/images';
+import type { FakeImage } from '../fakes/images';
+import { FakeInstances } from '../fakes/instances';
 import {
   at,
+  execution,
   fleet,
-  group,
   instances,
   NEW_AMI,
   NOW,
@@ -24,39 +26,38 @@ import {
   request,
   settings,
 } from '../fixtures';
-import { awsError, inputsOf } from '../sdk-mocks';
 
-const asg = mockClient(AutoScalingClient);
-const ec2 = mockClient(EC2Client);
 const DAY = 86_400;
 
-type Members = Parameters<typeof group>[1];
-function groups(blue: Members, green: Members = {}) {
-  asg.on(DescribeAutoScalingGroupsCommand).resolves({
-    AutoScalingGroups: [group('immutable-dev-blue', blue), group('immutable-dev-green', green)],
-  });
+let groups: FakeFleetGroups;
+let ec2Instances: FakeInstances;
+let images: FakeImages;
+
+beforeEach(() => {
+  groups = new FakeFleetGroups();
+  ec2Instances = new FakeInstances();
+  images = new FakeImages();
+});
+
+/** The two colour groups, as the test says. */
+function fleetOf(blue: GroupSpec, green: GroupSpec = {}) {
+  groups.put('immutable-dev-blue', blue).put('immutable-dev-green', green);
 }
 
-/** DescribeInstances answering with each id's launch time, `ageDays` ago. */
+/** Each instance launched `ageOf(id)` days ago, or with no launch time EC2 reports. */
 function launchedDaysAgo(ageOf: (id: string) => number | undefined) {
-  ec2.on(DescribeInstancesCommand).callsFake((input: { InstanceIds: string[] }) =>
-    Promise.resolve({
-      Reservations: [
-        {
-          Instances: input.InstanceIds.map((id) => {
-            const age = ageOf(id);
-            return { InstanceId: id, ...(age === undefined ? {} : { LaunchTime: at(-age * DAY) }) };
-          }),
-        },
-      ],
-    }),
-  );
+  for (const name of ['immutable-dev-blue', 'immutable-dev-green']) {
+    for (const i of groups.view(name)?.instances ?? []) {
+      const age = ageOf(i.id);
+      if (age !== undefined) ec2Instances.launched.set(i.id, at(-age * DAY));
+    }
+  }
 }
 
-function image(o: Partial<Image> = {}) {
-  ec2.on(DescribeImagesCommand).resolves({
-    Images: [{ ImageId: NEW_AMI, State: 'available', Name: 'immutable-dev-app 1.4.0', Tags: [], ...o }],
-  });
+/** An available image, untagged unless the test says. */
+function image(o: Partial<FakeImage> & { id?: string } = {}) {
+  const { id = NEW_AMI, ...rest } = o;
+  images.put(id, rest);
 }
 
 const plan = (
@@ -64,27 +65,20 @@ const plan = (
   o: { s?: Partial<WorkflowSettings>; f?: PlanEvent['fleet'] } = {},
 ) =>
   planRollout(
-    { settings: settings(o.s), request: request(r), fleet: o.f ?? fleet() },
-    { autoscaling: new AutoScalingClient({}), ec2: new EC2Client({}), now: NOW },
+    { settings: settings(o.s), execution: execution(), request: request(r), fleet: o.f ?? fleet() },
+    { groups, instances: ec2Instances, images, now: NOW },
   );
 
-beforeEach(() => {
-  asg.reset();
-  ec2.reset();
-});
-
 describe('planRollout reads the fleet', () => {
-  it('describes both colour groups in one call', async () => {
-    groups({ instances: instances(4) });
+  it('describes both colour groups in one read', async () => {
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 1);
     await plan();
-    expect(inputsOf(asg, DescribeAutoScalingGroupsCommand)).toEqual([
-      { AutoScalingGroupNames: ['immutable-dev-blue', 'immutable-dev-green'] },
-    ]);
+    expect(groups.reads).toEqual([{ blue: 'immutable-dev-blue', green: 'immutable-dev-green' }]);
   });
 
   it('fails with FleetNotReady when a colour group does not exist', async () => {
-    asg.on(DescribeAutoScalingGroupsCommand).resolves({ AutoScalingGroups: [group('immutable-dev-blue')] });
+    groups.put('immutable-dev-blue');
     await expect(plan()).rejects.toThrow(
       new FleetNotReady(
         'Auto Scaling group immutable-dev-green (green) does not exist; deploy the stack first',
@@ -95,7 +89,7 @@ describe('planRollout reads the fleet', () => {
 
 describe('planRollout for a phoenix rotation', () => {
   it('skips when every instance is younger than the maximum age, saying how old the oldest is', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo((id) => (id.endsWith('1') ? 2.04 : 1));
     expect(await plan()).toEqual({
       kind: 'skip',
@@ -106,7 +100,7 @@ describe('planRollout for a phoenix rotation', () => {
   });
 
   it('plans a refresh of the live group on the released image once an instance is old enough', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo((id) => (id.endsWith('2') ? 9.46 : 3));
     expect(await plan()).toEqual({
       kind: 'refresh',
@@ -124,19 +118,19 @@ describe('planRollout for a phoenix rotation', () => {
   });
 
   it('rotates at exactly the maximum age', async () => {
-    groups({ instances: instances(2) });
+    fleetOf({ instances: instances(2) });
     launchedDaysAgo(() => 7);
     expect((await plan()).kind).toBe('refresh');
   });
 
   it('rotates young instances when forced', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 0.5);
     expect(await plan({ force: true })).toMatchObject({ kind: 'refresh', oldestAgeDays: 0.5 });
   });
 
   it('rotates the green group when green is live', async () => {
-    groups({}, { instances: instances(3) });
+    fleetOf({}, { instances: instances(3) });
     launchedDaysAgo(() => 30);
     expect(await plan({}, { f: fleet({ liveColour: 'green' }) })).toMatchObject({
       colour: 'green',
@@ -146,47 +140,42 @@ describe('planRollout for a phoenix rotation', () => {
   });
 
   it('skips an empty live group without asking EC2 anything', async () => {
-    groups({ instances: [] });
+    fleetOf({ instances: [] });
     expect(await plan({ force: true })).toMatchObject({
       kind: 'skip',
       reason: 'the live group immutable-dev-blue has no instances to rotate',
     });
-    expect(ec2.calls()).toHaveLength(0);
+    expect(ec2Instances.reads).toHaveLength(0);
   });
 
   it('counts only InService instances', async () => {
-    groups({
+    fleetOf({
       instances: [
         ...instances(2),
         ...instances(1, 10, { lifecycle: 'Pending' }),
         ...instances(1, 20, { lifecycle: 'Terminating' }),
       ],
     });
-    launchedDaysAgo(() => 10);
-    expect(await plan()).toMatchObject({ instances: 2 });
-    expect(inputsOf(ec2, DescribeInstancesCommand)[0]?.InstanceIds).toEqual([
-      'i-00000000000000001',
-      'i-00000000000000002',
-    ]);
+    launchedDaysAgo((id) => (id.endsWith('1') || id.endsWith('2') ? 10 : 100));
+    expect(await plan()).toMatchObject({ instances: 2, oldestAgeDays: 10 });
+    expect(ec2Instances.reads).toEqual([['i-00000000000000001', 'i-00000000000000002']]);
   });
 
   it('treats an instance EC2 reports without a launch time as new', async () => {
-    groups({ instances: instances(2) });
+    fleetOf({ instances: instances(2) });
     launchedDaysAgo((id) => (id.endsWith('1') ? undefined : 3));
     expect(await plan()).toMatchObject({ kind: 'skip', reason: expect.stringContaining('oldest 3.0 days') });
   });
 
-  it('asks DescribeInstances about at most 200 instances at a time', async () => {
-    groups({ instances: instances(450) });
-    launchedDaysAgo(() => 10);
-    await plan();
-    const calls = inputsOf(ec2, DescribeInstancesCommand);
-    expect(calls.map((c) => c.InstanceIds?.length)).toEqual([200, 200, 50]);
-    expect(new Set(calls.flatMap((c) => c.InstanceIds)).size).toBe(450);
+  it('ages every instance of a large live group', async () => {
+    fleetOf({ instances: instances(450) });
+    launchedDaysAgo((id) => (id === instances(1, 450)[0]?.id ? 10 : 1));
+    expect(await plan()).toMatchObject({ kind: 'refresh', instances: 450, oldestAgeDays: 10 });
+    expect(ec2Instances.reads.flat()).toHaveLength(450);
   });
 
   it('estimates a prod-like refresh with checkpoints and bake time', async () => {
-    groups({ instances: instances(10) });
+    fleetOf({ instances: instances(10) });
     launchedDaysAgo(() => 20);
     const prodRefresh = {
       minHealthyPercentage: 90,
@@ -210,14 +199,14 @@ describe('planRollout for a canary', () => {
     plan({ action: 'canary', imageId: NEW_AMI }, o);
 
   it('looks the image up by id', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     image();
     await canary();
-    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [NEW_AMI] }]);
+    expect(images.described).toEqual([NEW_AMI]);
   });
 
   it('plans the canary on the idle colour at the live capacity, with the configured steps', async () => {
-    groups({ desired: 4, instances: instances(4) });
+    fleetOf({ desired: 4, instances: instances(4) });
     image();
     expect(await canary()).toEqual({
       kind: 'canary',
@@ -232,7 +221,7 @@ describe('planRollout for a canary', () => {
   });
 
   it('brings the new colour up at the configured capacity and sends it everything on a first release', async () => {
-    groups({ desired: 0, instances: [] });
+    fleetOf({ desired: 0, instances: [] });
     image();
     expect(await canary()).toMatchObject({
       kind: 'canary',
@@ -245,8 +234,8 @@ describe('planRollout for a canary', () => {
   });
 
   it('skips an image that is already released and serving', async () => {
-    groups({ instances: instances(4) });
-    image({ ImageId: OLD_AMI });
+    fleetOf({ instances: instances(4) });
+    image({ id: OLD_AMI });
     expect(await plan({ action: 'canary', imageId: OLD_AMI })).toMatchObject({
       kind: 'skip',
       reason: `${OLD_AMI} is already the released image, serving on immutable-dev-blue`,
@@ -254,8 +243,8 @@ describe('planRollout for a canary', () => {
   });
 
   it('re-releases the recorded image when nothing serves it any more', async () => {
-    groups({ desired: 0, instances: [] });
-    image({ ImageId: OLD_AMI });
+    fleetOf({ desired: 0, instances: [] });
+    image({ id: OLD_AMI });
     expect(await plan({ action: 'canary', imageId: OLD_AMI })).toMatchObject({
       kind: 'canary',
       initial: true,
@@ -265,8 +254,8 @@ describe('planRollout for a canary', () => {
   it.each(['InvalidAMIID.NotFound', 'InvalidAMIID.Malformed', 'InvalidAMIID.Unavailable'])(
     'fails with ImageNotFound when EC2 answers %s',
     async (code) => {
-      groups({ instances: instances(4) });
-      ec2.on(DescribeImagesCommand).rejects(awsError(code, `The image id '[${NEW_AMI}]' does not exist`));
+      fleetOf({ instances: instances(4) });
+      images.refused.set(NEW_AMI, code);
       await expect(canary()).rejects.toThrow(
         new ImageNotFound(`${NEW_AMI} does not exist in this account and region (${code})`),
       );
@@ -274,8 +263,7 @@ describe('planRollout for a canary', () => {
   );
 
   it('fails with ImageNotFound when the image is not listed', async () => {
-    groups({ instances: instances(4) });
-    ec2.on(DescribeImagesCommand).resolves({ Images: [] });
+    fleetOf({ instances: instances(4) });
     await expect(canary()).rejects.toThrow(
       new ImageNotFound(`${NEW_AMI} does not exist in this account and region`),
     );
@@ -284,15 +272,15 @@ describe('planRollout for a canary', () => {
   it.each(['pending', 'failed', 'deregistered', 'disabled'])(
     'fails with ImageNotFound when the image is %s',
     async (state) => {
-      groups({ instances: instances(4) });
-      image({ State: state as 'pending' });
+      fleetOf({ instances: instances(4) });
+      image({ state });
       await expect(canary()).rejects.toThrow(new ImageNotFound(`${NEW_AMI} is ${state}, not available`));
     },
   );
 
   it('propagates other EC2 errors unchanged', async () => {
-    groups({ instances: instances(4) });
-    ec2.on(DescribeImagesCommand).rejects(awsError('RequestLimitExceeded'));
+    fleetOf({ instances: instances(4) });
+    images.failures.on('describe', awsError('RequestLimitExceeded'));
     await expect(canary()).rejects.toMatchObject({ name: 'RequestLimitExceeded' });
   });
 });
@@ -301,8 +289,8 @@ describe('planRollout gates promotion between environments', () => {
   const staging = { environment: 'staging', promoteFrom: 'dev' } as const;
 
   it('fails with ImageNotPromoted when the image was never released in the previous environment', async () => {
-    groups({ instances: instances(4) });
-    image({ Tags: [{ Key: 'immutable:released-staging', Value: '2026-01-01T00:00:00Z' }] });
+    fleetOf({ instances: instances(4) });
+    image({ tags: { 'immutable:released-staging': '2026-01-01T00:00:00Z' } });
     await expect(plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).rejects.toThrow(
       new ImageNotPromoted(
         `${NEW_AMI} has no successful release in dev; staging only accepts images released there first`,
@@ -311,16 +299,16 @@ describe('planRollout gates promotion between environments', () => {
   });
 
   it('accepts an image tagged as released in the previous environment', async () => {
-    groups({ instances: instances(4) });
-    image({ Tags: [{ Key: 'immutable:released-dev', Value: '2026-03-01T08:00:00.000Z' }] });
+    fleetOf({ instances: instances(4) });
+    image({ tags: { 'immutable:released-dev': '2026-03-01T08:00:00.000Z' } });
     expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).toMatchObject({
       kind: 'canary',
     });
   });
 
   it('does not gate an environment without promoteFrom', async () => {
-    groups({ instances: instances(4) });
-    image({ Tags: [] });
+    fleetOf({ instances: instances(4) });
+    image({ tags: {} });
     expect((await plan({ action: 'canary', imageId: NEW_AMI })).kind).toBe('canary');
   });
 });
@@ -332,7 +320,7 @@ describe('planRollout for a rollback', () => {
   const warmGreen = { desired: 4, version: '6', instances: instances(4, 10, { version: '6' }) };
 
   it('flips the traffic back while the previous colour is still warm and at capacity', async () => {
-    groups({ desired: 4, instances: instances(4) }, warmGreen);
+    fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toEqual({
       kind: 'flip',
       from: { colour: 'blue', imageId: OLD_AMI },
@@ -344,33 +332,34 @@ describe('planRollout for a rollback', () => {
       estimatedSeconds: 0,
       summary: `instant rollback: green still runs ${OLDER_AMI}; send it all traffic`,
     });
-    expect(ec2.calls()).toHaveLength(0);
+    expect(ec2Instances.reads).toHaveLength(0);
+    expect(images.described).toHaveLength(0);
   });
 
   it('runs a canary of the previous image with the rollback steps once the warm colour has expired', async () => {
-    groups({ desired: 4, instances: instances(4) }, warmGreen);
-    image({ ImageId: OLDER_AMI });
+    fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ id: OLDER_AMI });
     const expired = { ...warm, until: NOW.toISOString() };
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm: expired }) })).toMatchObject({
       kind: 'canary',
       to: { colour: 'green', imageId: OLDER_AMI },
       steps: [100],
     });
-    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [OLDER_AMI] }]);
+    expect(images.described).toEqual([OLDER_AMI]);
   });
 
   it('runs a canary when the warm colour is short of instances', async () => {
-    groups(
+    fleetOf(
       { desired: 4, instances: instances(4) },
       { ...warmGreen, instances: instances(3, 10, { version: '6' }) },
     );
-    image({ ImageId: OLDER_AMI });
+    image({ id: OLDER_AMI });
     expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
   });
 
   it('runs a canary when the warm colour runs another image than the previous release', async () => {
-    groups({ desired: 4, instances: instances(4) }, warmGreen);
-    image({ ImageId: OLDER_AMI });
+    fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ id: OLDER_AMI });
     expect(
       (await plan({ action: 'rollback' }, { f: fleet({ warm: { ...warm, image: NEW_AMI } }) })).kind,
     ).toBe('canary');
@@ -379,11 +368,11 @@ describe('planRollout for a rollback', () => {
   it('never flips to a warm colour a later canary has taken over', async () => {
     // A canary started during the warm period replaced green's instances with its own
     // version, failed, and left the warm record in place: green no longer runs the previous release.
-    groups(
+    fleetOf(
       { desired: 4, instances: instances(4) },
       { desired: 4, version: '9', instances: instances(4, 20, { version: '9' }) },
     );
-    image({ ImageId: OLDER_AMI });
+    image({ id: OLDER_AMI });
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toMatchObject({
       kind: 'canary',
       to: { colour: 'green', imageId: OLDER_AMI },
@@ -391,19 +380,19 @@ describe('planRollout for a rollback', () => {
   });
 
   it('flips only when enough warm instances still run the previous release', async () => {
-    groups(
+    fleetOf(
       { desired: 4, instances: instances(4) },
       {
         desired: 4,
         instances: [...instances(2, 10, { version: '6' }), ...instances(2, 20, { version: '9' })],
       },
     );
-    image({ ImageId: OLDER_AMI });
+    image({ id: OLDER_AMI });
     expect((await plan({ action: 'rollback' }, { f: fleet({ warm }) })).kind).toBe('canary');
   });
 
   it('fails with NothingToRollBack when there was no earlier release', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     const first = fleet();
     delete (first as { previousImage?: string }).previousImage;
     await expect(plan({ action: 'rollback' }, { f: first })).rejects.toThrow(
@@ -428,19 +417,20 @@ describe('planRollout in a freeze window', () => {
           'skip: inside the freeze window "quarter close" (2026-03-01T00:00:00Z to 2026-03-03T00:00:00Z); automatic rollouts wait',
         estimatedSeconds: 0,
       });
-      expect(asg.calls()).toHaveLength(0);
-      expect(ec2.calls()).toHaveLength(0);
+      expect(groups.reads).toHaveLength(0);
+      expect(ec2Instances.reads).toHaveLength(0);
+      expect(images.described).toHaveLength(0);
     },
   );
 
   it('lets an operator started from the console through', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 10);
     expect((await plan({ trigger: 'console' }, { s: { freezeWindows } })).kind).toBe('refresh');
   });
 
   it('runs automatic rollouts once the window has ended', async () => {
-    groups({ instances: instances(4) });
+    fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 10);
     const ended = [{ ...freezeWindows[0]!, end: NOW.toISOString() }];
     expect((await plan({ trigger: 'schedule' }, { s: { freezeWindows: ended } })).kind).toBe('refresh');

@@ -1,61 +1,68 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { LedgerStore } from '../../../lambda/ledger/store';
 import { releaseAbandonedLock } from '../../../lambda/triggers/abandoned-lock';
+import { FakeLedgerStore } from '../fakes/ledger-store';
 import { ENDED_EXECUTION_ARN, executionStatusChange } from './events';
-import { inputsOf } from '../sdk-mocks';
 
-const db = mockClient(DynamoDBClient);
-const store = () => ({ store: new LedgerStore(new DynamoDBClient({}), 'immutable-dev-rollouts') });
+let store: FakeLedgerStore;
 
 beforeEach(() => {
-  db.reset();
-  db.on(DeleteItemCommand).resolves({});
+  // the lock's owner is the execution ARN ($$.Execution.Id), so only that execution's lock goes
+  store = new FakeLedgerStore({
+    lock: {
+      owner: ENDED_EXECUTION_ARN,
+      action: 'canary',
+      acquiredAt: '2019-02-26T19:42:21Z',
+      expiresAt: 1551239000,
+    },
+  });
 });
 
 describe('releaseAbandonedLock with the documented event', () => {
   it.each(['ABORTED', 'TIMED_OUT', 'FAILED'])('releases the lock a %s execution held', async (status) => {
-    expect(await releaseAbandonedLock(executionStatusChange(status), store())).toEqual({
+    expect(await releaseAbandonedLock(executionStatusChange(status), { store })).toEqual({
       released: true,
       execution: ENDED_EXECUTION_ARN,
       status,
     });
-    // the lock's owner is the execution ARN ($$.Execution.Id), so only that execution's lock goes
-    expect(inputsOf(db, DeleteItemCommand)).toEqual([
-      expect.objectContaining({
-        Key: { pk: { S: 'fleet' }, sk: { S: 'lock' } },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeValues: { ':owner': { S: ENDED_EXECUTION_ARN } },
-      }),
-    ]);
+    expect(store.writes).toEqual([{ method: 'release', owner: ENDED_EXECUTION_ARN }]);
+    expect(store.lock).toBeUndefined();
   });
 
   it.each(['RUNNING', 'SUCCEEDED'])('leaves the lock of a %s execution alone', async (status) => {
-    expect(await releaseAbandonedLock(executionStatusChange(status), store())).toEqual({
+    expect(await releaseAbandonedLock(executionStatusChange(status), { store })).toEqual({
       released: false,
       execution: ENDED_EXECUTION_ARN,
       status,
     });
-    expect(db.calls()).toHaveLength(0);
+    expect(store.calls).toHaveLength(0);
+    expect(store.lock?.owner).toBe(ENDED_EXECUTION_ARN);
   });
 
   it('reports nothing released when the execution had already released its lock', async () => {
-    db.on(DeleteItemCommand).rejects(
-      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
-    );
-    expect((await releaseAbandonedLock(executionStatusChange('FAILED'), store())).released).toBe(false);
+    store.lock = undefined;
+    expect((await releaseAbandonedLock(executionStatusChange('FAILED'), { store })).released).toBe(false);
+  });
+
+  it("leaves another execution's lock alone", async () => {
+    store.lock = {
+      owner: 'arn:…:execution:state-machine-name:next',
+      action: 'phoenix',
+      acquiredAt: '',
+      expiresAt: 0,
+    };
+    expect((await releaseAbandonedLock(executionStatusChange('FAILED'), { store })).released).toBe(false);
+    expect(store.lock?.owner).toBe('arn:…:execution:state-machine-name:next');
   });
 
   it('fails loudly on an event that is not an execution status change', async () => {
     await expect(
       releaseAbandonedLock(
         { ...executionStatusChange(), 'detail-type': 'Step Functions State Machine Status Change' },
-        store(),
+        { store },
       ),
     ).rejects.toMatchObject({ name: '$ZodError' });
     await expect(
-      releaseAbandonedLock({ ...executionStatusChange(), detail: { status: 'ABORTED' } }, store()),
+      releaseAbandonedLock({ ...executionStatusChange(), detail: { status: 'ABORTED' } }, { store }),
     ).rejects.toMatchObject({ name: '$ZodError' });
-    expect(db.calls()).toHaveLength(0);
+    expect(store.calls).toHaveLength(0);
   });
 });

@@ -11,14 +11,14 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ledgerSortKey, LedgerStore } from '../../../lambda/ledger/store';
+import { DynamoDbLedgerStore, ledgerSortKey } from '../../../lambda/aws/dynamodb';
 import { scratchDir } from '../../support/synth';
 import { EXECUTION_ARN, fleet, NOW } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 
 const db = mockClient(DynamoDBClient);
 const TABLE = 'immutable-dev-rollouts';
-const store = () => new LedgerStore(new DynamoDBClient({}), TABLE);
+const store = () => new DynamoDbLedgerStore(new DynamoDBClient({}), TABLE);
 const nowSeconds = Math.floor(NOW.getTime() / 1000);
 const conditionFailed = () =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
@@ -33,7 +33,7 @@ const lockItem = {
 
 beforeEach(() => db.reset());
 
-describe('LedgerStore.acquire', () => {
+describe('DynamoDbLedgerStore.acquire', () => {
   it('puts the lock item on condition it is free, expired or already ours', async () => {
     db.on(PutItemCommand).resolves({});
     expect(await store().acquire(EXECUTION_ARN, 'phoenix', NOW, 14_400)).toBeUndefined();
@@ -89,7 +89,7 @@ describe('LedgerStore.acquire', () => {
   });
 });
 
-describe('LedgerStore.release', () => {
+describe('DynamoDbLedgerStore.release', () => {
   it('deletes the lock only if this owner holds it', async () => {
     db.on(DeleteItemCommand).resolves({});
     expect(await store().release(EXECUTION_ARN)).toBe(true);
@@ -115,7 +115,7 @@ describe('LedgerStore.release', () => {
   });
 });
 
-describe('LedgerStore fleet record', () => {
+describe('DynamoDbLedgerStore fleet record', () => {
   const record = fleet();
   const stateKey = { pk: { S: 'fleet' }, sk: { S: 'state' } };
 
@@ -169,7 +169,7 @@ describe('LedgerStore fleet record', () => {
   });
 });
 
-describe('LedgerStore ledger entries', () => {
+describe('DynamoDbLedgerStore ledger entries', () => {
   const startedAt = '2026-03-02T09:59:00.000Z';
 
   it('sorts entries by start time, then execution name', () => {
@@ -279,64 +279,49 @@ describe('LedgerStore ledger entries', () => {
   });
 });
 
-describe('LedgerStore.closeAbandoned', () => {
+describe('DynamoDbLedgerStore.closeOpen', () => {
   const startedAt = '2026-03-02T08:00:00.000Z';
-  const entry = (name: string, status: string) => ({
-    pk: { S: 'rollout' },
-    sk: { S: `${startedAt}#${name}` },
-    execution: { S: `arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:${name}` },
-    executionName: { S: name },
-    startedAt: { S: startedAt },
-    status: { S: status },
-  });
+  const close = () =>
+    store().closeOpen(
+      { startedAt, executionName: 'stopped' },
+      'ABANDONED',
+      'ended without recording an outcome',
+    );
 
-  it("closes other rollouts' open entries, on condition they are still open, and names them", async () => {
-    db.on(QueryCommand).resolves({
-      Items: [entry('run-1', 'IN_PROGRESS'), entry('stopped', 'IN_PROGRESS'), entry('done', 'SUCCEEDED')],
-    });
+  it('closes an entry on condition it is still open, with every attribute name aliased', async () => {
     db.on(UpdateItemCommand).resolves({});
-    expect(await store().closeAbandoned(EXECUTION_ARN, NOW)).toEqual([
-      'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:stopped',
-    ]);
+    expect(await close()).toBe(true);
     expect(inputsOf(db, UpdateItemCommand)).toEqual([
-      expect.objectContaining({
+      {
+        TableName: TABLE,
         Key: { pk: { S: 'rollout' }, sk: { S: `${startedAt}#stopped` } },
+        UpdateExpression: 'SET #status = :closed, #cause = :cause',
         ConditionExpression: '#status = :open',
-        ExpressionAttributeValues: expect.objectContaining({
+        ExpressionAttributeNames: { '#status': 'status', '#cause': 'cause' },
+        ExpressionAttributeValues: {
           ':closed': { S: 'ABANDONED' },
           ':open': { S: 'IN_PROGRESS' },
-        }),
-      }),
+          ':cause': { S: 'ended without recording an outcome' },
+        },
+      },
     ]);
   });
 
-  it('closes the entry of the rollout that made the current release SUCCEEDED: its release stands', async () => {
-    const released = { ...entry('released', 'IN_PROGRESS'), toImage: { S: 'ami-0123456789abcdef0' } };
-    db.on(QueryCommand).resolves({ Items: [released, entry('stopped', 'IN_PROGRESS')] });
-    db.on(UpdateItemCommand).resolves({});
-    const releasedBy = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:released';
-    await store().closeAbandoned(EXECUTION_ARN, NOW, releasedBy);
-    const updates = inputsOf(db, UpdateItemCommand);
-    expect(updates.map((u) => [u.Key?.sk?.S, u.ExpressionAttributeValues?.[':closed']?.S])).toEqual([
-      [`${startedAt}#released`, 'SUCCEEDED'],
-      [`${startedAt}#stopped`, 'ABANDONED'],
-    ]);
-    expect(updates[0]?.ExpressionAttributeValues?.[':cause']?.S).toContain(
-      'released ami-0123456789abcdef0, then ended without recording its outcome',
-    );
-  });
-
-  it('leaves an entry its own rollout closed meanwhile', async () => {
-    db.on(QueryCommand).resolves({ Items: [entry('stopped', 'IN_PROGRESS')] });
+  it('returns false, without failing, when the entry was closed meanwhile', async () => {
     db.on(UpdateItemCommand).rejects(conditionFailed());
-    expect(await store().closeAbandoned(EXECUTION_ARN, NOW)).toEqual([]);
+    expect(await close()).toBe(false);
+  });
+
+  it('propagates any other DynamoDB error', async () => {
+    db.on(UpdateItemCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
+    await expect(close()).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 });
 
-describe('LedgerStore as deployed (bundled and minified)', () => {
+describe('DynamoDbLedgerStore as deployed (bundled and minified)', () => {
   // The functions ship minified without keepNames (tools/bundle-handlers.mjs), which renames classes: the store must still
   // recognise DynamoDB's ConditionalCheckFailedException by the name the SDK gives it.
-  let Bundled: typeof LedgerStore;
+  let Bundled: typeof DynamoDbLedgerStore;
 
   let dir: string;
 
@@ -344,7 +329,7 @@ describe('LedgerStore as deployed (bundled and minified)', () => {
     dir = scratchDir();
     const outfile = join(dir, 'store.cjs');
     await build({
-      entryPoints: [join(__dirname, '..', '..', '..', 'lambda', 'ledger', 'store.ts')],
+      entryPoints: [join(__dirname, '..', '..', '..', 'lambda', 'aws', 'dynamodb.ts')],
       outfile,
       bundle: true,
       platform: 'node',
@@ -355,7 +340,8 @@ describe('LedgerStore as deployed (bundled and minified)', () => {
       mainFields: ['module', 'main'],
       logLevel: 'silent',
     });
-    Bundled = ((await import(outfile)) as { LedgerStore: typeof LedgerStore }).LedgerStore;
+    Bundled = ((await import(outfile)) as { DynamoDbLedgerStore: typeof DynamoDbLedgerStore })
+      .DynamoDbLedgerStore;
   });
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -375,9 +361,12 @@ describe('LedgerStore as deployed (bundled and minified)', () => {
     await expect(s.acquire(EXECUTION_ARN, 'phoenix', NOW, 60)).resolves.toMatchObject({ action: 'canary' });
   });
 
-  it('returns false when releasing a lock it does not hold, or replacing a moved record', async () => {
+  it('returns false when releasing a lock it does not hold, replacing a moved record, or closing a closed entry', async () => {
     const s = new Bundled(busyTable() as never, TABLE);
     await expect(s.release(EXECUTION_ARN)).resolves.toBe(false);
     await expect(s.replaceFleet(fleet(), 4)).resolves.toBe(false);
+    await expect(
+      s.closeOpen({ startedAt: NOW.toISOString(), executionName: 'run-1' }, 'ABANDONED', 'x'),
+    ).resolves.toBe(false);
   });
 });

@@ -6,6 +6,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { LedgerEntry, LedgerStore, LockHolder } from '../ledger/ports';
 import type { FleetRecord } from '../shared/documents';
 
 /**
@@ -30,49 +31,17 @@ type Item = Record<string, AttributeValue>;
  */
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 
-/** How many of the newest ledger entries a new rollout checks for ones left open. */
-const ABANDONED_LOOKBACK = 10;
-
 const key = (k: { pk: string; sk: string }): Item => ({ pk: { S: k.pk }, sk: { S: k.sk } });
 const s = (v: string): AttributeValue => ({ S: v });
 const n = (v: number): AttributeValue => ({ N: String(v) });
 
-export interface LockHolder {
-  readonly owner: string;
-  readonly action: string;
-  readonly acquiredAt: string;
-  readonly expiresAt: number;
-}
-
-export interface LedgerEntry {
-  readonly execution: string;
-  readonly executionName: string;
-  readonly startedAt: string;
-  readonly action: string;
-  readonly trigger: string;
-  readonly reason: string;
-  /** ABANDONED: the rollout ended without recording an outcome (stopped, timed out, or its last steps failed). */
-  readonly status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'DRY_RUN' | 'ABANDONED';
-  readonly fromImage?: string;
-  readonly toImage?: string;
-  readonly plan?: string;
-  readonly endedAt?: string;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly versions?: string;
-}
-
-export class LedgerStore {
+/** The fleet's lock, record and ledger in its DynamoDB table. */
+export class DynamoDbLedgerStore implements LedgerStore {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly table: string,
   ) {}
 
-  /**
-   * Take the fleet's lock for `owner` until `expiresAt` (epoch seconds). Re-entrant for the
-   * same owner, so a retried invocation does not lock itself out. Returns the current holder
-   * when someone else has it.
-   */
   async acquire(
     owner: string,
     action: string,
@@ -118,7 +87,6 @@ export class LedgerStore {
     };
   }
 
-  /** Release the lock if `owner` still holds it; true when it did. */
   async release(owner: string): Promise<boolean> {
     try {
       await this.db.send(
@@ -145,7 +113,6 @@ export class LedgerStore {
     return json ? (JSON.parse(json) as FleetRecord) : undefined;
   }
 
-  /** Create the fleet record unless one exists; returns whichever record is stored afterwards. */
   async createFleet(record: FleetRecord): Promise<FleetRecord> {
     try {
       await this.db.send(
@@ -164,10 +131,6 @@ export class LedgerStore {
     }
   }
 
-  /**
-   * Replace the fleet record if it is still at `expectedGeneration`. Returns false when
-   * another writer got there first (the caller decides whether that is its own earlier try).
-   */
   async replaceFleet(record: FleetRecord, expectedGeneration: number): Promise<boolean> {
     try {
       await this.db.send(
@@ -198,10 +161,7 @@ export class LedgerStore {
     );
   }
 
-  /**
-   * Write the entry's outcome. An upsert: a rollout refused while planning never recorded its
-   * start, so the caller passes the entry's identity too.
-   */
+  /** An upsert: every attribute is aliased, since `status` is a reserved word. */
   async recordEnd(
     startedAt: string,
     executionName: string,
@@ -222,53 +182,29 @@ export class LedgerStore {
     );
   }
 
-  /**
-   * Close the entries other rollouts left open: they ended without recording an outcome.
-   * Only the lock's holder calls this, so none of them can still be running; and since nothing
-   * records a start while the fleet is locked, an abandoned entry is among the newest. The one
-   * that made the current release (`releasedBy`, from the fleet record) ended after promoting:
-   * its release stands, so it is closed SUCCEEDED, saying what did not run.
-   * Returns the executions whose entries were closed.
-   */
-  async closeAbandoned(owner: string, now: Date, releasedBy?: string): Promise<string[]> {
-    const open = (await this.history(ABANDONED_LOOKBACK)).filter(
-      (e) => e.status === 'IN_PROGRESS' && e.execution !== owner,
-    );
-    const closed: string[] = [];
-    for (const entry of open) {
-      const released = entry.execution === releasedBy;
-      const closedBy = `closed by ${owner} at ${now.toISOString()}`;
-      try {
-        await this.db.send(
-          new UpdateItemCommand({
-            TableName: this.table,
-            Key: { pk: s(KEYS.ledgerPk), sk: s(ledgerSortKey(entry.startedAt, entry.executionName)) },
-            UpdateExpression: 'SET #status = :closed, #cause = :cause',
-            ConditionExpression: '#status = :open',
-            ExpressionAttributeNames: { '#status': 'status', '#cause': 'cause' },
-            ExpressionAttributeValues: {
-              ':closed': s(released ? 'SUCCEEDED' : 'ABANDONED'),
-              ':open': s('IN_PROGRESS'),
-              ':cause': s(
-                released
-                  ? `released ${entry.toImage ?? 'its image'}, then ended without recording its outcome ` +
-                      `(stopped, timed out, or its last steps failed): the release stands, but its image ` +
-                      `tags and notification may be missing; ${closedBy}`
-                  : `ended without recording an outcome (stopped, timed out, or its last steps failed); ${closedBy}`,
-              ),
-            },
-          }),
-        );
-        closed.push(entry.execution);
-      } catch (e) {
-        // Closed meanwhile by its own late finish: nothing to do.
-        if (!(e instanceof Error) || e.name !== CONDITION_FAILED) throw e;
-      }
+  async closeOpen(
+    entry: Pick<LedgerEntry, 'startedAt' | 'executionName'>,
+    status: LedgerEntry['status'],
+    cause: string,
+  ): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: s(KEYS.ledgerPk), sk: s(ledgerSortKey(entry.startedAt, entry.executionName)) },
+          UpdateExpression: 'SET #status = :closed, #cause = :cause',
+          ConditionExpression: '#status = :open',
+          ExpressionAttributeNames: { '#status': 'status', '#cause': 'cause' },
+          ExpressionAttributeValues: { ':closed': s(status), ':open': s('IN_PROGRESS'), ':cause': s(cause) },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof Error && e.name === CONDITION_FAILED) return false;
+      throw e;
     }
-    return closed;
   }
 
-  /** The newest `limit` ledger entries, newest first. */
   async history(limit: number): Promise<LedgerEntry[]> {
     const out = await this.db.send(
       new QueryCommand({

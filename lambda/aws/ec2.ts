@@ -1,0 +1,101 @@
+import {
+  CreateLaunchTemplateVersionCommand,
+  CreateTagsCommand,
+  DeleteTagsCommand,
+  DescribeImagesCommand,
+  DescribeInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
+import type { Images, ImageView, Instances, LaunchTemplates, MissingImage } from '../fleet/ports';
+
+/** EC2 accepts launch-template version descriptions of up to this many characters. */
+const MAX_VERSION_DESCRIPTION = 255;
+
+/**
+ * A new launch-template version: the current definition (`$Default`, which CloudFormation
+ * owns) with a concrete AMI. Concrete ids and explicit versions keep instance-refresh
+ * rollback available, and a definition changed by a deploy reaches instances here.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+ */
+export class Ec2LaunchTemplates implements LaunchTemplates {
+  constructor(private readonly ec2: EC2Client) {}
+
+  async createVersion(templateId: string, imageId: string, description: string): Promise<string> {
+    const out = await this.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: templateId,
+        SourceVersion: '$Default',
+        VersionDescription: description.slice(0, MAX_VERSION_DESCRIPTION),
+        LaunchTemplateData: { ImageId: imageId },
+      }),
+    );
+    const version = out.LaunchTemplateVersion?.VersionNumber;
+    if (version === undefined)
+      throw new Error(`CreateLaunchTemplateVersion on ${templateId} returned no version`);
+    return String(version);
+  }
+}
+
+/** DescribeInstances takes at most this many ids per call. */
+const DESCRIBE_INSTANCES_BATCH = 200;
+
+export class Ec2Instances implements Instances {
+  constructor(private readonly ec2: EC2Client) {}
+
+  async launchTimes(ids: readonly string[]): Promise<ReadonlyMap<string, Date>> {
+    const times = new Map<string, Date>();
+    for (let i = 0; i < ids.length; i += DESCRIBE_INSTANCES_BATCH) {
+      const out = await this.ec2.send(
+        new DescribeInstancesCommand({ InstanceIds: ids.slice(i, i + DESCRIBE_INSTANCES_BATCH) }),
+      );
+      for (const r of out.Reservations ?? []) {
+        for (const inst of r.Instances ?? [])
+          if (inst.InstanceId && inst.LaunchTime) times.set(inst.InstanceId, inst.LaunchTime);
+      }
+    }
+    return times;
+  }
+}
+
+export class Ec2Images implements Images {
+  constructor(private readonly ec2: EC2Client) {}
+
+  async describe(imageId: string): Promise<ImageView | MissingImage> {
+    try {
+      const out = await this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+      const image = out.Images?.[0];
+      if (!image) return { missing: true };
+      return { id: image.ImageId ?? imageId, state: image.State, tags: tagMap(image.Tags) };
+    } catch (e) {
+      // EC2 refuses an id it cannot describe (unknown, malformed, unavailable) with InvalidAMIID.*.
+      if (e instanceof Error && /^InvalidAMIID\./.test(e.name)) return { missing: true, code: e.name };
+      throw e;
+    }
+  }
+
+  async tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>> {
+    // A filter, unlike ImageIds, skips a deregistered image instead of failing the whole call.
+    const out = await this.ec2.send(
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...imageIds] }] }),
+    );
+    return new Map((out.Images ?? []).map((i) => [i.ImageId ?? '', tagMap(i.Tags)]));
+  }
+
+  async addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
+    await this.ec2.send(
+      new CreateTagsCommand({
+        Resources: [...imageIds],
+        Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+  }
+
+  async removeTags(imageIds: readonly string[], keys: readonly string[]): Promise<void> {
+    await this.ec2.send(
+      new DeleteTagsCommand({ Resources: [...imageIds], Tags: keys.map((Key) => ({ Key })) }),
+    );
+  }
+}
+
+const tagMap = (tags: Tag[] | undefined): ReadonlyMap<string, string> =>
+  new Map((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));

@@ -1,0 +1,77 @@
+import type { ColourMap } from '../shared/colours';
+
+/**
+ * What the workflow's steps ask of the fleet's groups, launch template, instances and images,
+ * in the fleet's own terms. lambda/aws/ implements each port with the AWS SDK; domain tests use
+ * in-memory fakes.
+ */
+
+export interface GroupInstance {
+  readonly id: string;
+  /** The Auto Scaling lifecycle state: InService, Pending, Terminating, … */
+  readonly lifecycle: string;
+  readonly healthy: boolean;
+  /** The launch-template version the instance was launched from. */
+  readonly version?: string;
+}
+
+export interface GroupView {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly desired: number;
+  /** The launch-template version the group launches new instances from. */
+  readonly version?: string;
+  readonly instances: GroupInstance[];
+}
+
+/** A change to a group: the sizes given, and the launch-template version it launches from. */
+export interface GroupChange {
+  readonly launchTemplate?: { readonly id: string; readonly version: string };
+  readonly min?: number;
+  readonly max?: number;
+  readonly desired?: number;
+}
+
+/** The blue and green Auto Scaling groups. */
+export interface FleetGroups {
+  /** Both colours' groups, read together; a colour whose group does not exist is left out. */
+  describe(names: ColourMap<string>): Promise<Partial<ColourMap<GroupView>>>;
+  /** Change a group's sizes or launch-template version; what the change leaves out stays. */
+  update(name: string, change: GroupChange): Promise<void>;
+}
+
+/** The fleet's launch template, which CloudFormation owns and the workflow versions. */
+export interface LaunchTemplates {
+  /** A new version of the template's current definition on a concrete AMI; its version number. */
+  createVersion(templateId: string, imageId: string, description: string): Promise<string>;
+}
+
+/** The fleet's EC2 instances. */
+export interface Instances {
+  /** When each instance was launched; an instance EC2 reports no launch time for is left out. */
+  launchTimes(ids: readonly string[]): Promise<ReadonlyMap<string, Date>>;
+}
+
+/** An image as EC2 describes it. */
+export interface ImageView {
+  readonly id: string;
+  /** available, pending, failed, deregistered, … */
+  readonly state?: string;
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+/** An image EC2 did not describe, with the error code it refused it with, if it gave one. */
+export interface MissingImage {
+  readonly missing: true;
+  readonly code?: string;
+}
+
+/** The AMIs the fleet runs, and their tags (the release record other environments read). */
+export interface Images {
+  describe(imageId: string): Promise<ImageView | MissingImage>;
+  /** The tags of each image this account owns; one it does not own, or that no longer exists, is left out. */
+  tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>>;
+  addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
+  removeTags(imageIds: readonly string[], keys: readonly string[]): Promise<void>;
+}
