@@ -47,6 +47,7 @@ describe('the boundary rules', () => {
     ['functions-do-not-load-cdk', 'lambda/canary/imports-cdk.ts imports ../../lib/stack'],
     ['cdk-uses-only-the-contract', 'lib/imports-domain.ts imports ../lambda/canary/judge'],
     ['contract-stands-alone', 'lambda/shared/imports-domain.ts imports ../canary/judge'],
+    ['domain-behind-ports', 'lambda/canary/imports-sdk.ts imports @aws-sdk/client-ec2'],
   ])('%s fails on its fixture', (rule, violation) => {
     expect(brokenBy(rule)).toEqual([violation]);
   });
@@ -56,6 +57,6 @@ describe('the boundary rules', () => {
   });
 
   it('flags nothing else in the fixtures', () => {
-    expect(violations).toHaveLength(6);
+    expect(violations).toHaveLength(7);
   });
 });
