@@ -6,7 +6,7 @@ import { assertFaithful, rewriteWaits } from './asl';
 import type { AslDefinition } from './asl';
 import { SimulatedDeployment } from './deployment';
 import type { CfnTemplate } from './deployment';
-import { STATE_MACHINE_HANDLERS } from './handlers';
+import { STATE_MACHINE_HANDLERS } from './deployed-handlers';
 import { floorSeconds } from './floor';
 import { assertRehearsalProcess } from './process';
 import { parseNextExecution } from './scenario';

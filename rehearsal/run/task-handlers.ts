@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { WAIT_RESOURCE, waitSeconds } from '../asl';
 import type { AslDefinition, Retrier, WaitSpec } from '../asl';
-import { STATE_MACHINE_HANDLERS } from '../handlers';
+import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
 import type { VirtualTime } from '../virtual-time';
 
 /** The optimized SNS integration, the one Task resource that is not a deployed function. */
