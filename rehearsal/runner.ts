@@ -1,5 +1,3 @@
-import { withGlobal } from '@sinonjs/fake-timers';
-import type { Clock } from '@sinonjs/fake-timers';
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import { assertFaithful, rewriteWaits } from './asl';
@@ -20,6 +18,8 @@ import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } fr
 import { scheduleFaults } from './run/fault-schedule';
 import { seedFleetRecord } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
+import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
+import type { ProcessFakes } from './run/process-fakes';
 import { buildResult } from './run/result';
 import type { RehearsalResult } from './run/result';
 import { SNS_PUBLISH, TaskStandIns } from './run/task-handlers';
@@ -48,6 +48,10 @@ interface Sampling {
 
 /** How many runs each simulated world has seen, so every execution on it has its own name. */
 const runsOnWorld = new WeakMap<FleetSimulator, number>();
+
+/** An execution's name: a world's later runs number theirs, so none repeats on it. */
+const executionName = (label: ExecutionLabel, sequence: number) =>
+  sequence === 1 ? `rehearsal-${label}` : `rehearsal-${label}-${sequence}`;
 
 /**
  * A compiled environment: its synthesized definition, checked and rewritten once (building
@@ -120,6 +124,8 @@ export class Rehearsal {
         `runAfter: the previous run rehearsed ${previous.scenario.environment}, not ${this.environment}`,
       );
     const parsed = parseNextExecution(next);
+    // Refused before the world moves on: another run may be running on this very world.
+    refuseWhileFaked(this.runName(previous.simulator));
     previous.simulator.advance(parsed.afterSeconds);
     return this.runOn(previous.simulator, {
       ...previous.scenario,
@@ -129,6 +135,8 @@ export class Rehearsal {
   }
 
   private async runOn(sim: FleetSimulator, scenario: Scenario): Promise<RehearsalRun> {
+    const start = sim.now().getTime();
+    const fakes = holdProcessFakes(this.runName(sim), sim, start);
     const sequence = (runsOnWorld.get(sim) ?? 0) + 1;
     runsOnWorld.set(sim, sequence);
     const sampling: Sampling = { samples: [], minHealthy: Number.POSITIVE_INFINITY };
@@ -137,22 +145,24 @@ export class Rehearsal {
       if (s.servingDesired > 0)
         sampling.minHealthy = Math.min(sampling.minHealthy, s.healthyServing / s.servingDesired);
     });
-    const start = sim.now().getTime();
-    const clock = withGlobal(globalThis).install({ now: start, toFake: ['Date'] });
-    const uninstall = sim.install();
     try {
-      return await this.execute(scenario, sim, clock, start, sampling, sequence);
+      return await this.execute(scenario, sim, fakes, start, sampling, sequence);
     } finally {
-      uninstall();
-      clock.uninstall();
+      fakes.release();
       stopSampling();
     }
+  }
+
+  /** The next run on `sim`, as a refusal names it. */
+  private runName(sim: FleetSimulator): string {
+    const sequence = (runsOnWorld.get(sim) ?? 0) + 1;
+    return `the ${this.environment} rehearsal of ${executionName('main', sequence)}`;
   }
 
   private async execute(
     scenario: Scenario,
     sim: FleetSimulator,
-    clock: Clock & { uninstall(): void },
+    fakes: ProcessFakes,
     start: number,
     sampling: Sampling,
     sequence: number,
@@ -160,14 +170,13 @@ export class Rehearsal {
     const seconds = () => (sim.now().getTime() - start) / 1000;
     // Faults are timed from this run's start; the world's clock started with the first run.
     const worldSecondsAtStart = sim.snapshot().t;
-    const name = (label: ExecutionLabel) =>
-      sequence === 1 ? `rehearsal-${label}` : `rehearsal-${label}-${sequence}`;
+    const name = (label: ExecutionLabel) => executionName(label, sequence);
     const arnOf = (label: ExecutionLabel) =>
       `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${name(label)}`;
     const vt = new VirtualTime(seconds, (to) => {
       const dt = to - seconds();
       if (dt > 0) sim.advance(dt);
-      clock.setSystemTime(sim.now().getTime());
+      fakes.setNow(sim.now().getTime());
     });
     const { samples } = sampling;
     if (sequence === 1) await seedFleetRecord(scenario, sim, this.settings);

@@ -15,6 +15,9 @@ const METADATA = { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 };
 type AnyCommand = new (input: never) => { readonly input: unknown };
 type Route = readonly [AnyCommand, string, (input: never) => object];
 
+/** Whether the clients' send is stubbed now (by any simulator). */
+let installed = false;
+
 /**
  * Stubs `send` of every simulated SDK client (all instances, including those created at module
  * scope before this runs) so each simulated command reaches the simulator and any other command
@@ -26,6 +29,12 @@ type Route = readonly [AnyCommand, string, (input: never) => object];
  * (about 1 MB a run; thousands of runs in one process ran out of memory).
  */
 export function installMocks(sim: FleetSimulator): () => void {
+  // A second set of stubs would save the first as the "real" send and put it back on uninstall.
+  if (installed)
+    throw new Error(
+      "the simulated AWS SDK clients' send is already stubbed by another simulator in this process; uninstall it first",
+    );
+  installed = true;
   const restores: Array<() => void> = [];
   const wire = (service: SimService, client: new (config: never) => object, routes: readonly Route[]) => {
     const prototype = client.prototype as { send?: unknown };
@@ -123,7 +132,11 @@ export function installMocks(sim: FleetSimulator): () => void {
   wire('imageBuilder', imageBuilder.ImagebuilderClient, [
     [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
   ]);
+  let uninstalled = false;
   return () => {
+    if (uninstalled) return;
+    uninstalled = true;
     for (const restore of restores) restore();
+    installed = false;
   };
 }

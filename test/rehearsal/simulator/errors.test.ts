@@ -222,6 +222,21 @@ describe('unsimulated commands', () => {
     }
   });
 
+  it('fails when a second simulator installs while the first holds the clients', async () => {
+    const { sim, uninstall } = simulate();
+    try {
+      expect(() => simulate()).toThrow(
+        "the simulated AWS SDK clients' send is already stubbed by another simulator in this process",
+      );
+      // the first still answers, and is the one counting
+      await clients.ssm.send(new ssm.GetParameterCommand({ Name: '/immutable/dev/released-ami' }));
+      expect(sim.apiCalls.GetParameter).toBe(1);
+    } finally {
+      uninstall();
+    }
+    simulate().uninstall();
+  });
+
   it('uninstall gives the clients back their real send', async () => {
     const { uninstall } = simulate();
     uninstall();
