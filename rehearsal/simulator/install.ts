@@ -7,13 +7,38 @@ import * as imageBuilder from '@aws-sdk/client-imagebuilder';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import type { SimService } from './errors';
-import type { FleetSimulator } from './simulator';
+import type { AutoScalingService } from './services/auto-scaling';
+import type { CloudWatchService } from './services/cloudwatch';
+import type { DynamoDbService } from './services/dynamodb';
+import type { Ec2Service } from './services/ec2';
+import type { Elbv2Service } from './services/elbv2';
+import type { ImageBuilderService } from './services/image-builder';
+import type { SnsService } from './services/sns';
+import type { SsmService } from './services/ssm';
 
 // What the SDK's send resolves to: the output and response metadata.
 const METADATA = { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 };
 
 type AnyCommand = new (input: never) => { readonly input: unknown };
 type Route = readonly [AnyCommand, string, (input: never) => object];
+
+/** What the stubs route to: the simulated services, through the simulator's accounting of calls. */
+export interface StubTarget {
+  readonly autoScaling: AutoScalingService;
+  readonly ec2: Ec2Service;
+  readonly elbv2: Elbv2Service;
+  readonly cloudWatch: CloudWatchService;
+  readonly ssm: SsmService;
+  readonly dynamodb: DynamoDbService;
+  readonly sns: SnsService;
+  readonly imageBuilder: ImageBuilderService;
+  /** Calls so far per command name (a response's request id numbers them). */
+  readonly apiCalls: Readonly<Record<string, number>>;
+  /** Counts the call, applies injected faults and runs `handler`, as every simulated call goes. */
+  call<T>(service: SimService, command: string, handler: () => T): T;
+  /** The error for a command the simulator does not model (counted too). */
+  unsupported(service: SimService, command: string): Error;
+}
 
 /** Whether the clients' send is stubbed now (by any simulator). */
 let installed = false;
@@ -28,7 +53,7 @@ let installed = false;
  * sandbox, which never lets go of them, and each stub holds its run's whole simulated world
  * (about 1 MB a run; thousands of runs in one process ran out of memory).
  */
-export function installMocks(sim: FleetSimulator): () => void {
+export function installMocks(sim: StubTarget): () => void {
   // A second set of stubs would save the first as the "real" send and put it back on uninstall.
   if (installed)
     throw new Error(

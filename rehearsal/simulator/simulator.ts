@@ -93,7 +93,7 @@ export class FleetSimulator {
     world.t = target;
   }
 
-  /** Installs aws-sdk-client-mock on every simulated client; returns the uninstall function. */
+  /** Routes every simulated SDK client's send to this simulator; returns the uninstall function. */
   install(): () => void {
     return installMocks(this);
   }
