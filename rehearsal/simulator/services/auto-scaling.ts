@@ -15,7 +15,8 @@ import type {
 } from '@aws-sdk/client-auto-scaling';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { RefreshRecord, RefreshSettings } from '../refresh-engine';
-import type { Group, World } from '../world';
+import type { Group } from '../account-records';
+import type { World } from '../world';
 import { Validator } from './validate';
 
 type Out<T> = Omit<T, '$metadata'>;

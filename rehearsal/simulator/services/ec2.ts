@@ -14,7 +14,8 @@ import type {
   LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { ImageRecord, Instance, LaunchTemplateVersionRecord, World } from '../world';
+import type { ImageRecord, Instance, LaunchTemplateVersionRecord } from '../account-records';
+import type { World } from '../world';
 
 type Out<T> = Omit<T, '$metadata'>;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
