@@ -105,11 +105,6 @@ export function installMocks(sim: StubTarget): () => void {
       (i) => as.describeInstanceRefreshes(i),
     ],
     [autoScaling.CancelInstanceRefreshCommand, 'CancelInstanceRefresh', (i) => as.cancelInstanceRefresh(i)],
-    [
-      autoScaling.RollbackInstanceRefreshCommand,
-      'RollbackInstanceRefresh',
-      (i) => as.rollbackInstanceRefresh(i),
-    ],
   ]);
   const e = sim.ec2;
   wire('ec2', ec2.EC2Client, [
@@ -120,11 +115,6 @@ export function installMocks(sim: StubTarget): () => void {
       ec2.CreateLaunchTemplateVersionCommand,
       'CreateLaunchTemplateVersion',
       (i) => e.createLaunchTemplateVersion(i),
-    ],
-    [
-      ec2.DescribeLaunchTemplateVersionsCommand,
-      'DescribeLaunchTemplateVersions',
-      (i) => e.describeLaunchTemplateVersions(i),
     ],
     [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => e.describeInstances(i)],
   ]);
@@ -143,7 +133,6 @@ export function installMocks(sim: StubTarget): () => void {
   wire('ssm', ssm.SSMClient, [
     [ssm.GetParameterCommand, 'GetParameter', (i) => ps.getParameter(i)],
     [ssm.PutParameterCommand, 'PutParameter', (i) => ps.putParameter(i)],
-    [ssm.GetParameterHistoryCommand, 'GetParameterHistory', (i) => ps.getParameterHistory(i)],
   ]);
   const db = sim.dynamodb;
   wire('dynamodb', dynamodb.DynamoDBClient, [

@@ -17,7 +17,6 @@ const MUTATING = new Set([
   'UpdateAutoScalingGroup',
   'StartInstanceRefresh',
   'CancelInstanceRefresh',
-  'RollbackInstanceRefresh',
   'CreateTags',
   'DeleteTags',
   'CreateLaunchTemplateVersion',
@@ -164,25 +163,16 @@ export class FleetSimulator {
     };
   }
 
-  /** Used by the runner for the state machine's native SNS task (not throttled, not mocked). */
-  publish(input: { TopicArn?: string; Subject?: string; Message: string }): void {
-    this.apiCalls.Publish = (this.apiCalls.Publish ?? 0) + 1;
-    this.sns.publish(input);
-    this.notify();
-  }
-
   item(table: string, key: Record<string, string>): Record<string, unknown> | undefined {
     const raw = this.dynamodb.rawItem(table, key);
     return raw ? unmarshall(raw) : undefined;
   }
 
-  parameter(name: string): { value: string; history: string[] } | undefined {
+  /** The parameter's current value, if it exists. */
+  parameter(name: string): { value: string } | undefined {
     const versions = this.ssm.parameters.get(name);
-    if (!versions?.length) return undefined;
-    return {
-      value: (versions[versions.length - 1] as { value: string }).value,
-      history: versions.map((v) => v.value),
-    };
+    const latest = versions?.[versions.length - 1];
+    return latest ? { value: latest.value } : undefined;
   }
 
   snapshot(): SimSnapshot {

@@ -93,7 +93,6 @@ const CODES: Array<[SimService, string]> = [
   ['autoScaling', 'Throttling'],
   ['autoScaling', 'InstanceRefreshInProgress'],
   ['autoScaling', 'ActiveInstanceRefreshNotFound'],
-  ['autoScaling', 'IrreversibleInstanceRefresh'],
   ['ec2', 'RequestLimitExceeded'],
   ['ec2', 'InvalidAMIID.NotFound'],
   ['ec2', 'InvalidAMIID.Malformed'],
