@@ -1,4 +1,4 @@
-export { FleetSimulator } from './simulator';
+export { FleetSimulator } from './fleet-simulator';
 export {
   ALL_THROTTLING_ERROR_NAMES,
   awsError,

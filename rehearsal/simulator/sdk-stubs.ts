@@ -53,7 +53,7 @@ let installed = false;
  * sandbox, which never lets go of them, and each stub holds its run's whole simulated world
  * (about 1 MB a run; thousands of runs in one process ran out of memory).
  */
-export function installMocks(sim: StubTarget): () => void {
+export function installSdkStubs(sim: StubTarget): () => void {
   // A second set of stubs would save the first as the "real" send and put it back on uninstall.
   if (installed)
     throw new Error(

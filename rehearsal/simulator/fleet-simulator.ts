@@ -1,5 +1,5 @@
 import { awsError, SimulatorUnsupportedError, throttlingError, type SimService } from './errors';
-import { installMocks } from './install';
+import { installSdkStubs } from './sdk-stubs';
 import { AutoScalingService } from './services/auto-scaling';
 import { CloudWatchService } from './services/cloudwatch';
 import { DynamoDbService } from './services/dynamodb';
@@ -94,7 +94,7 @@ export class FleetSimulator {
 
   /** Routes every simulated SDK client's send to this simulator; returns the uninstall function. */
   install(): () => void {
-    return installMocks(this);
+    return installSdkStubs(this);
   }
 
   /**
