@@ -1,4 +1,5 @@
-import type { RehearsalRun, TimelineEvent } from './runner';
+import type { RehearsalRun } from './runner';
+import type { TimelineEvent } from './run/execution-driver';
 import type { SimSnapshot } from './simulator';
 
 /** States whose entry marks a moment worth a line in the printed timeline. */

@@ -43,7 +43,6 @@ const MODELLED: Record<SimService, Record<string, ExceptionCtor>> = {
   autoScaling: {
     InstanceRefreshInProgress: autoScaling.InstanceRefreshInProgressFault,
     ActiveInstanceRefreshNotFound: autoScaling.ActiveInstanceRefreshNotFoundFault,
-    IrreversibleInstanceRefresh: autoScaling.IrreversibleInstanceRefreshFault,
     LimitExceeded: autoScaling.LimitExceededFault,
     ResourceContention: autoScaling.ResourceContentionFault,
   },

@@ -1,4 +1,4 @@
-export { FleetSimulator } from './simulator';
+export { FleetSimulator } from './fleet-simulator';
 export {
   ALL_THROTTLING_ERROR_NAMES,
   awsError,
@@ -6,7 +6,7 @@ export {
   THROTTLING_ERROR_NAMES,
   type SimService,
 } from './errors';
-export { DEREGISTRATION_DELAY_SECONDS, LAUNCH_RETRY_FIRST_SECONDS, LAUNCH_RETRY_MAX_SECONDS } from './world';
+export { DEREGISTRATION_DELAY_SECONDS } from './world';
 export { NO_PROGRESS_TIMEOUT_SECONDS } from './refresh-engine';
 export type { ImageBuildStatus } from './services/image-builder';
 export type {

@@ -1,4 +1,6 @@
-import type { Group, Instance, World } from './world';
+import type { Group, Instance } from './account-records';
+import type { EventQueue } from './event-queue';
+import type { AlarmState } from './types';
 
 /**
  * A refresh that cannot make progress for this long fails.
@@ -71,6 +73,21 @@ export interface RefreshRecord {
 }
 
 /**
+ * What a refresh needs of the world: its clock and event queue, the launch template's versions
+ * (what a phase launches), terminations, and the state of the alarms that stop it.
+ */
+export interface RefreshWorld {
+  readonly t: number;
+  now(): Date;
+  readonly queue: Pick<EventQueue, 'schedule'>;
+  readonly launchTemplate: { readonly defaultVersion: number };
+  /** Resolves `$Latest`, `$Default` or a number to an existing version number, or undefined. */
+  resolveVersion(version: string | undefined): number | undefined;
+  terminate(instance: Instance): void;
+  readonly traffic: { alarmState(name: string): AlarmState | undefined };
+}
+
+/**
  * Instance refresh, after the documented behaviour: rolling replacement in batches bounded by
  * the minimum and maximum healthy percentages; a replacement counts once InService, healthy and
  * warmed up; checkpoints pause; alarms fail the refresh (and roll it back with AutoRollback);
@@ -83,7 +100,7 @@ export class RefreshEngine {
   readonly all: RefreshRecord[] = [];
   private counter = 0;
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly world: RefreshWorld) {}
 
   isActive(record: RefreshRecord): boolean {
     return ACTIVE.has(record.status);

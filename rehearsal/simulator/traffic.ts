@@ -1,5 +1,6 @@
-import type { AlarmKind, AlarmState, SimAlarmSpec } from './types';
-import type { Group, World } from './world';
+import type { Group, ImageRecord } from './account-records';
+import type { EventQueue } from './event-queue';
+import type { AlarmKind, AlarmState, SimAlarmSpec, SimWorldSpec } from './types';
 
 /** An image carrying less than this share of a period's requests does not set its p99. */
 const P99_MIN_SHARE = 0.01;
@@ -65,6 +66,23 @@ interface CompositeRecord {
 }
 
 /**
+ * What the traffic model needs of the world: its clock and event queue, the listener's weights,
+ * the healthy instances behind each target group and how each image behaves.
+ */
+export interface TrafficWorld {
+  readonly t: number;
+  readonly queue: Pick<EventQueue, 'schedule'>;
+  readonly spec: Pick<
+    SimWorldSpec,
+    'startTime' | 'requestsPerSecond' | 'targetGroups' | 'alarms' | 'compositeAlarms'
+  >;
+  /** Listener weight by target group ARN. */
+  readonly weights: ReadonlyMap<string, number>;
+  readonly groupsByTargetGroup: ReadonlyMap<string, Pick<Group, 'healthy' | 'inService' | 'healthyByImage'>>;
+  readonly images: ReadonlyMap<string, Pick<ImageRecord, 'errorRate' | 'p99LatencyMs'>>;
+}
+
+/**
  * The traffic model and CloudWatch: requests split by listener weight, then by healthy instances
  * per image; per-minute ALB metrics integrated from the state history; alarms evaluated at every
  * period boundary from those datapoints (M of N, missing data not breaching), with forced windows.
@@ -79,7 +97,7 @@ export class Traffic {
   readonly composites = new Map<string, CompositeRecord>();
   private readonly forced: Array<{ kind: AlarmKind; from: number; until: number }> = [];
 
-  constructor(private readonly world: World) {
+  constructor(private readonly world: TrafficWorld) {
     for (const spec of world.spec.alarms) {
       this.alarms.set(spec.name, {
         spec,
@@ -280,7 +298,7 @@ export class Traffic {
     for (const target of world.spec.targetGroups) {
       const weight = world.weights.get(target.arn) ?? 0;
       const requests = totalWeight > 0 ? (world.spec.requestsPerSecond * weight) / totalWeight : 0;
-      const group: Group | undefined = world.groupsByTargetGroup.get(target.arn);
+      const group = world.groupsByTargetGroup.get(target.arn);
       const healthy = group?.healthy ?? 0;
       const unhealthy = (group?.inService ?? 0) - healthy;
       const byImage = new Map<string, number>();

@@ -161,6 +161,32 @@ describe('one rollout at a time', () => {
   });
 });
 
+describe('one run at a time in a process', () => {
+  it('fails when a second run starts while the first holds the clock and the SDK clients, leaving the first alone', async () => {
+    const alone = await dev().run(scenario({ input: canary(NEW) }));
+    const first = dev().run(scenario({ input: canary(NEW) }));
+    await expect(dev().run(scenario({ input: { action: 'phoenix', force: true } }))).rejects.toThrow(
+      'cannot start the dev rehearsal of rehearsal-main: the dev rehearsal of rehearsal-main is still running in this process',
+    );
+    expect((await first).result).toEqual(alone.result);
+  });
+
+  it('fails when a run after another starts on its world before that one ended, without moving the world', async () => {
+    const previous = await dev().run(scenario({ input: canary(NEW) }));
+    const ended = previous.simulator.snapshot().t;
+    const next = dev().runAfter(previous, { afterSeconds: 60, input: { action: 'phoenix', force: true } });
+    const refused = dev().runAfter(previous, { afterSeconds: 3600, input: { action: 'rollback' } });
+    // read before anything awaits: only the first runAfter has moved the world
+    expect(previous.simulator.snapshot().t).toBe(ended + 60);
+    await expect(refused).rejects.toThrow(
+      'cannot start the dev rehearsal of rehearsal-main-3: the dev rehearsal of rehearsal-main-2 is still running',
+    );
+    expect((await next).result.status).toBe('SUCCEEDED');
+    // released at the end: the next run starts
+    expect((await dev().run(scenario({ input: canary(NEW) }))).result.status).toBe('SUCCEEDED');
+  });
+});
+
 describe('a stopped execution', () => {
   const stopped = (then: unknown[] = []) =>
     scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 15 }, ...(then as never[])] });

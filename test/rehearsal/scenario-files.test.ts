@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { RehearsalResult } from '../../rehearsal/runner';
+import type { RehearsalResult } from '../../rehearsal/run/result';
 import { loadScenarioFile } from '../../rehearsal/scenario';
 import { RehearsalSession } from '../../rehearsal/session';
 import { formatTimeline, renderSvg } from '../../rehearsal/timeline';

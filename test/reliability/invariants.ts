@@ -1,7 +1,8 @@
 import { ROLLOUT_ERROR_NAMES } from '../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { FleetRecord } from '../../lambda/shared/documents';
-import type { RehearsalRun, TimelineEvent } from '../../rehearsal/runner';
+import type { RehearsalRun } from '../../rehearsal/runner';
+import type { TimelineEvent } from '../../rehearsal/run/execution-driver';
 import type { Scenario } from '../../rehearsal/scenario';
 import type { FleetSimulator, SimSnapshot } from '../../rehearsal/simulator';
 import { unmarshall } from '../../rehearsal/simulator/dynamodb/attribute-value';

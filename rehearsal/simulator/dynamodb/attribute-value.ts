@@ -1,7 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { SimulatorUnsupportedError } from '../errors';
 
 export type AttributeMap = Record<string, AttributeValue>;
-export type AttributeType = 'S' | 'N' | 'B' | 'SS' | 'NS' | 'BS' | 'M' | 'L' | 'NULL' | 'BOOL';
+type AttributeType = 'S' | 'N' | 'B' | 'SS' | 'NS' | 'BS' | 'M' | 'L' | 'NULL' | 'BOOL';
 
 const TYPES: readonly AttributeType[] = ['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL'];
 
@@ -20,15 +21,11 @@ function raw(value: AttributeValue): unknown {
   return (value as unknown as Record<string, unknown>)[typeOf(value) as string];
 }
 
-function bytes(value: unknown): Buffer {
-  return Buffer.from(value as Uint8Array);
-}
-
 /**
  * Numbers compare by value. DynamoDB keeps 38 digits; plain integers are compared exactly here,
  * other numbers as doubles.
  */
-export function compareNumbers(a: string, b: string): number {
+function compareNumbers(a: string, b: string): number {
   if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) {
     const x = BigInt(a);
     const y = BigInt(b);
@@ -39,14 +36,9 @@ export function compareNumbers(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-export function addNumbers(a: string, b: string, sign: 1 | -1): string {
-  if (/^-?\d+$/.test(a) && /^-?\d+$/.test(b)) return (BigInt(a) + BigInt(sign) * BigInt(b)).toString();
-  return String(Number(a) + sign * Number(b));
-}
-
 /**
- * Ordering for `<`, `<=`, `>`, `>=` and BETWEEN: defined for two values of the same scalar type
- * (S and B by their bytes, N by value); undefined otherwise, which makes the comparison false.
+ * Ordering for `<`, `<=`, `>` and `>=`: defined for two values of the same scalar type (S and B
+ * by their bytes, N by value); undefined otherwise, which makes the comparison false.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.OperatorsAndFunctions.html#Expressions.OperatorsAndFunctions.Comparators
  */
 export function compare(a: AttributeValue | undefined, b: AttributeValue | undefined): number | undefined {
@@ -56,11 +48,14 @@ export function compare(a: AttributeValue | undefined, b: AttributeValue | undef
   const y = raw(b as AttributeValue);
   if (type === 'N') return compareNumbers(x as string, y as string);
   if (type === 'S') return Buffer.compare(Buffer.from(x as string, 'utf8'), Buffer.from(y as string, 'utf8'));
-  if (type === 'B') return Buffer.compare(bytes(x), bytes(y));
+  if (type === 'B') return Buffer.compare(Buffer.from(x as Uint8Array), Buffer.from(y as Uint8Array));
   return undefined;
 }
 
-/** Deep equality: same type and value; sets ignore order. */
+/**
+ * Equality for `=` and `<>`: values of different types differ; scalars compare by value. Comparing
+ * two sets, lists or maps is not simulated (nothing here stores one).
+ */
 export function equals(a: AttributeValue | undefined, b: AttributeValue | undefined): boolean {
   const type = typeOf(a);
   if (!type || type !== typeOf(b)) return false;
@@ -74,28 +69,9 @@ export function equals(a: AttributeValue | undefined, b: AttributeValue | undefi
     case 'N':
       return compareNumbers(x as string, y as string) === 0;
     case 'B':
-      return bytes(x).equals(bytes(y));
-    case 'SS':
-    case 'NS':
-    case 'BS': {
-      const xs = x as unknown[];
-      const ys = y as unknown[];
-      const key = (v: unknown) =>
-        type === 'BS' ? bytes(v).toString('base64') : type === 'NS' ? String(Number(v)) : String(v);
-      const set = new Set(ys.map(key));
-      return xs.length === ys.length && xs.every((v) => set.has(key(v)));
-    }
-    case 'L': {
-      const xs = x as AttributeValue[];
-      const ys = y as AttributeValue[];
-      return xs.length === ys.length && xs.every((v, i) => equals(v, ys[i]));
-    }
-    case 'M': {
-      const xm = x as AttributeMap;
-      const ym = y as AttributeMap;
-      const keys = Object.keys(xm);
-      return keys.length === Object.keys(ym).length && keys.every((k) => k in ym && equals(xm[k], ym[k]));
-    }
+      return Buffer.from(x as Uint8Array).equals(Buffer.from(y as Uint8Array));
+    default:
+      throw new SimulatorUnsupportedError(`Comparing two ${type} values in an expression is not simulated`);
   }
 }
 
@@ -109,17 +85,15 @@ export function invalidReason(value: AttributeValue | undefined, path: string): 
     return `The parameter cannot be converted to a numeric value: ${String(x)} (at ${path})`;
   if ((type === 'SS' || type === 'NS' || type === 'BS') && (x as unknown[]).length === 0)
     return `One or more parameter values were invalid: An string set  may not be empty (at ${path})`;
-  if (type === 'M') {
-    for (const [k, v] of Object.entries(x as AttributeMap)) {
-      const reason = invalidReason(v, `${path}.${k}`);
-      if (reason) return reason;
-    }
-  }
-  if (type === 'L') {
-    for (const [i, v] of (x as AttributeValue[]).entries()) {
-      const reason = invalidReason(v, `${path}[${i}]`);
-      if (reason) return reason;
-    }
+  const children: Array<[string, AttributeValue]> =
+    type === 'M'
+      ? Object.entries(x as AttributeMap).map(([k, v]) => [`${path}.${k}`, v])
+      : type === 'L'
+        ? (x as AttributeValue[]).map((v, i) => [`${path}[${i}]`, v])
+        : [];
+  for (const [at, child] of children) {
+    const reason = invalidReason(child, at);
+    if (reason) return reason;
   }
   return undefined;
 }
@@ -148,8 +122,4 @@ function toJs(value: AttributeValue): unknown {
     default:
       return x;
   }
-}
-
-export function clone<T>(value: T): T {
-  return structuredClone(value);
 }

@@ -6,8 +6,6 @@ import type {
   DescribeInstanceRefreshesCommandInput,
   DescribeInstanceRefreshesCommandOutput,
   InstanceRefresh,
-  RollbackInstanceRefreshCommandInput,
-  RollbackInstanceRefreshCommandOutput,
   StartInstanceRefreshCommandInput,
   StartInstanceRefreshCommandOutput,
   UpdateAutoScalingGroupCommandInput,
@@ -15,7 +13,8 @@ import type {
 } from '@aws-sdk/client-auto-scaling';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { RefreshRecord, RefreshSettings } from '../refresh-engine';
-import type { Group, World } from '../world';
+import type { Group } from '../account-records';
+import type { World } from '../world';
 import { Validator } from './validate';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -211,23 +210,6 @@ export class AutoScalingService {
     const record = this.world.refreshes.active(group);
     if (!record || record.status === 'Cancelling') throw this.notFound(group);
     this.world.refreshes.cancel(record, input.WaitForTransitioningInstances ?? true);
-    return { InstanceRefreshId: record.id };
-  }
-
-  /**
-   * Rolls back the active refresh; not possible without a desired configuration or with a
-   * `$Latest`/`$Default` version.
-   * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RollbackInstanceRefresh.html
-   */
-  rollbackInstanceRefresh(
-    input: RollbackInstanceRefreshCommandInput,
-  ): Out<RollbackInstanceRefreshCommandOutput> {
-    const group = this.group(input.AutoScalingGroupName);
-    const record = this.world.refreshes.active(group);
-    if (!record || record.phase === 'rollback' || record.status === 'Cancelling') throw this.notFound(group);
-    const reason = this.irreversible(group, record.desiredConfiguration);
-    if (reason) throw awsError('autoScaling', 'IrreversibleInstanceRefresh', reason);
-    this.world.refreshes.rollback(record, 'Rollback requested by the caller (RollbackInstanceRefresh).');
     return { InstanceRefreshId: record.id };
   }
 

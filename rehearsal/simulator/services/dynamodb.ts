@@ -11,18 +11,16 @@ import type {
   UpdateItemCommandInput,
   UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { compare, invalidReason, typeOf, type AttributeMap } from '../dynamodb/attribute-value';
+import { compare, equals, invalidReason, typeOf, type AttributeMap } from '../dynamodb/attribute-value';
 import {
   applyUpdate,
   evaluate,
   ExpressionContext,
   parseCondition,
-  parseProjection,
+  parseKeyCondition,
   parseUpdate,
-  resolvePath,
   validation,
   type Condition,
-  type Operand,
 } from '../dynamodb/expressions';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { World } from '../world';
@@ -50,7 +48,48 @@ function keyString(table: Table, key: AttributeMap): string {
 const ITEM_LIMIT_BYTES = 400 * 1024;
 
 /**
- * DynamoDB (low-level AttributeValue maps) over the spec's tables.
+ * The parameters of each command the ledger uses; any other parameter is refused as not
+ * simulated rather than ignored (a ReturnValues or a FilterExpression would change the answer).
+ */
+const SIMULATED_PARAMETERS = {
+  PutItem: [
+    'TableName',
+    'Item',
+    'ConditionExpression',
+    'ExpressionAttributeNames',
+    'ExpressionAttributeValues',
+  ],
+  GetItem: ['TableName', 'Key', 'ConsistentRead'],
+  UpdateItem: [
+    'TableName',
+    'Key',
+    'UpdateExpression',
+    'ConditionExpression',
+    'ExpressionAttributeNames',
+    'ExpressionAttributeValues',
+  ],
+  DeleteItem: [
+    'TableName',
+    'Key',
+    'ConditionExpression',
+    'ExpressionAttributeNames',
+    'ExpressionAttributeValues',
+  ],
+  Query: [
+    'TableName',
+    'KeyConditionExpression',
+    'ExpressionAttributeNames',
+    'ExpressionAttributeValues',
+    'ScanIndexForward',
+    'Limit',
+    'ConsistentRead',
+  ],
+} as const;
+
+/**
+ * DynamoDB (low-level AttributeValue maps) over the spec's tables: the five calls the ledger
+ * makes, with the expressions of dynamodb/expressions.ts. Reads are always consistent: there
+ * is one copy of each item.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html
@@ -71,7 +110,7 @@ export class DynamoDbService {
   }
 
   putItem(input: PutItemCommandInput): Out<PutItemCommandOutput> {
-    this.refuse(input, ['Expected', 'ConditionalOperator'], 'PutItem');
+    refuseUnsimulated(input, 'PutItem');
     const table = this.table(input.TableName);
     const item = input.Item ?? {};
     for (const [name, value] of Object.entries(item)) {
@@ -81,86 +120,61 @@ export class DynamoDbService {
     this.checkKey(table, item, false);
     if (JSON.stringify(item).length > ITEM_LIMIT_BYTES)
       throw validation('Item size has exceeded the maximum allowed size');
-    const returnValues = input.ReturnValues ?? 'NONE';
-    if (!['NONE', 'ALL_OLD'].includes(returnValues))
-      throw validation(`ReturnValues ${returnValues} is not valid for PutItem`);
-    const ctx = this.context(input);
+    const ctx = context(input);
     const condition = input.ConditionExpression ? parseCondition(input.ConditionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const key = keyString(table, item);
-    const old = table.items.get(key);
-    this.check(condition, old, ctx, input.ReturnValuesOnConditionCheckFailure);
+    check(condition, table.items.get(key));
     table.items.set(key, structuredClone(item));
-    return returnValues === 'ALL_OLD' && old ? { Attributes: structuredClone(old) } : {};
+    return {};
   }
 
   getItem(input: GetItemCommandInput): Out<GetItemCommandOutput> {
-    this.refuse(input, ['AttributesToGet'], 'GetItem');
+    refuseUnsimulated(input, 'GetItem');
     const table = this.table(input.TableName);
     const keyMap = input.Key ?? {};
     this.checkKey(table, keyMap, true);
-    const ctx = this.context(input);
-    const projection = input.ProjectionExpression
-      ? parseProjection(input.ProjectionExpression, ctx)
-      : undefined;
-    ctx.checkAllUsed();
     const item = table.items.get(keyString(table, keyMap));
-    if (!item) return {};
-    return { Item: projection ? project(item, projection) : structuredClone(item) };
+    return item ? { Item: structuredClone(item) } : {};
   }
 
+  /** An upsert: without the item, the update applies to the key alone. */
   updateItem(input: UpdateItemCommandInput): Out<UpdateItemCommandOutput> {
-    this.refuse(input, ['AttributeUpdates', 'Expected', 'ConditionalOperator'], 'UpdateItem');
+    refuseUnsimulated(input, 'UpdateItem');
     const table = this.table(input.TableName);
     const keyMap = input.Key ?? {};
     this.checkKey(table, keyMap, true);
-    const returnValues = input.ReturnValues ?? 'NONE';
-    if (returnValues === 'UPDATED_OLD' || returnValues === 'UPDATED_NEW')
-      throw new SimulatorUnsupportedError(`UpdateItem ReturnValues ${returnValues} is not simulated`);
-    if (!['NONE', 'ALL_OLD', 'ALL_NEW'].includes(returnValues))
-      throw validation(`ReturnValues ${returnValues} is not valid`);
-    const ctx = this.context(input);
-    const actions = input.UpdateExpression ? parseUpdate(input.UpdateExpression, ctx) : [];
+    if (!input.UpdateExpression)
+      throw new SimulatorUnsupportedError('UpdateItem without an UpdateExpression is not simulated');
+    const ctx = context(input);
+    const keyNames = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+    const actions = parseUpdate(input.UpdateExpression, ctx, keyNames);
     const condition = input.ConditionExpression ? parseCondition(input.ConditionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const key = keyString(table, keyMap);
     const old = table.items.get(key);
-    this.check(condition, old, ctx, input.ReturnValuesOnConditionCheckFailure);
-    const keyNames = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
-    const next = applyUpdate(old ?? structuredClone(keyMap), actions, ctx, keyNames);
-    table.items.set(key, next);
-    if (returnValues === 'ALL_NEW') return { Attributes: structuredClone(next) };
-    if (returnValues === 'ALL_OLD' && old) return { Attributes: structuredClone(old) };
+    check(condition, old);
+    table.items.set(key, applyUpdate(old ?? keyMap, actions));
     return {};
   }
 
   deleteItem(input: DeleteItemCommandInput): Out<DeleteItemCommandOutput> {
-    this.refuse(input, ['Expected', 'ConditionalOperator'], 'DeleteItem');
+    refuseUnsimulated(input, 'DeleteItem');
     const table = this.table(input.TableName);
     const keyMap = input.Key ?? {};
     this.checkKey(table, keyMap, true);
-    const returnValues = input.ReturnValues ?? 'NONE';
-    if (!['NONE', 'ALL_OLD'].includes(returnValues))
-      throw validation(`ReturnValues ${returnValues} is not valid for DeleteItem`);
-    const ctx = this.context(input);
+    const ctx = context(input);
     const condition = input.ConditionExpression ? parseCondition(input.ConditionExpression, ctx) : undefined;
     ctx.checkAllUsed();
     const key = keyString(table, keyMap);
-    const old = table.items.get(key);
-    this.check(condition, old, ctx, input.ReturnValuesOnConditionCheckFailure);
+    check(condition, table.items.get(key));
     table.items.delete(key);
-    return returnValues === 'ALL_OLD' && old ? { Attributes: structuredClone(old) } : {};
+    return {};
   }
 
-  /**
-   * KeyConditionExpression: `pk = :v` and optionally a comparison, BETWEEN or begins_with on the
-   * sort key; FilterExpression applies after Limit, as in DynamoDB.
-   */
+  /** One partition in sort key order (reversed when ScanIndexForward is false), up to Limit items. */
   query(input: QueryCommandInput): Out<QueryCommandOutput> {
-    this.refuse(input, ['KeyConditions', 'QueryFilter', 'AttributesToGet', 'ConditionalOperator'], 'Query');
-    if (input.IndexName) throw new SimulatorUnsupportedError('Query on an index is not simulated');
-    if (input.Select && input.Select !== 'ALL_ATTRIBUTES' && input.Select !== 'SPECIFIC_ATTRIBUTES')
-      throw new SimulatorUnsupportedError(`Query Select ${input.Select} is not simulated`);
+    refuseUnsimulated(input, 'Query');
     const table = this.table(input.TableName);
     if (!input.KeyConditionExpression)
       throw validation(
@@ -170,49 +184,31 @@ export class DynamoDbService {
       throw validation(
         `1 validation error detected: Value '${input.Limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1`,
       );
-    const ctx = this.context(input);
-    const keyCondition = parseCondition(input.KeyConditionExpression, ctx, 'KeyConditionExpression');
-    const filter = input.FilterExpression
-      ? parseCondition(input.FilterExpression, ctx, 'FilterExpression')
-      : undefined;
-    const projection = input.ProjectionExpression
-      ? parseProjection(input.ProjectionExpression, ctx)
-      : undefined;
+    const ctx = context(input);
+    const partition = parseKeyCondition(input.KeyConditionExpression, ctx, table.partitionKey);
     ctx.checkAllUsed();
-    const { partition, sort } = this.keyConditions(table, keyCondition);
-    let items = [...table.items.values()].filter(
-      (item) => evaluate(partition, item, ctx) && (!sort || evaluate(sort, item, ctx)),
-    );
-    if (table.sortKey) {
-      const sortKey = table.sortKey;
-      items.sort((a, b) => compare(a[sortKey], b[sortKey]) ?? 0);
-    }
+    let items = [...table.items.values()].filter((item) => equals(item[table.partitionKey], partition));
+    const sortKey = table.sortKey;
+    if (sortKey) items.sort((a, b) => compare(a[sortKey], b[sortKey]) ?? 0);
     if (input.ScanIndexForward === false) items.reverse();
-    if (input.ExclusiveStartKey) {
-      const start = keyString(table, input.ExclusiveStartKey);
-      const index = items.findIndex((item) => keyString(table, item) === start);
-      items = index >= 0 ? items.slice(index + 1) : items;
-    }
     let lastEvaluatedKey: AttributeMap | undefined;
     if (input.Limit !== undefined && items.length > input.Limit) {
       items = items.slice(0, input.Limit);
       const last = items[items.length - 1] as AttributeMap;
       lastEvaluatedKey = {
         [table.partitionKey]: last[table.partitionKey] as AttributeValue,
-        ...(table.sortKey ? { [table.sortKey]: last[table.sortKey] as AttributeValue } : {}),
+        ...(sortKey ? { [sortKey]: last[sortKey] as AttributeValue } : {}),
       };
     }
-    const scanned = items.length;
-    const matched = filter ? items.filter((item) => evaluate(filter, item, ctx)) : items;
     return {
-      Items: matched.map((item) => (projection ? project(item, projection) : structuredClone(item))),
-      Count: matched.length,
-      ScannedCount: scanned,
+      Items: items.map((item) => structuredClone(item)),
+      Count: items.length,
+      ScannedCount: items.length,
       ...(lastEvaluatedKey ? { LastEvaluatedKey: lastEvaluatedKey } : {}),
     };
   }
 
-  /** Plain JS view helper for the simulator's `item()`. */
+  /** An item by its key's plain values (S, else N), for the simulator's `item()`. */
   rawItem(tableName: string, key: Record<string, string>): AttributeMap | undefined {
     const table = this.tables.get(tableName);
     if (!table) return undefined;
@@ -225,65 +221,6 @@ export class DynamoDbService {
       if (item) return item;
     }
     return undefined;
-  }
-
-  private keyConditions(table: Table, condition: Condition): { partition: Condition; sort?: Condition } {
-    const parts = condition.kind === 'and' ? [condition.left, condition.right] : [condition];
-    const keyName = (operand: Operand) =>
-      operand.kind === 'path' && operand.segments.length === 1 && 'name' in (operand.segments[0] as object)
-        ? (operand.segments[0] as { name: string }).name
-        : undefined;
-    let partition: Condition | undefined;
-    let sort: Condition | undefined;
-    for (const part of parts) {
-      const subject =
-        part.kind === 'compare'
-          ? keyName(part.left)
-          : part.kind === 'between' || part.kind === 'begins_with'
-            ? keyName(part.subject)
-            : undefined;
-      if (part.kind === 'compare' && part.op === '=' && subject === table.partitionKey && !partition)
-        partition = part;
-      else if (
-        subject !== undefined &&
-        subject === table.sortKey &&
-        !sort &&
-        !(part.kind === 'compare' && part.op === '<>')
-      )
-        sort = part;
-      else
-        throw validation(
-          `Invalid KeyConditionExpression: the condition must be "partition key = :value" with an optional condition on the sort key`,
-        );
-    }
-    if (!partition) throw validation('Query condition missed key schema element: ' + table.partitionKey);
-    return { partition, ...(sort ? { sort } : {}) };
-  }
-
-  private check(
-    condition: Condition | undefined,
-    item: AttributeMap | undefined,
-    ctx: ExpressionContext,
-    returnOnFailure: string | undefined,
-  ): void {
-    if (!condition || evaluate(condition, item, ctx)) return;
-    throw awsError(
-      'dynamodb',
-      'ConditionalCheckFailedException',
-      'The conditional request failed',
-      returnOnFailure === 'ALL_OLD' && item ? { Item: structuredClone(item) } : {},
-    );
-  }
-
-  private context(input: {
-    ExpressionAttributeNames?: Record<string, string>;
-    ExpressionAttributeValues?: Record<string, AttributeValue>;
-  }): ExpressionContext {
-    for (const [name, value] of Object.entries(input.ExpressionAttributeValues ?? {})) {
-      const reason = invalidReason(value, name);
-      if (reason) throw validation(`ExpressionAttributeValues contains invalid value: ${reason}`);
-    }
-    return new ExpressionContext(input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {});
   }
 
   private table(name: string | undefined): Table {
@@ -312,24 +249,27 @@ export class DynamoDbService {
     if (exact && Object.keys(key).length !== names.length)
       throw validation('The provided key element does not match the schema');
   }
-
-  private refuse(input: object, legacy: readonly string[], command: string): void {
-    for (const name of legacy)
-      if ((input as Record<string, unknown>)[name] !== undefined)
-        throw new SimulatorUnsupportedError(
-          `${command} legacy parameter ${name} is not simulated; use expressions`,
-        );
-  }
 }
 
-function project(item: AttributeMap, paths: ReturnType<typeof parseProjection>): AttributeMap {
-  const out: AttributeMap = {};
-  for (const path of paths) {
-    if (path.segments.length !== 1)
-      throw new SimulatorUnsupportedError('Nested ProjectionExpression paths are not simulated');
-    const name = (path.segments[0] as { name: string }).name;
-    const value = resolvePath(item, path);
-    if (value !== undefined) out[name] = structuredClone(value);
+function refuseUnsimulated(input: object, command: keyof typeof SIMULATED_PARAMETERS): void {
+  const simulated: readonly string[] = SIMULATED_PARAMETERS[command];
+  for (const [name, value] of Object.entries(input))
+    if (value !== undefined && !simulated.includes(name))
+      throw new SimulatorUnsupportedError(`DynamoDB ${command} parameter ${name} is not simulated`);
+}
+
+function context(input: {
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, AttributeValue>;
+}): ExpressionContext {
+  for (const [name, value] of Object.entries(input.ExpressionAttributeValues ?? {})) {
+    const reason = invalidReason(value, name);
+    if (reason) throw validation(`ExpressionAttributeValues contains invalid value: ${reason}`);
   }
-  return out;
+  return new ExpressionContext(input.ExpressionAttributeNames ?? {}, input.ExpressionAttributeValues ?? {});
+}
+
+function check(condition: Condition | undefined, item: AttributeMap | undefined): void {
+  if (!condition || evaluate(condition, item)) return;
+  throw awsError('dynamodb', 'ConditionalCheckFailedException', 'The conditional request failed');
 }

@@ -1,8 +1,6 @@
 import type {
   GetParameterCommandInput,
   GetParameterCommandOutput,
-  GetParameterHistoryCommandInput,
-  GetParameterHistoryCommandOutput,
   PutParameterCommandInput,
   PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
@@ -22,10 +20,9 @@ export interface ParameterVersion {
 const invalid = (message: string) => awsError('ssm', 'ValidationException', message);
 
 /**
- * SSM Parameter Store: String and StringList parameters with their full version history.
+ * SSM Parameter Store: String and StringList parameters, every version kept (`name:version` reads one).
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html
- * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameterHistory.html
  */
 export class SsmService {
   readonly parameters = new Map<string, ParameterVersion[]>();
@@ -116,32 +113,6 @@ export class SsmService {
     if (existing) existing.push(record);
     else this.parameters.set(name, [record]);
     return { Version: version, Tier: 'Standard' };
-  }
-
-  /** Oldest first, up to MaxResults (1-50) per page. */
-  getParameterHistory(input: GetParameterHistoryCommandInput): Out<GetParameterHistoryCommandOutput> {
-    const [name] = this.split(input.Name);
-    const versions = this.versions(name);
-    const max = input.MaxResults ?? 50;
-    if (!Number.isInteger(max) || max < 1 || max > 50) throw invalid(`MaxResults must be 1-50, got ${max}.`);
-    const from = input.NextToken ? Number(input.NextToken) : 0;
-    if (!Number.isInteger(from) || from < 0 || from > versions.length)
-      throw awsError('ssm', 'InvalidNextToken', 'The specified token is not valid.');
-    const page = versions.slice(from, from + max);
-    const next = from + max < versions.length ? String(from + max) : undefined;
-    return {
-      Parameters: page.map((v) => ({
-        Name: name,
-        Type: v.type,
-        Value: v.value,
-        Version: v.version,
-        LastModifiedDate: v.at,
-        DataType: v.dataType,
-        Labels: [],
-        Tier: 'Standard',
-      })),
-      ...(next ? { NextToken: next } : {}),
-    };
   }
 
   private split(raw: string | undefined): [string, string | undefined] {

@@ -26,12 +26,4 @@ export class Validator {
         `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
       );
   }
-
-  length(value: string | undefined, field: string, min: number, max: number): void {
-    if (value === undefined) return;
-    if (value.length < min || value.length > max)
-      this.fail(
-        `1 validation error detected: Value at '${field}' failed to satisfy constraint: Member must have length between ${min} and ${max}`,
-      );
-  }
 }

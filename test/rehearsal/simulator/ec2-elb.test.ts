@@ -3,7 +3,6 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeImagesCommand,
-  DescribeLaunchTemplateVersionsCommand,
 } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
@@ -33,19 +32,24 @@ describe('images', () => {
     ]);
   });
 
-  it('filters by owner and tag, with wildcards', async () => {
-    await clients.ec2.send(
-      new CreateTagsCommand({ Resources: [NEW_AMI], Tags: [{ Key: 'immutable:environment', Value: 'dev' }] }),
-    );
+  it('filters by owner and image id, leaving out what does not exist', async () => {
     const out = await clients.ec2.send(
       new DescribeImagesCommand({
         Owners: ['self'],
-        Filters: [{ Name: 'tag:immutable:environment', Values: ['d*'] }],
+        Filters: [{ Name: 'image-id', Values: [NEW_AMI, GONE_AMI, 'ami-0eeeeeeeeeeeeeeee'] }],
       }),
     );
     expect(out.Images?.map((i) => i.ImageId)).toEqual([NEW_AMI]);
     const other = await clients.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
     expect(other.Images).toEqual([]);
+  });
+
+  it.each([
+    ['another filter', { Name: 'tag:immutable:environment', Values: ['dev'] }],
+    ['a wildcard', { Name: 'image-id', Values: ['ami-0b*'] }],
+  ])('refuses %s as not simulated', async (_, filter) => {
+    const error = await rejection(clients.ec2.send(new DescribeImagesCommand({ Filters: [filter] })));
+    expect(error.name).toBe('SimulatorUnsupportedError');
   });
 
   it('fails when an id is malformed or unknown, and a gone image is unknown', async () => {
@@ -112,23 +116,29 @@ describe('launch templates', () => {
       VersionNumber: 3,
       LaunchTemplateData: { ImageId: NEW_AMI, InstanceType: 't3.large' },
     });
-    const described = await clients.ec2.send(
-      new DescribeLaunchTemplateVersionsCommand({
+    // $Default is still version 1: a launch from the group's $Default runs the old image
+    const v4 = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: LT_ID,
-        Versions: ['$Default', '$Latest', '2'],
+        SourceVersion: '$Default',
+        LaunchTemplateData: { InstanceType: 't3.small' },
       }),
     );
-    expect(
-      described.LaunchTemplateVersions?.map((v) => [
-        v.VersionNumber,
-        v.DefaultVersion,
-        v.LaunchTemplateData?.ImageId,
-      ]),
-    ).toEqual([
-      [1, true, OLD_AMI],
-      [3, false, NEW_AMI],
-      [2, false, NEW_AMI],
-    ]);
+    expect(v4.LaunchTemplateVersion).toMatchObject({
+      VersionNumber: 4,
+      LaunchTemplateData: { ImageId: OLD_AMI, InstanceType: 't3.small' },
+    });
+    const fromTwo = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: LT_ID,
+        SourceVersion: '2',
+        LaunchTemplateData: {},
+      }),
+    );
+    expect(fromTwo.LaunchTemplateVersion).toMatchObject({
+      VersionNumber: 5,
+      LaunchTemplateData: { ImageId: NEW_AMI },
+    });
   });
 
   it('answers a version whose AMI is gone with a Warning, as EC2 does', async () => {

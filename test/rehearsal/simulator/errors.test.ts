@@ -93,7 +93,6 @@ const CODES: Array<[SimService, string]> = [
   ['autoScaling', 'Throttling'],
   ['autoScaling', 'InstanceRefreshInProgress'],
   ['autoScaling', 'ActiveInstanceRefreshNotFound'],
-  ['autoScaling', 'IrreversibleInstanceRefresh'],
   ['ec2', 'RequestLimitExceeded'],
   ['ec2', 'InvalidAMIID.NotFound'],
   ['ec2', 'InvalidAMIID.Malformed'],
@@ -220,6 +219,21 @@ describe('unsimulated commands', () => {
     } finally {
       uninstall();
     }
+  });
+
+  it('fails when a second simulator installs while the first holds the clients', async () => {
+    const { sim, uninstall } = simulate();
+    try {
+      expect(() => simulate()).toThrow(
+        "the simulated AWS SDK clients' send is already stubbed by another simulator in this process",
+      );
+      // the first still answers, and is the one counting
+      await clients.ssm.send(new ssm.GetParameterCommand({ Name: '/immutable/dev/released-ami' }));
+      expect(sim.apiCalls.GetParameter).toBe(1);
+    } finally {
+      uninstall();
+    }
+    simulate().uninstall();
   });
 
   it('uninstall gives the clients back their real send', async () => {

@@ -1,7 +1,6 @@
 import {
   CancelInstanceRefreshCommand,
   DescribeInstanceRefreshesCommand,
-  RollbackInstanceRefreshCommand,
   StartInstanceRefreshCommand,
   UpdateAutoScalingGroupCommand,
   type RefreshPreferences,
@@ -240,16 +239,6 @@ describe('refresh failure, rollback and cancellation', () => {
     expect(sim.snapshot().groups.blue).toMatchObject({ healthy: 10, imageIds: { [OLD_AMI]: 10 } });
   });
 
-  it('rolls back on request while in progress', async () => {
-    await start({ MinHealthyPercentage: 80 });
-    sim.advance(200);
-    await clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: BLUE }));
-    expect((await describe1())?.Status).toBe('RollbackInProgress');
-    sim.advance(900);
-    expect(await describe1()).toMatchObject({ Status: 'RollbackSuccessful' });
-    expect(sim.snapshot().groups.blue.imageIds).toEqual({ [OLD_AMI]: 10 });
-  });
-
   it('cancels: the launches in flight finish, no new batch starts, the group keeps its configuration', async () => {
     await start({ MinHealthyPercentage: 80 });
     sim.advance(200);
@@ -370,20 +359,5 @@ describe('refresh validation', () => {
     expect(error.name).toBe('ValidationError');
     expect(error.message).toContain(message);
     expect(sim.snapshot().refresh).toBeUndefined();
-  });
-
-  it('fails to roll back without an active refresh, or one without a desired configuration', async () => {
-    const none = await rejection(
-      clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: BLUE })),
-    );
-    expect(none.name).toBe('ActiveInstanceRefreshNotFoundFault');
-    await startRaw({ Preferences: { MinHealthyPercentage: 50 } });
-    const irreversible = await rejection(
-      clients.autoScaling.send(new RollbackInstanceRefreshCommand({ AutoScalingGroupName: BLUE })),
-    );
-    expect(irreversible).toMatchObject({
-      name: 'IrreversibleInstanceRefreshFault',
-      Code: 'IrreversibleInstanceRefresh',
-    });
   });
 });

@@ -7,13 +7,41 @@ import * as imageBuilder from '@aws-sdk/client-imagebuilder';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import type { SimService } from './errors';
-import type { FleetSimulator } from './simulator';
+import type { AutoScalingService } from './services/auto-scaling';
+import type { CloudWatchService } from './services/cloudwatch';
+import type { DynamoDbService } from './services/dynamodb';
+import type { Ec2Service } from './services/ec2';
+import type { Elbv2Service } from './services/elbv2';
+import type { ImageBuilderService } from './services/image-builder';
+import type { SnsService } from './services/sns';
+import type { SsmService } from './services/ssm';
 
 // What the SDK's send resolves to: the output and response metadata.
 const METADATA = { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 };
 
 type AnyCommand = new (input: never) => { readonly input: unknown };
 type Route = readonly [AnyCommand, string, (input: never) => object];
+
+/** What the stubs route to: the simulated services, through the simulator's accounting of calls. */
+export interface StubTarget {
+  readonly autoScaling: AutoScalingService;
+  readonly ec2: Ec2Service;
+  readonly elbv2: Elbv2Service;
+  readonly cloudWatch: CloudWatchService;
+  readonly ssm: SsmService;
+  readonly dynamodb: DynamoDbService;
+  readonly sns: SnsService;
+  readonly imageBuilder: ImageBuilderService;
+  /** Calls so far per command name (a response's request id numbers them). */
+  readonly apiCalls: Readonly<Record<string, number>>;
+  /** Counts the call, applies injected faults and runs `handler`, as every simulated call goes. */
+  call<T>(service: SimService, command: string, handler: () => T): T;
+  /** The error for a command the simulator does not model (counted too). */
+  unsupported(service: SimService, command: string): Error;
+}
+
+/** Whether the clients' send is stubbed now (by any simulator). */
+let installed = false;
 
 /**
  * Stubs `send` of every simulated SDK client (all instances, including those created at module
@@ -25,7 +53,13 @@ type Route = readonly [AnyCommand, string, (input: never) => object];
  * sandbox, which never lets go of them, and each stub holds its run's whole simulated world
  * (about 1 MB a run; thousands of runs in one process ran out of memory).
  */
-export function installMocks(sim: FleetSimulator): () => void {
+export function installSdkStubs(sim: StubTarget): () => void {
+  // A second set of stubs would save the first as the "real" send and put it back on uninstall.
+  if (installed)
+    throw new Error(
+      "the simulated AWS SDK clients' send is already stubbed by another simulator in this process; uninstall it first",
+    );
+  installed = true;
   const restores: Array<() => void> = [];
   const wire = (service: SimService, client: new (config: never) => object, routes: readonly Route[]) => {
     const prototype = client.prototype as { send?: unknown };
@@ -71,11 +105,6 @@ export function installMocks(sim: FleetSimulator): () => void {
       (i) => as.describeInstanceRefreshes(i),
     ],
     [autoScaling.CancelInstanceRefreshCommand, 'CancelInstanceRefresh', (i) => as.cancelInstanceRefresh(i)],
-    [
-      autoScaling.RollbackInstanceRefreshCommand,
-      'RollbackInstanceRefresh',
-      (i) => as.rollbackInstanceRefresh(i),
-    ],
   ]);
   const e = sim.ec2;
   wire('ec2', ec2.EC2Client, [
@@ -86,11 +115,6 @@ export function installMocks(sim: FleetSimulator): () => void {
       ec2.CreateLaunchTemplateVersionCommand,
       'CreateLaunchTemplateVersion',
       (i) => e.createLaunchTemplateVersion(i),
-    ],
-    [
-      ec2.DescribeLaunchTemplateVersionsCommand,
-      'DescribeLaunchTemplateVersions',
-      (i) => e.describeLaunchTemplateVersions(i),
     ],
     [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => e.describeInstances(i)],
   ]);
@@ -109,7 +133,6 @@ export function installMocks(sim: FleetSimulator): () => void {
   wire('ssm', ssm.SSMClient, [
     [ssm.GetParameterCommand, 'GetParameter', (i) => ps.getParameter(i)],
     [ssm.PutParameterCommand, 'PutParameter', (i) => ps.putParameter(i)],
-    [ssm.GetParameterHistoryCommand, 'GetParameterHistory', (i) => ps.getParameterHistory(i)],
   ]);
   const db = sim.dynamodb;
   wire('dynamodb', dynamodb.DynamoDBClient, [
@@ -123,7 +146,11 @@ export function installMocks(sim: FleetSimulator): () => void {
   wire('imageBuilder', imageBuilder.ImagebuilderClient, [
     [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
   ]);
+  let uninstalled = false;
   return () => {
+    if (uninstalled) return;
+    uninstalled = true;
     for (const restore of restores) restore();
+    installed = false;
   };
 }

@@ -1,5 +1,5 @@
 import { awsError, SimulatorUnsupportedError, throttlingError, type SimService } from './errors';
-import { installMocks } from './install';
+import { installSdkStubs } from './sdk-stubs';
 import { AutoScalingService } from './services/auto-scaling';
 import { CloudWatchService } from './services/cloudwatch';
 import { DynamoDbService } from './services/dynamodb';
@@ -17,7 +17,6 @@ const MUTATING = new Set([
   'UpdateAutoScalingGroup',
   'StartInstanceRefresh',
   'CancelInstanceRefresh',
-  'RollbackInstanceRefresh',
   'CreateTags',
   'DeleteTags',
   'CreateLaunchTemplateVersion',
@@ -93,9 +92,9 @@ export class FleetSimulator {
     world.t = target;
   }
 
-  /** Installs aws-sdk-client-mock on every simulated client; returns the uninstall function. */
+  /** Routes every simulated SDK client's send to this simulator; returns the uninstall function. */
   install(): () => void {
-    return installMocks(this);
+    return installSdkStubs(this);
   }
 
   /**
@@ -164,25 +163,16 @@ export class FleetSimulator {
     };
   }
 
-  /** Used by the runner for the state machine's native SNS task (not throttled, not mocked). */
-  publish(input: { TopicArn?: string; Subject?: string; Message: string }): void {
-    this.apiCalls.Publish = (this.apiCalls.Publish ?? 0) + 1;
-    this.sns.publish(input);
-    this.notify();
-  }
-
   item(table: string, key: Record<string, string>): Record<string, unknown> | undefined {
     const raw = this.dynamodb.rawItem(table, key);
     return raw ? unmarshall(raw) : undefined;
   }
 
-  parameter(name: string): { value: string; history: string[] } | undefined {
+  /** The parameter's current value, if it exists. */
+  parameter(name: string): { value: string } | undefined {
     const versions = this.ssm.parameters.get(name);
-    if (!versions?.length) return undefined;
-    return {
-      value: (versions[versions.length - 1] as { value: string }).value,
-      history: versions.map((v) => v.value),
-    };
+    const latest = versions?.[versions.length - 1];
+    return latest ? { value: latest.value } : undefined;
   }
 
   snapshot(): SimSnapshot {

@@ -1,0 +1,93 @@
+import type { WorkflowSettings } from '../../lambda/shared/settings';
+import type { Scenario } from '../scenario';
+import type { FleetSimulator, SimSnapshot } from '../simulator';
+import type { ExecutionOutcome } from './execution-driver';
+import { fleetRecordIn } from './fleet-record';
+
+/** The rehearsal's result: what `--json` prints (the documented contract). */
+export interface RehearsalResult {
+  status: ExecutionOutcome['status'];
+  error?: string;
+  cause?: string;
+  simulatedSeconds: number;
+  floorSeconds: number;
+  live: {
+    image: string;
+    weights: { blue: number; green: number };
+    trafficByImage: Record<string, number>;
+    instancesByImage: Record<string, number>;
+  };
+  instancesReplaced: number;
+  minHealthyFraction: number;
+  transitions: number;
+  lambdaInvocations: number;
+  apiCalls: Record<string, number>;
+  secondExecution?: { status: string; error?: string; cause?: string };
+}
+
+/** What a run measured, for its result. */
+export interface RunMeasures {
+  readonly main: ExecutionOutcome;
+  readonly second?: ExecutionOutcome;
+  /** Simulated seconds the main execution took. */
+  readonly mainSeconds: number;
+  readonly floorSeconds: number;
+  /** The world's call counters when the run began (a world may have seen earlier runs). */
+  readonly callsBefore: Readonly<Record<string, number>>;
+  /** The lowest share of the serving capacity that was healthy at any step. */
+  readonly minHealthy: number;
+  readonly transitions: number;
+  readonly lambdaInvocations: number;
+}
+
+/**
+ * The result of a run from the world it left: the live image is the fleet record's (else what
+ * the released-image parameter or the scenario says), and the API calls are this run's own.
+ */
+export function buildResult(
+  sim: FleetSimulator,
+  settings: WorkflowSettings,
+  scenario: Scenario,
+  measures: RunMeasures,
+): RehearsalResult {
+  const { main, second } = measures;
+  const end: SimSnapshot = sim.snapshot();
+  const record = fleetRecordIn(sim, settings.table);
+  const apiCalls = Object.fromEntries(
+    Object.entries(sim.apiCalls)
+      .map(([k, v]) => [k, v - (measures.callsBefore[k] ?? 0)] as const)
+      .filter(([, v]) => v > 0),
+  );
+  return {
+    status: main.status,
+    ...(main.error ? { error: main.error } : {}),
+    ...(main.cause ? { cause: main.cause } : {}),
+    simulatedSeconds: Math.round(measures.mainSeconds),
+    floorSeconds: measures.floorSeconds,
+    live: {
+      image:
+        record?.releasedImage ??
+        sim.parameter(settings.parameters.releasedImage)?.value ??
+        scenario.releasedImage,
+      weights: end.weights,
+      trafficByImage: end.trafficByImage,
+      instancesByImage: end.instancesByImage,
+    },
+    instancesReplaced: end.instancesReplaced,
+    minHealthyFraction: round(Number.isFinite(measures.minHealthy) ? measures.minHealthy : 1),
+    transitions: measures.transitions,
+    lambdaInvocations: measures.lambdaInvocations,
+    apiCalls,
+    ...(second
+      ? {
+          secondExecution: {
+            status: second.status,
+            ...(second.error ? { error: second.error } : {}),
+            ...(second.cause ? { cause: second.cause } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;

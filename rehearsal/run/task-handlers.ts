@@ -1,0 +1,131 @@
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { WAIT_RESOURCE, waitSeconds } from '../asl';
+import type { AslDefinition, Retrier, WaitSpec } from '../asl';
+import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
+import type { VirtualTime } from '../virtual-time';
+
+/** The optimized SNS integration, the one Task resource that is not a deployed function. */
+export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
+
+export type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/** How the scenario shapes Lambda invocations: their count, injected errors and duration. */
+export interface LambdaBehaviour {
+  readonly invoked: () => void;
+  /** True when the next invocation is to fail with a Lambda service error (consumes it). */
+  readonly takeLambdaError: () => boolean;
+  /** Simulated seconds each invocation takes. */
+  readonly latency: number;
+}
+
+/**
+ * The local stand-ins for every Task of a rewritten definition: the deployed handlers, the SNS
+ * integration and the rewritten Waits, each taking simulated time as AWS would (a Lambda's
+ * duration, a Wait's seconds, the retry backoff) and failing as AWS would report it.
+ */
+export class TaskStandIns {
+  /** Every state with a Retry, and its retriers. */
+  readonly retries: ReadonlyMap<string, Retrier[]>;
+
+  /**
+   * @param definition the definition with its Waits rewritten as Tasks
+   * @param waits the rewritten Waits' specs, by state name
+   * @param handlerByResource the deployed handler's name, by function ARN
+   */
+  constructor(
+    private readonly definition: AslDefinition,
+    private readonly waits: ReadonlyMap<string, WaitSpec>,
+    private readonly handlerByResource: ReadonlyMap<string, string>,
+  ) {
+    this.retries = new Map(
+      Object.entries(definition.States)
+        .filter(([, s]) => Array.isArray(s.Retry))
+        .map(([name, s]) => [name, s.Retry as Retrier[]]),
+    );
+  }
+
+  /** Handlers for one execution (each counts its own retry attempts). */
+  forExecution(vt: VirtualTime, lambda: LambdaBehaviour): Record<string, TaskHandler> {
+    const attempts = new Map<string, number>();
+    const handlers: Record<string, TaskHandler> = {};
+    for (const [name, state] of Object.entries(this.definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const resource = String(state.Resource);
+      if (resource === WAIT_RESOURCE) {
+        const spec = this.waits.get(name) as WaitSpec;
+        handlers[name] = async (input) => {
+          await vt.sleep(waitSeconds(spec, input, new Date()));
+          return input;
+        };
+        continue;
+      }
+      const call =
+        resource === SNS_PUBLISH
+          ? async (input: unknown) => {
+              const p = input as { TopicArn?: string; Subject?: string; Message: string };
+              const out = await new SNSClient({}).send(new PublishCommand(p));
+              return { MessageId: out.MessageId ?? 'rehearsal' };
+            }
+          : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as TaskHandler);
+      const isLambda = resource !== SNS_PUBLISH;
+      handlers[name] = async (input) => {
+        if (isLambda) {
+          lambda.invoked();
+          await vt.sleep(lambda.latency);
+        }
+        try {
+          if (isLambda && lambda.takeLambdaError()) {
+            throw Object.assign(new Error('Lambda was unable to process the request (injected)'), {
+              name: 'Lambda.ServiceException',
+            });
+          }
+          const out = await call(input);
+          attempts.delete(name);
+          return out;
+        } catch (e) {
+          const err = e instanceof Error ? e : new Error(String(e));
+          await vt.sleep(this.backoff(name, err.name, attempts));
+          throw lambdaStyle(err, isLambda);
+        }
+      };
+    }
+    return handlers;
+  }
+
+  /** Seconds before the state's retrier for this error retries, counting the attempt; 0 when none will. */
+  private backoff(state: string, error: string, attempts: Map<string, number>): number {
+    const retrier = (this.retries.get(state) ?? []).find(
+      (r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'),
+    );
+    if (!retrier) return 0;
+    const attempt = attempts.get(state) ?? 0;
+    if (attempt >= (retrier.MaxAttempts ?? 3)) return 0;
+    attempts.set(state, attempt + 1);
+    return retryDelaySeconds(retrier, attempt);
+  }
+}
+
+/**
+ * Simulated seconds Step Functions would pause before retry number `attempt` (from 0): the
+ * retrier's interval × backoff^attempt, capped, with full jitter taken at its mean.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html
+ */
+export function retryDelaySeconds(retrier: Retrier, attempt: number): number {
+  const interval = Math.min(
+    (retrier.IntervalSeconds ?? 1) * (retrier.BackoffRate ?? 2) ** attempt,
+    retrier.MaxDelaySeconds ?? Number.POSITIVE_INFINITY,
+  );
+  return retrier.JitterStrategy === 'FULL' ? interval / 2 : interval;
+}
+
+/**
+ * Lambda task failures reach Step Functions with the function's error type as Error and a
+ * JSON Cause ({"errorType","errorMessage"}); reproduce that so Catch, Fail and the ledger
+ * see what they would in AWS.
+ */
+function lambdaStyle(err: Error, isLambda: boolean): Error {
+  if (!isLambda) return err;
+  return Object.assign(new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message })), {
+    name: err.name,
+  });
+}
