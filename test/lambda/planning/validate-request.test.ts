@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns } from '../../support/properties';
 import { validateRequest } from '../../../lambda/planning/validate-request';
 import { InvalidInput } from '../../../lambda/shared/errors';
 import { INPUT_FIELDS } from '../../../lambda/shared/input-schema';
@@ -200,7 +201,7 @@ describe('validateRequest on arbitrary input (properties)', () => {
         }
         return true;
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -220,7 +221,7 @@ describe('validateRequest on arbitrary input (properties)', () => {
           return e instanceof InvalidInput;
         }
       }),
-      { numRuns: 500 },
+      propertyRuns(500),
     );
   });
 
@@ -230,7 +231,7 @@ describe('validateRequest on arbitrary input (properties)', () => {
         const message = refusal({ action: 'phoenix', reason: a, imageId: b });
         return message.length < 400;
       }),
-      { numRuns: 100 },
+      propertyRuns(200),
     );
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyRuns } from '../../support/properties';
 import {
   clampWait,
   MAX_POLL_SECONDS,
@@ -150,7 +151,7 @@ describe('nextRefreshWait', () => {
           return Number.isInteger(w) && w >= MIN_POLL_SECONDS && w <= MAX_POLL_SECONDS;
         },
       ),
-      { numRuns: 1000 },
+      propertyRuns(1000),
     );
   });
 });

@@ -7,6 +7,7 @@ import {
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
+import { propertyRuns } from '../../support/properties';
 import type { FleetSimulator } from '../../../rehearsal/simulator';
 import { equals } from '../../../rehearsal/simulator/dynamodb/attribute-value';
 import {
@@ -373,7 +374,7 @@ describe('condition evaluator properties', () => {
           it.a === undefined || x || y,
         );
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 
@@ -392,7 +393,7 @@ describe('condition evaluator properties', () => {
         expect(cond('a <= :v', values, it)).toBe(sameType && (lt || eq));
         expect(cond('a >= :v', values, it)).toBe(sameType && (gt || eq));
       }),
-      { numRuns: 300 },
+      propertyRuns(300),
     );
   });
 

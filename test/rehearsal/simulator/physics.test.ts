@@ -2,6 +2,7 @@ import { StartInstanceRefreshCommand, UpdateAutoScalingGroupCommand } from '@aws
 import { CreateLaunchTemplateVersionCommand } from '@aws-sdk/client-ec2';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import fc from 'fast-check';
+import { propertyRuns } from '../../support/properties';
 import { FleetSimulator } from '../../../rehearsal/simulator';
 import { BLUE_TG, GREEN_TG, LISTENER, LT_ID, NEW_AMI, world } from './fixtures';
 import { clients, simulate } from './harness';
@@ -141,7 +142,7 @@ describe('refresh invariants (property)', () => {
           }
         },
       ),
-      { numRuns: 60 },
+      propertyRuns(200),
     );
   });
 });
