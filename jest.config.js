@@ -13,4 +13,5 @@ module.exports = {
   // on a two-core machine that halves the speed for nothing.
   maxWorkers: '100%',
   setupFiles: ['<rootDir>/test/setup/process.ts'],
+  globalSetup: '<rootDir>/test/setup/synthesize-once.ts',
 };

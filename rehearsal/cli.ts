@@ -48,7 +48,8 @@ async function main(argv: string[]): Promise<number> {
   // Loaded only now: the handlers it runs read the process defaults when their modules load.
   prepareRehearsalProcess();
   const { RehearsalSession } = await import('./session.js');
-  const session = RehearsalSession.synthesize();
+  const { synthesizeTemplates } = await import('./synth.js');
+  const session = new RehearsalSession(synthesizeTemplates());
   for (const [title, scenario] of scenarios) {
     const env = scenario.environment;
     log(`rehearsing ${title} in ${env}…`);

@@ -3,7 +3,7 @@ import { SimulatedDeployment } from '../../rehearsal/deployment';
 import type { CfnTemplate } from '../../rehearsal/deployment';
 import type { AslDefinition } from '../../rehearsal/asl';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import {
   canary,
   endSnapshot,
@@ -21,10 +21,10 @@ import {
   tagsOf,
 } from './support';
 
-let templates: ReturnType<typeof synthesizeTemplates>;
+let templates: ReturnType<typeof synthesizedTemplates>;
 let session: RehearsalSession;
 beforeAll(() => {
-  templates = synthesizeTemplates();
+  templates = synthesizedTemplates();
   session = new RehearsalSession(templates);
 });
 

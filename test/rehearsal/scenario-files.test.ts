@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { RehearsalResult } from '../../rehearsal/run/result';
 import { loadScenarioFile } from '../../rehearsal/scenario';
+import { synthesizedTemplates } from '../support/templates';
 import { RehearsalSession } from '../../rehearsal/session';
 import { formatTimeline, renderSvg } from '../../rehearsal/timeline';
 import { expectContractShape, expectTimelineSvg } from './contract';
@@ -81,7 +82,7 @@ const jsonFiles = (dir: string) =>
 
 let session: RehearsalSession;
 beforeAll(() => {
-  session = RehearsalSession.synthesize();
+  session = new RehearsalSession(synthesizedTemplates());
 });
 
 /** Run a file as the CLI does and return what `--json` would print, parsed back. */

@@ -1,5 +1,6 @@
 import { keepTag, releasedTag } from '../../lambda/shared/tags';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
+import { synthesizedTemplates } from '../support/templates';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { Rehearsal, RehearsalRun } from '../../rehearsal/runner';
 import { parseScenario } from '../../rehearsal/scenario';
@@ -36,9 +37,9 @@ export const FLEET_CHANGING_CALLS = [
   'DeleteTags',
 ] as const;
 
-/** One synthesis per test file, one compiled rehearsal per environment. */
+/** The run's synthesized templates, one compiled rehearsal per environment. */
 export function openSession(): RehearsalSession {
-  return RehearsalSession.synthesize();
+  return new RehearsalSession(synthesizedTemplates());
 }
 
 /** A dev scenario with a 4-instance fleet on RELEASED, two days old, and NEW available. */

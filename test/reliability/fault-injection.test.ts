@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { storm, stoppedThenFresh, TRANSIENT_BUDGET, underFaults } from './arbitraries';
 import type { Case } from './cases';
 import { assertNoViolations, runCase } from './cases';
@@ -15,7 +15,7 @@ import { propertyRuns } from '../support/properties';
  */
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
   for (const env of ['dev', 'staging', 'prod'] as const) session.rehearsal(env);
 });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { INPUT_FIELDS, rolloutInputSchema } from '../../lambda/shared/input-schema';
 import { CAUSE_LIMIT, ledgerOf } from './invariants';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { scenario } from '../rehearsal/support';
 import { arbitraryInput, nearValidInput } from './input-arbitraries';
 import type { BadInput } from './input-arbitraries';
@@ -16,7 +16,7 @@ import { propertyRuns } from '../support/properties';
 
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
   session.rehearsal('dev');
 });
 

@@ -2,7 +2,7 @@ import { checkRun, initialWorld, ledgerOf } from './invariants';
 import type { InvariantName } from './invariants';
 import type { RehearsalRun } from '../../rehearsal/runner';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { canary, NEW, scenario } from '../rehearsal/support';
 
 /**
@@ -11,7 +11,7 @@ import { canary, NEW, scenario } from '../rehearsal/support';
  */
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
 });
 
 const dev = () => session.rehearsal('dev');

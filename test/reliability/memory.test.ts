@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { canary, NEW, scenario } from '../rehearsal/support';
 
 /**
@@ -13,7 +13,7 @@ const gc = runInNewContext('gc') as () => void;
 
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
 });
 
 /** Lets the current job end (a WeakRef holds its target until then), then collects. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { assertNoViolations, loadRegressions, runCase } from './cases';
 
 /**
@@ -11,7 +11,7 @@ const REGRESSIONS = loadRegressions(join(__dirname, 'regressions'));
 
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
 });
 
 describe('regression scenarios', () => {

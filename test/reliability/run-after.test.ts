@@ -1,11 +1,11 @@
 import { ledgerOf, lockOf } from './invariants';
 import { RehearsalSession } from '../../rehearsal/session';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizedTemplates } from '../support/templates';
 import { canary, NEW, RELEASED, scenario } from '../rehearsal/support';
 
 let session: RehearsalSession;
 beforeAll(() => {
-  session = new RehearsalSession(synthesizeTemplates());
+  session = new RehearsalSession(synthesizedTemplates());
 });
 
 const dev = () => session.rehearsal('dev');
