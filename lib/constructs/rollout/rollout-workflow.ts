@@ -17,48 +17,16 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { Severity } from '../../../lambda/shared/severities';
 import type { WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutConfig } from '../../config';
 import { COLOURS } from '../../../lambda/shared/colours';
 import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
-import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import { buildRolloutDefinition } from './rollout-definition';
+import { rolloutDefinition } from './state-machine/definition';
+import { workflowSettings } from './settings';
+import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
-
-/** What the workflow needs from the fleet it rolls (ImmutableFleet provides it). */
-export interface RolloutFleet {
-  readonly groupNames: Record<Colour, string>;
-  readonly targetGroups: Record<Colour, { readonly targetGroupArn: string }>;
-  /** CloudWatch dimension values of the target groups (`targetgroup/…`). */
-  readonly targetGroupFullNames: Record<Colour, string>;
-  /** CloudWatch dimension value of the load balancer (`app/…`). */
-  readonly loadBalancerFullName: string;
-  readonly listenerArn: string;
-  readonly launchTemplateId: string;
-  readonly instanceRole: iam.IRole;
-  readonly alarms: Record<
-    Colour,
-    {
-      readonly errors5xx: cloudwatch.IAlarm;
-      readonly latency: cloudwatch.IAlarm;
-      readonly unhealthyHosts: cloudwatch.IAlarm;
-      readonly fleetUnhealthy: cloudwatch.IAlarm;
-    }
-  >;
-  refreshAlarmNames(colour: Colour): string[];
-  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
-}
-
-/** What the workflow needs from the bake pipeline that feeds it. */
-export interface RolloutImages {
-  /** ARN prefix of the images the pipeline builds (`arn:aws:imagebuilder:…:image/<recipe>/`). */
-  readonly imageArnPattern: string;
-  /** Lowest Inspector severity that keeps a new image out of the fleet. */
-  readonly scanGateSeverity: Severity;
-}
 
 export interface RolloutWorkflowProps extends RolloutConfig {
   readonly environment: EnvironmentName;
@@ -134,38 +102,12 @@ export class RolloutWorkflow extends Construct {
     });
     const parameters = runtimeParameters(props.environment);
     const { fleet } = props;
-    const byColour = <T>(f: (c: Colour) => T) => ({ blue: f('blue'), green: f('green') });
-
-    this.settings = {
+    this.settings = workflowSettings({
       environment: props.environment,
-      groups: fleet.groupNames,
-      targetGroups: byColour((c) => fleet.targetGroups[c].targetGroupArn),
-      targetGroupDimensions: fleet.targetGroupFullNames,
-      loadBalancerDimension: fleet.loadBalancerFullName,
-      listenerArn: fleet.listenerArn,
-      launchTemplateId: fleet.launchTemplateId,
-      alarms: byColour((c) => {
-        const a = fleet.alarms[c];
-        return [a.errors5xx, a.latency, a.unhealthyHosts, a.fleetUnhealthy].map((x) => x.alarmName);
-      }),
-      refreshAlarms: byColour((c) => fleet.refreshAlarmNames(c)),
+      fleet,
       table: this.table.tableName,
-      parameters: {
-        releasedImage: parameters.releasedImage,
-        listenerWeights: parameters.listenerWeights,
-        launchTemplateVersions: byColour((c) => parameters.launchTemplateVersion(c)),
-      },
-      capacity: { ...fleet.capacity },
-      expectedBootSeconds: props.expectedBootSeconds,
-      maxInstanceAgeDays: props.maxInstanceAgeDays,
-      refresh: props.refresh,
-      canary: props.canary,
-      rollbackSteps: props.rollbackSteps,
-      scaleDownDelaySeconds: props.scaleDownDelaySeconds,
-      lockTtlSeconds: props.lockTtlSeconds,
-      freezeWindows: props.freezeWindows,
-      ...(props.promoteFrom ? { promoteFrom: props.promoteFrom } : {}),
-    };
+      rollout: props,
+    });
 
     grantRolloutPermissions(this, this.functions, {
       groupNames: fleet.groupNames,
@@ -186,12 +128,7 @@ export class RolloutWorkflow extends Construct {
       stateMachineName: `${prefix}-rollout`,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
-        buildRolloutDefinition(this, {
-          functions: this.functions,
-          topic: this.topic,
-          settings: this.settings as unknown as Record<string, unknown>,
-          canaryBakeSeconds: props.canary.bakeSeconds,
-        }),
+        rolloutDefinition(this, { functions: this.functions, topic: this.topic, settings: this.settings }),
       ),
       timeout: Duration.minutes(props.timeoutMinutes),
       tracingEnabled: true,
