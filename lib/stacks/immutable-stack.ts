@@ -1,11 +1,27 @@
-import { Stack, Tags } from 'aws-cdk-lib';
-import type { StackProps } from 'aws-cdk-lib';
+import { Names, Stack, Tags } from 'aws-cdk-lib';
+import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
 import { RolloutWorkflow } from '../constructs/rollout/rollout-workflow';
+
+/**
+ * Constructs that moved since the stack was first deployed, from their path now to their path
+ * then (both under the stack). CloudFormation knows a resource by its logical id, which CDK
+ * derives from the construct path: a moved resource would otherwise be replaced on the next
+ * deploy, and one with a fixed name (ledger table, topic, state machine, queue, alarm, schedule)
+ * cannot be replaced at all, so the deploy would fail. Resources under a moved path keep the
+ * logical ids they were deployed with.
+ * @see https://docs.aws.amazon.com/cdk/v2/guide/identifiers.html#identifiers_logical_ids
+ */
+const MOVED: ReadonlyArray<readonly [now: string, then: string]> = [
+  // The rollout workflow, split into one construct per concern (each keeps its primary
+  // resource's id with the id 'Default'; these are the others).
+  ['Rollout/Notifications/Key', 'Rollout/TopicKey'],
+  ['Rollout/StateMachine/ExecutionLogs', 'Rollout/ExecutionLogs'],
+];
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
@@ -48,6 +64,25 @@ export class ImmutableStack extends Stack {
       ...config.rollout,
     });
   }
+
+  /** The logical id a resource was deployed with, for resources that moved since (see {@link MOVED}). */
+  protected override allocateLogicalId(element: CfnElement): string {
+    const path = element.node.scopes.slice(this.node.scopes.length).map((scope) => scope.node.id);
+    const at = path.join('/');
+    for (const [now, then] of MOVED) {
+      if (at === now || at.startsWith(`${now}/`)) {
+        return logicalIdAt([...then.split('/'), ...path.slice(now.split('/').length)]);
+      }
+    }
+    return super.allocateLogicalId(element);
+  }
+}
+
+/** The logical id CDK derives from a path under a stack (its own algorithm, run on a detached tree). */
+function logicalIdAt(path: readonly string[]): string {
+  let node = new Construct(undefined as unknown as Construct, '');
+  for (const id of path) node = new Construct(node, id);
+  return Names.uniqueId(node);
 }
 
 /**

@@ -2,16 +2,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { WorkflowSettings } from '../../../../lambda/shared/settings';
-import type { RolloutFunctions } from '../rollout-functions';
 import { CanaryShift } from './canary';
 import { FinishRollout } from './finish';
 import { PhoenixRotation } from './phoenix';
 import { StartRollout } from './start';
-import { RolloutSteps } from './steps';
+import type { RolloutSteps } from './steps';
 import { WarmFlip } from './warm-flip';
 
 export interface RolloutDefinitionProps {
-  readonly functions: RolloutFunctions;
+  /** Builds the Lambda steps (and knows which functions they run). */
+  readonly steps: RolloutSteps;
   /** Where outcomes are announced. */
   readonly topic: sns.ITopic;
   /** What every step knows about the environment (with tokens), embedded in the first state. */
@@ -31,7 +31,7 @@ export interface RolloutDefinitionProps {
  * notification sent.
  */
 export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
-  const steps = new RolloutSteps(props.functions);
+  const { steps } = props;
   const finish = new FinishRollout(scope, 'Finish', { steps, topic: props.topic });
   const onFailure = finish.compensation;
   const canary = new CanaryShift(scope, 'Canary', {

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
@@ -21,7 +22,14 @@ export interface RolloutFragmentProps {
 
 /** Builds the rollout's Lambda steps, all configured alike. */
 export class RolloutSteps {
+  private readonly invoked = new Set<RolloutHandler>();
+
   constructor(private readonly functions: RolloutFunctions) {}
+
+  /** The functions the steps built so far run. */
+  invokedFunctions(): lambda.IFunction[] {
+    return [...this.invoked].map((handler) => this.functions.get(handler));
+  }
 
   /**
    * A step running one rollout function with the settings and execution in its payload. Only
@@ -35,6 +43,7 @@ export class RolloutSteps {
     payload: Record<string, unknown>,
     resultPath: string | null,
   ): sfn.TaskStateBase {
+    this.invoked.add(handler);
     return tasks.LambdaInvoke.jsonPath(scope, name, {
       lambdaFunction: this.functions.get(handler),
       payload: sfn.TaskInput.fromObject({ ...COMMON, ...payload }),
