@@ -1,5 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -10,6 +12,8 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
 import type { RolloutConfig } from '../../config';
 import { RolloutLedger } from './ledger';
+import { rolloutDuration, rolloutsFailed } from './metrics';
+import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
 import { RolloutNotifications } from './notifications';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 import { RolloutFunctions } from './rollout-functions';
@@ -101,5 +105,27 @@ export class RolloutWorkflow extends Construct {
       phoenixSchedule: props.phoenixSchedule,
       topic: notifications.topic,
     }).deadLetters;
+  }
+
+  /** Permits starting rollouts (states:StartExecution on this state machine), e.g. for an operator role. */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * Rollouts that failed (and put traffic back on the released image), per period: Sum, over
+   * every action unless one is given. Published by the ledger when a rollout finishes.
+   */
+  metricRolloutsFailed(props?: RolloutMetricOptions): cloudwatch.IMetric {
+    return rolloutsFailed(props);
+  }
+
+  /**
+   * Seconds from a rollout's start to its recorded outcome: the longest in each period, over
+   * every action unless one is given (then any statistic, e.g. p90), of rollouts that SUCCEEDED
+   * unless another outcome is given.
+   */
+  metricRolloutDuration(props?: RolloutDurationMetricOptions): cloudwatch.IMetric {
+    return rolloutDuration(props);
   }
 }
