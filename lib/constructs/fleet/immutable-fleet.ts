@@ -1,4 +1,4 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,6 +12,7 @@ import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig, NetworkConfig } from '../../config';
 import { FleetAlarms } from './alarms';
+import { FleetGrants } from './fleet-grants';
 import type { ColourAlarms } from './alarms';
 import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
@@ -62,8 +63,6 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   readonly loadBalancerFullName: string;
   /** Physical Auto Scaling group names, e.g. `immutable-prod-blue`. */
   readonly groupNames: Record<Colour, string>;
-  /** Matches both groups' ARNs (the id part of a group ARN is unknown until it exists). */
-  readonly groupArnPattern: string;
   readonly launchTemplateId: string;
   readonly launchTemplateName: string;
   readonly launchTemplateArn: string;
@@ -87,6 +86,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   readonly connections: ec2.Connections;
 
   private readonly colourAlarms: Record<Colour, FleetAlarms>;
+  private readonly grants: FleetGrants;
 
   constructor(scope: Construct, id: string, props: ImmutableFleetProps) {
     super(scope, id);
@@ -171,7 +171,18 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       resourceName: this.launchTemplateId,
     });
     this.groupNames = { blue: fleetGroupName(env, 'blue'), green: fleetGroupName(env, 'green') };
-    this.groupArnPattern = groupArn(`${resourcePrefix(env)}-*`);
+    this.grants = new FleetGrants(this, {
+      groupNames: this.groupNames,
+      launchTemplateId: this.launchTemplateId,
+      instanceRole: this.instanceRole,
+      listenerArn: this.listenerArn,
+      runtimeParameterNames: [
+        runtime.names.releasedImage,
+        runtime.names.listenerWeights,
+        ...COLOURS.map((c) => runtime.names.launchTemplateVersion(c)),
+      ],
+      alarmNamePrefix: `${resourcePrefix(env)}-`,
+    });
 
     this.colourAlarms = {
       blue: new FleetAlarms(this, 'BlueAlarms', {
@@ -227,77 +238,40 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.colourAlarms[colour].metrics.unhealthyHosts().with(props);
   }
 
-  /**
-   * Everything the rollout workflow does to this fleet, scoped to its resources where the
-   * APIs allow: resize and refresh the two groups, create launch-template versions, shift
-   * listener weights, and keep the runtime SSM parameters current.
-   */
-  grantRollout(grantee: iam.IGrantable): iam.Grant {
-    const groupArns = COLOURS.map((c) => groupArn(this.groupNames[c]));
-    const parameterArns = [
-      this.runtimeParameterNames.releasedImage,
-      this.runtimeParameterNames.listenerWeights,
-      ...COLOURS.map((c) => this.runtimeParameterNames.launchTemplateVersion[c]),
-    ].map((name) =>
-      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) }),
-    );
-    const grants: Omit<iam.GrantOnPrincipalOptions, 'grantee'>[] = [
-      {
-        actions: [
-          'autoscaling:UpdateAutoScalingGroup',
-          'autoscaling:SetDesiredCapacity',
-          'autoscaling:StartInstanceRefresh',
-          'autoscaling:CancelInstanceRefresh',
-          'autoscaling:RollbackInstanceRefresh',
-        ],
-        resourceArns: groupArns,
-      },
-      { actions: ['ec2:CreateLaunchTemplateVersion'], resourceArns: [this.launchTemplateArn] },
-      // Setting a launch-template version on a group checks the caller may launch from it.
-      // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
-      {
-        actions: ['ec2:RunInstances'],
-        resourceArns: ['*'],
-        conditions: { ArnLike: { 'ec2:LaunchTemplate': this.launchTemplateArn } },
-      },
-      {
-        actions: ['ec2:CreateTags'],
-        resourceArns: ['*'],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-      },
-      {
-        actions: ['iam:PassRole'],
-        resourceArns: [this.instanceRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      },
-      { actions: ['elasticloadbalancing:ModifyListener'], resourceArns: [this.listenerArn] },
-      { actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter'], resourceArns: parameterArns },
-      // Describe and metric reads support no resource-level permissions.
-      {
-        actions: [
-          'autoscaling:DescribeAutoScalingGroups',
-          'autoscaling:DescribeInstanceRefreshes',
-          'autoscaling:DescribeScalingActivities',
-          'ec2:DescribeImages',
-          'ec2:DescribeInstances',
-          'ec2:DescribeLaunchTemplateVersions',
-          'elasticloadbalancing:DescribeListeners',
-          'elasticloadbalancing:DescribeTargetHealth',
-          'cloudwatch:DescribeAlarms',
-          'cloudwatch:GetMetricData',
-        ],
-        resourceArns: ['*'],
-      },
-    ];
-    return grants
-      .map((options) => iam.Grant.addToPrincipal({ grantee, ...options }))
-      .reduce((all, next) => all.combine(next));
+  /** Permits resizing either group and switching its launch-template version. */
+  grantScaleGroups(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.scaleGroups(grantee);
   }
-}
 
-/** ARN of an Auto Scaling group by name; `*` stands for the group id AWS assigns. */
-function groupArn(name: string): string {
-  return `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${name}`;
+  /** Permits starting an instance refresh of either group. */
+  grantRefresh(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.refresh(grantee);
+  }
+
+  /** Permits cancelling an instance refresh of either group. */
+  grantCancelRefresh(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.cancelRefresh(grantee);
+  }
+
+  /** Permits creating launch-template versions and launching (with the instance role) from the fleet's template only. */
+  grantLaunch(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.launch(grantee);
+  }
+
+  /** Permits changing the listener's blue/green weights. */
+  grantShiftTraffic(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.shiftTraffic(grantee);
+  }
+
+  /** Permits reading and writing the SSM parameters that hold the fleet's runtime state. */
+  grantRuntimeState(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.runtimeState(grantee);
+  }
+
+  /** Permits reading the state of the fleet's alarms. */
+  grantReadAlarms(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.readAlarms(grantee);
+  }
 }
 
 function validateProps(props: ImmutableFleetProps): void {

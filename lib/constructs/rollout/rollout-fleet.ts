@@ -13,7 +13,6 @@ export interface RolloutFleet {
   readonly loadBalancerFullName: string;
   readonly listenerArn: string;
   readonly launchTemplateId: string;
-  readonly instanceRole: iam.IRole;
   readonly alarms: Readonly<
     Record<
       Colour,
@@ -27,6 +26,21 @@ export interface RolloutFleet {
   >;
   refreshAlarmNames(colour: Colour): string[];
   readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+
+  /** Resize either group and switch its launch-template version. */
+  grantScaleGroups(grantee: iam.IGrantable): iam.Grant;
+  /** Start an instance refresh of either group. */
+  grantRefresh(grantee: iam.IGrantable): iam.Grant;
+  /** Cancel an instance refresh of either group. */
+  grantCancelRefresh(grantee: iam.IGrantable): iam.Grant;
+  /** Create launch-template versions and launch from the fleet's template. */
+  grantLaunch(grantee: iam.IGrantable): iam.Grant;
+  /** Change the listener's weights. */
+  grantShiftTraffic(grantee: iam.IGrantable): iam.Grant;
+  /** Read and write the SSM parameters holding the runtime state. */
+  grantRuntimeState(grantee: iam.IGrantable): iam.Grant;
+  /** Read the state of the fleet's alarms. */
+  grantReadAlarms(grantee: iam.IGrantable): iam.Grant;
 }
 
 /** What the workflow needs from the bake pipeline that feeds it. */

@@ -7,9 +7,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { COLOURS } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
 import type { RolloutConfig } from '../../config';
 import { RolloutLedger } from './ledger';
 import { rolloutDuration, rolloutsFailed } from './metrics';
@@ -67,21 +65,7 @@ export class RolloutWorkflow extends Construct {
     this.topic = notifications.topic;
     this.functions = new RolloutFunctions(this, 'Functions', { environment, logRetention });
 
-    const parameters = runtimeParameters(environment);
-    grantRolloutPermissions(this, this.functions, {
-      groupNames: fleet.groupNames,
-      listenerArn: fleet.listenerArn,
-      launchTemplateId: fleet.launchTemplateId,
-      instanceRoleArn: fleet.instanceRole.roleArn,
-      table: ledger.table,
-      parameterNames: [
-        parameters.releasedImage,
-        parameters.listenerWeights,
-        ...COLOURS.map((c) => parameters.launchTemplateVersion(c)),
-      ],
-      alarmPrefix: `${resourcePrefix(environment)}-`,
-      imageArnPattern: props.images.imageArnPattern,
-    });
+    grantRolloutPermissions(this.functions, { fleet, ledger, images: props.images });
 
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
