@@ -66,4 +66,29 @@ describe('deployed resources keep their logical ids', () => {
       });
     },
   );
+
+  it.each(ENVS)('%s: the VPC the fleet built before the stack took the network over', (env) => {
+    const vpcs = Object.keys(app.template(env).findResources('AWS::EC2::VPC'));
+    expect(vpcs).toEqual(['FleetNetworkVpc1D3150DF']);
+  });
+
+  it.each([
+    [
+      'dev',
+      'FleetGroupsInstanceSecurityGrouptoImmutabledevFleetNetworkEndpointSecurityGroupAE8490C544304A62BEA',
+    ],
+    [
+      'prod',
+      'FleetGroupsInstanceSecurityGrouptoImmutableprodFleetNetworkEndpointSecurityGroup794D998A443889AC83D',
+    ],
+  ] as const)(
+    "%s: the instances' rule to the endpoints, named after the endpoints' moved security group",
+    (env, deployed) => {
+      const rules = app.template(env).findResources('AWS::EC2::SecurityGroupEgress', {
+        Properties: { Description: 'AWS APIs through interface endpoints' },
+      });
+      // Recreating it under a new id would fail: EC2 refuses a duplicate of an existing rule.
+      expect(Object.keys(rules)).toEqual([deployed]);
+    },
+  );
 });

@@ -10,14 +10,13 @@ import { COLOURS } from '../../../lambda/shared/colours';
 import { resourcePrefix } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import type { FleetConfig, NetworkConfig } from '../../config';
+import type { FleetConfig } from '../../config';
 import { FleetAlarms } from './alarms';
 import { FleetGrants } from './fleet-grants';
 import type { ColourAlarms } from './alarms';
 import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName, fleetLaunchTemplateName } from '../../../lambda/shared/names';
-import { FleetNetwork } from './network';
 import { RuntimeParameters } from './runtime-parameters';
 
 /**
@@ -27,8 +26,18 @@ import { RuntimeParameters } from './runtime-parameters';
 export interface ImmutableFleetProps extends Readonly<FleetConfig> {
   /** The environment this fleet serves; names every physical resource and runtime parameter. */
   readonly environment: EnvironmentName;
-  /** A new VPC built from config, or an existing VPC described by its ids. */
-  readonly network: NetworkConfig;
+  /** The VPC the load balancer and instances run in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the instances run in.
+   * @default the VPC's private subnets: with egress when it has them, else isolated
+   */
+  readonly instanceSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets the load balancer's nodes run in.
+   * @default the public subnets when the load balancer is internet-facing, else the instance subnets
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
   /**
    * Root device of the baked AMI, which the launch template encrypts and sizes.
    * @default '/dev/xvda' (Amazon Linux 2023)
@@ -108,16 +117,20 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       },
     };
 
-    const network = new FleetNetwork(this, 'Network', {
-      network: props.network,
-      internetFacing: props.loadBalancer.internetFacing,
-      logRetentionDays: retention,
-    });
-    this.vpc = network.vpc;
+    this.vpc = props.vpc;
+    const instanceSubnets = props.instanceSubnets ?? {
+      subnetType:
+        props.vpc.privateSubnets.length > 0
+          ? ec2.SubnetType.PRIVATE_WITH_EGRESS
+          : ec2.SubnetType.PRIVATE_ISOLATED,
+    };
+    const loadBalancerSubnets =
+      props.loadBalancerSubnets ??
+      (props.loadBalancer.internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : instanceSubnets);
 
     const lb = new FleetLoadBalancer(this, 'Alb', {
       vpc: this.vpc,
-      subnets: network.loadBalancerSubnets,
+      subnets: loadBalancerSubnets,
       appPort: props.appPort,
       healthCheck: props.healthCheck,
       loadBalancer: props.loadBalancer,
@@ -138,7 +151,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     const groups = new FleetGroups(this, 'Groups', {
       environment: env,
       vpc: this.vpc,
-      subnets: network.instanceSubnets,
+      subnets: instanceSubnets,
       instanceType: props.instanceType,
       appPort: props.appPort,
       rootVolumeGiB: props.rootVolumeGiB,
@@ -153,13 +166,6 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       launchTemplateVersion: runtime.launchTemplateVersion,
     });
     this.connections = groups.securityGroup.connections;
-    if (network.endpointSecurityGroup) {
-      this.connections.allowTo(
-        network.endpointSecurityGroup,
-        ec2.Port.tcp(443),
-        'AWS APIs through interface endpoints',
-      );
-    }
     this.instanceRole = groups.role;
     this.instanceLogGroup = groups.logGroup;
     this.launchTemplateId = groups.launchTemplate.launchTemplateId!;

@@ -1,4 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
 import { rmSync } from 'node:fs';
@@ -10,9 +11,10 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any }) => void) {
   const config = configOf('prod');
-  const props = { environment: config.name, network: config.network, ...config.fleet };
+  const stack = new Stack(new App({ outdir }), 'Probe');
+  const props = { environment: config.name, vpc: new ec2.Vpc(stack, 'Vpc'), ...config.fleet };
   mutate(props);
-  return () => new ImmutableFleet(new Stack(new App({ outdir }), 'Probe'), 'Fleet', props);
+  return () => new ImmutableFleet(stack, 'Fleet', props);
 }
 
 describe('ImmutableFleet props validation', () => {
