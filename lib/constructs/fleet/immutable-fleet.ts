@@ -1,8 +1,8 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RollbackEligibilityCheck } from '../../aspects/rollback-eligibility';
@@ -16,7 +16,7 @@ import { FleetGrants } from './fleet-grants';
 import type { ColourAlarms } from './alarms';
 import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
-import { fleetAlarmNames, fleetGroupName, fleetLaunchTemplateName } from '../../../lambda/shared/names';
+import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
 
 /**
@@ -59,41 +59,22 @@ export interface FleetCapacity {
  * the template only ever reads from SSM at deploy time.
  */
 export class ImmutableFleet extends Construct implements ec2.IConnectable {
-  readonly environment: EnvironmentName;
-  readonly vpc: ec2.IVpc;
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The listener with the weighted blue/green forward action. */
-  readonly listener: elbv2.ApplicationListener;
+  /** The listener's ARN (the listener with the weighted blue/green forward action). */
   readonly listenerArn: string;
-  readonly targetGroups: Record<Colour, elbv2.IApplicationTargetGroup>;
+  readonly targetGroups: Readonly<Record<Colour, elbv2.IApplicationTargetGroup>>;
   /** `targetgroup/<name>/<id>`: the TargetGroup dimension of each colour's ELB metrics. */
-  readonly targetGroupFullNames: Record<Colour, string>;
+  readonly targetGroupFullNames: Readonly<Record<Colour, string>>;
   /** `app/<name>/<id>`: the LoadBalancer dimension of the ELB metrics. */
   readonly loadBalancerFullName: string;
   /** Physical Auto Scaling group names, e.g. `immutable-prod-blue`. */
-  readonly groupNames: Record<Colour, string>;
+  readonly groupNames: Readonly<Record<Colour, string>>;
   readonly launchTemplateId: string;
-  readonly launchTemplateName: string;
-  readonly launchTemplateArn: string;
-  /**
-   * The version CloudFormation created from the current definition (also kept as `$Default`).
-   * Rollout versions are built from it with only the AMI changed.
-   */
-  readonly launchTemplateDefinitionVersion: string;
-  readonly alarms: Record<Colour, ColourAlarms>;
-  readonly instanceRole: iam.IRole;
-  readonly instanceLogGroup: logs.ILogGroup;
-  readonly accessLogBucketName: string;
+  readonly alarms: Readonly<Record<Colour, ColourAlarms>>;
   readonly capacity: FleetCapacity;
-  /** SSM parameters holding the runtime state, as named in lib/config/naming.ts. */
-  readonly runtimeParameterNames: {
-    readonly releasedImage: string;
-    readonly listenerWeights: string;
-    readonly launchTemplateVersion: Record<Colour, string>;
-  };
   /** The instances' security group. */
   readonly connections: ec2.Connections;
 
+  private readonly environment: EnvironmentName;
   private readonly colourAlarms: Record<Colour, FleetAlarms>;
   private readonly grants: FleetGrants;
 
@@ -108,16 +89,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     const retention = props.logRetentionDays as logs.RetentionDays;
 
     const runtime = new RuntimeParameters(this, 'Runtime', { environment: env });
-    this.runtimeParameterNames = {
-      releasedImage: runtime.names.releasedImage,
-      listenerWeights: runtime.names.listenerWeights,
-      launchTemplateVersion: {
-        blue: runtime.names.launchTemplateVersion('blue'),
-        green: runtime.names.launchTemplateVersion('green'),
-      },
-    };
 
-    this.vpc = props.vpc;
     const instanceSubnets = props.instanceSubnets ?? {
       subnetType:
         props.vpc.privateSubnets.length > 0
@@ -129,7 +101,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       (props.loadBalancer.internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : instanceSubnets);
 
     const lb = new FleetLoadBalancer(this, 'Alb', {
-      vpc: this.vpc,
+      vpc: props.vpc,
       subnets: loadBalancerSubnets,
       appPort: props.appPort,
       healthCheck: props.healthCheck,
@@ -137,8 +109,6 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       logRetentionDays: props.logRetentionDays,
       weights: runtime.listenerWeight,
     });
-    this.loadBalancer = lb.loadBalancer;
-    this.listener = lb.listener;
     this.listenerArn = lb.listener.listenerArn;
     this.targetGroups = lb.targetGroups;
     this.targetGroupFullNames = {
@@ -146,11 +116,10 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       green: lb.targetGroups.green.targetGroupFullName,
     };
     this.loadBalancerFullName = lb.loadBalancer.loadBalancerFullName;
-    this.accessLogBucketName = lb.accessLogBucket.bucketName;
 
     const groups = new FleetGroups(this, 'Groups', {
       environment: env,
-      vpc: this.vpc,
+      vpc: props.vpc,
       subnets: instanceSubnets,
       instanceType: props.instanceType,
       appPort: props.appPort,
@@ -166,21 +135,12 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       launchTemplateVersion: runtime.launchTemplateVersion,
     });
     this.connections = groups.securityGroup.connections;
-    this.instanceRole = groups.role;
-    this.instanceLogGroup = groups.logGroup;
     this.launchTemplateId = groups.launchTemplate.launchTemplateId!;
-    this.launchTemplateName = fleetLaunchTemplateName(env);
-    this.launchTemplateDefinitionVersion = groups.launchTemplate.latestVersionNumber;
-    this.launchTemplateArn = Stack.of(this).formatArn({
-      service: 'ec2',
-      resource: 'launch-template',
-      resourceName: this.launchTemplateId,
-    });
     this.groupNames = { blue: fleetGroupName(env, 'blue'), green: fleetGroupName(env, 'green') };
     this.grants = new FleetGrants(this, {
       groupNames: this.groupNames,
       launchTemplateId: this.launchTemplateId,
-      instanceRole: this.instanceRole,
+      instanceRole: groups.role,
       listenerArn: this.listenerArn,
       runtimeParameterNames: [
         runtime.names.releasedImage,

@@ -366,10 +366,6 @@ describe('launch template hardening', () => {
         ],
       },
     });
-    const fleet = fleetOf('prod');
-    expect(Stack.of(fleet).resolve(fleet.launchTemplateDefinitionVersion)).toEqual({
-      'Fn::GetAtt': [lt, 'LatestVersionNumber'],
-    });
   });
 });
 
@@ -544,21 +540,14 @@ describe('the fleet API the workflow relies on', () => {
     expect(fleet.refreshAlarmNames('blue').length).toBeLessThanOrEqual(10);
   });
 
-  it('exposes capacity, runtime parameter names and resolvable identifiers', () => {
+  it('exposes capacity and resolvable identifiers', () => {
     const fleet = fleetOf('prod');
     const stack = Stack.of(fleet);
     expect(fleet.capacity).toEqual(configOf('prod').fleet.capacity);
-    expect(fleet.runtimeParameterNames).toEqual({
-      releasedImage: '/immutable/prod/released-ami',
-      listenerWeights: '/immutable/prod/fleet/listener-weights',
-      launchTemplateVersion: {
-        blue: '/immutable/prod/fleet/blue/launch-template-version',
-        green: '/immutable/prod/fleet/green/launch-template-version',
-      },
+    expect(stack.resolve(fleet.launchTemplateId)).toEqual({
+      Ref: logicalIdOf(prod, 'AWS::EC2::LaunchTemplate', { LaunchTemplateName: 'immutable-prod-fleet' }),
     });
-    expect(stack.resolve(fleet.launchTemplateId)).toEqual({ Ref: expect.stringMatching(/LaunchTemplate/) });
     expect(stack.resolve(fleet.listenerArn)).toEqual({ Ref: expect.stringMatching(/Https/) });
-    expect(fleet.launchTemplateName).toBe('immutable-prod-fleet');
     expect(stack.resolve(fleet.targetGroupFullNames.green)).toEqual({
       'Fn::GetAtt': [expect.stringMatching(/FleetAlbGreen/), 'TargetGroupFullName'],
     });
