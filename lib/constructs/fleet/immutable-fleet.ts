@@ -13,11 +13,15 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig } from '../../config';
 import { FleetAlarms } from './alarms';
 import { FleetGrants } from './fleet-grants';
+import { capacityOrderProblems } from './fleet-rules';
+import type { FleetCapacity } from './fleet-rules';
 import type { ColourAlarms } from './alarms';
 import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
+
+export type { FleetCapacity } from './fleet-rules';
 
 /**
  * The fleet's configuration (every field of an environment's `fleet` block, documented in
@@ -43,13 +47,6 @@ export interface ImmutableFleetProps extends Readonly<FleetConfig> {
    * @default '/dev/xvda' (Amazon Linux 2023)
    */
   readonly rootDeviceName?: string;
-}
-
-/** What the workflow gives each group: the live colour runs `desired` instances, never fewer than `min`. */
-export interface FleetCapacity {
-  readonly min: number;
-  readonly desired: number;
-  readonly max: number;
 }
 
 /**
@@ -240,6 +237,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   }
 }
 
+/** The fleet's own invariants; what an environment may configure is the schema's business (lib/config). */
 function validateProps(props: ImmutableFleetProps): void {
   const where = `ImmutableFleet(${props.environment})`;
   const { min, desired, max } = props.capacity;
@@ -249,13 +247,9 @@ function validateProps(props: ImmutableFleetProps): void {
     }
   }
   if (max < 1) throw new Error(`${where} capacity.max must be >= 1, got ${max}`);
-  if (desired > max) {
-    throw new Error(`${where} capacity.desired must be <= capacity.max (${max}), got ${desired}`);
-  }
-  if (min > desired) {
-    throw new Error(`${where} capacity.min must be <= capacity.desired (${desired}), got ${min}`);
-  }
-  if (props.environment === 'prod' && props.loadBalancer.certificateArn === undefined) {
-    throw new Error(`${where} loadBalancer.certificateArn is required in prod (HTTPS only), got nothing`);
+  for (const problem of capacityOrderProblems(props.capacity)) {
+    throw new Error(
+      `${where} capacity.${problem.field} ${problem.message}, got ${props.capacity[problem.field]}`,
+    );
   }
 }

@@ -40,9 +40,7 @@ describe('ImmutableFleet props validation', () => {
     );
   });
 
-  it('fails when prod has no certificate', () => {
-    expect(build((p) => (p.loadBalancer = { ...p.loadBalancer, certificateArn: undefined }))).toThrow(
-      'ImmutableFleet(prod) loadBalancer.certificateArn is required in prod (HTTPS only), got nothing',
-    );
+  it('accepts prod without a certificate: HTTPS-only prod is the configuration’s policy, not the fleet’s', () => {
+    expect(build((p) => (p.loadBalancer = { ...p.loadBalancer, certificateArn: undefined }))).not.toThrow();
   });
 });
