@@ -409,7 +409,16 @@ export const environmentConfigSchema = z
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
-export type BakeConfig = EnvironmentConfig['bake'];
-export type NetworkConfig = EnvironmentConfig['network'];
-export type FleetConfig = EnvironmentConfig['fleet'];
-export type RolloutConfig = EnvironmentConfig['rollout'];
+
+/** `T` with every property and element read-only, however deep: what constructs receive. */
+export type DeepReadonly<T> = T extends readonly (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The configuration slices the constructs take as props (read-only all the way down). */
+export type BakeConfig = DeepReadonly<EnvironmentConfig['bake']>;
+export type NetworkConfig = DeepReadonly<EnvironmentConfig['network']>;
+export type FleetConfig = DeepReadonly<EnvironmentConfig['fleet']>;
+export type RolloutConfig = DeepReadonly<EnvironmentConfig['rollout']>;

@@ -1,7 +1,7 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import type { DeepReadonly, EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
@@ -26,12 +26,12 @@ const MOVED: readonly Move[] = [
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
-  readonly config: EnvironmentConfig;
+  readonly config: DeepReadonly<EnvironmentConfig>;
 }
 
 /** One environment: composes its network, the bake pipeline, the fleet and the rollout workflow. */
 export class ImmutableStack extends Stack {
-  readonly config: EnvironmentConfig;
+  readonly config: DeepReadonly<EnvironmentConfig>;
   /** Bakes the environment's golden AMIs. */
   readonly bake: BakePipeline;
   /** Serves them: the ALB and the blue/green groups. */

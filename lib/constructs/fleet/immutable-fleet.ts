@@ -27,7 +27,7 @@ export type { FleetCapacity } from './fleet-rules';
  * The fleet's configuration (every field of an environment's `fleet` block, documented in
  * lib/config/schema.ts) plus where it runs.
  */
-export interface ImmutableFleetProps extends Readonly<FleetConfig> {
+export interface ImmutableFleetProps extends FleetConfig {
   /** The environment this fleet serves; names every physical resource and runtime parameter. */
   readonly environment: EnvironmentName;
   /** The VPC the load balancer and instances run in. */

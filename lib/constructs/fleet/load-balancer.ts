@@ -36,7 +36,7 @@ export interface FleetLoadBalancerProps {
   readonly loadBalancer: FleetConfig['loadBalancer'];
   readonly logRetentionDays: number;
   /** Each colour's listener weight (deploy-time references, never literals). */
-  readonly weights: Record<Colour, number>;
+  readonly weights: Readonly<Record<Colour, number>>;
 }
 
 /**
@@ -50,7 +50,7 @@ export class FleetLoadBalancer extends Construct {
   readonly listener: elbv2.ApplicationListener;
   /** Port 80 listener that only redirects to 443; present with a certificate. */
   readonly redirectListener?: elbv2.ApplicationListener;
-  readonly targetGroups: Record<Colour, elbv2.ApplicationTargetGroup>;
+  readonly targetGroups: Readonly<Record<Colour, elbv2.ApplicationTargetGroup>>;
   readonly accessLogBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: FleetLoadBalancerProps) {

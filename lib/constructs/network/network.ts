@@ -53,9 +53,9 @@ export class EnvironmentNetwork extends Construct {
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
         vpcId: network.vpcId,
         vpcCidrBlock: network.vpcCidr,
-        availabilityZones: network.availabilityZones,
-        privateSubnetIds: network.privateSubnetIds,
-        publicSubnetIds: network.publicSubnetIds.length > 0 ? network.publicSubnetIds : undefined,
+        availabilityZones: [...network.availabilityZones],
+        privateSubnetIds: [...network.privateSubnetIds],
+        publicSubnetIds: network.publicSubnetIds.length > 0 ? [...network.publicSubnetIds] : undefined,
       });
       this.egressSubnets = privateWithEgress;
     } else {
@@ -76,7 +76,7 @@ export class EnvironmentNetwork extends Construct {
       const vpc = new ec2.Vpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(network.cidr),
         ...(network.availabilityZones
-          ? { availabilityZones: network.availabilityZones }
+          ? { availabilityZones: [...network.availabilityZones] }
           : { maxAzs: network.maxAzs }),
         natGateways: network.natGateways,
         subnetConfiguration: [

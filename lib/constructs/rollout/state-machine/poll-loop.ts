@@ -13,7 +13,7 @@ export interface PollLoopProps extends RolloutFragmentProps {
   /** The function that looks at the fleet. */
   readonly handler: RolloutHandler;
   /** Its payload beside the settings and execution. */
-  readonly payload: Record<string, unknown>;
+  readonly payload: Readonly<Record<string, unknown>>;
   /** Where its result goes; the wait reads `waitSeconds` there. */
   readonly resultPath: string;
   readonly until: PollUntil;

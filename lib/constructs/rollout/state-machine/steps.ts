@@ -40,7 +40,7 @@ export class RolloutSteps {
     scope: Construct,
     name: string,
     handler: RolloutHandler,
-    payload: Record<string, unknown>,
+    payload: Readonly<Record<string, unknown>>,
     resultPath: string | null,
   ): sfn.TaskStateBase {
     this.invoked.add(handler);
@@ -66,7 +66,7 @@ export class RolloutSteps {
     scope: Construct,
     name: string,
     handler: RolloutHandler,
-    payload: Record<string, unknown>,
+    payload: Readonly<Record<string, unknown>>,
     resultPath: string | null,
     onFailure: sfn.IChainable,
   ): sfn.TaskStateBase {
