@@ -56,7 +56,8 @@ export class FleetLoadBalancer extends Construct {
   constructor(scope: Construct, id: string, props: FleetLoadBalancerProps) {
     super(scope, id);
     const { vpc, loadBalancer: lb } = props;
-    const https = lb.certificateArn !== undefined;
+    const { certificateArn } = lb;
+    const https = certificateArn !== undefined;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -106,7 +107,7 @@ export class FleetLoadBalancer extends Construct {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [elbv2.ListenerCertificate.fromArn(lb.certificateArn!)],
+        certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
         sslPolicy: TLS_POLICY,
         open: false,
         defaultAction: forward,
