@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
-import type { RolloutFunctions, RolloutHandler } from '../rollout-functions';
+import type { RolloutHandler } from '../rollout-functions';
 
 /** Paths every step payload draws from. */
 const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
@@ -20,11 +20,16 @@ export interface RolloutFragmentProps {
   readonly onFailure: sfn.IChainable;
 }
 
+/** The function behind each handler (RolloutFunctions). */
+export interface RolloutFunctionSource {
+  get(handler: RolloutHandler): lambda.IFunction;
+}
+
 /** Builds the rollout's Lambda steps, all configured alike. */
 export class RolloutSteps {
   private readonly invoked = new Set<RolloutHandler>();
 
-  constructor(private readonly functions: RolloutFunctions) {}
+  constructor(private readonly functions: RolloutFunctionSource) {}
 
   /** The functions the steps built so far run. */
   invokedFunctions(): lambda.IFunction[] {
