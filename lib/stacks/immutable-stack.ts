@@ -5,7 +5,7 @@ import type { DeepReadonly, EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
-import { RolloutWorkflow } from '../constructs/rollout/rollout-workflow';
+import { RolloutWorkflow } from '../constructs/rollout';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
 

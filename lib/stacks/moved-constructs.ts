@@ -1,6 +1,6 @@
 import { Names } from 'aws-cdk-lib';
 import type { CfnElement, Stack } from 'aws-cdk-lib';
-import { Construct } from 'constructs';
+import { Construct, RootConstruct } from 'constructs';
 import type { IConstruct } from 'constructs';
 
 /** A construct that moved since its resources were first deployed: its path under the stack now, and then. */
@@ -11,7 +11,7 @@ export interface Move {
 
 /** CDK's unique id for a path of construct ids (its own algorithm, run on a detached tree). */
 function uniqueIdAt(path: readonly string[]): string {
-  let node = new Construct(undefined as unknown as Construct, '');
+  let node: Construct = new RootConstruct();
   for (const id of path) node = new Construct(node, id);
   return Names.uniqueId(node);
 }
