@@ -1,11 +1,29 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import { SEVERITIES } from '../../lambda/shared/severities';
+import {
+  APP_NAME,
+  ARTIFACT_URI,
+  BUILD_LOG_RETENTION_DAYS,
+  IMAGE_AGE_DAYS,
+  INSTANCE_TYPES,
+  KEEP_AT_LEAST,
+  RECIPE_VERSION,
+  deleteAfterDeprecation,
+} from '../constructs/bake/bake-rules';
+import { capacityOrderProblems } from '../constructs/fleet/fleet-rules';
+import { CLOUDWATCH_LOG_RETENTION_DAYS } from '../constructs/log-retention';
+import { HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../constructs/rules';
+import type { Rule } from '../constructs/rules';
 
 /**
  * The schema every environment's configuration must satisfy. Messages are phrased to
  * follow the field path ("must be >= 1"), so a failure reads
- * `prod.bake.lifecycle.keepAtLeast must be >= 1, got 0`.
+ * `prod.bake.lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 0`.
+ *
+ * Product policy (what an environment may configure) lives here only. An AWS limit or an
+ * invariant a construct relies on is defined once, next to that construct (lib/constructs/**
+ * /*-rules.ts and rules.ts), and used here so the configuration reports it under its field.
  */
 
 const int = (min: number, max?: number) => {
@@ -17,6 +35,12 @@ const ratio = z
   .number({ error: 'must be a number' })
   .gt(0, { error: 'must be > 0' })
   .max(1, { error: 'must be <= 1 (a fraction, e.g. 0.02 for 2 %)' });
+/** A number that keeps a construct's rule. */
+const numberBy = (rule: Rule<number>) =>
+  z.number({ error: 'must be a number' }).refine((v) => rule.test(v), { error: rule.message });
+/** A string that keeps a construct's rule. */
+const stringBy = (rule: Rule<string>) =>
+  z.string({ error: rule.message }).refine((v) => rule.test(v), { error: rule.message });
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
 /** Image Builder and EventBridge Scheduler both take six-field cron expressions wrapped in `cron(...)`. */
@@ -27,9 +51,6 @@ const timezone = z
   .string({ error: 'must be an IANA time zone' })
   .refine((tz) => isTimeZone(tz), { error: 'must be an IANA time zone such as Europe/Paris or UTC' });
 const percentage = int(0, 100);
-const semver = z
-  .string({ error: 'must be a semantic version' })
-  .regex(/^\d+\.\d+\.\d+$/, { error: 'must be a semantic version major.minor.patch, e.g. 1.4.0' });
 const arn = (service: string) =>
   z.string({ error: `must be an ${service} ARN` }).regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), {
     error: `must be an ARN of ${service} (arn:aws:${service}:...)`,
@@ -49,17 +70,13 @@ const isoInstant = z
   });
 
 /**
- * Retention periods CloudWatch Logs accepts; S3 lifecycle rules take any day count, but one
- * value drives both the flow-log group and the access-log bucket, so it must suit both.
- * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+ * S3 lifecycle rules take any day count, but one value drives both the flow-log group and the
+ * access-log bucket, so it must be a retention period CloudWatch Logs accepts.
  */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 const logRetentionDays = z
   .number({ error: 'must be a number' })
-  .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
-    error: `must be a CloudWatch Logs retention period (${LOG_RETENTION_DAYS.join(', ')})`,
+  .refine((d) => CLOUDWATCH_LOG_RETENTION_DAYS.includes(d), {
+    error: `must be a CloudWatch Logs retention period (${CLOUDWATCH_LOG_RETENTION_DAYS.join(', ')})`,
   });
 
 function isTimeZone(tz: string): boolean {
@@ -90,20 +107,17 @@ const parentImage = z.discriminatedUnion(
 
 const bake = z
   .strictObject({
-    recipeVersion: semver,
+    recipeVersion: stringBy(RECIPE_VERSION),
     parentImage,
-    instanceTypes: z.array(instanceType).min(1, { error: 'must list at least one instance type' }),
-    rootVolumeGiB: int(8, 1024),
+    instanceTypes: z
+      .array(instanceType)
+      .refine((v) => INSTANCE_TYPES.test(v), { error: INSTANCE_TYPES.message }),
+    rootVolumeGiB: numberBy(ROOT_VOLUME_GIB),
     app: z.strictObject({
-      name: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{1,40}$/, { error: 'must be lower-case letters, digits and dashes' }),
+      name: stringBy(APP_NAME),
       version: text('the application version to install'),
       /** Where the install script fetches the application from (S3 or HTTPS); empty means the script builds it. */
-      artifactUri: z
-        .string()
-        .regex(/^(s3|https):\/\/\S+$/, { error: 'must be an s3:// or https:// URI' })
-        .optional(),
+      artifactUri: stringBy(ARTIFACT_URI).optional(),
       /** Name of the systemd unit the image must run. */
       serviceName: z.string().regex(/^[a-zA-Z0-9@._-]+$/, { error: 'must be a systemd unit name' }),
     }),
@@ -118,23 +132,17 @@ const bake = z
       failOnSeverity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
     }),
     lifecycle: z.strictObject({
-      deprecateAfterDays: int(1, 3650),
-      deleteAfterDays: int(1, 3650),
-      /**
-       * AMIs the delete rule always leaves in place. Image Builder accepts 1-10 (RetainAtLeast).
-       * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailFilter.html
-       */
-      keepAtLeast: int(1, 10),
+      deprecateAfterDays: numberBy(IMAGE_AGE_DAYS),
+      deleteAfterDays: numberBy(IMAGE_AGE_DAYS),
+      /** AMIs the delete rule always leaves in place. */
+      keepAtLeast: numberBy(KEEP_AT_LEAST),
     }),
-    logRetentionDays: int(1, 3653),
+    logRetentionDays: numberBy(BUILD_LOG_RETENTION_DAYS),
   })
   .superRefine((b, ctx) => {
-    if (b.lifecycle.deleteAfterDays <= b.lifecycle.deprecateAfterDays) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lifecycle', 'deleteAfterDays'],
-        message: `must be greater than lifecycle.deprecateAfterDays (${b.lifecycle.deprecateAfterDays})`,
-      });
+    const later = deleteAfterDeprecation(b.lifecycle);
+    if (!later.test(b.lifecycle.deleteAfterDays)) {
+      ctx.addIssue({ code: 'custom', path: ['lifecycle', 'deleteAfterDays'], message: later.message });
     }
   });
 
@@ -171,12 +179,12 @@ const network = z.discriminatedUnion(
 const fleet = z
   .strictObject({
     instanceType,
-    appPort: int(1, 65535),
+    appPort: numberBy(TCP_PORT),
     /** What the workflow gives the live colour; CloudFormation never sets desired capacity. */
     capacity: z.strictObject({ min: int(1, 1000), desired: int(1, 1000), max: int(1, 2000) }),
-    rootVolumeGiB: int(8, 16384),
+    rootVolumeGiB: numberBy(ROOT_VOLUME_GIB),
     healthCheck: z.strictObject({
-      path: z.string().regex(/^\/\S*$/, { error: 'must be an absolute path such as /health' }),
+      path: stringBy(HEALTH_CHECK_PATH),
       intervalSeconds: int(5, 300),
       timeoutSeconds: int(2, 120),
       healthyThreshold: int(2, 10),
@@ -204,19 +212,8 @@ const fleet = z
     }),
   })
   .superRefine((f, ctx) => {
-    if (f.capacity.min > f.capacity.desired) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['capacity', 'min'],
-        message: `must be <= capacity.desired (${f.capacity.desired})`,
-      });
-    }
-    if (f.capacity.desired > f.capacity.max) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['capacity', 'desired'],
-        message: `must be <= capacity.max (${f.capacity.max})`,
-      });
+    for (const { field, message } of capacityOrderProblems(f.capacity)) {
+      ctx.addIssue({ code: 'custom', path: ['capacity', field], message });
     }
     if (f.healthCheck.timeoutSeconds >= f.healthCheck.intervalSeconds) {
       ctx.addIssue({
@@ -412,7 +409,16 @@ export const environmentConfigSchema = z
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
-export type BakeConfig = EnvironmentConfig['bake'];
-export type NetworkConfig = EnvironmentConfig['network'];
-export type FleetConfig = EnvironmentConfig['fleet'];
-export type RolloutConfig = EnvironmentConfig['rollout'];
+
+/** `T` with every property and element read-only, however deep: what constructs receive. */
+export type DeepReadonly<T> = T extends readonly (infer E)[]
+  ? readonly DeepReadonly<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** The configuration slices the constructs take as props (read-only all the way down). */
+export type BakeConfig = DeepReadonly<EnvironmentConfig['bake']>;
+export type NetworkConfig = DeepReadonly<EnvironmentConfig['network']>;
+export type FleetConfig = DeepReadonly<EnvironmentConfig['fleet']>;
+export type RolloutConfig = DeepReadonly<EnvironmentConfig['rollout']>;

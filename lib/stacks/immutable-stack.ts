@@ -1,20 +1,37 @@
 import { Stack, Tags } from 'aws-cdk-lib';
-import type { StackProps } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { EnvironmentConfig } from '../config';
+import type { DeepReadonly, EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
-import { RolloutWorkflow } from '../constructs/rollout/rollout-workflow';
+import { EnvironmentNetwork } from '../constructs/network';
+import { RolloutWorkflow } from '../constructs/rollout';
+import { formerLogicalId } from './moved-constructs';
+import type { Move } from './moved-constructs';
+
+/**
+ * Constructs that moved since the stack was first deployed. Their resources keep the logical ids
+ * they were deployed with: a new one would make CloudFormation replace the resource (a VPC with
+ * everything in it), and a resource with a fixed name (ledger table, topic, state machine, queue,
+ * alarm, schedule) cannot be replaced at all, so the deploy would fail.
+ */
+const MOVED: readonly Move[] = [
+  // The stack builds the network the fleet used to build itself.
+  { now: 'Network', then: 'Fleet/Network' },
+  // The rollout workflow, split into one construct per concern (each keeps its primary
+  // resource's id with the id 'Default'; these are the others).
+  { now: 'Rollout/Notifications/Key', then: 'Rollout/TopicKey' },
+  { now: 'Rollout/StateMachine/ExecutionLogs', then: 'Rollout/ExecutionLogs' },
+];
 
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
-  readonly config: EnvironmentConfig;
+  readonly config: DeepReadonly<EnvironmentConfig>;
 }
 
-/** One environment: composes the bake pipeline, the fleet and the rollout workflow. */
+/** One environment: composes its network, the bake pipeline, the fleet and the rollout workflow. */
 export class ImmutableStack extends Stack {
-  readonly config: EnvironmentConfig;
+  readonly config: DeepReadonly<EnvironmentConfig>;
   /** Bakes the environment's golden AMIs. */
   readonly bake: BakePipeline;
   /** Serves them: the ALB and the blue/green groups. */
@@ -27,19 +44,25 @@ export class ImmutableStack extends Stack {
     const { config } = props;
     this.config = config;
     Tags.of(this).add('immutable:environment', config.name);
+    const network = new EnvironmentNetwork(this, 'Network', {
+      network: config.network,
+      internetFacing: config.fleet.loadBalancer.internetFacing,
+      logRetentionDays: config.fleet.logRetentionDays,
+    });
     this.fleet = new ImmutableFleet(this, 'Fleet', {
       environment: config.name,
-      network: config.network,
+      vpc: network.vpc,
       ...config.fleet,
     });
+    network.allowEndpointsFrom(this.fleet);
     this.bake = new BakePipeline(this, 'Bake', {
       environment: config.name,
       sourceRevision: config.sourceRevision,
       ...config.bake,
       appPort: config.fleet.appPort,
       healthCheckPath: config.fleet.healthCheck.path,
-      vpc: this.fleet.vpc,
-      subnetSelection: buildSubnets(config),
+      vpc: network.vpc,
+      subnetSelection: network.egressSubnets,
     });
     this.rollout = new RolloutWorkflow(this, 'Rollout', {
       environment: config.name,
@@ -48,16 +71,9 @@ export class ImmutableStack extends Stack {
       ...config.rollout,
     });
   }
-}
 
-/**
- * Builds fetch OS updates and artifacts. In a network this stack creates, they go through
- * NAT when it has one, else they run in a public subnet (no ingress, HTTPS egress only,
- * short-lived instances). An imported network's private subnets are assumed to route out.
- */
-function buildSubnets(config: EnvironmentConfig): ec2.SubnetSelection {
-  const n = config.network;
-  const privateWithEgress = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  if (n.kind === 'import') return privateWithEgress;
-  return n.natGateways > 0 ? privateWithEgress : { subnetType: ec2.SubnetType.PUBLIC };
+  /** Resources of moved constructs keep the logical ids they were deployed with (see {@link MOVED}). */
+  protected override allocateLogicalId(element: CfnElement): string {
+    return formerLogicalId(this, element, MOVED) ?? super.allocateLogicalId(element);
+  }
 }

@@ -1,4 +1,5 @@
 import { ConfigError, validateEnvironment } from '../../lib/config';
+import { validateBakePipelineProps } from '../../lib/constructs/bake';
 import { configOf } from '../support/synth';
 
 describe('bake config validation', () => {
@@ -14,7 +15,80 @@ describe('bake config validation', () => {
 
   it('fails when keepAtLeast exceeds what an Image Builder lifecycle rule can retain', () => {
     expect(fails((c) => (c.bake.lifecycle.keepAtLeast = 11))).toThrow(
-      new ConfigError('prod.bake.lifecycle.keepAtLeast must be <= 10, got 11'),
+      new ConfigError(
+        'prod.bake.lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 11',
+      ),
     );
+  });
+});
+
+describe('the configuration and the bake pipeline check the same rules', () => {
+  const config = (mutate: (c: Record<string, any>) => void) => {
+    const c = configOf('prod') as unknown as Record<string, any>;
+    mutate(c);
+    return () => validateEnvironment(c);
+  };
+  /** The props the stack would give the pipeline from that configuration. */
+  const construct = (mutate: (c: Record<string, any>) => void) => {
+    const c = configOf('prod') as unknown as Record<string, any>;
+    mutate(c);
+    return () =>
+      validateBakePipelineProps({
+        environment: 'prod',
+        sourceRevision: 'test',
+        ...c.bake,
+        appPort: c.fleet.appPort,
+        healthCheckPath: c.fleet.healthCheck.path,
+      });
+  };
+
+  it.each([
+    [
+      'a root volume of 2000 GiB (gp3 allows 16384)',
+      (c: Record<string, any>) => (c.bake.rootVolumeGiB = 2000),
+    ],
+    [
+      'a recipe version node of 2^30-1',
+      (c: Record<string, any>) => (c.bake.recipeVersion = '1.0.1073741823'),
+    ],
+    ['an app name of 41 characters', (c: Record<string, any>) => (c.bake.app.name = `w${'e'.repeat(40)}`)],
+  ])('both accept %s', (_what, mutate) => {
+    expect(config(mutate)).not.toThrow();
+    expect(construct(mutate)).not.toThrow();
+  });
+
+  it.each([
+    [
+      'rootVolumeGiB',
+      'a root volume past gp3’s 16384 GiB',
+      (c: Record<string, any>) => (c.bake.rootVolumeGiB = 16385),
+    ],
+    [
+      'recipeVersion',
+      'a version node past 2^30-1',
+      (c: Record<string, any>) => (c.bake.recipeVersion = '1.0.1073741824'),
+    ],
+    [
+      'app.name',
+      'an app name with an upper-case letter',
+      (c: Record<string, any>) => (c.bake.app.name = 'Web'),
+    ],
+    [
+      'lifecycle.deleteAfterDays',
+      'deletion before deprecation',
+      (c: Record<string, any>) => (c.bake.lifecycle.deleteAfterDays = 30),
+    ],
+  ])('fails in both, with the same rule, when %s breaks it (%s)', (field, _what, mutate) => {
+    const message = (run: () => unknown) => {
+      try {
+        run();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'accepted';
+    };
+    const fromConfig = /^prod\.bake\.(\S+) (.*), got .*$/.exec(message(config(mutate)));
+    expect(fromConfig?.[1]).toBe(field);
+    expect(message(construct(mutate))).toContain(`${field} ${fromConfig?.[2]}, got`);
   });
 });

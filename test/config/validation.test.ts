@@ -27,7 +27,9 @@ describe('config validation', () => {
 
   it('fails when keepAtLeast is below 1, naming environment, field, value and rule', () => {
     expect(fails((c) => (c.bake.lifecycle.keepAtLeast = 0))).toThrow(
-      new ConfigError('prod.bake.lifecycle.keepAtLeast must be >= 1, got 0'),
+      new ConfigError(
+        'prod.bake.lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 0',
+      ),
     );
   });
 
@@ -145,7 +147,7 @@ describe('config validation', () => {
       c.rollout.maxInstanceAgeDays = 0;
     });
     expect(run).toThrow(
-      /prod\.fleet\.appPort must be >= 1, got 0\nprod\.rollout\.maxInstanceAgeDays must be >= 1, got 0/,
+      /prod\.fleet\.appPort must be a whole number 1-65535, got 0\nprod\.rollout\.maxInstanceAgeDays must be >= 1, got 0/,
     );
   });
 });

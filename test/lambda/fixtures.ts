@@ -11,7 +11,7 @@ import type {
 
 /**
  * Documents shaped as the state machine builds them for the dev environment (see
- * lib/constructs/rollout/rollout-workflow.ts and rollout-definition.ts), so each test starts
+ * lib/constructs/rollout/settings.ts and state-machine/), so each test starts
  * from a realistic payload and overrides only what it is about.
  */
 export const ACCOUNT = '111122223333';

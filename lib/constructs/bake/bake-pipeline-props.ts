@@ -3,6 +3,18 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { BakeConfig } from '../../config';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { Severity } from '../../../lambda/shared/severities';
+import { HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../rules';
+import type { Rule } from '../rules';
+import {
+  APP_NAME,
+  ARTIFACT_URI,
+  BUILD_LOG_RETENTION_DAYS,
+  IMAGE_AGE_DAYS,
+  INSTANCE_TYPES,
+  KEEP_AT_LEAST,
+  RECIPE_VERSION,
+  deleteAfterDeprecation,
+} from './bake-rules';
 
 /** Where the recipe's parent image comes from; both forms resolve at build time, never at synth. */
 export type ParentImageSource = BakeConfig['parentImage'];
@@ -88,86 +100,32 @@ export interface BakePipelineProps {
   readonly subnetSelection?: ec2.SubnetSelection;
 }
 
-/** Image Builder semantic versions: three numeric nodes, each at most 2^30-1. */
-const MAX_VERSION_NODE = 1073741823;
-
 /**
  * Fail synth on a value Image Builder or CloudFormation would reject at deploy time, naming the
- * field and the value received. Every broken rule is reported at once.
+ * field and the value received. Every broken rule is reported at once. The rules live in
+ * bake-rules.ts and ../rules.ts, where the configuration schema finds them too.
  */
 export function validateBakePipelineProps(props: BakePipelineProps): void {
   const problems: string[] = [];
-  const check = (ok: boolean, field: string, rule: string, value: unknown) => {
-    if (!ok) problems.push(`${field} ${rule}, got ${JSON.stringify(value)}`);
+  /** Checks a synth-time value (a deploy-time token is CloudFormation's to check). */
+  const check = <T>(field: string, rule: Rule<T>, value: T) => {
+    if (!Token.isUnresolved(value) && !rule.test(value)) {
+      problems.push(`${field} ${rule.message}, got ${JSON.stringify(value)}`);
+    }
   };
-  const known = (v: unknown) => !Token.isUnresolved(v);
-  const whole = (v: number, min: number, max: number) => Number.isInteger(v) && v >= min && v <= max;
-
-  const nodes = props.recipeVersion.split('.');
-  check(
-    nodes.length === 3 && nodes.every((n) => /^\d+$/.test(n) && Number(n) <= MAX_VERSION_NODE),
-    'recipeVersion',
-    `must be major.minor.patch with each node 0-${MAX_VERSION_NODE}`,
-    props.recipeVersion,
-  );
-  check(
-    /^[a-z][a-z0-9-]{1,40}$/.test(props.app.name),
-    'app.name',
-    'must be 2-41 lower-case letters, digits and dashes',
-    props.app.name,
-  );
-  check(
-    props.app.artifactUri === undefined || /^(s3|https):\/\/\S+$/.test(props.app.artifactUri),
-    'app.artifactUri',
-    'must be an s3:// or https:// URI',
-    props.app.artifactUri,
-  );
-  check(
-    props.instanceTypes.length > 0,
-    'instanceTypes',
-    'must list at least one instance type',
-    props.instanceTypes,
-  );
-  if (known(props.rootVolumeGiB)) {
-    // @see https://docs.aws.amazon.com/ebs/latest/userguide/general-purpose.html (gp3: 1-16384 GiB)
-    check(
-      whole(props.rootVolumeGiB, 8, 16384),
-      'rootVolumeGiB',
-      'must be 8-16384 (gp3, at least the 8 GiB AL2023 root)',
-      props.rootVolumeGiB,
-    );
-  }
-  if (known(props.appPort))
-    check(whole(props.appPort, 1, 65535), 'appPort', 'must be 1-65535', props.appPort);
-  check(
-    /^\/\S*$/.test(props.healthCheckPath),
-    'healthCheckPath',
-    'must be an absolute path such as /health',
-    props.healthCheckPath,
-  );
-
-  const { deprecateAfterDays, deleteAfterDays, keepAtLeast } = props.lifecycle;
-  check(
-    whole(deprecateAfterDays, 1, 3650),
-    'lifecycle.deprecateAfterDays',
-    'must be 1-3650',
-    deprecateAfterDays,
-  );
-  check(whole(deleteAfterDays, 1, 3650), 'lifecycle.deleteAfterDays', 'must be 1-3650', deleteAfterDays);
-  check(
-    deleteAfterDays > deprecateAfterDays,
-    'lifecycle.deleteAfterDays',
-    `must be greater than lifecycle.deprecateAfterDays (${deprecateAfterDays})`,
-    deleteAfterDays,
-  );
-  // @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailFilter.html
-  check(
-    whole(keepAtLeast, 1, 10),
-    'lifecycle.keepAtLeast',
-    'must be 1-10 (Image Builder RetainAtLeast)',
-    keepAtLeast,
-  );
-  check(whole(props.logRetentionDays, 1, 3653), 'logRetentionDays', 'must be 1-3653', props.logRetentionDays);
+  const { lifecycle } = props;
+  check('recipeVersion', RECIPE_VERSION, props.recipeVersion);
+  check('app.name', APP_NAME, props.app.name);
+  if (props.app.artifactUri !== undefined) check('app.artifactUri', ARTIFACT_URI, props.app.artifactUri);
+  check('instanceTypes', INSTANCE_TYPES, props.instanceTypes);
+  check('rootVolumeGiB', ROOT_VOLUME_GIB, props.rootVolumeGiB);
+  check('appPort', TCP_PORT, props.appPort);
+  check('healthCheckPath', HEALTH_CHECK_PATH, props.healthCheckPath);
+  check('lifecycle.deprecateAfterDays', IMAGE_AGE_DAYS, lifecycle.deprecateAfterDays);
+  check('lifecycle.deleteAfterDays', IMAGE_AGE_DAYS, lifecycle.deleteAfterDays);
+  check('lifecycle.deleteAfterDays', deleteAfterDeprecation(lifecycle), lifecycle.deleteAfterDays);
+  check('lifecycle.keepAtLeast', KEEP_AT_LEAST, lifecycle.keepAtLeast);
+  check('logRetentionDays', BUILD_LOG_RETENTION_DAYS, props.logRetentionDays);
 
   if (problems.length > 0) throw new Error(`BakePipeline (${props.environment}): ${problems.join('; ')}`);
 }

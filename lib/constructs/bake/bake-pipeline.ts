@@ -1,7 +1,6 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
@@ -26,54 +25,37 @@ import type { Severity } from '../../../lambda/shared/severities';
  * dependency of this application.
  */
 export class BakePipeline extends Construct {
-  /** ARN of the image pipeline. */
-  readonly pipelineArn: string;
-  /** Name of the image pipeline (`immutable-<env>-<app>`). */
-  readonly pipelineName: string;
-  /** Name of the current recipe, `<pipelineName>_<fingerprint>`: it changes whenever the recipe does. */
-  readonly recipeName: string;
-  /** Semantic version of the current recipe. */
-  readonly recipeVersion: string;
   /**
    * ARN pattern matching every image this pipeline builds, with any recipe fingerprint, version
    * and build number: for IAM resources and EventBridge `wildcard` filters.
    */
   readonly imageArnPattern: string;
-  /** Topic Image Builder notifies when an image becomes AVAILABLE or FAILED. */
-  readonly topic: sns.ITopic;
-  /** SSM parameter the distribution writes each new AMI id to (not the released AMI). */
-  readonly bakedImageParameterName: string;
   /**
    * Lowest Inspector severity that disqualifies an image. Image Builder already fails images with
    * such findings that have a fix available; consumers (the rollout workflow) refuse images whose
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
-  /** Build and test instances: role, security group (with a VPC) and configuration. */
-  readonly infrastructure: BuildInfrastructure;
-  /** Build logs: S3 bucket and CloudWatch log groups. */
-  readonly logs: BuildLogs;
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
     validateBakePipelineProps(props);
     const env = props.environment;
-    this.pipelineName = `${resourcePrefix(env)}-${props.app.name}`;
-    assertImageBuilderName(this.pipelineName);
-    this.bakedImageParameterName = runtimeParameters(env).bakedImage;
+    const pipelineName = `${resourcePrefix(env)}-${props.app.name}`;
+    assertImageBuilderName(pipelineName);
+    const bakedImageParameterName = runtimeParameters(env).bakedImage;
     this.scanGateSeverity = props.scan.failOnSeverity;
 
     const notifications = new BakeNotificationTopic(this, 'Notifications', {
-      displayName: `Image Builder ${this.pipelineName}`,
+      displayName: `Image Builder ${pipelineName}`,
     });
-    this.topic = notifications.topic;
-    this.logs = new BuildLogs(this, 'Logs', {
-      pipelineName: this.pipelineName,
+    const logs = new BuildLogs(this, 'Logs', {
+      pipelineName,
       retentionDays: props.logRetentionDays,
     });
 
     const recipe = new BakeRecipe(this, 'Recipe', {
-      namePrefix: this.pipelineName,
+      namePrefix: pipelineName,
       recipeVersion: props.recipeVersion,
       parentImage: props.parentImage,
       rootVolumeGiB: props.rootVolumeGiB,
@@ -81,60 +63,61 @@ export class BakePipeline extends Construct {
       appPort: props.appPort,
       healthCheckPath: props.healthCheckPath,
     });
-    this.recipeName = recipe.recipeName;
-    this.recipeVersion = recipe.recipeVersion;
     // Image ARNs are named after the recipe, in lower case: .../image/<recipe>/<version>/<build>.
     this.imageArnPattern = Stack.of(this).formatArn({
       service: 'imagebuilder',
       resource: 'image',
-      resourceName: `${this.pipelineName}${FINGERPRINT_SEPARATOR}*`,
+      resourceName: `${pipelineName}${FINGERPRINT_SEPARATOR}*`,
     });
 
-    this.infrastructure = new BuildInfrastructure(this, 'Infrastructure', {
-      name: `${this.pipelineName}-build`,
+    const infrastructure = new BuildInfrastructure(this, 'Infrastructure', {
+      name: `${pipelineName}-build`,
       instanceTypes: props.instanceTypes,
-      logs: this.logs,
-      topic: this.topic,
-      instanceTags: { Name: `${this.pipelineName}-build`, [AMI_TAGS.environment]: env },
+      logs,
+      topic: notifications.topic,
+      instanceTags: { Name: `${pipelineName}-build`, [AMI_TAGS.environment]: env },
       artifactUri: props.app.artifactUri,
       vpc: props.vpc,
       subnetSelection: props.subnetSelection,
     });
 
     const distribution = new CfnDistributionConfiguration(this, 'Distribution', {
-      name: `${this.pipelineName}-distribution`,
-      description: `AMIs of ${this.pipelineName}, with lineage tags, published to ${this.bakedImageParameterName}`,
+      name: `${pipelineName}-distribution`,
+      description: `AMIs of ${pipelineName}, with lineage tags, published to ${bakedImageParameterName}`,
       distributions: [
         {
           region: Aws.REGION,
           // Untyped in the L1 (any), so written in CloudFormation's own casing.
           amiDistributionConfiguration: {
-            Name: `${this.pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
-            Description: `${props.app.name} ${props.app.version} baked by ${this.pipelineName}`,
+            Name: `${pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
+            Description: `${props.app.name} ${props.app.version} baked by ${pipelineName}`,
             AmiTags: {
               [AMI_TAGS.environment]: env,
-              [AMI_TAGS.pipeline]: this.pipelineName,
-              [AMI_TAGS.recipe]: this.recipeName,
+              [AMI_TAGS.pipeline]: pipelineName,
+              [AMI_TAGS.recipe]: recipe.recipeName,
               [AMI_TAGS.recipeVersion]: props.recipeVersion,
               [AMI_TAGS.sourceRevision]: props.sourceRevision,
             },
           },
           // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
-          ssmParameterConfigurations: [
-            { parameterName: this.bakedImageParameterName, dataType: 'aws:ec2:image' },
-          ],
+          ssmParameterConfigurations: [{ parameterName: bakedImageParameterName, dataType: 'aws:ec2:image' }],
         },
       ],
     });
 
-    const executionRole = this.executionRole(notifications);
+    const executionRole = this.executionRole({
+      pipelineName,
+      bakedImageParameterName,
+      notifications,
+      infrastructure,
+    });
     // Images carry these tags so the lifecycle policy can select exactly this pipeline's images.
-    const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: this.pipelineName };
+    const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: pipelineName };
     const pipeline = new CfnImagePipeline(this, 'Pipeline', {
-      name: this.pipelineName,
+      name: pipelineName,
       description: `Bakes ${props.app.name} images for ${env}`,
       imageRecipeArn: recipe.recipeArn,
-      infrastructureConfigurationArn: this.infrastructure.configuration.attrArn,
+      infrastructureConfigurationArn: infrastructure.configuration.attrArn,
       distributionConfigurationArn: distribution.attrArn,
       executionRole: executionRole.roleArn,
       status: 'ENABLED',
@@ -162,11 +145,10 @@ export class BakePipeline extends Construct {
       },
       imageTags,
       loggingConfiguration: {
-        imageLogGroupName: this.logs.imageLogGroup.logGroupName,
-        pipelineLogGroupName: this.logs.pipelineLogGroup.logGroupName,
+        imageLogGroupName: logs.imageLogGroup.logGroupName,
+        pipelineLogGroupName: logs.pipelineLogGroup.logGroupName,
       },
     });
-    this.pipelineArn = pipeline.attrArn;
     Validations.of(pipeline).acknowledge({
       id: 'CloudFormation-Validate::F3002',
       reason:
@@ -174,7 +156,7 @@ export class BakePipeline extends Construct {
     });
 
     new ImageLifecycle(this, 'Lifecycle', {
-      name: `${this.pipelineName}-amis`,
+      name: `${pipelineName}-amis`,
       selectByImageTags: imageTags,
       deprecateAfterDays: props.lifecycle.deprecateAfterDays,
       deleteAfterDays: props.lifecycle.deleteAfterDays,
@@ -190,13 +172,19 @@ export class BakePipeline extends Construct {
    * needs this role with ssm:PutParameter on that one parameter.
    * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html#ami-distribution-prereqs-ssm-param
    */
-  private executionRole(notifications: BakeNotificationTopic): iam.Role {
+  private executionRole(p: {
+    readonly pipelineName: string;
+    readonly bakedImageParameterName: string;
+    readonly notifications: BakeNotificationTopic;
+    readonly infrastructure: BuildInfrastructure;
+  }): iam.Role {
+    const { pipelineName, bakedImageParameterName, notifications, infrastructure } = p;
     const stack = Stack.of(this);
     const role = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
-      description: `Image Builder runs ${this.pipelineName} as this role`,
+      description: `Image Builder runs ${pipelineName} as this role`,
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('EC2ImageBuilderExecutionPolicy')],
     });
     Validations.of(role).acknowledge({
@@ -211,7 +199,7 @@ export class BakePipeline extends Construct {
           stack.formatArn({
             service: 'ssm',
             resource: 'parameter',
-            resourceName: this.bakedImageParameterName.slice(1),
+            resourceName: bakedImageParameterName.slice(1),
           }),
         ],
       }),
@@ -222,7 +210,7 @@ export class BakePipeline extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeImages supports no resource-level permissions; it is read-only.',
     });
-    this.infrastructure.role.grantPassRole(role);
+    infrastructure.role.grantPassRole(role);
     // Whichever of this role or the service-linked role publishes, it can reach the topic.
     iam.Grant.addToPrincipal({
       grantee: role,

@@ -19,7 +19,7 @@ export interface BuildInfrastructureProps {
   /** Topic Image Builder notifies of image state changes. */
   readonly topic: sns.ITopic;
   /** Tags put on the build and test instances. */
-  readonly instanceTags: Record<string, string>;
+  readonly instanceTags: Readonly<Record<string, string>>;
   /**
    * s3:// URI of the application release the build downloads; the role may read that object only.
    * @default - the build downloads nothing from S3 outside Image Builder's own buckets

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { logRetentionFor } from './log-retention';
+import { logRetentionFor } from '../log-retention';
 
 /** Properties of {@link BuildLogs}. */
 export interface BuildLogsProps {

@@ -13,7 +13,7 @@ export interface ImageLifecycleProps extends LifecycleRulesInput {
    * Tags of the Image Builder images the policy manages: only images carrying all of them are
    * touched, so other pipelines' and other teams' AMIs never are.
    */
-  readonly selectByImageTags: Record<string, string>;
+  readonly selectByImageTags: Readonly<Record<string, string>>;
 }
 
 /** Deprecates, then deletes, this pipeline's old AMIs and their snapshots. */

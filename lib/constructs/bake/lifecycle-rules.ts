@@ -23,7 +23,7 @@ export interface LifecycleRulesInput {
   readonly deleteAfterDays: number;
   readonly keepAtLeast: number;
   /** AMIs carrying any of these tags are left alone by both rules. */
-  readonly protectedAmiTags: Record<string, string>;
+  readonly protectedAmiTags: Readonly<Record<string, string>>;
 }
 
 /**

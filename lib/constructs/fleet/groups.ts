@@ -45,11 +45,11 @@ export interface FleetGroupsProps {
   readonly sessionManager: boolean;
   readonly logRetentionDays: logs.RetentionDays;
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
-  readonly targetGroups: Record<Colour, elbv2.ApplicationTargetGroup>;
+  readonly targetGroups: Readonly<Record<Colour, elbv2.ApplicationTargetGroup>>;
   /** Deploy-time reference to the released AMI id. */
   readonly imageId: string;
   /** Deploy-time reference to each group's explicit launch-template version. */
-  readonly launchTemplateVersion: Record<Colour, string>;
+  readonly launchTemplateVersion: Readonly<Record<Colour, string>>;
 }
 
 /**
@@ -66,7 +66,7 @@ export class FleetGroups extends Construct {
   readonly role: iam.Role;
   readonly securityGroup: ec2.SecurityGroup;
   readonly logGroup: logs.LogGroup;
-  readonly groups: Record<Colour, autoscaling.CfnAutoScalingGroup>;
+  readonly groups: Readonly<Record<Colour, autoscaling.CfnAutoScalingGroup>>;
 
   constructor(scope: Construct, id: string, props: FleetGroupsProps) {
     super(scope, id);

@@ -1,8 +1,8 @@
-import { Aws, Stack, Token } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RollbackEligibilityCheck } from '../../aspects/rollback-eligibility';
@@ -10,36 +10,43 @@ import { COLOURS } from '../../../lambda/shared/colours';
 import { resourcePrefix } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import type { FleetConfig, NetworkConfig } from '../../config';
+import type { FleetConfig } from '../../config';
 import { FleetAlarms } from './alarms';
+import { FleetGrants } from './fleet-grants';
+import { capacityOrderProblems } from './fleet-rules';
+import type { FleetCapacity } from './fleet-rules';
 import type { ColourAlarms } from './alarms';
 import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
-import { fleetAlarmNames, fleetGroupName, fleetLaunchTemplateName } from '../../../lambda/shared/names';
-import { FleetNetwork } from './network';
+import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
+
+export type { FleetCapacity } from './fleet-rules';
 
 /**
  * The fleet's configuration (every field of an environment's `fleet` block, documented in
  * lib/config/schema.ts) plus where it runs.
  */
-export interface ImmutableFleetProps extends Readonly<FleetConfig> {
+export interface ImmutableFleetProps extends FleetConfig {
   /** The environment this fleet serves; names every physical resource and runtime parameter. */
   readonly environment: EnvironmentName;
-  /** A new VPC built from config, or an existing VPC described by its ids. */
-  readonly network: NetworkConfig;
+  /** The VPC the load balancer and instances run in. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets the instances run in.
+   * @default the VPC's private subnets: with egress when it has them, else isolated
+   */
+  readonly instanceSubnets?: ec2.SubnetSelection;
+  /**
+   * Subnets the load balancer's nodes run in.
+   * @default the public subnets when the load balancer is internet-facing, else the instance subnets
+   */
+  readonly loadBalancerSubnets?: ec2.SubnetSelection;
   /**
    * Root device of the baked AMI, which the launch template encrypts and sizes.
    * @default '/dev/xvda' (Amazon Linux 2023)
    */
   readonly rootDeviceName?: string;
-}
-
-/** What the workflow gives each group: the live colour runs `desired` instances, never fewer than `min`. */
-export interface FleetCapacity {
-  readonly min: number;
-  readonly desired: number;
-  readonly max: number;
 }
 
 /**
@@ -49,44 +56,24 @@ export interface FleetCapacity {
  * the template only ever reads from SSM at deploy time.
  */
 export class ImmutableFleet extends Construct implements ec2.IConnectable {
-  readonly environment: EnvironmentName;
-  readonly vpc: ec2.IVpc;
-  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
-  /** The listener with the weighted blue/green forward action. */
-  readonly listener: elbv2.ApplicationListener;
+  /** The listener's ARN (the listener with the weighted blue/green forward action). */
   readonly listenerArn: string;
-  readonly targetGroups: Record<Colour, elbv2.IApplicationTargetGroup>;
+  readonly targetGroups: Readonly<Record<Colour, elbv2.IApplicationTargetGroup>>;
   /** `targetgroup/<name>/<id>`: the TargetGroup dimension of each colour's ELB metrics. */
-  readonly targetGroupFullNames: Record<Colour, string>;
+  readonly targetGroupFullNames: Readonly<Record<Colour, string>>;
   /** `app/<name>/<id>`: the LoadBalancer dimension of the ELB metrics. */
   readonly loadBalancerFullName: string;
   /** Physical Auto Scaling group names, e.g. `immutable-prod-blue`. */
-  readonly groupNames: Record<Colour, string>;
-  /** Matches both groups' ARNs (the id part of a group ARN is unknown until it exists). */
-  readonly groupArnPattern: string;
+  readonly groupNames: Readonly<Record<Colour, string>>;
   readonly launchTemplateId: string;
-  readonly launchTemplateName: string;
-  readonly launchTemplateArn: string;
-  /**
-   * The version CloudFormation created from the current definition (also kept as `$Default`).
-   * Rollout versions are built from it with only the AMI changed.
-   */
-  readonly launchTemplateDefinitionVersion: string;
-  readonly alarms: Record<Colour, ColourAlarms>;
-  readonly instanceRole: iam.IRole;
-  readonly instanceLogGroup: logs.ILogGroup;
-  readonly accessLogBucketName: string;
+  readonly alarms: Readonly<Record<Colour, ColourAlarms>>;
   readonly capacity: FleetCapacity;
-  /** SSM parameters holding the runtime state, as named in lib/config/naming.ts. */
-  readonly runtimeParameterNames: {
-    readonly releasedImage: string;
-    readonly listenerWeights: string;
-    readonly launchTemplateVersion: Record<Colour, string>;
-  };
   /** The instances' security group. */
   readonly connections: ec2.Connections;
 
+  private readonly environment: EnvironmentName;
   private readonly colourAlarms: Record<Colour, FleetAlarms>;
+  private readonly grants: FleetGrants;
 
   constructor(scope: Construct, id: string, props: ImmutableFleetProps) {
     super(scope, id);
@@ -99,33 +86,26 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     const retention = props.logRetentionDays as logs.RetentionDays;
 
     const runtime = new RuntimeParameters(this, 'Runtime', { environment: env });
-    this.runtimeParameterNames = {
-      releasedImage: runtime.names.releasedImage,
-      listenerWeights: runtime.names.listenerWeights,
-      launchTemplateVersion: {
-        blue: runtime.names.launchTemplateVersion('blue'),
-        green: runtime.names.launchTemplateVersion('green'),
-      },
-    };
 
-    const network = new FleetNetwork(this, 'Network', {
-      network: props.network,
-      internetFacing: props.loadBalancer.internetFacing,
-      logRetentionDays: retention,
-    });
-    this.vpc = network.vpc;
+    const instanceSubnets = props.instanceSubnets ?? {
+      subnetType:
+        props.vpc.privateSubnets.length > 0
+          ? ec2.SubnetType.PRIVATE_WITH_EGRESS
+          : ec2.SubnetType.PRIVATE_ISOLATED,
+    };
+    const loadBalancerSubnets =
+      props.loadBalancerSubnets ??
+      (props.loadBalancer.internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : instanceSubnets);
 
     const lb = new FleetLoadBalancer(this, 'Alb', {
-      vpc: this.vpc,
-      subnets: network.loadBalancerSubnets,
+      vpc: props.vpc,
+      subnets: loadBalancerSubnets,
       appPort: props.appPort,
       healthCheck: props.healthCheck,
       loadBalancer: props.loadBalancer,
       logRetentionDays: props.logRetentionDays,
       weights: runtime.listenerWeight,
     });
-    this.loadBalancer = lb.loadBalancer;
-    this.listener = lb.listener;
     this.listenerArn = lb.listener.listenerArn;
     this.targetGroups = lb.targetGroups;
     this.targetGroupFullNames = {
@@ -133,12 +113,11 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       green: lb.targetGroups.green.targetGroupFullName,
     };
     this.loadBalancerFullName = lb.loadBalancer.loadBalancerFullName;
-    this.accessLogBucketName = lb.accessLogBucket.bucketName;
 
     const groups = new FleetGroups(this, 'Groups', {
       environment: env,
-      vpc: this.vpc,
-      subnets: network.instanceSubnets,
+      vpc: props.vpc,
+      subnets: instanceSubnets,
       instanceType: props.instanceType,
       appPort: props.appPort,
       rootVolumeGiB: props.rootVolumeGiB,
@@ -153,25 +132,20 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       launchTemplateVersion: runtime.launchTemplateVersion,
     });
     this.connections = groups.securityGroup.connections;
-    if (network.endpointSecurityGroup) {
-      this.connections.allowTo(
-        network.endpointSecurityGroup,
-        ec2.Port.tcp(443),
-        'AWS APIs through interface endpoints',
-      );
-    }
-    this.instanceRole = groups.role;
-    this.instanceLogGroup = groups.logGroup;
     this.launchTemplateId = groups.launchTemplate.launchTemplateId!;
-    this.launchTemplateName = fleetLaunchTemplateName(env);
-    this.launchTemplateDefinitionVersion = groups.launchTemplate.latestVersionNumber;
-    this.launchTemplateArn = Stack.of(this).formatArn({
-      service: 'ec2',
-      resource: 'launch-template',
-      resourceName: this.launchTemplateId,
-    });
     this.groupNames = { blue: fleetGroupName(env, 'blue'), green: fleetGroupName(env, 'green') };
-    this.groupArnPattern = groupArn(`${resourcePrefix(env)}-*`);
+    this.grants = new FleetGrants(this, {
+      groupNames: this.groupNames,
+      launchTemplateId: this.launchTemplateId,
+      instanceRole: groups.role,
+      listenerArn: this.listenerArn,
+      runtimeParameterNames: [
+        runtime.names.releasedImage,
+        runtime.names.listenerWeights,
+        ...COLOURS.map((c) => runtime.names.launchTemplateVersion(c)),
+      ],
+      alarmNamePrefix: `${resourcePrefix(env)}-`,
+    });
 
     this.colourAlarms = {
       blue: new FleetAlarms(this, 'BlueAlarms', {
@@ -227,79 +201,43 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.colourAlarms[colour].metrics.unhealthyHosts().with(props);
   }
 
-  /**
-   * Everything the rollout workflow does to this fleet, scoped to its resources where the
-   * APIs allow: resize and refresh the two groups, create launch-template versions, shift
-   * listener weights, and keep the runtime SSM parameters current.
-   */
-  grantRollout(grantee: iam.IGrantable): iam.Grant {
-    const groupArns = COLOURS.map((c) => groupArn(this.groupNames[c]));
-    const parameterArns = [
-      this.runtimeParameterNames.releasedImage,
-      this.runtimeParameterNames.listenerWeights,
-      ...COLOURS.map((c) => this.runtimeParameterNames.launchTemplateVersion[c]),
-    ].map((name) =>
-      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) }),
-    );
-    const grants: Omit<iam.GrantOnPrincipalOptions, 'grantee'>[] = [
-      {
-        actions: [
-          'autoscaling:UpdateAutoScalingGroup',
-          'autoscaling:SetDesiredCapacity',
-          'autoscaling:StartInstanceRefresh',
-          'autoscaling:CancelInstanceRefresh',
-          'autoscaling:RollbackInstanceRefresh',
-        ],
-        resourceArns: groupArns,
-      },
-      { actions: ['ec2:CreateLaunchTemplateVersion'], resourceArns: [this.launchTemplateArn] },
-      // Setting a launch-template version on a group checks the caller may launch from it.
-      // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
-      {
-        actions: ['ec2:RunInstances'],
-        resourceArns: ['*'],
-        conditions: { ArnLike: { 'ec2:LaunchTemplate': this.launchTemplateArn } },
-      },
-      {
-        actions: ['ec2:CreateTags'],
-        resourceArns: ['*'],
-        conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
-      },
-      {
-        actions: ['iam:PassRole'],
-        resourceArns: [this.instanceRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      },
-      { actions: ['elasticloadbalancing:ModifyListener'], resourceArns: [this.listenerArn] },
-      { actions: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:PutParameter'], resourceArns: parameterArns },
-      // Describe and metric reads support no resource-level permissions.
-      {
-        actions: [
-          'autoscaling:DescribeAutoScalingGroups',
-          'autoscaling:DescribeInstanceRefreshes',
-          'autoscaling:DescribeScalingActivities',
-          'ec2:DescribeImages',
-          'ec2:DescribeInstances',
-          'ec2:DescribeLaunchTemplateVersions',
-          'elasticloadbalancing:DescribeListeners',
-          'elasticloadbalancing:DescribeTargetHealth',
-          'cloudwatch:DescribeAlarms',
-          'cloudwatch:GetMetricData',
-        ],
-        resourceArns: ['*'],
-      },
-    ];
-    return grants
-      .map((options) => iam.Grant.addToPrincipal({ grantee, ...options }))
-      .reduce((all, next) => all.combine(next));
+  /** Permits resizing either group and switching its launch-template version. */
+  grantScaleGroups(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.scaleGroups(grantee);
+  }
+
+  /** Permits starting an instance refresh of either group. */
+  grantRefresh(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.refresh(grantee);
+  }
+
+  /** Permits cancelling an instance refresh of either group. */
+  grantCancelRefresh(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.cancelRefresh(grantee);
+  }
+
+  /** Permits creating launch-template versions and launching (with the instance role) from the fleet's template only. */
+  grantLaunch(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.launch(grantee);
+  }
+
+  /** Permits changing the listener's blue/green weights. */
+  grantShiftTraffic(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.shiftTraffic(grantee);
+  }
+
+  /** Permits reading and writing the SSM parameters that hold the fleet's runtime state. */
+  grantRuntimeState(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.runtimeState(grantee);
+  }
+
+  /** Permits reading the state of the fleet's alarms. */
+  grantReadAlarms(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.readAlarms(grantee);
   }
 }
 
-/** ARN of an Auto Scaling group by name; `*` stands for the group id AWS assigns. */
-function groupArn(name: string): string {
-  return `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${name}`;
-}
-
+/** The fleet's own invariants; what an environment may configure is the schema's business (lib/config). */
 function validateProps(props: ImmutableFleetProps): void {
   const where = `ImmutableFleet(${props.environment})`;
   const { min, desired, max } = props.capacity;
@@ -309,13 +247,9 @@ function validateProps(props: ImmutableFleetProps): void {
     }
   }
   if (max < 1) throw new Error(`${where} capacity.max must be >= 1, got ${max}`);
-  if (desired > max) {
-    throw new Error(`${where} capacity.desired must be <= capacity.max (${max}), got ${desired}`);
-  }
-  if (min > desired) {
-    throw new Error(`${where} capacity.min must be <= capacity.desired (${desired}), got ${min}`);
-  }
-  if (props.environment === 'prod' && props.loadBalancer.certificateArn === undefined) {
-    throw new Error(`${where} loadBalancer.certificateArn is required in prod (HTTPS only), got nothing`);
+  for (const problem of capacityOrderProblems(props.capacity)) {
+    throw new Error(
+      `${where} capacity.${problem.field} ${problem.message}, got ${props.capacity[problem.field]}`,
+    );
   }
 }

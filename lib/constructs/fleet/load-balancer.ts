@@ -36,7 +36,7 @@ export interface FleetLoadBalancerProps {
   readonly loadBalancer: FleetConfig['loadBalancer'];
   readonly logRetentionDays: number;
   /** Each colour's listener weight (deploy-time references, never literals). */
-  readonly weights: Record<Colour, number>;
+  readonly weights: Readonly<Record<Colour, number>>;
 }
 
 /**
@@ -50,13 +50,14 @@ export class FleetLoadBalancer extends Construct {
   readonly listener: elbv2.ApplicationListener;
   /** Port 80 listener that only redirects to 443; present with a certificate. */
   readonly redirectListener?: elbv2.ApplicationListener;
-  readonly targetGroups: Record<Colour, elbv2.ApplicationTargetGroup>;
+  readonly targetGroups: Readonly<Record<Colour, elbv2.ApplicationTargetGroup>>;
   readonly accessLogBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: FleetLoadBalancerProps) {
     super(scope, id);
     const { vpc, loadBalancer: lb } = props;
-    const https = lb.certificateArn !== undefined;
+    const { certificateArn } = lb;
+    const https = certificateArn !== undefined;
 
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
@@ -106,7 +107,7 @@ export class FleetLoadBalancer extends Construct {
       this.listener = this.loadBalancer.addListener('Https', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [elbv2.ListenerCertificate.fromArn(lb.certificateArn!)],
+        certificates: [elbv2.ListenerCertificate.fromArn(certificateArn)],
         sslPolicy: TLS_POLICY,
         open: false,
         defaultAction: forward,

@@ -39,9 +39,9 @@ export class RuntimeParameters extends Construct {
   /** The released AMI id (a concrete `ami-...` once CloudFormation resolves it). */
   readonly releasedImageId: string;
   /** The explicit launch-template version number each colour's group runs. */
-  readonly launchTemplateVersion: Record<Colour, string>;
+  readonly launchTemplateVersion: Readonly<Record<Colour, string>>;
   /** Each colour's listener weight: element 0 (blue) or 1 (green) of "<blue>,<green>". */
-  readonly listenerWeight: Record<Colour, number>;
+  readonly listenerWeight: Readonly<Record<Colour, number>>;
   /** The SSM parameter names behind the values above. */
   readonly names: ReturnType<typeof runtimeParameters>;
 

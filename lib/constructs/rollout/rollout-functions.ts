@@ -5,6 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { handlerCode } from './handler-code';
+import { ROLLOUT_METRICS_NAMESPACE } from './metrics';
 
 /** Every Lambda the rollout uses, by the name of its file in lambda/handlers/. */
 export const ROLLOUT_HANDLERS = [
@@ -71,7 +72,7 @@ export class RolloutFunctions extends Construct {
         environment: {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: `immutable-rollout-${props.environment}`,
-          POWERTOOLS_METRICS_NAMESPACE: 'ImmutableFleet',
+          POWERTOOLS_METRICS_NAMESPACE: ROLLOUT_METRICS_NAMESPACE,
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
       });

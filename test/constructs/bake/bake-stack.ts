@@ -41,3 +41,12 @@ export function bakeStack(
     rmSync(outdir, { recursive: true, force: true });
   }
 }
+
+/** The name of the one image recipe in a template (`<pipeline>_<fingerprint>`). */
+export function recipeNameOf(template: Template): string {
+  const recipes = Object.values(template.findResources('AWS::ImageBuilder::ImageRecipe')) as {
+    Properties: { Name: string };
+  }[];
+  if (recipes.length !== 1) throw new Error(`expected one image recipe, found ${recipes.length}`);
+  return (recipes[0] as { Properties: { Name: string } }).Properties.Name;
+}

@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { runtimeParameters } from '../../../lambda/shared/names';
 import { testApp } from '../../support/synth';
+import { recipeNameOf } from './bake-stack';
 import type { TestApp } from '../../support/synth';
 
 describe('distribution', () => {
@@ -30,7 +31,7 @@ describe('distribution', () => {
             AmiTags: {
               [AMI_TAGS.environment]: 'dev',
               [AMI_TAGS.pipeline]: 'immutable-dev-web',
-              [AMI_TAGS.recipe]: app.stacks[0]!.bake.recipeName,
+              [AMI_TAGS.recipe]: recipeNameOf(dev),
               [AMI_TAGS.recipeVersion]: '1.0.0',
               [AMI_TAGS.sourceRevision]: 'f00dcafe',
             },
@@ -51,7 +52,7 @@ describe('distribution', () => {
             AmiTags: {
               [AMI_TAGS.environment]: 'prod',
               [AMI_TAGS.pipeline]: 'immutable-prod-web',
-              [AMI_TAGS.recipe]: app.stacks[2]!.bake.recipeName,
+              [AMI_TAGS.recipe]: recipeNameOf(prod),
               [AMI_TAGS.recipeVersion]: '1.0.0',
               [AMI_TAGS.sourceRevision]: 'f00dcafe',
             },
@@ -61,11 +62,19 @@ describe('distribution', () => {
     });
   });
 
-  it('names the parameter on the construct for the fleet and the workflow', () => {
-    expect(app.stacks.map((s) => s.bake.bakedImageParameterName)).toEqual([
-      '/immutable/dev/baked-ami',
-      '/immutable/staging/baked-ami',
-      '/immutable/prod/baked-ami',
+  it('publishes each environment’s AMI id to that environment’s parameter only', () => {
+    const published = (['dev', 'staging', 'prod'] as const).map((env) =>
+      Object.values(app.template(env).findResources('AWS::ImageBuilder::DistributionConfiguration')).flatMap(
+        (d) =>
+          (
+            d.Properties.Distributions as { SsmParameterConfigurations: { ParameterName: string }[] }[]
+          ).flatMap((x) => x.SsmParameterConfigurations.map((c) => c.ParameterName)),
+      ),
+    );
+    expect(published).toEqual([
+      ['/immutable/dev/baked-ami'],
+      ['/immutable/staging/baked-ami'],
+      ['/immutable/prod/baked-ami'],
     ]);
   });
 });

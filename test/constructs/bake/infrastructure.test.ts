@@ -1,7 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { logRetentionFor } from '../../../lib/constructs/bake/log-retention';
+import { logRetentionFor } from '../../../lib/constructs/log-retention';
 import { testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { bakeStack, devBakeProps } from './bake-stack';

@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { contentAddressedName, fingerprint } from '../../../lib/constructs/bake/content-name';
 import { testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
-import { bakeStack, devBakeProps } from './bake-stack';
+import { bakeStack, devBakeProps, recipeNameOf } from './bake-stack';
 
 describe('image recipe', () => {
   let app: TestApp;
@@ -51,7 +51,7 @@ describe('image recipe', () => {
 
 describe('recipe naming (recipes are immutable)', () => {
   const recipeName = (overrides: Parameters<typeof bakeStack>[0] = {}) =>
-    bakeStack(overrides).bake.recipeName;
+    recipeNameOf(bakeStack(overrides).template);
   const base = devBakeProps();
   let original: string;
   beforeAll(() => {
@@ -76,8 +76,8 @@ describe('recipe naming (recipes are immutable)', () => {
   });
 
   it('keeps the name when only the version is bumped: a new version of the same recipe', () => {
-    const { bake, template } = bakeStack({ recipeVersion: '1.1.0' });
-    expect(bake.recipeName).toBe(original);
+    const { template } = bakeStack({ recipeVersion: '1.1.0' });
+    expect(recipeNameOf(template)).toBe(original);
     template.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Name: original, Version: '1.1.0' });
   });
 

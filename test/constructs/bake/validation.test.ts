@@ -9,7 +9,7 @@ describe('BakePipeline validation', () => {
 
   it('fails when keepAtLeast is more than an Image Builder rule can retain', () => {
     expect(() => bakeStack({ lifecycle: { ...base.lifecycle, keepAtLeast: 11 } })).toThrow(
-      'BakePipeline (dev): lifecycle.keepAtLeast must be 1-10 (Image Builder RetainAtLeast), got 11',
+      'BakePipeline (dev): lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 11',
     );
   });
 
@@ -21,17 +21,19 @@ describe('BakePipeline validation', () => {
 
   it('fails when the recipe version is not an Image Builder semantic version', () => {
     expect(() => bakeStack({ recipeVersion: '1.0' })).toThrow(
-      /recipeVersion must be major\.minor\.patch.*got "1\.0"/,
+      /recipeVersion must be a semantic version major\.minor\.patch .* with each node 0-1073741823, got "1\.0"/,
     );
     expect(() => bakeStack({ recipeVersion: '1.0.1073741824' })).toThrow(/got "1\.0\.1073741824"/);
   });
 
   it('fails when the root volume is smaller than the AL2023 root', () => {
-    expect(() => bakeStack({ rootVolumeGiB: 4 })).toThrow(/rootVolumeGiB must be 8-16384.*got 4/);
+    expect(() => bakeStack({ rootVolumeGiB: 4 })).toThrow(
+      /rootVolumeGiB must be a whole number 8-16384 \(gp3, at least the 8 GiB AL2023 root\), got 4/,
+    );
   });
 
   it('fails when the port or health path could not be served', () => {
-    expect(() => bakeStack({ appPort: 0 })).toThrow('appPort must be 1-65535, got 0');
+    expect(() => bakeStack({ appPort: 0 })).toThrow('appPort must be a whole number 1-65535, got 0');
     expect(() => bakeStack({ healthCheckPath: 'health' })).toThrow(
       'healthCheckPath must be an absolute path such as /health, got "health"',
     );
@@ -51,7 +53,7 @@ describe('BakePipeline validation', () => {
 
   it('reports every broken rule at once', () => {
     expect(() => bakeStack({ appPort: 70000, logRetentionDays: 0 })).toThrow(
-      'BakePipeline (dev): appPort must be 1-65535, got 70000; logRetentionDays must be 1-3653, got 0',
+      'BakePipeline (dev): appPort must be a whole number 1-65535, got 70000; logRetentionDays must be a whole number 1-3653, got 0',
     );
   });
 });

@@ -1,8 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { EnvironmentConfig } from '../../../lib/config';
+import { RolloutNotifications } from '../../../lib/constructs/rollout/notifications';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
+import { grantsOf, rendered } from './rollout-template';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
 type Env = (typeof ENVS)[number];
@@ -10,6 +13,7 @@ const EMAILS = ['platform@example.com', 'oncall@example.com'];
 
 let app: TestApp;
 let subscribed: TestApp;
+let publisher: { stack: ImmutableStack; role: string; notifications: RolloutNotifications };
 const stacks = {} as Record<Env, ImmutableStack>;
 
 function devWithEmails(): EnvironmentConfig {
@@ -24,7 +28,18 @@ beforeAll(() => {
     stacks[env] = app.stack(env);
     app.template(env);
   }
+  // A separate app: the subscriptions and the probe publisher must not change the templates above.
   subscribed = testApp({ environments: [devWithEmails()] });
+  const stack = subscribed.stack('dev');
+  const notifications = new RolloutNotifications(stack, 'ProbeNotifications', {
+    environment: 'dev',
+    emails: [],
+  });
+  const role = new iam.Role(stack, 'Publisher', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  notifications.grantPublish(role);
+  publisher = { stack, notifications, role: stack.getLogicalId(role.node.defaultChild as iam.CfnRole) };
   subscribed.template('dev');
 });
 afterAll(() => {
@@ -34,40 +49,6 @@ afterAll(() => {
 
 const logicalId = (stack: ImmutableStack, construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as never);
-
-describe('ledger', () => {
-  it.each(ENVS)('%s: a pk/sk table on demand, with point-in-time recovery', (env) => {
-    app.template(env).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      TableName: `immutable-${env}-rollouts`,
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-      Replicas: [
-        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
-      ],
-    });
-  });
-
-  it.each(ENVS)('%s: outlives the stack, and deletion protection follows the configuration', (env) => {
-    const stack = stacks[env];
-    const table = app.template(env).toJSON().Resources[logicalId(stack, stack.rollout.table)] as {
-      DeletionPolicy: string;
-      UpdateReplacePolicy: string;
-      Properties: { Replicas: { DeletionProtectionEnabled?: boolean }[] };
-    };
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.UpdateReplacePolicy).toBe('Retain');
-    expect(table.Properties.Replicas.map((r) => r.DeletionProtectionEnabled)).toEqual([
-      stack.config.rollout.ledgerDeletionProtection,
-    ]);
-  });
-});
 
 describe('notifications', () => {
   it.each(ENVS)('%s: the topic is encrypted with its own rotating key', (env) => {
@@ -116,5 +97,14 @@ describe('notifications', () => {
         TopicArn: { Ref: logicalId(stack, stack.rollout.topic) },
       });
     }
+  });
+
+  it('grantPublish permits publishing to the topic and the data-key actions on its key, nothing wider', () => {
+    const { stack, notifications, role } = publisher;
+    const grants = grantsOf(subscribed.template('dev'), role).map((g) => [g.actions, g.resources]);
+    expect(grants).toEqual([
+      [['sns:Publish'], [rendered(stack, notifications.topic.topicArn)]],
+      [['kms:Decrypt', 'kms:GenerateDataKey'], [rendered(stack, notifications.key.keyArn)]],
+    ]);
   });
 });

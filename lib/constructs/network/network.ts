@@ -4,10 +4,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { NetworkConfig } from '../../config';
 
-export interface FleetNetworkProps {
+export interface EnvironmentNetworkProps {
   /** A new VPC (`kind: 'new'`) or an existing one described by ids (`kind: 'import'`). */
   readonly network: NetworkConfig;
-  /** Whether the load balancer needs public subnets. */
+  /** Whether the fleet's load balancer faces the internet (a new VPC then gets public subnets). */
   readonly internetFacing: boolean;
   /** Days the VPC flow logs are kept (a new VPC only). */
   readonly logRetentionDays: logs.RetentionDays;
@@ -27,34 +27,37 @@ export const ISOLATED_INTERFACE_ENDPOINTS = {
 } as const;
 
 /**
- * Where the fleet lives. Never a `fromLookup`: a new VPC is fully described by config, an
- * existing one by its ids, so synth stays offline and deterministic.
+ * Where an environment's fleet and image builds run. Never a `fromLookup`: a new VPC is fully
+ * described by config, an existing one by its ids, so synth stays offline and deterministic.
  */
-export class FleetNetwork extends Construct {
+export class EnvironmentNetwork extends Construct {
   readonly vpc: ec2.IVpc;
-  /** Private subnets the instances run in. */
-  readonly instanceSubnets: ec2.SubnetSelection;
-  /** Subnets the load balancer's nodes run in. */
-  readonly loadBalancerSubnets: ec2.SubnetSelection;
   /**
-   * The interface endpoints' security group (no NAT only). It admits nobody by default;
-   * the fleet opens 443 from its instances.
+   * Subnets with a route out for short-lived workers that download packages (image builds):
+   * private behind NAT when there is one, else public (such workers take no ingress). An
+   * imported network's private subnets are assumed to route out.
    */
-  readonly endpointSecurityGroup?: ec2.SecurityGroup;
+  readonly egressSubnets: ec2.SubnetSelection;
+  /**
+   * The interface endpoints' security group (no NAT only). It admits nobody by default:
+   * see {@link allowEndpointsFrom}.
+   */
+  private readonly endpointSecurityGroup?: ec2.SecurityGroup;
 
-  constructor(scope: Construct, id: string, props: FleetNetworkProps) {
+  constructor(scope: Construct, id: string, props: EnvironmentNetworkProps) {
     super(scope, id);
     const { network, internetFacing } = props;
+    const privateWithEgress = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
 
     if (network.kind === 'import') {
       this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
         vpcId: network.vpcId,
         vpcCidrBlock: network.vpcCidr,
-        availabilityZones: network.availabilityZones,
-        privateSubnetIds: network.privateSubnetIds,
-        publicSubnetIds: network.publicSubnetIds.length > 0 ? network.publicSubnetIds : undefined,
+        availabilityZones: [...network.availabilityZones],
+        privateSubnetIds: [...network.privateSubnetIds],
+        publicSubnetIds: network.publicSubnetIds.length > 0 ? [...network.publicSubnetIds] : undefined,
       });
-      this.instanceSubnets = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+      this.egressSubnets = privateWithEgress;
     } else {
       const isolated = network.natGateways === 0;
       const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
@@ -73,7 +76,7 @@ export class FleetNetwork extends Construct {
       const vpc = new ec2.Vpc(this, 'Vpc', {
         ipAddresses: ec2.IpAddresses.cidr(network.cidr),
         ...(network.availabilityZones
-          ? { availabilityZones: network.availabilityZones }
+          ? { availabilityZones: [...network.availabilityZones] }
           : { maxAzs: network.maxAzs }),
         natGateways: network.natGateways,
         subnetConfiguration: [
@@ -89,7 +92,8 @@ export class FleetNetwork extends Construct {
           },
         },
       });
-      this.instanceSubnets = { subnetType: privateType };
+      const privateSubnets = { subnetType: privateType };
+      this.egressSubnets = isolated ? { subnetType: ec2.SubnetType.PUBLIC } : privateWithEgress;
       if (isolated) {
         this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
           vpc,
@@ -100,7 +104,7 @@ export class FleetNetwork extends Construct {
           vpc.addInterfaceEndpoint(endpointId, {
             service,
             privateDnsEnabled: true,
-            subnets: this.instanceSubnets,
+            subnets: privateSubnets,
             securityGroups: [this.endpointSecurityGroup],
             open: false,
           });
@@ -109,10 +113,19 @@ export class FleetNetwork extends Construct {
       // Free, and keeps package and artifact downloads off the NAT (or possible at all without one).
       vpc.addGatewayEndpoint('S3', {
         service: ec2.GatewayVpcEndpointAwsService.S3,
-        subnets: [this.instanceSubnets],
+        subnets: [privateSubnets],
       });
       this.vpc = vpc;
     }
-    this.loadBalancerSubnets = internetFacing ? { subnetType: ec2.SubnetType.PUBLIC } : this.instanceSubnets;
+  }
+
+  /** Lets `peer` (the fleet's instances) reach AWS APIs through the interface endpoints, if any. */
+  allowEndpointsFrom(peer: ec2.IConnectable): void {
+    if (!this.endpointSecurityGroup) return;
+    peer.connections.allowTo(
+      this.endpointSecurityGroup,
+      ec2.Port.tcp(443),
+      'AWS APIs through interface endpoints',
+    );
   }
 }

@@ -1,10 +1,7 @@
-import { Match } from 'aws-cdk-lib/assertions';
-import { runtimeParameters } from '../../../lambda/shared/names';
-import type { Colour } from '../../../lambda/shared/colours';
-import { ALL_THROTTLING_ERROR_NAMES } from '../../../rehearsal/simulator';
-import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { ALL_THROTTLING_ERROR_NAMES } from '../../../../rehearsal/simulator';
+import type { ImmutableStack } from '../../../../lib/stacks/immutable-stack';
+import { testApp } from '../../../support/synth';
+import type { TestApp } from '../../../support/synth';
 import {
   normalSuccessors,
   reachable,
@@ -12,8 +9,8 @@ import {
   rolloutDefinition,
   statesOnCycles,
   successors,
-} from './rollout-template';
-import type { AslDefinition, AslState, Retrier } from './rollout-template';
+} from '../rollout-template';
+import type { AslDefinition, AslState, Retrier } from '../rollout-template';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
 type Env = (typeof ENVS)[number];
@@ -56,49 +53,6 @@ const functionArns = (env: Env) =>
   new Set(stacks[env].rollout.functions.all().map((fn) => rendered(stacks[env], fn.functionArn)));
 const isLambdaTask = (env: Env, s: AslState) =>
   s.Type === 'Task' && functionArns(env).has(String(s.Resource));
-
-describe('state machine resource', () => {
-  it.each(ENVS)('%s: a STANDARD state machine with tracing and full logging', (env) => {
-    const stack = stacks[env];
-    app.template(env).hasResourceProperties('AWS::StepFunctions::StateMachine', {
-      StateMachineName: `immutable-${env}-rollout`,
-      StateMachineType: 'STANDARD',
-      TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: {
-        Level: 'ALL',
-        IncludeExecutionData: true,
-        Destinations: [
-          {
-            CloudWatchLogsLogGroup: {
-              LogGroupArn: {
-                'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutExecutionLogs'), 'Arn'],
-              },
-            },
-          },
-        ],
-      },
-      RoleArn: {
-        'Fn::GetAtt': [stack.getLogicalId(stack.rollout.stateMachine.role.node.defaultChild as never), 'Arn'],
-      },
-    });
-  });
-
-  it.each(ENVS)("%s: every task invokes one of the rollout's functions or publishes the outcome", (env) => {
-    const others = statesOf(defs[env], 'Task').filter(([, s]) => !isLambdaTask(env, s) && !isSnsTask(s));
-    expect(others).toEqual([]);
-  });
-
-  it.each(ENVS)('%s: times out after rollout.timeoutMinutes', (env) => {
-    expect(defs[env].TimeoutSeconds).toBe(stacks[env].config.rollout.timeoutMinutes * 60);
-  });
-
-  it.each(ENVS)('%s: keeps its execution logs for a year', (env) => {
-    const logs = app.template(env).findResources('AWS::Logs::LogGroup');
-    const execution = Object.entries(logs).filter(([id]) => id.startsWith('RolloutExecutionLogs'));
-    expect(execution).toHaveLength(1);
-    expect(execution[0]?.[1]).toMatchObject({ Properties: { RetentionInDays: 365 } });
-  });
-});
 
 describe('definition language', () => {
   /** Every key of the definition outside payloads (Parameters hold data, not language). */
@@ -384,67 +338,6 @@ describe('polling', () => {
     expect(defs[env].States['Bake Step']).toMatchObject({
       Type: 'Wait',
       Seconds: stacks[env].config.rollout.canary.bakeSeconds,
-    });
-  });
-});
-
-describe('settings', () => {
-  it.each(ENVS)('%s: Load Settings embeds the fleet and the rollout configuration', (env) => {
-    const stack = stacks[env];
-    const { fleet, config } = stack;
-    const r = config.rollout;
-    const parameters = runtimeParameters(env);
-    const byColour = <T>(f: (c: Colour) => T) => ({ blue: f('blue'), green: f('green') });
-    const load = defs[env].States['Load Settings'] as AslState;
-    expect(load.Type).toBe('Pass');
-    expect(load.Next).toBe(VALIDATE);
-    // the input from the context object: a Path on a null input would fail before validation
-    expect(load.InputPath).toBeNull();
-    expect(load.Parameters).toEqual({
-      'input.$': '$$.Execution.Input',
-      execution: {
-        'id.$': '$$.Execution.Id',
-        'name.$': '$$.Execution.Name',
-        'startedAt.$': '$$.Execution.StartTime',
-      },
-      settings: {
-        environment: env,
-        groups: { blue: `immutable-${env}-blue`, green: `immutable-${env}-green` },
-        targetGroups: byColour((c) => rendered(stack, fleet.targetGroups[c].targetGroupArn)),
-        targetGroupDimensions: byColour((c) => rendered(stack, fleet.targetGroupFullNames[c])),
-        loadBalancerDimension: rendered(stack, fleet.loadBalancerFullName),
-        listenerArn: rendered(stack, fleet.listenerArn),
-        launchTemplateId: rendered(stack, fleet.launchTemplateId),
-        alarms: byColour((c) =>
-          [
-            fleet.alarms[c].errors5xx,
-            fleet.alarms[c].latency,
-            fleet.alarms[c].unhealthyHosts,
-            fleet.alarms[c].fleetUnhealthy,
-          ].map((a) => rendered(stack, a.alarmName)),
-        ),
-        refreshAlarms: byColour((c) => [
-          `immutable-${env}-${c}-5xx`,
-          `immutable-${env}-${c}-latency`,
-          `immutable-${env}-${c}-unhealthy-hosts`,
-        ]),
-        table: rendered(stack, stack.rollout.table.tableName),
-        parameters: {
-          releasedImage: parameters.releasedImage,
-          listenerWeights: parameters.listenerWeights,
-          launchTemplateVersions: byColour((c) => parameters.launchTemplateVersion(c)),
-        },
-        capacity: config.fleet.capacity,
-        expectedBootSeconds: r.expectedBootSeconds,
-        maxInstanceAgeDays: r.maxInstanceAgeDays,
-        refresh: r.refresh,
-        canary: r.canary,
-        rollbackSteps: r.rollbackSteps,
-        scaleDownDelaySeconds: r.scaleDownDelaySeconds,
-        lockTtlSeconds: r.lockTtlSeconds,
-        freezeWindows: r.freezeWindows,
-        ...(r.promoteFrom ? { promoteFrom: r.promoteFrom } : {}),
-      },
     });
   });
 });

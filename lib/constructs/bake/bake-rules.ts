@@ -1,0 +1,57 @@
+import { MAX_LOG_RETENTION_DAYS } from '../log-retention';
+import { matches, wholeNumber } from '../rules';
+import type { Rule } from '../rules';
+
+/** Image Builder semantic versions: three numeric nodes, each at most 2^30-1. */
+const MAX_VERSION_NODE = 1073741823;
+
+/**
+ * The recipe's semantic version.
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/ibhow-semantic-versioning.html
+ */
+export const RECIPE_VERSION: Rule<string> = {
+  test: (v) => {
+    const nodes = v.split('.');
+    return nodes.length === 3 && nodes.every((n) => /^\d+$/.test(n) && Number(n) <= MAX_VERSION_NODE);
+  },
+  message: `must be a semantic version major.minor.patch (e.g. 1.4.0) with each node 0-${MAX_VERSION_NODE}`,
+};
+
+/**
+ * The application's name: part of every Image Builder resource name (where `_` separates the
+ * recipe fingerprint, see content-name.ts) and the system user the service runs as.
+ */
+export const APP_NAME = matches(
+  /^[a-z][a-z0-9-]{1,40}$/,
+  'must be 2-41 lower-case letters, digits and dashes, starting with a letter',
+);
+
+/** Where the install script fetches the application: the build instance reads S3 or HTTPS only. */
+export const ARTIFACT_URI = matches(/^(s3|https):\/\/\S+$/, 'must be an s3:// or https:// URI');
+
+/** Image Builder needs an instance type to build and test on. */
+export const INSTANCE_TYPES: Rule<readonly string[]> = {
+  test: (v) => v.length > 0,
+  message: 'must list at least one instance type',
+};
+
+/** Days after which AMIs are deprecated, or deleted. */
+export const IMAGE_AGE_DAYS = wholeNumber(1, 3650);
+
+/**
+ * AMIs the delete rule always leaves in place.
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailFilter.html
+ */
+export const KEEP_AT_LEAST = wholeNumber(1, 10, 'Image Builder RetainAtLeast');
+
+/** Deletion after deprecation: a deleted AMI can no longer be deprecated. */
+export const deleteAfterDeprecation = (lifecycle: {
+  readonly deprecateAfterDays: number;
+  readonly deleteAfterDays: number;
+}): Rule<number> => ({
+  test: (deleteAfterDays) => deleteAfterDays > lifecycle.deprecateAfterDays,
+  message: `must be greater than lifecycle.deprecateAfterDays (${lifecycle.deprecateAfterDays})`,
+});
+
+/** Days build logs are kept; CloudWatch rounds up to the next period it accepts. */
+export const BUILD_LOG_RETENTION_DAYS = wholeNumber(1, MAX_LOG_RETENTION_DAYS);

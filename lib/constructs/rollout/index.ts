@@ -1,0 +1,3 @@
+export * from './rollout-workflow';
+export type { RolloutFleet, RolloutImages } from './rollout-fleet';
+export type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';

@@ -1,0 +1,52 @@
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { Severity } from '../../../lambda/shared/severities';
+
+/** What the workflow needs from the fleet it rolls (ImmutableFleet provides it). */
+export interface RolloutFleet {
+  readonly groupNames: Readonly<Record<Colour, string>>;
+  readonly targetGroups: Readonly<Record<Colour, { readonly targetGroupArn: string }>>;
+  /** CloudWatch dimension values of the target groups (`targetgroup/…`). */
+  readonly targetGroupFullNames: Readonly<Record<Colour, string>>;
+  /** CloudWatch dimension value of the load balancer (`app/…`). */
+  readonly loadBalancerFullName: string;
+  readonly listenerArn: string;
+  readonly launchTemplateId: string;
+  readonly alarms: Readonly<
+    Record<
+      Colour,
+      {
+        readonly errors5xx: cloudwatch.IAlarm;
+        readonly latency: cloudwatch.IAlarm;
+        readonly unhealthyHosts: cloudwatch.IAlarm;
+        readonly fleetUnhealthy: cloudwatch.IAlarm;
+      }
+    >
+  >;
+  refreshAlarmNames(colour: Colour): string[];
+  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+
+  /** Resize either group and switch its launch-template version. */
+  grantScaleGroups(grantee: iam.IGrantable): iam.Grant;
+  /** Start an instance refresh of either group. */
+  grantRefresh(grantee: iam.IGrantable): iam.Grant;
+  /** Cancel an instance refresh of either group. */
+  grantCancelRefresh(grantee: iam.IGrantable): iam.Grant;
+  /** Create launch-template versions and launch from the fleet's template. */
+  grantLaunch(grantee: iam.IGrantable): iam.Grant;
+  /** Change the listener's weights. */
+  grantShiftTraffic(grantee: iam.IGrantable): iam.Grant;
+  /** Read and write the SSM parameters holding the runtime state. */
+  grantRuntimeState(grantee: iam.IGrantable): iam.Grant;
+  /** Read the state of the fleet's alarms. */
+  grantReadAlarms(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** What the workflow needs from the bake pipeline that feeds it. */
+export interface RolloutImages {
+  /** ARN prefix of the images the pipeline builds (`arn:aws:imagebuilder:…:image/<recipe>/`). */
+  readonly imageArnPattern: string;
+  /** Lowest Inspector severity that keeps a new image out of the fleet. */
+  readonly scanGateSeverity: Severity;
+}

@@ -1,0 +1,55 @@
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import type { WorkflowSettings } from '../../../../lambda/shared/settings';
+import { CanaryShift } from './canary';
+import { FinishRollout } from './finish';
+import { PhoenixRotation } from './phoenix';
+import { StartRollout } from './start';
+import type { RolloutSteps } from './steps';
+import { WarmFlip } from './warm-flip';
+
+export interface RolloutDefinitionProps {
+  /** Builds the Lambda steps (and knows which functions they run). */
+  readonly steps: RolloutSteps;
+  /** Where outcomes are announced. */
+  readonly topic: sns.ITopic;
+  /** What every step knows about the environment (with tokens), embedded in the first state. */
+  readonly settings: WorkflowSettings;
+}
+
+/**
+ * The rollout as a state machine (JSONPath, no Variables: the rehearsal executes exactly
+ * this), composed of fragments:
+ *
+ *   start (input, lock, restore, plan) → What Does The Plan Say?
+ *     → phoenix rotation | canary shift → release | warm flip → release | nothing to do
+ *   → finish (ledger, idle colour, tags, notification, unlock).
+ *
+ * Any failure after the lock is taken goes through the finish's compensation, so every path
+ * ends with traffic on the released image, the lock released, the ledger closed and a
+ * notification sent.
+ */
+export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
+  const { steps } = props;
+  const finish = new FinishRollout(scope, 'Finish', { steps, topic: props.topic });
+  const onFailure = finish.compensation;
+  const canary = new CanaryShift(scope, 'Canary', {
+    steps,
+    onFailure,
+    bakeSeconds: props.settings.canary.bakeSeconds,
+  }).next(finish.release);
+  const warmFlip = new WarmFlip(scope, 'WarmFlip', { steps, onFailure }).next(finish.release);
+  const phoenix = new PhoenixRotation(scope, 'Phoenix', { steps, onFailure }).next(finish);
+  const start = new StartRollout(scope, 'Start', { steps, onFailure, settings: props.settings });
+  const plan = (kind: string) => sfn.Condition.stringEquals('$.plan.kind', kind);
+  return start.next(
+    new sfn.Choice(scope, 'What Does The Plan Say?')
+      .when(sfn.Condition.booleanEquals('$.request.dryRun', true), finish)
+      .when(plan('skip'), finish)
+      .when(plan('refresh'), phoenix)
+      .when(plan('canary'), canary)
+      .when(plan('flip'), warmFlip)
+      .otherwise(finish),
+  );
+}

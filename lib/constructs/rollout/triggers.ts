@@ -1,0 +1,153 @@
+import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
+import { resourcePrefix } from '../../../lambda/shared/names';
+import type { RolloutConfig } from '../../config';
+import type { RolloutLedger } from './ledger';
+import type { RolloutImages } from './rollout-fleet';
+import type { RolloutFunctions } from './rollout-functions';
+
+export interface RolloutTriggersProps {
+  readonly environment: EnvironmentName;
+  /** The workflow the triggers start. */
+  readonly stateMachine: sfn.IStateMachine;
+  /** on-image-available and release-abandoned-lock run here. */
+  readonly functions: RolloutFunctions;
+  /** Where the lock janitor finds an abandoned lock. */
+  readonly ledger: RolloutLedger;
+  /** The images whose AVAILABLE events start a canary. */
+  readonly images: RolloutImages;
+  /** When phoenix rotations run. */
+  readonly phoenixSchedule: RolloutConfig['phoenixSchedule'];
+  /** Where the dead-letter alarm notifies. */
+  readonly topic: sns.ITopic;
+}
+
+/**
+ * What starts and cleans up after the workflow: a new image (EventBridge), the phoenix schedule
+ * (EventBridge Scheduler) and the end of an execution that never ran its own cleanup. Whatever
+ * a trigger could not deliver or handle lands in a dead-letter queue that raises an alarm.
+ */
+export class RolloutTriggers extends Construct {
+  /** Where triggers that could not be delivered or handled go (an alarm watches it). */
+  readonly deadLetters: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: RolloutTriggersProps) {
+    super(scope, id);
+    const { environment, stateMachine, functions } = props;
+    this.deadLetters = this.deadLetterQueue(environment, props.topic);
+
+    // A baked image becomes AVAILABLE → canary (the handler resolves the AMI and applies the scan gate).
+    const onImage = functions.get('on-image-available');
+    onImage.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    onImage.addEnvironment('SCAN_FAIL_ON_SEVERITY', props.images.scanGateSeverity);
+    stateMachine.grantStartExecution(onImage);
+    new events.Rule(this, 'ImageAvailable', {
+      description: `Start a canary when the ${environment} pipeline publishes an image`,
+      eventPattern: {
+        source: ['aws.imagebuilder'],
+        detailType: ['EC2 Image Builder Image State Change'],
+        // The pattern ends in `*`, which a prefix filter would take literally (matching nothing).
+        // @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
+        resources: events.Match.wildcard(props.images.imageArnPattern),
+        detail: { state: { status: ['AVAILABLE'] } },
+      },
+      targets: [this.target(onImage, 4, Duration.hours(2))],
+    });
+
+    // An execution that was stopped or timed out never ran its own cleanup: free its lock.
+    const janitor = functions.get('release-abandoned-lock');
+    janitor.addEnvironment('TABLE_NAME', props.ledger.table.tableName);
+    new events.Rule(this, 'ExecutionEnded', {
+      description: `Release the ${environment} fleet lock held by a stopped or timed-out rollout`,
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [stateMachine.stateMachineArn],
+          status: ['ABORTED', 'TIMED_OUT', 'FAILED'],
+        },
+      },
+      targets: [this.target(janitor, 8, Duration.hours(6))],
+    });
+
+    // Phoenix on a schedule: scheduled runs skip themselves inside freeze windows.
+    const s = props.phoenixSchedule;
+    new scheduler.Schedule(this, 'PhoenixSchedule', {
+      scheduleName: `${resourcePrefix(environment)}-phoenix`,
+      description: `Scheduled phoenix rotation of the ${environment} fleet`,
+      schedule: scheduler.ScheduleExpression.expression(s.cron, TimeZone.of(s.timezone)),
+      timeWindow:
+        s.flexibleWindowMinutes > 0
+          ? scheduler.TimeWindow.flexible(Duration.minutes(s.flexibleWindowMinutes))
+          : scheduler.TimeWindow.off(),
+      enabled: s.enabled,
+      target: new schedulerTargets.StepFunctionsStartExecution(stateMachine, {
+        input: scheduler.ScheduleTargetInput.fromObject({
+          action: 'phoenix',
+          trigger: 'schedule',
+          reason: 'scheduled phoenix rotation',
+        }),
+        retryAttempts: 3,
+        deadLetterQueue: this.deadLetters,
+      }),
+    });
+  }
+
+  /** An EventBridge target that retries, then hands the event to the dead-letter queue. */
+  private target(fn: lambda.IFunction, retryAttempts: number, maxEventAge: Duration): targets.LambdaFunction {
+    // A function that keeps failing, like an event that cannot be delivered, ends up there too.
+    fn.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge,
+      onFailure: new destinations.SqsDestination(this.deadLetters),
+    });
+    return new targets.LambdaFunction(fn, { retryAttempts, maxEventAge, deadLetterQueue: this.deadLetters });
+  }
+
+  /**
+   * Where a trigger that could not be delivered or handled goes, instead of vanishing; any
+   * message there raises an alarm on the notification topic. SSE-SQS (not KMS) because
+   * EventBridge and EventBridge Scheduler cannot write to a queue under the AWS-managed SQS key.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   */
+  private deadLetterQueue(environment: EnvironmentName, topic: sns.ITopic): sqs.Queue {
+    const name = `${resourcePrefix(environment)}-rollout-trigger-dead-letters`;
+    const queue = new sqs.Queue(this, 'TriggerDeadLetters', {
+      queueName: name,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'this queue is itself the dead-letter queue of the rollout triggers',
+    });
+    const alarm = new cloudwatch.Alarm(this, 'TriggerDeadLettersAlarm', {
+      alarmName: name,
+      alarmDescription:
+        'A rollout trigger (new image, schedule, lock janitor) failed; see the dead-letter queue',
+      metric: queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: 'Maximum',
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+    return queue;
+  }
+}

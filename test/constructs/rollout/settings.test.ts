@@ -1,0 +1,86 @@
+import { runtimeParameters } from '../../../lambda/shared/names';
+import type { Colour } from '../../../lambda/shared/colours';
+import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
+import { testApp } from '../../support/synth';
+import type { TestApp } from '../../support/synth';
+import { rendered, rolloutDefinition } from './rollout-template';
+import type { AslDefinition, AslState } from './rollout-template';
+
+const ENVS = ['dev', 'staging', 'prod'] as const;
+type Env = (typeof ENVS)[number];
+const VALIDATE = 'Validate Input';
+
+let app: TestApp;
+const stacks = {} as Record<Env, ImmutableStack>;
+const defs = {} as Record<Env, AslDefinition>;
+
+beforeAll(() => {
+  app = testApp();
+  for (const env of ENVS) {
+    const stack = app.stack(env);
+    stacks[env] = stack;
+    defs[env] = rolloutDefinition(stack, app.template(env));
+  }
+});
+afterAll(() => app.cleanup());
+
+describe('settings', () => {
+  it.each(ENVS)('%s: Load Settings embeds the fleet and the rollout configuration', (env) => {
+    const stack = stacks[env];
+    const { fleet, config } = stack;
+    const r = config.rollout;
+    const parameters = runtimeParameters(env);
+    const byColour = <T>(f: (c: Colour) => T) => ({ blue: f('blue'), green: f('green') });
+    const load = defs[env].States['Load Settings'] as AslState;
+    expect(load.Type).toBe('Pass');
+    expect(load.Next).toBe(VALIDATE);
+    // the input from the context object: a Path on a null input would fail before validation
+    expect(load.InputPath).toBeNull();
+    expect(load.Parameters).toEqual({
+      'input.$': '$$.Execution.Input',
+      execution: {
+        'id.$': '$$.Execution.Id',
+        'name.$': '$$.Execution.Name',
+        'startedAt.$': '$$.Execution.StartTime',
+      },
+      settings: {
+        environment: env,
+        groups: { blue: `immutable-${env}-blue`, green: `immutable-${env}-green` },
+        targetGroups: byColour((c) => rendered(stack, fleet.targetGroups[c].targetGroupArn)),
+        targetGroupDimensions: byColour((c) => rendered(stack, fleet.targetGroupFullNames[c])),
+        loadBalancerDimension: rendered(stack, fleet.loadBalancerFullName),
+        listenerArn: rendered(stack, fleet.listenerArn),
+        launchTemplateId: rendered(stack, fleet.launchTemplateId),
+        alarms: byColour((c) =>
+          [
+            fleet.alarms[c].errors5xx,
+            fleet.alarms[c].latency,
+            fleet.alarms[c].unhealthyHosts,
+            fleet.alarms[c].fleetUnhealthy,
+          ].map((a) => rendered(stack, a.alarmName)),
+        ),
+        refreshAlarms: byColour((c) => [
+          `immutable-${env}-${c}-5xx`,
+          `immutable-${env}-${c}-latency`,
+          `immutable-${env}-${c}-unhealthy-hosts`,
+        ]),
+        table: rendered(stack, stack.rollout.table.tableName),
+        parameters: {
+          releasedImage: parameters.releasedImage,
+          listenerWeights: parameters.listenerWeights,
+          launchTemplateVersions: byColour((c) => parameters.launchTemplateVersion(c)),
+        },
+        capacity: config.fleet.capacity,
+        expectedBootSeconds: r.expectedBootSeconds,
+        maxInstanceAgeDays: r.maxInstanceAgeDays,
+        refresh: r.refresh,
+        canary: r.canary,
+        rollbackSteps: r.rollbackSteps,
+        scaleDownDelaySeconds: r.scaleDownDelaySeconds,
+        lockTtlSeconds: r.lockTtlSeconds,
+        freezeWindows: r.freezeWindows,
+        ...(r.promoteFrom ? { promoteFrom: r.promoteFrom } : {}),
+      },
+    });
+  });
+});
