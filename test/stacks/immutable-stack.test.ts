@@ -1,15 +1,10 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { testApp } from '../support/synth';
-import type { TestApp } from '../support/synth';
+import { productTemplate } from '../support/templates';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
-
-let app: TestApp;
 beforeAll(() => {
-  app = testApp();
-  for (const env of ENVS) app.template(env);
+  for (const env of ENVS) productTemplate(env);
 });
-afterAll(() => app.cleanup());
 
 /** The logical id of the one resource of `type` whose `property` is `value`. */
 function idOf(template: Template, type: string, property: string, value: unknown): string {
@@ -27,7 +22,7 @@ describe('deployed resources keep their logical ids', () => {
   it.each(ENVS)(
     '%s: ledger, topic and its key, state machine and its logs, trigger queue, alarm and schedule',
     (env) => {
-      const t = app.template(env);
+      const t = productTemplate(env);
       const stateMachine = idOf(
         t,
         'AWS::StepFunctions::StateMachine',
@@ -68,7 +63,7 @@ describe('deployed resources keep their logical ids', () => {
   );
 
   it.each(ENVS)('%s: the VPC the fleet built before the stack took the network over', (env) => {
-    const vpcs = Object.keys(app.template(env).findResources('AWS::EC2::VPC'));
+    const vpcs = Object.keys(productTemplate(env).findResources('AWS::EC2::VPC'));
     expect(vpcs).toEqual(['FleetNetworkVpc1D3150DF']);
   });
 
@@ -84,7 +79,7 @@ describe('deployed resources keep their logical ids', () => {
   ] as const)(
     "%s: the instances' rule to the endpoints, named after the endpoints' moved security group",
     (env, deployed) => {
-      const rules = app.template(env).findResources('AWS::EC2::SecurityGroupEgress', {
+      const rules = productTemplate(env).findResources('AWS::EC2::SecurityGroupEgress', {
         Properties: { Description: 'AWS APIs through interface endpoints' },
       });
       // Recreating it under a new id would fail: EC2 refuses a duplicate of an existing rule.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Template } from 'aws-cdk-lib/assertions';
 import { join } from 'node:path';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { CfnTemplate } from '../../rehearsal/deployment';
@@ -18,4 +19,19 @@ export function synthesizedTemplates(): Record<EnvironmentName, CfnTemplate> {
     CfnTemplate
   >;
   return templates;
+}
+
+const parsed = new Map<EnvironmentName, Template>();
+
+/**
+ * One environment's template from the run's single synthesis, for assertions: what `testApp()`
+ * gives for the configured environments, without a synthesis per test file.
+ */
+export function productTemplate(env: EnvironmentName): Template {
+  let template = parsed.get(env);
+  if (!template) {
+    template = Template.fromJSON(synthesizedTemplates()[env]);
+    parsed.set(env, template);
+  }
+  return template;
 }

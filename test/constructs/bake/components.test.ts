@@ -9,8 +9,7 @@ import {
   componentDocumentPath,
 } from '../../../lib/constructs/bake/component-documents';
 import type { ComponentDocumentName } from '../../../lib/constructs/bake/component-documents';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
 
 /**
  * Actions AWSTOE (the Image Builder component runner) knows.
@@ -146,13 +145,10 @@ describe('component documents', () => {
 });
 
 describe('components in the template', () => {
-  let app: TestApp;
   let dev: Template;
   beforeAll(() => {
-    app = testApp();
-    dev = app.template('dev');
+    dev = productTemplate('dev');
   });
-  afterAll(() => app.cleanup());
 
   it.each(COMPONENT_DOCUMENTS)('%s is created from its YAML file under a content-addressed name', (name) => {
     dev.hasResourceProperties('AWS::ImageBuilder::Component', {

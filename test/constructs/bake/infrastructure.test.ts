@@ -2,19 +2,14 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { logRetentionFor } from '../../../lib/constructs/log-retention';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
 import { bakeStack, devBakeProps } from './bake-stack';
-
-let app: TestApp;
 let dev: Template;
 let prod: Template;
 beforeAll(() => {
-  app = testApp();
-  dev = app.template('dev');
-  prod = app.template('prod');
+  dev = productTemplate('dev');
+  prod = productTemplate('prod');
 });
-afterAll(() => app.cleanup());
 
 const statementsOf = (template: Template, rolePrefix: string) =>
   Object.values(template.findResources('AWS::IAM::Policy'))
@@ -61,7 +56,7 @@ describe('infrastructure configuration', () => {
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeInfrastructureSecurityGroup'), 'GroupId'] },
       ],
     });
-    app.template('staging').hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+    productTemplate('staging').hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       SubnetId: { Ref: Match.stringLikeRegexp('^FleetNetworkVpcprivateSubnet') },
     });
   });

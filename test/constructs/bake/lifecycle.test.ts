@@ -2,19 +2,15 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { ageFilter } from '../../../lib/constructs/bake/lifecycle-rules';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
 
 describe('AMI lifecycle policy', () => {
-  let app: TestApp;
   let dev: Template;
   let prod: Template;
   beforeAll(() => {
-    app = testApp();
-    dev = app.template('dev');
-    prod = app.template('prod');
+    dev = productTemplate('dev');
+    prod = productTemplate('prod');
   });
-  afterAll(() => app.cleanup());
 
   // Any environment's keep tag protects an AMI: environments of one account share images.
   const protectedAmis = {

@@ -1,16 +1,12 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
 
 describe('notifications', () => {
-  let app: TestApp;
   let dev: Template;
   beforeAll(() => {
-    app = testApp();
-    dev = app.template('dev');
+    dev = productTemplate('dev');
   });
-  afterAll(() => app.cleanup());
 
   it('encrypts the topic with a customer-managed key that rotates', () => {
     dev.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });

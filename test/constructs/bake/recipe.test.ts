@@ -1,18 +1,14 @@
 import { Lazy } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { contentAddressedName, fingerprint } from '../../../lib/constructs/bake/content-name';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
 import { bakeStack, devBakeProps, recipeNameOf } from './bake-stack';
 
 describe('image recipe', () => {
-  let app: TestApp;
   let dev: Template;
   beforeAll(() => {
-    app = testApp();
-    dev = app.template('dev');
+    dev = productTemplate('dev');
   });
-  afterAll(() => app.cleanup());
 
   it('takes its semantic version from bake.recipeVersion', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Version: '1.0.0' });
