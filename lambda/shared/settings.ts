@@ -61,6 +61,8 @@ export interface WorkflowSettings {
   readonly rollbackSteps: number[];
   readonly scaleDownDelaySeconds: number;
   readonly lockTtlSeconds: number;
+  /** The state machine's own timeout: a step that waits never waits past it. */
+  readonly timeoutSeconds: number;
   readonly freezeWindows: FreezeWindow[];
   /** Environment whose successful releases gate this one's canaries. */
   readonly promoteFrom?: EnvironmentName;

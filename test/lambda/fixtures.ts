@@ -75,6 +75,7 @@ export function settings(overrides: Partial<WorkflowSettings> = {}): WorkflowSet
     rollbackSteps: [100],
     scaleDownDelaySeconds: 300,
     lockTtlSeconds: 4 * 3600,
+    timeoutSeconds: 3 * 3600,
     freezeWindows: [],
     ...overrides,
   };

@@ -53,6 +53,7 @@ export function workflowSettings({
     rollbackSteps: [...rollout.rollbackSteps],
     scaleDownDelaySeconds: rollout.scaleDownDelaySeconds,
     lockTtlSeconds: rollout.lockTtlSeconds,
+    timeoutSeconds: rollout.timeoutMinutes * 60,
     freezeWindows: rollout.freezeWindows.map((w) => ({ ...w })),
     ...(rollout.promoteFrom ? { promoteFrom: rollout.promoteFrom } : {}),
   };

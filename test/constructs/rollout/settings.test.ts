@@ -78,6 +78,7 @@ describe('settings', () => {
         rollbackSteps: r.rollbackSteps,
         scaleDownDelaySeconds: r.scaleDownDelaySeconds,
         lockTtlSeconds: r.lockTtlSeconds,
+        timeoutSeconds: r.timeoutMinutes * 60,
         freezeWindows: r.freezeWindows,
         ...(r.promoteFrom ? { promoteFrom: r.promoteFrom } : {}),
       },

@@ -84,22 +84,54 @@ describe('retireWarmColour when the fleet moved on', () => {
     expect(groups.changes).toHaveLength(0);
   });
 
-  it('skips, and leaves the lock alone, when a rollout holds the fleet', async () => {
-    const next = {
-      owner: 'arn:…:execution:immutable-dev-rollout:next',
+  const holding = (owner = 'arn:…:execution:immutable-dev-rollout:next') => {
+    store.lock = {
+      owner,
       action: 'canary',
       acquiredAt: at(-60).toISOString(),
-      expiresAt: Math.floor(at(3600).getTime() / 1000),
+      expiresAt: Math.floor(at(4 * 3600).getTime() / 1000),
     };
-    store.lock = next;
+    return store.lock;
+  };
+  const retireAt = (now: Date, started = NOW) =>
+    retireWarmColour(
+      { settings: s, execution: { ...execution(), startedAt: started.toISOString() }, fleet: released },
+      { store, groups, now },
+    );
+
+  it('waits and tries again, leaving the lock alone, when another execution holds the fleet', async () => {
+    const next = holding();
     expect(await retire()).toEqual({
       retired: false,
-      reason:
-        'arn:…:execution:immutable-dev-rollout:next holds the fleet; the next rollout retires blue itself',
+      reason: 'arn:…:execution:immutable-dev-rollout:next holds the fleet; trying again in 60 s',
+      waitSeconds: 60,
     });
     expect(groups.changes).toHaveLength(0);
     expect(releases()).toHaveLength(0);
     expect(store.lock).toEqual(next);
+  });
+
+  it('waits half as long as the colour is overdue, between one and fifteen minutes', async () => {
+    holding();
+    expect((await retireAt(at(600))).waitSeconds).toBe(300);
+    expect((await retireAt(at(7200))).waitSeconds).toBe(900);
+  });
+
+  it('gives up, saying so, rather than wait past its own execution timeout', async () => {
+    holding();
+    // started 2 h 58 min ago; the dev timeout is 3 h
+    expect(await retireAt(NOW, at(-(3 * 3600 - 120)))).toEqual({
+      retired: false,
+      reason:
+        'arn:…:execution:immutable-dev-rollout:next still holds the fleet as this execution nears its timeout; the next rollout retires blue',
+    });
+  });
+
+  it('retires once the lock is free again', async () => {
+    holding();
+    expect((await retireAt(at(60))).waitSeconds).toBe(60);
+    store.lock = undefined;
+    expect((await retireAt(at(120))).retired).toBe(true);
   });
 
   it('retires it after a rotation of the live colour changed the record meanwhile', async () => {

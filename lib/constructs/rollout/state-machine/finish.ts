@@ -135,7 +135,16 @@ export class FinishRollout extends sfn.StateMachineFragment {
       '$.retired',
     );
     retire.addCatch(new sfn.Succeed(this, 'Rollout Done Without Retiring'), CATCH_ALL);
-    retire.next(new sfn.Succeed(this, 'Rollout Done After Retiring'));
+    // Another execution holds the fleet: look again when the retirement says (a dry run holding
+    // the lock would otherwise leave the colour up with nobody to retire it).
+    const waitForLock = new sfn.Wait(this, 'Wait For The Fleet To Retire', {
+      time: sfn.WaitTime.secondsPath('$.retired.waitSeconds'),
+    }).next(retire);
+    retire.next(
+      new sfn.Choice(this, 'Colour Retired?')
+        .when(sfn.Condition.isPresent('$.retired.waitSeconds'), waitForLock)
+        .otherwise(new sfn.Succeed(this, 'Rollout Done After Retiring')),
+    );
     const keepWarm = new sfn.Wait(this, 'Keep Previous Colour Warm', {
       comment: 'The previous colour stays up so a rollback is an instant weight flip.',
       time: sfn.WaitTime.timestampPath('$.released.warm.until'),
