@@ -3,16 +3,17 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { ImageBuilderApi } from '../aws/imagebuilder';
 import { StepFunctionsExecutions } from '../aws/sfn';
 import { logger, metrics } from '../runtime/handler';
-import { requiredEnv } from '../runtime/env';
+import { requiredEnv, requiredEnvOneOf } from '../runtime/env';
 import { onImageAvailable } from '../triggers/image-available';
 import type { ImageAvailableDeps } from '../triggers/image-available';
-import type { Severity } from '../shared/severities';
+import { SEVERITIES } from '../shared/severities';
 
 const deps: ImageAvailableDeps = {
   imageBuilder: new ImageBuilderApi(new ImagebuilderClient({})),
   executions: new StepFunctionsExecutions(new SFNClient({}), requiredEnv('STATE_MACHINE_ARN')),
   region: requiredEnv('AWS_REGION'),
-  failOnSeverity: requiredEnv('SCAN_FAIL_ON_SEVERITY') as Severity,
+  // Validated here, at cold start: an unknown severity must fail loudly, not weaken the gate.
+  failOnSeverity: requiredEnvOneOf('SCAN_FAIL_ON_SEVERITY', SEVERITIES),
 };
 
 /** EventBridge → a baked image is AVAILABLE → start its canary (unless the scan gate refuses it). */

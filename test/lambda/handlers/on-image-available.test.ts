@@ -82,4 +82,11 @@ describe('on-image-available handler', () => {
       expect.objectContaining({ stateMachineArn: ROLLOUT, input: expect.stringContaining(AMI) as unknown }),
     ]);
   });
+
+  it('fails at cold start, naming the variable and the accepted values, on an unknown SCAN_FAIL_ON_SEVERITY', async () => {
+    // Cast instead of checked, "SEVERE" counted no findings at all: every image passed the gate.
+    await expect(coldStart({ ...ENV, SCAN_FAIL_ON_SEVERITY: 'SEVERE' })).rejects.toThrow(
+      'environment variable SCAN_FAIL_ON_SEVERITY is "SEVERE", not one of LOW, MEDIUM, HIGH, CRITICAL',
+    );
+  });
 });
