@@ -157,6 +157,7 @@ export function buildWorld(
       { name: settings.parameters.launchTemplateVersions.green, value: versions.green, type: 'String' },
     ],
     tables: [{ name: settings.table, partitionKey: 'pk', sortKey: 'sk' }],
+    topics: deployment.ofType('AWS::SNS::Topic').map((t) => deployment.arnOf(t)),
   };
 }
 

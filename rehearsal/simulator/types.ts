@@ -110,6 +110,8 @@ export interface SimWorldSpec {
     readonly partitionKey: string;
     readonly sortKey?: string;
   }>;
+  /** The SNS topics that exist, by ARN: a Publish to any other fails with NotFound. */
+  readonly topics: readonly string[];
 }
 
 export interface SimGroupSnapshot {

@@ -15,7 +15,7 @@ const invalidParameter = (message: string) => awsError('sns', 'InvalidParameter'
 
 /**
  * SNS Publish, captured. Subject: ASCII, no line breaks, at most 100 characters; message at most
- * 256 KB.
+ * 256 KB; the topic must exist (NotFound: "Indicates that the requested resource does not exist").
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 export class SnsService {
@@ -42,6 +42,8 @@ export class SnsService {
       throw invalidParameter(
         'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
       );
+    if (!this.world.spec.topics.includes(input.TopicArn))
+      throw awsError('sns', 'NotFound', 'Topic does not exist');
     if (input.Subject !== undefined) {
       if (input.Subject.length === 0 || input.Subject.length > 100 || !/^[\x20-\x7e]*$/.test(input.Subject))
         throw invalidParameter('Invalid parameter: Subject');

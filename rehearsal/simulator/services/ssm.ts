@@ -56,7 +56,8 @@ export class SsmService {
   }
 
   /**
-   * Overwrite is false by default: an existing name fails with ParameterAlreadyExists. Names with
+   * Overwrite is false by default: an existing name fails with ParameterAlreadyExists; Overwrite
+   * with Tags is refused (ValidationException), new parameter or not. Names with
    * a slash must start with one; values are at most 4 KB (standard tier). For the
    * `aws:ec2:image` data type AWS checks the AMI after answering: the call succeeds but a value
    * that is not an existing AMI is never stored.
@@ -89,6 +90,13 @@ export class SsmService {
       throw new SimulatorUnsupportedError(`PutParameter Tier ${input.Tier} is not simulated`);
     if (input.Type === 'SecureString')
       throw new SimulatorUnsupportedError('SecureString parameters are not simulated');
+    // AWS refuses the pair whether or not the parameter exists; its tags change through
+    // AddTagsToResource instead. The message is the service's own (not in the API reference).
+    // @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html (Tags)
+    if (input.Overwrite && input.Tags?.length)
+      throw invalid(
+        "Invalid request: tags and overwrite can't be used together. To create a parameter with tags, please remove overwrite flag. To update tags for an existing parameter, please use AddTagsToResource or RemoveTagsFromResource.",
+      );
     const existing = this.parameters.get(name);
     if (existing && !input.Overwrite)
       throw awsError(

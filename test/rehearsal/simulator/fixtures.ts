@@ -13,6 +13,7 @@ export const LISTENER =
   'arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
 export const LB = 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188';
 export const TABLE = 'immutable-dev-rollouts';
+export const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:immutable-dev-rollouts';
 
 export interface WorldOptions {
   readonly instances?: number;
@@ -135,5 +136,6 @@ export function world(options: WorldOptions = {}): SimWorldSpec {
       { name: '/immutable/dev/fleet/listener-weights', value: '100,0', type: 'StringList' },
     ],
     tables: [{ name: TABLE, partitionKey: 'pk', sortKey: 'sk' }],
+    topics: [TOPIC],
   };
 }

@@ -2,11 +2,10 @@ import { GetImageCommand } from '@aws-sdk/client-imagebuilder';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import type { FleetSimulator } from '../../../rehearsal/simulator';
-import { GONE_AMI, NEW_AMI, OLD_AMI } from './fixtures';
+import { GONE_AMI, NEW_AMI, OLD_AMI, TOPIC } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 
 const RELEASED = '/immutable/dev/released-ami';
-const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:immutable-dev-rollouts';
 const BUILD = 'arn:aws:imagebuilder:eu-west-1:123456789012:image/web/1.1.0/3';
 
 let sim: FleetSimulator;
@@ -37,11 +36,19 @@ describe('SSM parameters', () => {
     expect(sim.parameter(RELEASED)).toEqual({ value: NEW_AMI });
   });
 
-  it('creates a new parameter without Overwrite', async () => {
+  it('creates a new parameter without Overwrite, with or without Tags', async () => {
     await clients.ssm.send(
       new PutParameterCommand({ Name: '/immutable/dev/new', Value: 'x', Type: 'String' }),
     );
+    await clients.ssm.send(
+      new PutParameterCommand({
+        Name: '/immutable/dev/tagged',
+        Value: 'y',
+        Tags: [{ Key: 'k', Value: 'v' }],
+      }),
+    );
     expect(versionsOf('/immutable/dev/new')).toEqual(['x']);
+    expect(versionsOf('/immutable/dev/tagged')).toEqual(['y']);
   });
 
   it('accepts an aws:ec2:image value of a missing AMI but never stores it (AWS validates afterwards)', async () => {
@@ -69,6 +76,21 @@ describe('SSM parameters', () => {
       'ValidationException',
     ],
     [
+      'Overwrite comes with Tags (an existing parameter)',
+      { Name: RELEASED, Value: NEW_AMI, Overwrite: true, Tags: [{ Key: 'owner', Value: 'rollout' }] },
+      'ValidationException',
+    ],
+    [
+      'Overwrite comes with Tags (a new parameter)',
+      {
+        Name: '/immutable/dev/tagged',
+        Value: 'v',
+        Overwrite: true,
+        Tags: [{ Key: 'owner', Value: 'rollout' }],
+      },
+      'ValidationException',
+    ],
+    [
       'an aws:ec2:image value is not an AMI id',
       { Name: '/immutable/dev/ami', Value: 'latest', DataType: 'aws:ec2:image' },
       'ValidationException',
@@ -77,6 +99,7 @@ describe('SSM parameters', () => {
     const error = await rejection(clients.ssm.send(new PutParameterCommand(input)));
     expect(error.name).toBe(name);
     expect(versionsOf(RELEASED)).toEqual([OLD_AMI]);
+    expect(versionsOf('/immutable/dev/tagged')).toBeUndefined();
   });
 
   it('fails when the parameter or the version does not exist', async () => {
@@ -115,6 +138,14 @@ describe('SNS', () => {
     expect(long).toMatchObject({ name: 'InvalidParameterException', Code: 'InvalidParameter' });
     const empty = await rejection(clients.sns.send(new PublishCommand({ TopicArn: TOPIC, Message: '' })));
     expect(empty.name).toBe('InvalidParameterException');
+    expect(sim.published).toEqual([]);
+  });
+
+  it('fails with NotFound when the topic does not exist', async () => {
+    const missing = await rejection(
+      clients.sns.send(new PublishCommand({ TopicArn: `${TOPIC}-gone`, Message: 'to nobody' })),
+    );
+    expect(missing).toMatchObject({ name: 'NotFoundException', Code: 'NotFound' });
     expect(sim.published).toEqual([]);
   });
 });
