@@ -16,7 +16,12 @@ export function settingsOf(definition: AslDefinition): WorkflowSettings {
   return params.settings;
 }
 
-const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
+const DEFAULT_BEHAVIOUR: ImageBehaviour = {
+  healthy: true,
+  errorRate: 0.001,
+  p99LatencyMs: 120,
+  owner: 'self',
+};
 
 /**
  * The images that exist in the scenario's account, as a baked image would: the released one,
@@ -41,6 +46,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     healthy: b.healthy,
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
+    ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
     tags: {
       ...Object.fromEntries(
         (b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z']),

@@ -73,10 +73,18 @@ export class Ec2Images implements Images {
     }
   }
 
+  /**
+   * No `Owners`: with `['self']` EC2 leaves out an image another account owns (the public Amazon
+   * Linux image a new environment is seeded with), whose release tags this account still writes
+   * and reads (tags on a public or shared image are the tagging account's own), so they would be
+   * written again by every rollout.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html (Owners)
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html
+   */
   async tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>> {
     // A filter, unlike ImageIds, skips a deregistered image instead of failing the whole call.
     const out = await this.ec2.send(
-      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...imageIds] }] }),
+      new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: [...imageIds] }] }),
     );
     return new Map((out.Images ?? []).map((i) => [i.ImageId ?? '', tagMap(i.Tags)]));
   }

@@ -6,6 +6,7 @@ import {
   fleetChanges,
   fleetRecordOf,
   greenWeights,
+  isReleasedIn,
   ledgerOf,
   NEW,
   openSession,
@@ -152,5 +153,26 @@ describe('rollback with nothing to return to', () => {
       expect.objectContaining({ status: 'FAILED', action: 'rollback', error: 'NothingToRollBack' }),
     ]);
     expectKnownEndState(run, staging());
+  });
+});
+
+describe('rollback to a public image this account does not own (the first release, seeded)', () => {
+  /** The current Amazon Linux 2023 AMI the seed puts in place when given no image: Amazon's. */
+  const AMAZON = '137112412989';
+
+  it('stamps its release once: the next rollout finds the tag and writes nothing', async () => {
+    const run = await dev().run(
+      scenario({
+        fleet: { instances: 4, ageDays: 1, previousImage: PREVIOUS },
+        images: { [PREVIOUS]: { owner: AMAZON } },
+        input: { action: 'rollback' },
+      }),
+    );
+    expect(run.result).toMatchObject({ status: 'SUCCEEDED', live: { image: PREVIOUS } });
+    expect(isReleasedIn(run, PREVIOUS, 'dev')).toBe(true);
+    const next = await dev().runAfter(run, { afterSeconds: 600, input: { action: 'restore' } });
+    expect(next.result.status).toBe('SUCCEEDED');
+    expect(fleetChanges(next)).not.toHaveProperty('CreateTags');
+    expectKnownEndState(next, dev());
   });
 });

@@ -22,6 +22,8 @@ export interface RegressionFile extends Case {
   readonly description: string;
   /** What each run's result must contain (a `toMatchObject` pattern per run, in order). */
   readonly expect?: ReadonlyArray<Record<string, unknown>>;
+  /** AWS calls each run must not make (per run, in order). */
+  readonly callsNotMade?: ReadonlyArray<readonly string[]>;
 }
 
 export interface CaseOutcome {

@@ -24,5 +24,10 @@ describe('regression scenarios', () => {
     const outcome = await runCase(session, file);
     assertNoViolations(file, outcome);
     (file.expect ?? []).forEach((expected, i) => expect(outcome.runs[i]?.result).toMatchObject(expected));
+    (file.callsNotMade ?? []).forEach((calls, i) =>
+      expect(Object.keys(outcome.runs[i]?.result.apiCalls ?? {}).filter((c) => calls.includes(c))).toEqual(
+        [],
+      ),
+    );
   });
 });

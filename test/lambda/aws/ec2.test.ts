@@ -134,7 +134,7 @@ describe('Ec2Images.describe', () => {
 describe('Ec2Images tags', () => {
   const images = () => new Ec2Images(client());
 
-  it('reads the tags of own images only, by a filter that skips deregistered ones', async () => {
+  it("reads the tags of every image it may launch (another account's too), by a filter that skips deregistered ones", async () => {
     ec2.on(DescribeImagesCommand).resolves({
       Images: [
         { ImageId: NEW_AMI, Tags: [] },
@@ -147,7 +147,7 @@ describe('Ec2Images tags', () => {
       [OLD_AMI, { 'immutable:rollback-candidate:dev': 'true' }],
     ]);
     expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([
-      { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [NEW_AMI, OLD_AMI, OLDER_AMI] }] },
+      { Filters: [{ Name: 'image-id', Values: [NEW_AMI, OLD_AMI, OLDER_AMI] }] },
     ]);
   });
 

@@ -43,11 +43,12 @@ export class FakeImages implements Images {
   async tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>> {
     await this.failures.check('tagsOf');
     this.tagReads.push([...imageIds]);
-    const own = imageIds.flatMap((id) => {
+    // Another account's image too: the tags are this account's own.
+    const seen = imageIds.flatMap((id) => {
       const image = this.images.get(id);
-      return image?.owner === 'self' ? [[id, new Map(Object.entries(image.tags))] as const] : [];
+      return image ? [[id, new Map(Object.entries(image.tags))] as const] : [];
     });
-    return new Map(own);
+    return new Map(seen);
   }
 
   async addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {

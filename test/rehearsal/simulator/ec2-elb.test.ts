@@ -4,13 +4,14 @@ import {
   DeleteTagsCommand,
   DescribeImagesCommand,
 } from '@aws-sdk/client-ec2';
+import type { DescribeImagesCommandInput } from '@aws-sdk/client-ec2';
 import {
   DescribeListenersCommand,
   DescribeTargetHealthCommand,
   ModifyListenerCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { FleetSimulator } from '../../../rehearsal/simulator';
-import { BLUE_TG, GONE_AMI, GREEN_TG, LISTENER, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
+import { BLUE_TG, GONE_AMI, GREEN_TG, LISTENER, LT_ID, NEW_AMI, OLD_AMI, world } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 
 let sim: FleetSimulator;
@@ -42,6 +43,40 @@ describe('images', () => {
     expect(out.Images?.map((i) => i.ImageId)).toEqual([NEW_AMI]);
     const other = await clients.ec2.send(new DescribeImagesCommand({ Owners: ['amazon'] }));
     expect(other.Images).toEqual([]);
+  });
+
+  it("leaves another account's images out under Owners: ['self'], and shows them without Owners", async () => {
+    uninstall();
+    const AMAZON = '137112412989';
+    const PUBLIC_AMI = 'ami-0eeeeeeeeeeeeeeee';
+    ({ sim, uninstall } = simulate({
+      ...world(),
+      images: [
+        { imageId: OLD_AMI, healthy: true, errorRate: 0.001, p99LatencyMs: 200 },
+        { imageId: PUBLIC_AMI, healthy: true, errorRate: 0.001, p99LatencyMs: 200, ownerId: AMAZON },
+      ],
+    }));
+    const ids = async (input: DescribeImagesCommandInput) =>
+      (await clients.ec2.send(new DescribeImagesCommand(input))).Images?.map((i) => i.ImageId);
+    const both = { Filters: [{ Name: 'image-id', Values: [OLD_AMI, PUBLIC_AMI] }] };
+    expect(await ids({ Owners: ['self'], ...both })).toEqual([OLD_AMI]);
+    expect(await ids({ Owners: ['123456789012'], ...both })).toEqual([OLD_AMI]);
+    expect(await ids({ Owners: [AMAZON], ...both })).toEqual([PUBLIC_AMI]);
+    expect(await ids({ Owners: ['self', AMAZON], ...both })).toEqual([OLD_AMI, PUBLIC_AMI]);
+    expect(await ids(both)).toEqual([OLD_AMI, PUBLIC_AMI]);
+    const [image] =
+      (await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [PUBLIC_AMI] }))).Images ?? [];
+    expect(image).toMatchObject({ OwnerId: AMAZON, Public: true });
+    // This account may tag it; the tags are its own.
+    await clients.ec2.send(
+      new CreateTagsCommand({ Resources: [PUBLIC_AMI], Tags: [{ Key: 'k', Value: 'v' }] }),
+    );
+    expect((await clients.ec2.send(new DescribeImagesCommand(both))).Images?.[1]?.Tags).toEqual([
+      { Key: 'k', Value: 'v' },
+    ]);
+    expect((await rejection(clients.ec2.send(new DescribeImagesCommand({ Owners: ['me'] })))).name).toBe(
+      'InvalidUserID.Malformed',
+    );
   });
 
   it.each([
