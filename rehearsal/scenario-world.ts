@@ -4,7 +4,8 @@ import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 import type { AslDefinition } from './asl';
 import type { SimulatedDeployment } from './deployment';
 import type { ImageBehaviour, Scenario } from './scenario';
-import type { SimImage, SimWorldSpec } from './simulator';
+import { DEFAULT_HEALTH_CHECK } from './simulator';
+import type { SimImage, SimTargetGroupSpec, SimWorldSpec } from './simulator';
 
 /** The state that carries the environment's settings into every execution. */
 export const SETTINGS_STATE = 'Load Settings';
@@ -149,6 +150,7 @@ export function buildWorld(
       arn: settings.targetGroups[c],
       fullName: settings.targetGroupDimensions[c],
       loadBalancerFullName: settings.loadBalancerDimension,
+      ...targetGroupPhysics(deployment, settings.targetGroups[c]),
     })),
     ...alarmsOf(deployment, settings),
     parameters: [
@@ -164,6 +166,33 @@ export function buildWorld(
     ],
     tables: [{ name: settings.table, partitionKey: 'pk', sortKey: 'sk' }],
     topics: deployment.ofType('AWS::SNS::Topic').map((t) => deployment.arnOf(t)),
+  };
+}
+
+/**
+ * How long the template's target group drains a deregistered target, and how its health checks
+ * time a failing one; a setting the template leaves out is AWS's default (the simulator's).
+ * The group's grace period and warmup are read with the group.
+ */
+function targetGroupPhysics(
+  deployment: SimulatedDeployment,
+  arn: string,
+): Pick<SimTargetGroupSpec, 'deregistrationDelaySeconds' | 'healthCheck'> {
+  const id = deployment
+    .ofType('AWS::ElasticLoadBalancingV2::TargetGroup')
+    .find((t) => deployment.arnOf(t) === arn);
+  if (!id) throw new Error(`the template has no target group ${arn}`);
+  const p = deployment.properties(id);
+  const attributes = (p.TargetGroupAttributes ?? []) as Array<{ Key?: string; Value?: string }>;
+  const delay = attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
+  const hc = DEFAULT_HEALTH_CHECK;
+  return {
+    ...(delay !== undefined ? { deregistrationDelaySeconds: Number(delay) } : {}),
+    healthCheck: {
+      intervalSeconds: Number(p.HealthCheckIntervalSeconds ?? hc.intervalSeconds),
+      healthyThresholdCount: Number(p.HealthyThresholdCount ?? hc.healthyThresholdCount),
+      unhealthyThresholdCount: Number(p.UnhealthyThresholdCount ?? hc.unhealthyThresholdCount),
+    },
   };
 }
 

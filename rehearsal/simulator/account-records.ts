@@ -49,6 +49,8 @@ export interface Instance {
   inServiceAt?: number;
   /** The load balancer's view, once InService. */
   targetHealthy: boolean;
+  /** A failing target still in its initial health checks (not yet counted unhealthy). */
+  targetInitial?: boolean;
   healthStatus: 'Healthy' | 'Unhealthy';
   /** The refresh phase that launched it, if any. */
   readonly refreshTag?: string;
@@ -80,5 +82,7 @@ export interface Group {
   readonly inServiceByImage: Map<string, number>;
   readonly healthyByImage: Map<string, number>;
   inService: number;
+  /** InService instances whose failing targets are still in their initial health checks. */
+  initial: number;
   healthy: number;
 }

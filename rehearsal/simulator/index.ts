@@ -6,7 +6,7 @@ export {
   THROTTLING_ERROR_NAMES,
   type SimService,
 } from './errors';
-export { DEREGISTRATION_DELAY_SECONDS } from './world';
+export { DEFAULT_HEALTH_CHECK, DEREGISTRATION_DELAY_SECONDS } from './world';
 export { NO_PROGRESS_TIMEOUT_SECONDS } from './refresh-engine';
 export type { ImageBuildStatus } from './services/image-builder';
 export type {
@@ -18,5 +18,6 @@ export type {
   SimGroupSpec,
   SimImage,
   SimSnapshot,
+  SimTargetGroupSpec,
   SimWorldSpec,
 } from './types';

@@ -78,7 +78,10 @@ export interface TrafficWorld {
   >;
   /** Listener weight by target group ARN. */
   readonly weights: ReadonlyMap<string, number>;
-  readonly groupsByTargetGroup: ReadonlyMap<string, Pick<Group, 'healthy' | 'inService' | 'healthyByImage'>>;
+  readonly groupsByTargetGroup: ReadonlyMap<
+    string,
+    Pick<Group, 'healthy' | 'inService' | 'initial' | 'healthyByImage'>
+  >;
   readonly images: ReadonlyMap<string, Pick<ImageRecord, 'errorRate' | 'p99LatencyMs'>>;
 }
 
@@ -300,7 +303,8 @@ export class Traffic {
       const requests = totalWeight > 0 ? (world.spec.requestsPerSecond * weight) / totalWeight : 0;
       const group = world.groupsByTargetGroup.get(target.arn);
       const healthy = group?.healthy ?? 0;
-      const unhealthy = (group?.inService ?? 0) - healthy;
+      // Targets still in their initial health checks are neither (UnHealthyHostCount leaves them out).
+      const unhealthy = (group?.inService ?? 0) - healthy - (group?.initial ?? 0);
       const byImage = new Map<string, number>();
       let errors = 0;
       if (requests > 0 && healthy === 0) errors = requests;

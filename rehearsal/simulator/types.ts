@@ -69,6 +69,32 @@ export interface SimAlarmSpec {
   readonly comparisonOperator?: 'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold';
 }
 
+/**
+ * A target group and the physical settings that time what happens to its targets. Left out, a
+ * setting is AWS's default for an Application Load Balancer's HTTP target group.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
+ */
+export interface SimTargetGroupSpec {
+  readonly arn: string;
+  /** `targetgroup/<name>/<id>`, the CloudWatch TargetGroup dimension. */
+  readonly fullName: string;
+  /** `app/<name>/<id>`, the CloudWatch LoadBalancer dimension. */
+  readonly loadBalancerFullName: string;
+  /** How long a deregistered target drains before its instance is terminated. @default 300 */
+  readonly deregistrationDelaySeconds?: number;
+  /**
+   * The health checks. A new target's passing ones are part of `launchSeconds`; a failing target
+   * stays `initial` for `intervalSeconds × unhealthyThresholdCount`, then is `unhealthy`.
+   * @default { intervalSeconds: 30, healthyThresholdCount: 5, unhealthyThresholdCount: 2 }
+   */
+  readonly healthCheck?: {
+    readonly intervalSeconds: number;
+    readonly healthyThresholdCount: number;
+    readonly unhealthyThresholdCount: number;
+  };
+}
+
 export interface SimWorldSpec {
   readonly region: string;
   readonly accountId: string;
@@ -96,13 +122,7 @@ export interface SimWorldSpec {
     /** Weight (0-999) per target group ARN. */
     readonly weights: Record<string, number>;
   };
-  readonly targetGroups: ReadonlyArray<{
-    readonly arn: string;
-    /** `targetgroup/<name>/<id>`, the CloudWatch TargetGroup dimension. */
-    readonly fullName: string;
-    /** `app/<name>/<id>`, the CloudWatch LoadBalancer dimension. */
-    readonly loadBalancerFullName: string;
-  }>;
+  readonly targetGroups: readonly SimTargetGroupSpec[];
   readonly alarms: readonly SimAlarmSpec[];
   /** ALARM when any child is in ALARM. */
   readonly compositeAlarms: ReadonlyArray<{ readonly name: string; readonly children: readonly string[] }>;

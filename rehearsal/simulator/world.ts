@@ -5,11 +5,22 @@ import type { Group, ImageRecord, Instance, LaunchTemplateRecord } from './accou
 import type { SimGroupSpec, SimImage, SimWorldSpec } from './types';
 
 /**
- * How long a deregistered target drains before its instance is terminated: the ELB target
- * group's default deregistration delay.
+ * How long a deregistered target drains before its instance is terminated, unless its target
+ * group says: the ELB target group's default deregistration delay.
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
  */
 export const DEREGISTRATION_DELAY_SECONDS = 300;
+
+/**
+ * An HTTP target group's health checks, unless it says: every 30 s, 5 passes to healthy, 2
+ * failures to unhealthy.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
+ */
+export const DEFAULT_HEALTH_CHECK = {
+  intervalSeconds: 30,
+  healthyThresholdCount: 5,
+  unhealthyThresholdCount: 2,
+};
 
 /**
  * After a failed launch the group waits before it tries again, doubling the wait on each
@@ -92,6 +103,21 @@ export class World {
     return this.groups.get(name);
   }
 
+  /** How long a target of the group drains once deregistered (its target group's delay). */
+  drainSecondsOf(group: Group): number {
+    return this.targetGroupOf(group)?.deregistrationDelaySeconds ?? DEREGISTRATION_DELAY_SECONDS;
+  }
+
+  /** How long a failing target of the group stays `initial` before it is counted `unhealthy`. */
+  failingChecksSecondsOf(group: Group): number {
+    const hc = this.targetGroupOf(group)?.healthCheck ?? DEFAULT_HEALTH_CHECK;
+    return hc.intervalSeconds * hc.unhealthyThresholdCount;
+  }
+
+  private targetGroupOf(group: Group) {
+    return this.spec.targetGroups.find((t) => t.arn === group.targetGroupArn);
+  }
+
   /** The effective instance warmup of a group: DefaultInstanceWarmup if set, else the grace period. */
   warmupOf(group: Group): number {
     return group.defaultInstanceWarmup > 0 ? group.defaultInstanceWarmup : group.healthCheckGracePeriod;
@@ -125,7 +151,7 @@ export class World {
     instance.state = 'Terminating';
     group.draining.set(instance.id, instance);
     this.queue.schedule(
-      this.t + DEREGISTRATION_DELAY_SECONDS,
+      this.t + this.drainSecondsOf(group),
       'drain-end',
       (ids) => this.finishDraining(group, ids),
       group.name,
@@ -200,19 +226,43 @@ export class World {
       instance.inServiceAt = this.t;
       const image = this.images.get(instance.imageId);
       instance.targetHealthy = image?.healthy ?? false;
+      instance.targetInitial = !instance.targetHealthy;
       this.enterInService(instance);
-      if (!instance.targetHealthy) {
-        // ELB health checks fail, and the group replaces the instance once its grace period is over.
-        // @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
-        this.queue.schedule(
-          this.t + group.healthCheckGracePeriod,
-          'health-replace',
-          (cohort) => this.replaceUnhealthy(group, cohort),
-          group.name,
-          id,
-        );
-      }
+      if (!instance.targetHealthy) this.failHealthChecks(group, id, this.t);
       this.refreshes.onInService(instance);
+    }
+  }
+
+  /**
+   * A target that fails its health checks is `initial` until it has failed the unhealthy
+   * threshold's checks, then `unhealthy`; the group replaces the instance once that is seen and
+   * its grace period is over.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/health-check-grace-period.html
+   */
+  private failHealthChecks(group: Group, id: string, inServiceAt: number): void {
+    const unhealthyAt = inServiceAt + this.failingChecksSecondsOf(group);
+    this.queue.schedule(
+      Math.max(this.t, unhealthyAt),
+      'health-check-failed',
+      (cohort) => this.markUnhealthy(group, cohort),
+      group.name,
+      id,
+    );
+    this.queue.schedule(
+      Math.max(this.t, inServiceAt + group.healthCheckGracePeriod, unhealthyAt),
+      'health-replace',
+      (cohort) => this.replaceUnhealthy(group, cohort),
+      group.name,
+      id,
+    );
+  }
+
+  private markUnhealthy(group: Group, ids: readonly string[]): void {
+    for (const id of ids) {
+      const instance = group.live.get(id);
+      if (!instance || instance.state !== 'InService' || !instance.targetInitial) continue;
+      instance.targetInitial = false;
+      group.initial--;
     }
   }
 
@@ -257,6 +307,7 @@ export class World {
   private enterInService(instance: Instance): void {
     const group = instance.group;
     group.inService++;
+    if (instance.targetInitial) group.initial++;
     bump(group.inServiceByImage, instance.imageId, 1);
     if (instance.targetHealthy) {
       group.healthy++;
@@ -272,6 +323,7 @@ export class World {
     }
     if (instance.state !== 'InService') return;
     group.inService--;
+    if (instance.targetInitial) group.initial--;
     bump(group.inServiceByImage, instance.imageId, -1);
     if (instance.targetHealthy) {
       group.healthy--;
@@ -300,6 +352,7 @@ export class World {
       inServiceByImage: new Map(),
       healthyByImage: new Map(),
       inService: 0,
+      initial: 0,
       healthy: 0,
     };
     this.groups.set(group.name, group);
@@ -318,20 +371,13 @@ export class World {
         state: 'InService',
         inServiceAt: launchedAt,
         targetHealthy: image?.healthy ?? false,
+        targetInitial: !(image?.healthy ?? false),
         healthStatus: 'Healthy',
       };
       this.instances.set(instance.id, instance);
       group.live.set(instance.id, instance);
       this.enterInService(instance);
-      if (!instance.targetHealthy) {
-        this.queue.schedule(
-          Math.max(0, launchedAt + group.healthCheckGracePeriod),
-          'health-replace',
-          (cohort) => this.replaceUnhealthy(group, cohort),
-          group.name,
-          instance.id,
-        );
-      }
+      if (!instance.targetHealthy) this.failHealthChecks(group, instance.id, launchedAt);
     }
   }
 

@@ -198,6 +198,24 @@ describe('canary of a regressed image', () => {
   });
 });
 
+describe('canary onto the colour a previous release keeps warm', () => {
+  it("drains the warm colour for the target group's deregistration delay before launching", async () => {
+    const run = await dev().run(
+      scenario({
+        fleet: { instances: 4, ageDays: 2, previousImage: PREVIOUS, previousColourWarm: true },
+        input: canary(NEW),
+      }),
+    );
+    expect(run.result.status).toBe('SUCCEEDED');
+    const start = run.samples[0]?.t ?? 0;
+    const launching = run.samples.find((s) => s.groups.green.pending > 0);
+    // The template's target groups drain in 30 s (not ELB's default 300 s), then a poll or two.
+    const drained = (launching?.t ?? Infinity) - start - enteredAt(run, 'Prepare Canary Colour');
+    expect(drained).toBeGreaterThanOrEqual(30);
+    expect(drained).toBeLessThan(120);
+  });
+});
+
 describe('canary of an image whose instances never become healthy', () => {
   it('fails CanaryUnhealthy at the deadline without ever shifting traffic', async () => {
     const run = await dev().run(

@@ -96,8 +96,8 @@ export class Elbv2Service {
   }
 
   /**
-   * Pending instances are `initial`, InService ones `healthy` or `unhealthy`, terminating ones
-   * `draining`.
+   * Pending instances are `initial`, InService ones `healthy`, or `initial` then `unhealthy` while
+   * they fail their checks, terminating ones `draining`.
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetHealth.html
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
    */
@@ -115,7 +115,9 @@ export class Elbv2Service {
             ? { State: 'draining' as const, Reason: 'Target.DeregistrationInProgress' as const }
             : i.targetHealthy
               ? { State: 'healthy' as const }
-              : { State: 'unhealthy' as const, Reason: 'Target.FailedHealthChecks' as const };
+              : i.targetInitial
+                ? { State: 'initial' as const, Reason: 'Elb.InitialHealthChecking' as const }
+                : { State: 'unhealthy' as const, Reason: 'Target.FailedHealthChecks' as const };
       return { Target: { Id: i.id, Port: 80 }, HealthCheckPort: '80', TargetHealth: health };
     });
     if (input.Targets?.length) {

@@ -5,7 +5,7 @@ import {
 import { CreateLaunchTemplateVersionCommand, DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DEREGISTRATION_DELAY_SECONDS, type FleetSimulator } from '../../../rehearsal/simulator';
-import { BAD_AMI, BLUE_TG, GONE_AMI, GREEN_TG, LT_ID, NEW_AMI, OLD_AMI } from './fixtures';
+import { BAD_AMI, BLUE_TG, GONE_AMI, GREEN_TG, LT_ID, NEW_AMI, OLD_AMI, world } from './fixtures';
 import { clients, rejection, simulate } from './harness';
 
 const GREEN = 'immutable-dev-green';
@@ -133,6 +133,46 @@ describe('groups and instances', () => {
     expect(states).toEqual(['draining', 'draining', 'draining', 'healthy']);
     sim.advance(DEREGISTRATION_DELAY_SECONDS);
     expect(await instancesOf(BLUE)).toHaveLength(1);
+  });
+
+  it('drains for the deregistration delay its target group sets', async () => {
+    uninstall();
+    const spec = world({ instances: 4 });
+    ({ sim, uninstall } = simulate({
+      ...spec,
+      targetGroups: spec.targetGroups.map((t) => ({ ...t, deregistrationDelaySeconds: 30 })),
+    }));
+    await clients.autoScaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: BLUE, DesiredCapacity: 1 }),
+    );
+    sim.advance(29);
+    expect(await instancesOf(BLUE)).toHaveLength(4);
+    sim.advance(1);
+    expect(await instancesOf(BLUE)).toHaveLength(1);
+  });
+
+  it("keeps a failing target initial through its health checks' unhealthy threshold, then replaces it", async () => {
+    uninstall();
+    const spec = world({ instances: 4, launchSeconds: 120, grace: 20 });
+    const healthCheck = { intervalSeconds: 10, healthyThresholdCount: 2, unhealthyThresholdCount: 3 };
+    ({ sim, uninstall } = simulate({
+      ...spec,
+      targetGroups: spec.targetGroups.map((t) => ({ ...t, healthCheck })),
+    }));
+    await greenOn(BAD_AMI, 1);
+    const states = async () =>
+      (
+        await clients.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: GREEN_TG }))
+      ).TargetHealthDescriptions?.map((t) => t.TargetHealth?.State);
+    sim.advance(120);
+    expect(await states()).toEqual(['initial']);
+    sim.advance(29);
+    expect(await states()).toEqual(['initial']);
+    expect(sim.snapshot().instancesReplaced).toBe(0);
+    // 3 failed checks 10 s apart: unhealthy, and past its 20 s grace period, replaced at once.
+    sim.advance(1);
+    expect((await states())?.sort()).toEqual(['draining', 'initial']);
+    expect(sim.snapshot().instancesReplaced).toBe(1);
   });
 
   it('fails when desired capacity would leave min..max', async () => {

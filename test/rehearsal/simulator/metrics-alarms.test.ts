@@ -140,9 +140,12 @@ describe('traffic model and metrics', () => {
   });
 
   it('answers 5xx for the whole share of a weighted target group with no healthy target', async () => {
+    uninstall();
+    // A grace period long enough to see the failing targets counted before they are replaced.
+    ({ sim, uninstall } = simulate({ instances: 4, requestsPerSecond: 100, grace: 300 }));
     await canary(BAD_AMI);
     expect(sim.snapshot().trafficByImage).toEqual({ [OLD_AMI]: 90 });
-    sim.advance(60);
+    sim.advance(120);
     const r = await metrics(
       [
         query('requests', 'green', 'RequestCount', 'Sum'),
@@ -150,11 +153,13 @@ describe('traffic model and metrics', () => {
         query('bad', 'green', 'UnHealthyHostCount', 'Maximum'),
       ],
       120,
-      180,
+      240,
     );
-    expect(r.requests?.Values).toEqual([600]);
-    expect(r.errors?.Values).toEqual([600]);
-    expect(r.bad?.Values).toEqual([4]);
+    expect(r.requests?.Values).toEqual([600, 600]);
+    expect(r.errors?.Values).toEqual([600, 600]);
+    // Newest first: failing targets count as unhealthy once they failed the threshold's checks
+    // (2 × 30 s by default), not while they are still in their initial checks.
+    expect(r.bad?.Values).toEqual([4, 0]);
   });
 
   it('has no datapoints for a metric that does not exist (wrong dimensions)', async () => {
