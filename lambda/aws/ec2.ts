@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   CreateLaunchTemplateVersionCommand,
   CreateTagsCommand,
@@ -14,19 +15,29 @@ const MAX_VERSION_DESCRIPTION = 255;
 /**
  * A new launch-template version: the current definition (`$Default`, which CloudFormation
  * owns) with a concrete AMI. Concrete ids and explicit versions keep instance-refresh
- * rollback available, and a definition changed by a deploy reaches instances here.
+ * rollback available, and a definition changed by a deploy reaches instances here. The
+ * idempotency key becomes the request's ClientToken (at most 64 ASCII characters: its SHA-256),
+ * so a retried step gets the version its first attempt created instead of another one.
  * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html (ClientToken)
+ * @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
  */
 export class Ec2LaunchTemplates implements LaunchTemplates {
   constructor(private readonly ec2: EC2Client) {}
 
-  async createVersion(templateId: string, imageId: string, description: string): Promise<string> {
+  async createVersion(
+    templateId: string,
+    imageId: string,
+    description: string,
+    idempotencyKey: string,
+  ): Promise<string> {
     const out = await this.ec2.send(
       new CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: templateId,
         SourceVersion: '$Default',
         VersionDescription: description.slice(0, MAX_VERSION_DESCRIPTION),
         LaunchTemplateData: { ImageId: imageId },
+        ClientToken: createHash('sha256').update(idempotencyKey).digest('hex'),
       }),
     );
     const version = out.LaunchTemplateVersion?.VersionNumber;

@@ -39,14 +39,21 @@ export async function prepareCanary(
     s.launchTemplateId,
     plan.to.imageId,
     `canary ${plan.to.imageId} by ${e.execution.name}`,
+    `${e.execution.id}#canary`,
   );
   const groups = await describeGroups(d.groups, s.groups);
   const idle = groups[plan.to.colour];
-  const draining = idle.instances.length > 0 || idle.desired > 0;
-  await d.groups.update(idle.name, {
-    launchTemplate: { id: s.launchTemplateId, version },
-    ...(draining ? { min: 0, desired: 0 } : scaleUp(s, plan)),
-  });
+  // A retry whose first attempt went through (it timed out after acting) finds the idle group on
+  // this very version: that attempt chose the phase, and draining it again would throw away the
+  // canary instances it launched.
+  const retried = idle.version === version;
+  const draining = retried ? idle.desired === 0 : idle.instances.length > 0 || idle.desired > 0;
+  if (!retried) {
+    await d.groups.update(idle.name, {
+      launchTemplate: { id: s.launchTemplateId, version },
+      ...(draining ? { min: 0, desired: 0 } : scaleUp(s, plan)),
+    });
+  }
   return {
     phase: draining ? 'draining' : 'launching',
     version,

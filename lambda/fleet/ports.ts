@@ -43,8 +43,17 @@ export interface FleetGroups {
 
 /** The fleet's launch template, which CloudFormation owns and the workflow versions. */
 export interface LaunchTemplates {
-  /** A new version of the template's current definition on a concrete AMI; its version number. */
-  createVersion(templateId: string, imageId: string, description: string): Promise<string>;
+  /**
+   * A new version of the template's current definition on a concrete AMI; its version number.
+   * Idempotent per `idempotencyKey`: asked again with the same key and image (a retried step
+   * whose first attempt went through), it returns the version that attempt created.
+   */
+  createVersion(
+    templateId: string,
+    imageId: string,
+    description: string,
+    idempotencyKey: string,
+  ): Promise<string>;
 }
 
 /** The fleet's EC2 instances. */

@@ -75,6 +75,7 @@ export async function startRefresh(
     s.launchTemplateId,
     plan.imageId,
     `phoenix ${plan.imageId} by ${e.execution.name}`,
+    `${e.execution.id}#phoenix`,
   );
   let refreshId: string;
   let running = version;
@@ -98,7 +99,7 @@ export async function startRefresh(
       );
     }
     refreshId = active.id ?? '';
-    // The version this attempt created stays unused; the record must name what the group runs.
+    // The same version, asked for with the same key; the record must name what the group runs.
     running = active.target?.version ?? version;
   }
   const expected = refreshSeconds(plan.instances, s.expectedBootSeconds, s.refresh);

@@ -28,6 +28,11 @@ const ec2Error = (code: string, message: string) => awsError('ec2', code, messag
 
 /** EC2: images (AMIs) and their tags, the launch template's versions, instances. */
 export class Ec2Service {
+  private readonly clientTokens = new Map<
+    string,
+    { readonly request: string; readonly output: Out<CreateLaunchTemplateVersionCommandOutput> }
+  >();
+
   constructor(private readonly world: World) {}
 
   /**
@@ -122,6 +127,32 @@ export class Ec2Service {
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
    */
   createLaunchTemplateVersion(
+    input: CreateLaunchTemplateVersionCommandInput,
+  ): Out<CreateLaunchTemplateVersionCommandOutput> {
+    // A repeated ClientToken returns the first answer, unless the request differs.
+    // @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
+    const token = input.ClientToken;
+    if (token !== undefined) {
+      if (token.length > 128)
+        throw ec2Error('InvalidParameterValue', 'ClientToken must be at most 128 characters');
+      const { ClientToken: _token, ...request } = input;
+      const earlier = this.clientTokens.get(token);
+      if (earlier) {
+        if (earlier.request !== JSON.stringify(request))
+          throw ec2Error(
+            'IdempotentParameterMismatch',
+            `The client token ${token} was already used for a different request`,
+          );
+        return structuredClone(earlier.output);
+      }
+      const output = this.newLaunchTemplateVersion(input);
+      this.clientTokens.set(token, { request: JSON.stringify(request), output: structuredClone(output) });
+      return output;
+    }
+    return this.newLaunchTemplateVersion(input);
+  }
+
+  private newLaunchTemplateVersion(
     input: CreateLaunchTemplateVersionCommandInput,
   ): Out<CreateLaunchTemplateVersionCommandOutput> {
     const lt = this.launchTemplate(input.LaunchTemplateId, input.LaunchTemplateName);

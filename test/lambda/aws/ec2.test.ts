@@ -18,8 +18,9 @@ const client = () => new EC2Client({});
 beforeEach(() => ec2.reset());
 
 describe('Ec2LaunchTemplates.createVersion', () => {
-  const create = (description = `phoenix ${OLD_AMI} by run-1`) =>
-    new Ec2LaunchTemplates(client()).createVersion(LAUNCH_TEMPLATE, OLD_AMI, description);
+  const KEY = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:run-1#phoenix';
+  const create = (description = `phoenix ${OLD_AMI} by run-1`, key = KEY) =>
+    new Ec2LaunchTemplates(client()).createVersion(LAUNCH_TEMPLATE, OLD_AMI, description, key);
 
   it('copies $Default with the AMI and the description, and returns the version number', async () => {
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
@@ -30,8 +31,19 @@ describe('Ec2LaunchTemplates.createVersion', () => {
         SourceVersion: '$Default',
         VersionDescription: `phoenix ${OLD_AMI} by run-1`,
         LaunchTemplateData: { ImageId: OLD_AMI },
+        ClientToken: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
       },
     ]);
+  });
+
+  it('sends the same ClientToken for the same key, another for another key', async () => {
+    ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
+    await create();
+    await create();
+    await create(undefined, `${KEY.replace('#phoenix', '')}#canary`);
+    const [first, again, other] = inputsOf(ec2, CreateLaunchTemplateVersionCommand).map((i) => i.ClientToken);
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
   });
 
   it('keeps the version description within the 255 characters EC2 accepts', async () => {

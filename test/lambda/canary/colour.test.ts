@@ -123,6 +123,24 @@ describe('prepareCanary on an occupied idle colour', () => {
   });
 });
 
+describe('prepareCanary retried after its first attempt went through (a function timeout)', () => {
+  it('reuses the version and changes nothing: the canary instances launched are kept', async () => {
+    greenGroup({ desired: 0 });
+    const first = await prepare();
+    const again = await prepare();
+    expect(templates.created).toHaveLength(1);
+    expect(groups.changes).toHaveLength(1);
+    expect(again).toEqual(first);
+  });
+
+  it('keeps draining an occupied idle colour the first attempt began to empty', async () => {
+    greenGroup({ desired: 4, instances: instances(4, 10, { version: '6' }) });
+    await prepare();
+    expect(await prepare()).toMatchObject({ phase: 'draining', version: '8' });
+    expect(groups.changes).toHaveLength(1);
+  });
+});
+
 describe('checkCanary while draining', () => {
   const draining = (): PreparedCanary => ({
     phase: 'draining',

@@ -14,6 +14,7 @@ export interface CreatedVersion {
 export class FakeLaunchTemplates implements LaunchTemplates {
   private readonly latest = new Map<string, number>();
   readonly created: CreatedVersion[] = [];
+  private readonly byKey = new Map<string, CreatedVersion>();
   readonly failures = new Failures<'createVersion'>();
 
   /** `templates`: each template's latest version number. */
@@ -21,8 +22,19 @@ export class FakeLaunchTemplates implements LaunchTemplates {
     for (const [id, version] of Object.entries(templates)) this.latest.set(id, version);
   }
 
-  async createVersion(templateId: string, imageId: string, description: string): Promise<string> {
+  async createVersion(
+    templateId: string,
+    imageId: string,
+    description: string,
+    idempotencyKey: string,
+  ): Promise<string> {
     await this.failures.check('createVersion');
+    const earlier = this.byKey.get(idempotencyKey);
+    if (earlier) {
+      if (earlier.imageId !== imageId || earlier.templateId !== templateId)
+        throw awsError('IdempotentParameterMismatch', `${idempotencyKey} was used for another request`);
+      return earlier.version;
+    }
     const latest = this.latest.get(templateId);
     if (latest === undefined)
       throw awsError(
@@ -32,6 +44,7 @@ export class FakeLaunchTemplates implements LaunchTemplates {
     const version = String(latest + 1);
     this.latest.set(templateId, latest + 1);
     this.created.push({ templateId, version, imageId, description });
+    this.byKey.set(idempotencyKey, { templateId, version, imageId, description });
     return version;
   }
 }

@@ -176,6 +176,28 @@ describe('launch templates', () => {
     });
   });
 
+  it('answers a repeated ClientToken with the version it created, and refuses it for another request', async () => {
+    const request = {
+      LaunchTemplateId: LT_ID,
+      SourceVersion: '$Default',
+      LaunchTemplateData: { ImageId: NEW_AMI },
+      ClientToken: 'a'.repeat(64),
+    };
+    const first = await clients.ec2.send(new CreateLaunchTemplateVersionCommand(request));
+    const again = await clients.ec2.send(new CreateLaunchTemplateVersionCommand(request));
+    expect(again.LaunchTemplateVersion?.VersionNumber).toBe(first.LaunchTemplateVersion?.VersionNumber);
+    const other = await rejection(
+      clients.ec2.send(
+        new CreateLaunchTemplateVersionCommand({ ...request, LaunchTemplateData: { ImageId: OLD_AMI } }),
+      ),
+    );
+    expect(other.name).toBe('IdempotentParameterMismatch');
+    const next = await clients.ec2.send(
+      new CreateLaunchTemplateVersionCommand({ ...request, ClientToken: 'b'.repeat(64) }),
+    );
+    expect(next.LaunchTemplateVersion?.VersionNumber).toBe(3);
+  });
+
   it('answers a version whose AMI is gone with a Warning, as EC2 does', async () => {
     const out = await clients.ec2.send(
       new CreateLaunchTemplateVersionCommand({
