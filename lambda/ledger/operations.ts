@@ -164,7 +164,13 @@ export async function recordFinish(
         : 'SUCCEEDED';
   let fleet = await currentFleet(d);
   const refreshVersion = e.document.progress?.version;
-  if (outcome === 'SUCCEEDED' && plan?.kind === 'refresh' && refreshVersion) {
+  // Once: a retry whose first attempt went through finds the version recorded already.
+  if (
+    outcome === 'SUCCEEDED' &&
+    plan?.kind === 'refresh' &&
+    refreshVersion &&
+    fleet.versions[plan.colour] !== refreshVersion
+  ) {
     fleet = await persist(
       {
         ...fleet,

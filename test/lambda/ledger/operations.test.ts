@@ -356,6 +356,18 @@ describe('recordFinish', () => {
     ]);
   });
 
+  it('records a rotation once when retried after it went through (a timed-out invocation)', async () => {
+    const document: FinishedDocument = {
+      request: request(),
+      plan: refreshPlan(),
+      progress: { version: '9' },
+    };
+    const first = await finish(document);
+    const again = await finish(document);
+    expect(again.fleet).toEqual(first.fleet);
+    expect(writesOf('replaceFleet')).toHaveLength(1);
+  });
+
   it("records the version a stopped rotation's refresh left on the live group, as no release", async () => {
     const r = await finish({
       request: request({ action: 'restore' }),
