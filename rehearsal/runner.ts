@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import { assertFaithful, rewriteWaits } from './asl';
-import type { AslDefinition } from './asl';
+import type { AslDefinition, Retrier } from './asl';
 import { SimulatedDeployment } from './deployment';
 import type { CfnTemplate } from './deployment';
 import { STATE_MACHINE_HANDLERS } from './deployed-handlers';
@@ -74,16 +74,19 @@ export class Rehearsal {
     const body = deployment.properties(smId).DefinitionString;
     const original = JSON.parse(String(body)) as AslDefinition;
     const handlerByResource = new Map<string, string>();
+    const timeoutByResource = new Map<string, number>();
     for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
       const name = deployment.resource(fnId).Metadata?.['immutable:handler'];
       if (typeof name === 'string' && name in STATE_MACHINE_HANDLERS)
         handlerByResource.set(deployment.arnOf(fnId), name);
+      const timeout = deployment.properties(fnId).Timeout;
+      if (timeout !== undefined) timeoutByResource.set(deployment.arnOf(fnId), Number(timeout));
     }
     assertFaithful(original, (r) => r === SNS_PUBLISH || handlerByResource.has(r));
     this.settings = settingsOf(original);
     const { definition, waits } = rewriteWaits(original);
     this.definition = definition;
-    this.tasks = new TaskStandIns(definition, waits, handlerByResource);
+    this.tasks = new TaskStandIns(definition, waits, handlerByResource, timeoutByResource);
     this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   }
 
@@ -98,11 +101,24 @@ export class Rehearsal {
   }
 
   /**
-   * The fewest retries any state makes (MaxAttempts, 3 when left out): transient failures up
-   * to this many in a run cannot exhaust any state's retries, whatever states they hit.
+   * The fewest retries any state makes of transient errors (MaxAttempts, 3 when left out):
+   * transient failures up to this many in a run cannot exhaust any state's retries, whatever
+   * states they hit.
    */
   get fewestRetries(): number {
-    const attempts = [...this.tasks.retries.values()].flat().map((r) => r.MaxAttempts ?? 3);
+    return this.fewestAttempts((r) => !r.ErrorEquals.includes('Sandbox.Timedout'));
+  }
+
+  /** The fewest retries any Lambda state makes of a function timeout. */
+  get fewestTimeoutRetries(): number {
+    return this.fewestAttempts((r) => r.ErrorEquals.includes('Sandbox.Timedout'));
+  }
+
+  private fewestAttempts(which: (r: Retrier) => boolean): number {
+    const attempts = [...this.tasks.retries.values()]
+      .flat()
+      .filter(which)
+      .map((r) => r.MaxAttempts ?? 3);
     return Math.min(...attempts);
   }
 
@@ -199,6 +215,7 @@ export class Rehearsal {
           taskHandlers: this.tasks.forExecution(vt, {
             invoked: () => lambdaInvocations++,
             takeLambdaError: faults.takeLambdaError,
+            takeLambdaTimeout: faults.takeLambdaTimeout,
             latency: scenario.lambdaLatencySeconds,
           }),
           retryingStates: [...this.tasks.retries.keys()],

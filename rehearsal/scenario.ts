@@ -56,11 +56,15 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
     z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
+    /** The next `count` invocations run (their effects apply) but report a function timeout. */
+    z.strictObject({ kind: z.literal('lambda-timeout'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
-  { error: 'must be alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
+  {
+    error: 'must be alarm, throttle, launch-failure, lambda-error, lambda-timeout, second-execution or stop',
+  },
 );
 
 export const scenarioSchema = z.strictObject({

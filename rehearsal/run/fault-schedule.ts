@@ -6,6 +6,8 @@ import type { VirtualTime } from '../virtual-time';
 export interface FaultSchedule {
   /** True when the next Lambda invocation is to fail with a service error; consumes that failure. */
   readonly takeLambdaError: () => boolean;
+  /** True when the next Lambda invocation is to run but time out; consumes that timeout. */
+  readonly takeLambdaTimeout: () => boolean;
   /** The main execution is stopped once it has made this many state transitions. */
   readonly stopAtTransition?: number;
   /** Another execution of the state machine, started at `atSecond` of the run. */
@@ -23,6 +25,7 @@ export function scheduleFaults(
 ): FaultSchedule {
   const { sim, vt } = on;
   let lambdaErrors = 0;
+  let lambdaTimeouts = 0;
   for (const f of faults) {
     switch (f.kind) {
       case 'alarm':
@@ -37,6 +40,9 @@ export function scheduleFaults(
       case 'lambda-error':
         vt.at(f.atSecond, () => (lambdaErrors += f.count));
         break;
+      case 'lambda-timeout':
+        vt.at(f.atSecond, () => (lambdaTimeouts += f.count));
+        break;
       default:
         break;
     }
@@ -45,6 +51,7 @@ export function scheduleFaults(
   const second = faults.find((f) => f.kind === 'second-execution');
   return {
     takeLambdaError: () => (lambdaErrors > 0 ? (lambdaErrors--, true) : false),
+    takeLambdaTimeout: () => (lambdaTimeouts > 0 ? (lambdaTimeouts--, true) : false),
     ...(stop ? { stopAtTransition: stop.atTransition } : {}),
     ...(second ? { secondExecution: { atSecond: second.atSecond, input: second.input } } : {}),
   };

@@ -14,6 +14,8 @@ export interface LambdaBehaviour {
   readonly invoked: () => void;
   /** True when the next invocation is to fail with a Lambda service error (consumes it). */
   readonly takeLambdaError: () => boolean;
+  /** True when the next invocation is to run out of time after acting (consumes it). */
+  readonly takeLambdaTimeout: () => boolean;
   /** Simulated seconds each invocation takes. */
   readonly latency: number;
 }
@@ -31,11 +33,13 @@ export class TaskStandIns {
    * @param definition the definition with its Waits rewritten as Tasks
    * @param waits the rewritten Waits' specs, by state name
    * @param handlerByResource the deployed handler's name, by function ARN
+   * @param timeoutByResource the function's timeout in seconds, by function ARN
    */
   constructor(
     private readonly definition: AslDefinition,
     private readonly waits: ReadonlyMap<string, WaitSpec>,
     private readonly handlerByResource: ReadonlyMap<string, string>,
+    private readonly timeoutByResource: ReadonlyMap<string, number> = new Map(),
   ) {
     this.retries = new Map(
       Object.entries(definition.States)
@@ -68,6 +72,7 @@ export class TaskStandIns {
             }
           : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as TaskHandler);
       const isLambda = resource !== SNS_PUBLISH;
+      const timeout = this.timeoutByResource.get(resource) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
       handlers[name] = async (input) => {
         if (isLambda) {
           lambda.invoked();
@@ -79,8 +84,9 @@ export class TaskStandIns {
               name: 'Lambda.ServiceException',
             });
           }
+          if (isLambda && lambda.takeLambdaTimeout()) await timedOut(() => call(input), vt, timeout, lambda);
           const out = await call(input);
-          attempts.delete(name);
+          for (const key of [...attempts.keys()]) if (key.startsWith(`${name}#`)) attempts.delete(key);
           return out;
         } catch (e) {
           const err = e instanceof Error ? e : new Error(String(e));
@@ -92,17 +98,45 @@ export class TaskStandIns {
     return handlers;
   }
 
-  /** Seconds before the state's retrier for this error retries, counting the attempt; 0 when none will. */
+  /**
+   * Seconds before the state's retrier for this error retries, counting the attempt; 0 when none
+   * will. Each retrier counts its own attempts, as Step Functions does.
+   */
   private backoff(state: string, error: string, attempts: Map<string, number>): number {
-    const retrier = (this.retries.get(state) ?? []).find(
+    const retriers = this.retries.get(state) ?? [];
+    const index = retriers.findIndex(
       (r) => r.ErrorEquals.includes(error) || r.ErrorEquals.includes('States.ALL'),
     );
+    const retrier = retriers[index];
     if (!retrier) return 0;
-    const attempt = attempts.get(state) ?? 0;
+    const key = `${state}#${index}`;
+    const attempt = attempts.get(key) ?? 0;
     if (attempt >= (retrier.MaxAttempts ?? 3)) return 0;
-    attempts.set(state, attempt + 1);
+    attempts.set(key, attempt + 1);
     return retryDelaySeconds(retrier, attempt);
   }
+}
+
+/** Lambda's own default function timeout, for a function whose template sets none. */
+const DEFAULT_FUNCTION_TIMEOUT_SECONDS = 3;
+
+/**
+ * An invocation that runs out of time after it acted: the handler runs to the end (its effects
+ * apply: the worst case for a retry), its answer is lost, and the invocation fails once the
+ * function's timeout is up, as the Lambda runtime reports it.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html
+ */
+async function timedOut(
+  run: () => Promise<unknown>,
+  vt: VirtualTime,
+  timeoutSeconds: number,
+  lambda: LambdaBehaviour,
+): Promise<never> {
+  await run().catch(() => undefined);
+  await vt.sleep(Math.max(0, timeoutSeconds - lambda.latency));
+  throw Object.assign(new Error(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`), {
+    name: 'Sandbox.Timedout',
+  });
 }
 
 /**

@@ -47,6 +47,7 @@ describe('a valid scenario', () => {
       { atSecond: 0, kind: 'throttle', calls: 3 },
       { atSecond: 0, kind: 'launch-failure', count: 2 },
       { atSecond: 10, kind: 'lambda-error', count: 1 },
+      { atSecond: 20, kind: 'lambda-timeout', count: 2 },
       { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix' } },
       { kind: 'stop', atTransition: 12 },
     ];
@@ -103,7 +104,7 @@ describe('an invalid scenario', () => {
         ],
       }),
     ).toEqual([
-      'faults.0.kind must be alarm, throttle, launch-failure, lambda-error, second-execution or stop, got "reboot"',
+      'faults.0.kind must be alarm, throttle, launch-failure, lambda-error, lambda-timeout, second-execution or stop, got "reboot"',
       'faults.1.atTransition must be >= 1, got 0',
       'faults.2.input is required: the execution input, such as {"action":"phoenix"}',
     ]);

@@ -26,6 +26,13 @@ export const ROLLOUT_HANDLERS = [
 ] as const;
 export type RolloutHandler = (typeof ROLLOUT_HANDLERS)[number];
 
+/**
+ * How long a rollout function may run: a step makes a few AWS calls, each retried by the SDK.
+ * Its task waits a little longer (TASK_TIMEOUT in the state machine), so a function timeout is
+ * reported as one, not as the task's.
+ */
+export const FUNCTION_TIMEOUT = Duration.seconds(30);
+
 /** CloudFormation metadata key naming the handler file behind a function (the rehearsal maps tasks with it). */
 export const HANDLER_METADATA = 'immutable:handler';
 
@@ -65,7 +72,7 @@ export class RolloutFunctions extends Construct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
-        timeout: Duration.seconds(30),
+        timeout: FUNCTION_TIMEOUT,
         description: `Immutable fleet rollout (${props.environment}): ${name}`,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,

@@ -29,6 +29,20 @@ describe('fault schedule', () => {
     ]);
   });
 
+  it('gives function timeouts from their second of the run, one invocation each, apart from errors', async () => {
+    const sim = new FleetSimulator(world());
+    const vt = timeOn(sim);
+    const faults: Scenario['faults'] = [
+      { kind: 'lambda-timeout', atSecond: 10, count: 1 },
+      { kind: 'lambda-error', atSecond: 10, count: 1 },
+    ];
+    const schedule = scheduleFaults(faults, { sim, vt, worldSecondsAtStart: 0 });
+    expect(schedule.takeLambdaTimeout()).toBe(false);
+    await vt.idle();
+    expect([schedule.takeLambdaTimeout(), schedule.takeLambdaTimeout()]).toEqual([true, false]);
+    expect(schedule.takeLambdaError()).toBe(true);
+  });
+
   it('throttles the next calls from their second of the run', async () => {
     const sim = new FleetSimulator(world());
     const vt = timeOn(sim);

@@ -3,8 +3,18 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
-import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
+import { FUNCTION_TIMEOUT_ERRORS, TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
+import { FUNCTION_TIMEOUT } from '../rollout-functions';
 import type { RolloutHandler } from '../rollout-functions';
+
+/**
+ * How long a Lambda task waits for its invocation: the function's own timeout, plus room for a
+ * cold start's initialization (at most 10 s) and the invocation itself. A function that runs out
+ * of time is then reported as a function timeout (retried where safe), and `States.Timeout` only
+ * fires when the invocation itself hangs.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html (Init phase: 10 s)
+ */
+export const TASK_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.seconds(15));
 
 /** Paths every step payload draws from. */
 const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
@@ -37,9 +47,13 @@ export class RolloutSteps {
   }
 
   /**
-   * A step running one rollout function with the settings and execution in its payload. Only
-   * transient errors are retried (backoff with full jitter); anything else is a real failure
-   * for the state to catch.
+   * A step running one rollout function with the settings and execution in its payload.
+   * Transient errors are retried (backoff with full jitter), and so, twice, is a function that
+   * ran out of time: every rollout step is safe to run again after an attempt that acted but
+   * timed out (reads and polls; writes that set a state rather than change it; the lock and
+   * ledger writes, conditional on their owner or generation; launch-template versions, created
+   * with a ClientToken). A timeout that persists fails the step, into the compensation, and the
+   * ledger records the error. Anything else is a real failure for the state to catch.
    */
   invoke(
     scope: Construct,
@@ -55,15 +69,24 @@ export class RolloutSteps {
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
-      taskTimeout: sfn.Timeout.duration(Duration.seconds(60)),
-    }).addRetry({
-      errors: [...TRANSIENT_ERRORS],
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-      maxAttempts: 6,
-      maxDelay: Duration.seconds(60),
-      jitterStrategy: sfn.JitterType.FULL,
-    });
+      taskTimeout: sfn.Timeout.duration(TASK_TIMEOUT),
+    })
+      .addRetry({
+        errors: [...TRANSIENT_ERRORS],
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 6,
+        maxDelay: Duration.seconds(60),
+        jitterStrategy: sfn.JitterType.FULL,
+      })
+      .addRetry({
+        // Each attempt may take the whole function timeout: two more, then the compensation.
+        errors: [...FUNCTION_TIMEOUT_ERRORS],
+        interval: Duration.seconds(2),
+        backoffRate: 2,
+        maxAttempts: 2,
+        jitterStrategy: sfn.JitterType.FULL,
+      });
   }
 
   /** A step that goes to the compensation when it fails. */

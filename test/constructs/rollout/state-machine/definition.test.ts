@@ -114,7 +114,7 @@ describe('retries', () => {
     for (const error of SNS_INTEGRATION_THROTTLING) expect(retriersFor(state, error)).toHaveLength(1);
   });
 
-  it.each(ENVS)('%s: transient retries back off exponentially with full jitter', (env) => {
+  it.each(ENVS)('%s: retries back off exponentially with full jitter', (env) => {
     for (const [name, state] of statesOf(defs[env], 'Task')) {
       for (const retrier of state.Retry ?? []) {
         expect({ name, retrier }).toEqual({
@@ -126,7 +126,13 @@ describe('retries', () => {
           }) as Retrier,
         });
         expect(retrier.BackoffRate).toBeGreaterThanOrEqual(2);
-        expect(retrier.MaxAttempts).toBeGreaterThanOrEqual(3);
+        // A function timeout is retried twice (each attempt may last the whole function timeout).
+        const timeout = retrier.ErrorEquals.includes('Sandbox.Timedout');
+        expect({ name, attempts: timeout || (retrier.MaxAttempts ?? 3) >= 3 }).toEqual({
+          name,
+          attempts: true,
+        });
+        if (timeout) expect(retrier.MaxAttempts).toBe(2);
       }
     }
   });

@@ -63,6 +63,36 @@ describe('state machine resource', () => {
     expect(others).toEqual([]);
   });
 
+  it.each(ENVS)(
+    "%s: every Lambda task outwaits its function's timeout and retries a function timeout",
+    (env) => {
+      const timeouts = new Map(
+        stacks[env].rollout.functions.all().map((fn) => [
+          rendered(stacks[env], fn.functionArn),
+          Number(
+            (
+              app.template(env).toJSON().Resources[
+                stacks[env].getLogicalId(fn.node.defaultChild as never)
+              ] as {
+                Properties: { Timeout: number };
+              }
+            ).Properties.Timeout,
+          ),
+        ]),
+      );
+      const tasks = statesOf(defs[env], 'Task').filter(([, s]) => isLambdaTask(env, s));
+      expect(tasks.length).toBeGreaterThan(10);
+      for (const [name, task] of tasks) {
+        const fn = timeouts.get(String(task.Resource)) ?? Infinity;
+        expect([name, Number(task.TimeoutSeconds) > fn]).toEqual([name, true]);
+        expect([name, task.Retry?.some((r) => r.ErrorEquals.includes('Sandbox.Timedout'))]).toEqual([
+          name,
+          true,
+        ]);
+      }
+    },
+  );
+
   it.each(ENVS)('%s: times out after rollout.timeoutMinutes', (env) => {
     expect(defs[env].TimeoutSeconds).toBe(stacks[env].config.rollout.timeoutMinutes * 60);
   });

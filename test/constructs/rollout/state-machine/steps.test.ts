@@ -1,5 +1,5 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
+import { FUNCTION_TIMEOUT_ERRORS, TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
 import { choiceExit } from '../../../../lib/constructs/rollout/state-machine/steps';
 import { harness } from './harness';
 
@@ -22,11 +22,11 @@ describe('a rollout step', () => {
       Resource: h.arnOf('plan-rollout'),
       Parameters: { 'settings.$': '$.settings', 'execution.$': '$.execution', 'request.$': '$.request' },
       ResultPath: '$.plan',
-      TimeoutSeconds: 60,
+      TimeoutSeconds: 45,
     });
   });
 
-  it('retries only transient errors, backing off with full jitter', () => {
+  it('retries transient errors, and twice a function that timed out, backing off with full jitter', () => {
     expect(json(plain).Retry).toEqual([
       {
         ErrorEquals: [...TRANSIENT_ERRORS],
@@ -36,7 +36,15 @@ describe('a rollout step', () => {
         MaxDelaySeconds: 60,
         JitterStrategy: 'FULL',
       },
+      {
+        ErrorEquals: ['Lambda.Unknown', 'Sandbox.Timedout'],
+        IntervalSeconds: 2,
+        MaxAttempts: 2,
+        BackoffRate: 2,
+        JitterStrategy: 'FULL',
+      },
     ]);
+    expect(FUNCTION_TIMEOUT_ERRORS).toEqual(['Lambda.Unknown', 'Sandbox.Timedout']);
   });
 
   it('discards its result when it has no result path', () => {
