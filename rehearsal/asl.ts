@@ -83,12 +83,44 @@ export function assertFaithful(def: AslDefinition, canRun: (resource: string) =>
       );
     if (JSON.stringify(s).includes('{%'))
       throw new UnfaithfulDefinition(`state "${name}" contains a JSONata expression`);
+    const negated = negatedTypeTest(s);
+    if (negated)
+      throw new UnfaithfulDefinition(
+        `state "${name}" tests ${negated}: false, which the local interpreter evaluates as never true; use Not instead`,
+      );
     if (s.Type === 'Task' && !canRun(String(s.Resource))) {
       throw new UnfaithfulDefinition(
         `state "${name}" calls ${String(s.Resource)}, which the rehearsal has no mapping for`,
       );
     }
   }
+}
+
+/**
+ * Choice rules that test a type or presence with `false`: aws-local-stepfunctions (3.0) answers
+ * them `false` whatever the value, where AWS answers true when the test fails. The first found,
+ * as `IsPresent` (or the like), or undefined.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html (IsPresent, IsNull, …)
+ */
+function negatedTypeTest(state: AslState): string | undefined {
+  const tests = ['IsPresent', 'IsNull', 'IsNumeric', 'IsString', 'IsBoolean', 'IsTimestamp'];
+  const rules = (state.Choices ?? []) as unknown[];
+  const walk = (rule: unknown): string | undefined => {
+    if (typeof rule !== 'object' || rule === null) return undefined;
+    const r = rule as Record<string, unknown>;
+    const found = tests.find((t) => r[t] === false);
+    if (found) return found;
+    for (const nested of [...((r.And ?? []) as unknown[]), ...((r.Or ?? []) as unknown[]), r.Not]) {
+      const inner = walk(nested);
+      if (inner) return inner;
+    }
+    return undefined;
+  };
+  for (const rule of rules) {
+    const found = walk(rule);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Replace each Wait with a Task that the rehearsal maps to a simulated wait; returns the waits' specs. */

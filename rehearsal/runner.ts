@@ -22,6 +22,7 @@ import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
 import type { ProcessFakes } from './run/process-fakes';
 import { buildResult } from './run/result';
 import type { RehearsalResult } from './run/result';
+import { canRunSdkIntegration } from './run/sdk-integrations';
 import { SNS_PUBLISH, TaskStandIns } from './run/task-handlers';
 
 export interface RehearsalRun {
@@ -82,7 +83,7 @@ export class Rehearsal {
       const timeout = deployment.properties(fnId).Timeout;
       if (timeout !== undefined) timeoutByResource.set(deployment.arnOf(fnId), Number(timeout));
     }
-    assertFaithful(original, (r) => r === SNS_PUBLISH || handlerByResource.has(r));
+    assertFaithful(original, (r) => r === SNS_PUBLISH || handlerByResource.has(r) || canRunSdkIntegration(r));
     this.settings = settingsOf(original);
     const { definition, waits } = rewriteWaits(original);
     this.definition = definition;

@@ -3,6 +3,7 @@ import { WAIT_RESOURCE, waitSeconds } from '../asl';
 import type { AslDefinition, Retrier, WaitSpec } from '../asl';
 import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
 import type { VirtualTime } from '../virtual-time';
+import { isSdkIntegration, runSdkIntegration } from './sdk-integrations';
 
 /** The optimized SNS integration, the one Task resource that is not a deployed function. */
 export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
@@ -22,7 +23,7 @@ export interface LambdaBehaviour {
 
 /**
  * The local stand-ins for every Task of a rewritten definition: the deployed handlers, the SNS
- * integration and the rewritten Waits, each taking simulated time as AWS would (a Lambda's
+ * and AWS SDK integrations and the rewritten Waits, each taking simulated time as AWS would (a Lambda's
  * duration, a Wait's seconds, the retry backoff) and failing as AWS would report it.
  */
 export class TaskStandIns {
@@ -63,6 +64,7 @@ export class TaskStandIns {
         };
         continue;
       }
+      const integration = isSdkIntegration(resource);
       const call =
         resource === SNS_PUBLISH
           ? async (input: unknown) => {
@@ -70,8 +72,10 @@ export class TaskStandIns {
               const out = await new SNSClient({}).send(new PublishCommand(p));
               return { MessageId: out.MessageId ?? 'rehearsal' };
             }
-          : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as TaskHandler);
-      const isLambda = resource !== SNS_PUBLISH;
+          : integration
+            ? (input: unknown) => runSdkIntegration(resource, input)
+            : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as TaskHandler);
+      const isLambda = resource !== SNS_PUBLISH && !integration;
       const timeout = this.timeoutByResource.get(resource) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
       handlers[name] = async (input) => {
         if (isLambda) {

@@ -292,6 +292,33 @@ describe('canary of an image that cannot be rolled out', () => {
   });
 });
 
+describe('canary during a Lambda outage that outlasts every retry', () => {
+  it('still takes the way back: all traffic on the released image and the canary at zero', async () => {
+    const prod = session.rehearsal('prod');
+    const run = await prod.run(
+      scenario({
+        environment: 'prod',
+        fleet: { instances: 6, ageDays: 1 },
+        images: { [NEW]: { releasedIn: ['dev', 'staging'] } },
+        input: canary(NEW),
+        // from the middle of the first step's bake: the judge and every step after it fail
+        faults: [{ kind: 'lambda-error', atSecond: 400, count: 40 }],
+      }),
+    );
+    expect(run.result).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+    expect(statesEntered(run)).toEqual(
+      expect.arrayContaining(['All Traffic To Blue', 'Scale Green Canary To Zero']),
+    );
+    expect(run.result.live).toMatchObject({
+      image: RELEASED,
+      weights: { blue: 100, green: 0 },
+      trafficByImage: { [RELEASED]: 100 },
+      instancesByImage: { [RELEASED]: 6 },
+    });
+    expect(endSnapshot(run).groups.green).toMatchObject({ desired: 0, min: 0, inService: 0 });
+  });
+});
+
 describe('canary whose recovery steps fail too', () => {
   /** Throttle enough calls, just as the main execution enters `state`, to exhaust its retries. */
   async function throttledAt(state: string, calls: number, then: Fault[] = []) {
@@ -316,7 +343,8 @@ describe('canary whose recovery steps fail too', () => {
   });
 
   it('says traffic was not restored when returning it failed as well', async () => {
-    const run = await throttledAt('Promote Release', 14);
+    // 7 calls of Promote Release, then 9 of the way back: every retry of both
+    const run = await throttledAt('Promote Release', 16);
     // the record still names the released image; the last step before unlocking, once the burst
     // was over, put the traffic back on it
     expect(run.result.live.image).toBe(RELEASED);
@@ -326,8 +354,9 @@ describe('canary whose recovery steps fail too', () => {
       '[dev] canary FAILED (ThrottlingException), traffic NOT restored',
     ]);
     expect(run.notifications[0]?.message).toContain(
-      // ELB's throttling error is "Throttling"; DynamoDB's, which failed the promotion, "ThrottlingException"
-      `WARNING: returning traffic to the last good fleet failed too (Throttling: Rate exceeded), so traffic may still be on ${NEW}`,
+      // DynamoDB's throttling failed the promotion; the way back's ELB call, made by Step
+      // Functions itself, fails with the integration's name for ELB's "Throttling"
+      `WARNING: returning traffic to the last good fleet failed too (ElasticLoadBalancingV2.ThrottlingException: Rate exceeded), so traffic may still be on ${NEW}`,
     );
     expect(ledgerOf(run, dev().settings)[0]?.cause).toContain(
       'returning traffic to the last good fleet failed',

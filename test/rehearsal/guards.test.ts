@@ -347,6 +347,22 @@ describe('the runner refuses a definition it cannot execute faithfully', () => {
       'state "Record Start" calls arn:aws:states:::dynamodb:putItem, which the rehearsal has no mapping for',
     ],
     [
+      'a presence test for false, which the interpreter never passes',
+      (d: AslDefinition) =>
+        Object.assign(state(d, 'Fleet Settled?'), {
+          Choices: [{ Variable: '$.restored.waitSeconds', IsPresent: false, Next: 'Plan Rollout' }],
+        }),
+      'state "Fleet Settled?" tests IsPresent: false, which the local interpreter evaluates as never true',
+    ],
+    [
+      'an AWS SDK integration the rehearsal does not run',
+      (d: AslDefinition) =>
+        Object.assign(state(d, 'Record Start'), {
+          Resource: 'arn:aws:states:::aws-sdk:elasticloadbalancingv2:deleteListener',
+        }),
+      'state "Record Start" calls arn:aws:states:::aws-sdk:elasticloadbalancingv2:deleteListener, which the rehearsal has no mapping for',
+    ],
+    [
       'Variables nested in a Map',
       (d: AslDefinition) =>
         (d.States['Fan Out'] = {

@@ -75,6 +75,9 @@ export class RolloutWorkflow extends Construct {
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
     }).stateMachine;
+    // The way back calls these itself, with no Lambda function in between.
+    fleet.grantShiftTraffic(this.stateMachine);
+    fleet.grantScaleGroups(this.stateMachine);
 
     // 'Default', which CDK leaves out of every id it derives from a path, keeps the ids the
     // triggers had when the workflow built them itself: the schedule, queue and alarm have fixed

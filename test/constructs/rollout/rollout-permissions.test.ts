@@ -280,6 +280,22 @@ describe('state machine role', () => {
     ]);
   });
 
+  it.each(ENVS)('%s: takes the way back itself: the listener, and the sizes of the two groups', (env) => {
+    const stack = stacks[env];
+    const onFleet = smGrants(env)
+      .filter((g) => g.actions.some((a) => /^(autoscaling|elasticloadbalancing|ec2|iam):/.test(a)))
+      .map((g) => [g.actions, g.resources]);
+    expect(onFleet).toEqual([
+      [['elasticloadbalancing:ModifyListener'], [rendered(stack, stack.fleet.listenerArn)]],
+      [
+        ['autoscaling:UpdateAutoScalingGroup'],
+        COLOURS.map(
+          (c) => `${arnPrefix('autoscaling')}autoScalingGroup:*:autoScalingGroupName/immutable-${env}-${c}`,
+        ),
+      ],
+    ]);
+  });
+
   it.each(ENVS)('%s: the schedule may only start this state machine', (env) => {
     const stack = stacks[env];
     const schedule = [...rolloutRoles(stack, app.template(env))].filter(([who]) =>

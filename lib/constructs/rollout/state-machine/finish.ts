@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
 import { CATCH_ALL, failWith } from './steps';
 import type { RolloutSteps } from './steps';
+import { ReturnToLastGoodFleet } from './way-back';
 
 export interface FinishRolloutProps {
   readonly steps: RolloutSteps;
@@ -21,9 +22,9 @@ const caughtAt = (resultPath: string): sfn.CatchProps => ({ errors: [sfn.Errors.
  * and retire it. Three ways in:
  * - the start state, for a rollout that ends as planned (or had nothing to do);
  * - {@link release}: Promote Release first (a canary that passed, a warm flip);
- * - {@link compensation}: Return Traffic To Last Good Fleet first (any failure), so a failed
- *   rollout still ends with traffic on the released image, the lock released, the ledger
- *   closed and a notification sent.
+ * - {@link compensation}: Return Traffic To Last Good Fleet first (any failure, by direct AWS
+ *   calls that need no Lambda), so a failed rollout still ends with traffic on the released
+ *   image, the lock released, the ledger closed and a notification sent.
  */
 export class FinishRollout extends sfn.StateMachineFragment {
   readonly startState: sfn.State;
@@ -31,8 +32,8 @@ export class FinishRollout extends sfn.StateMachineFragment {
   readonly endStates: sfn.INextable[] = [];
   /** Record the release (the new image and colour), then finish. */
   readonly release: sfn.State;
-  /** Put traffic back on the last good fleet, then finish. */
-  readonly compensation: sfn.TaskStateBase;
+  /** Put traffic back on the last good fleet (no Lambda involved), then finish. */
+  readonly compensation: sfn.IChainable;
 
   constructor(scope: Construct, id: string, props: FinishRolloutProps) {
     super(scope, id);
@@ -74,14 +75,9 @@ export class FinishRollout extends sfn.StateMachineFragment {
     notify.addCatch(releaseLock, caughtAt('$.notifyError')).next(releaseLock);
     releaseLock.addCatch(outcome, caughtAt('$.unlockError')).next(outcome);
 
-    this.compensation = steps.invoke(
-      this,
-      'Return Traffic To Last Good Fleet',
-      'restore-safe-state',
-      { 'fleet.$': '$.lock.fleet', 'dryRun.$': '$.request.dryRun' },
-      '$.compensation',
+    this.compensation = new ReturnToLastGoodFleet(this, 'WayBack', { onError: recordOutcome }).next(
+      recordOutcome,
     );
-    this.compensation.addCatch(recordOutcome, caughtAt('$.compensationError')).next(recordOutcome);
     const promote = steps.guarded(
       this,
       'Promote Release',

@@ -78,12 +78,14 @@ export class StartRollout extends sfn.StateMachineFragment {
       '$.plan',
       onFailure,
     );
+    // `$.recorded` marks the document of a rollout past planning: from here on, steps change
+    // the fleet, and the way back has something to put back.
     const recordStart = steps.guarded(
       this,
       'Record Start',
       'ledger',
       { op: 'start', 'request.$': '$.request', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet' },
-      null,
+      '$.recorded',
       onFailure,
     );
     load.next(validate).next(acquire).next(restore).next(plan).next(recordStart);
