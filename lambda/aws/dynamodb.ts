@@ -6,13 +6,14 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { LedgerEntry, LedgerStore, LockHolder } from '../ledger/ports';
+import type { LedgerEntry, LedgerStore, LockHolder, RecoveryBudget } from '../ledger/ports';
 import type { FleetRecord } from '../shared/documents';
 
 /**
  * The fleet's table: one lock item, one fleet record, and one ledger entry per rollout.
  *   pk=fleet   sk=lock                       who holds the fleet, until when
  *   pk=fleet   sk=state                      FleetRecord (JSON) + generation
+ *   pk=fleet   sk=recoveries                 automatic restores of the last hour (JSON) + version
  *   pk=rollout sk=<startedAt>#<execution>    a rollout: action, images, outcome, cause
  * Every write that could race is conditional, so two executions can never both believe
  * they own the fleet or both promote.
@@ -20,6 +21,7 @@ import type { FleetRecord } from '../shared/documents';
 export const KEYS = {
   lock: { pk: 'fleet', sk: 'lock' },
   state: { pk: 'fleet', sk: 'state' },
+  recoveries: { pk: 'fleet', sk: 'recoveries' },
   ledgerPk: 'rollout',
 } as const;
 
@@ -205,6 +207,44 @@ export class DynamoDbLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * A read, then a write conditional on what was read (the item's version): two janitors
+   * counting at once cannot both take the last place; the one that lost reads again.
+   */
+  async countRecovery(
+    execution: string,
+    now: Date,
+    windowSeconds: number,
+    max: number,
+  ): Promise<RecoveryBudget> {
+    for (let attempt = 0; ; attempt++) {
+      const out = await this.db.send(
+        new GetItemCommand({ TableName: this.table, Key: key(KEYS.recoveries), ConsistentRead: true }),
+      );
+      const version = Number(out.Item?.version?.N ?? 0);
+      const since = now.getTime() - windowSeconds * 1000;
+      const recent = (
+        JSON.parse(out.Item?.starts?.S ?? '[]') as Array<{ execution: string; at: string }>
+      ).filter((r) => Date.parse(r.at) > since);
+      if (recent.some((r) => r.execution === execution)) return { allowed: true, recent: recent.length };
+      if (recent.length >= max) return { allowed: false, recent: recent.length };
+      const starts = [...recent, { execution, at: now.toISOString() }];
+      try {
+        await this.db.send(
+          new PutItemCommand({
+            TableName: this.table,
+            Item: { ...key(KEYS.recoveries), starts: s(JSON.stringify(starts)), version: n(version + 1) },
+            ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
+            ExpressionAttributeValues: { ':read': n(version) },
+          }),
+        );
+        return { allowed: true, recent: starts.length };
+      } catch (e) {
+        if (!(e instanceof Error) || e.name !== CONDITION_FAILED || attempt >= 2) throw e;
+      }
+    }
+  }
+
   async history(limit: number): Promise<LedgerEntry[]> {
     const out = await this.db.send(
       new QueryCommand({
@@ -244,6 +284,7 @@ function fromItem(item: Item): LedgerEntry {
     ...optional('error', get('error')),
     ...optional('cause', get('cause')),
     ...optional('versions', get('versions')),
+    ...(get('compensation') === 'FAILED' ? { compensation: 'FAILED' as const } : {}),
   };
 }
 

@@ -223,6 +223,8 @@ export async function recordFinish(
     ...(cause ? { cause } : {}),
     ...(images.to ? { toImage: images.to } : {}),
     versions: JSON.stringify(fleet.versions),
+    // The lock janitor restores the fleet once the execution has ended.
+    ...(unrestored ? { compensation: 'FAILED' as const } : {}),
   });
   const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
   const subject = truncate(

@@ -30,6 +30,15 @@ export interface LedgerEntry {
   readonly error?: string;
   readonly cause?: string;
   readonly versions?: string;
+  /** `FAILED`: the way back failed too, so the fleet may not be in its safe state. */
+  readonly compensation?: 'FAILED';
+}
+
+/** The automatic restores counted in a window, and whether one more fits in it. */
+export interface RecoveryBudget {
+  readonly allowed: boolean;
+  /** Automatic restores started in the window, this one included when allowed. */
+  readonly recent: number;
 }
 
 export interface LedgerStore {
@@ -39,6 +48,8 @@ export interface LedgerStore {
    * holder when someone else has it.
    */
   acquire(owner: string, action: string, now: Date, ttlSeconds: number): Promise<LockHolder | undefined>;
+  /** Who holds the fleet's lock, if anyone (an expired lock too). */
+  holder(): Promise<LockHolder | undefined>;
   /** Release the lock if `owner` still holds it; true when it did. */
   release(owner: string): Promise<boolean>;
 
@@ -63,6 +74,12 @@ export interface LedgerStore {
   ): Promise<void>;
   /** The newest `limit` ledger entries, newest first. */
   history(limit: number): Promise<LedgerEntry[]>;
+  /**
+   * Count an automatic restore after `execution` ended, unless `max` were counted in the last
+   * `windowSeconds` already. Idempotent per ended execution: counting it again (a retried
+   * delivery) allows it without counting it twice.
+   */
+  countRecovery(execution: string, now: Date, windowSeconds: number, max: number): Promise<RecoveryBudget>;
   /** Close an entry if it is still IN_PROGRESS; false when it was closed meanwhile. */
   closeOpen(
     entry: Pick<LedgerEntry, 'startedAt' | 'executionName'>,

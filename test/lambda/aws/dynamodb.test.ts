@@ -252,6 +252,7 @@ describe('DynamoDbLedgerStore ledger entries', () => {
           reason: { S: 'scheduled phoenix rotation' },
           status: { S: 'SUCCEEDED' },
           fromImage: { S: 'ami-0aaaaaaaaaaaaaaaa' },
+          compensation: { S: 'FAILED' },
         },
       ],
     });
@@ -265,6 +266,7 @@ describe('DynamoDbLedgerStore ledger entries', () => {
         reason: 'scheduled phoenix rotation',
         status: 'SUCCEEDED',
         fromImage: 'ami-0aaaaaaaaaaaaaaaa',
+        compensation: 'FAILED',
       },
     ]);
     expect(inputsOf(db, QueryCommand)).toEqual([
@@ -276,6 +278,53 @@ describe('DynamoDbLedgerStore ledger entries', () => {
         Limit: 10,
       },
     ]);
+  });
+});
+
+describe('DynamoDbLedgerStore.countRecovery', () => {
+  const KEY = { pk: { S: 'fleet' }, sk: { S: 'recoveries' } };
+  const counted = (starts: Array<{ execution: string; at: string }>, version: number) => ({
+    Item: { ...KEY, starts: { S: JSON.stringify(starts) }, version: { N: String(version) } },
+  });
+  const earlier = (n: number, secondsAgo: number) => ({
+    execution: `earlier-${n}`,
+    at: new Date(NOW.getTime() - secondsAgo * 1000).toISOString(),
+  });
+
+  it('counts a restore in the window on condition the item is as read, forgetting older ones', async () => {
+    db.on(GetItemCommand).resolves(counted([earlier(1, 4000), earlier(2, 100)], 4));
+    db.on(PutItemCommand).resolves({});
+    expect(await store().countRecovery(EXECUTION_ARN, NOW, 3600, 3)).toEqual({ allowed: true, recent: 2 });
+    expect(inputsOf(db, PutItemCommand)).toEqual([
+      {
+        TableName: TABLE,
+        Item: {
+          ...KEY,
+          starts: {
+            S: JSON.stringify([earlier(2, 100), { execution: EXECUTION_ARN, at: NOW.toISOString() }]),
+          },
+          version: { N: '5' },
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR version = :read',
+        ExpressionAttributeValues: { ':read': { N: '4' } },
+      },
+    ]);
+  });
+
+  it('refuses, writing nothing, when the window is full; allows again what it counted already', async () => {
+    db.on(GetItemCommand).resolves(counted([earlier(1, 300), earlier(2, 200), earlier(3, 100)], 3));
+    expect(await store().countRecovery(EXECUTION_ARN, NOW, 3600, 3)).toEqual({ allowed: false, recent: 3 });
+    expect(await store().countRecovery('earlier-2', NOW, 3600, 3)).toEqual({ allowed: true, recent: 3 });
+    expect(inputsOf(db, PutItemCommand)).toEqual([]);
+  });
+
+  it('reads again when another janitor counted first', async () => {
+    db.on(GetItemCommand)
+      .resolvesOnce({})
+      .resolves(counted([earlier(1, 100)], 1));
+    db.on(PutItemCommand).rejectsOnce(conditionFailed()).resolves({});
+    expect(await store().countRecovery(EXECUTION_ARN, NOW, 3600, 3)).toEqual({ allowed: true, recent: 2 });
+    expect(inputsOf(db, PutItemCommand)).toHaveLength(2);
   });
 });
 

@@ -46,6 +46,11 @@ export class FakeLedgerStore implements LedgerStore {
     return undefined;
   }
 
+  async holder(): Promise<LockHolder | undefined> {
+    await this.called('holder');
+    return this.lock && { ...this.lock };
+  }
+
   async release(owner: string): Promise<boolean> {
     await this.called('release');
     if (this.lock?.owner !== owner) return false;
@@ -99,6 +104,24 @@ export class FakeLedgerStore implements LedgerStore {
       .sort(([a], [b]) => (a < b ? 1 : a > b ? -1 : 0))
       .slice(0, limit)
       .map(([, e]) => ({ ...e }));
+  }
+
+  /** Automatic restores counted, oldest first. */
+  readonly recoveries: Array<{ execution: string; at: string }> = [];
+
+  async countRecovery(
+    execution: string,
+    now: Date,
+    windowSeconds: number,
+    max: number,
+  ): Promise<{ allowed: boolean; recent: number }> {
+    await this.called('countRecovery');
+    const recent = this.recoveries.filter((r) => Date.parse(r.at) > now.getTime() - windowSeconds * 1000);
+    if (recent.some((r) => r.execution === execution)) return { allowed: true, recent: recent.length };
+    if (recent.length >= max) return { allowed: false, recent: recent.length };
+    this.recoveries.push({ execution, at: now.toISOString() });
+    this.writes.push({ method: 'countRecovery', entry: execution });
+    return { allowed: true, recent: recent.length + 1 };
   }
 
   async closeOpen(

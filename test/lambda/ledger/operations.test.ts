@@ -475,6 +475,8 @@ describe('recordFinish', () => {
       `WARNING: returning traffic to the last good fleet failed too (ThrottlingException: Rate exceeded), so traffic may still be on ${NEW_AMI}`,
     );
     expect(store.entries.get(RUN_1)?.cause).toContain('returning traffic to the last good fleet failed too');
+    // for the lock janitor, which restores the fleet once the execution has ended
+    expect(store.entries.get(RUN_1)?.compensation).toBe('FAILED');
   });
 
   it('turns a failure to publish into a WARNING line, not a failed finish', async () => {
