@@ -18,6 +18,7 @@ import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } fr
 import { scheduleFaults } from './run/fault-schedule';
 import { seedFleetRecord } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
+import { RehearsedExecutions, useName } from './run/recoveries';
 import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
 import type { ProcessFakes } from './run/process-fakes';
 import { buildResult } from './run/result';
@@ -37,8 +38,8 @@ export interface RehearsalRun {
   simulator: FleetSimulator;
   /** The scenario this run executed (after `runAfter`: the first run's, with this run's input and faults). */
   scenario: Scenario;
-  /** The ARNs of the executions this run started. */
-  executions: { main: string; second?: string };
+  /** The ARNs of the executions this run started: its own, and the lock janitor's restores. */
+  executions: { main: string; second?: string; recoveries: string[] };
 }
 
 /** The world's steps a run has seen: every snapshot, and the lowest healthy serving share. */
@@ -188,8 +189,9 @@ export class Rehearsal {
     // Faults are timed from this run's start; the world's clock started with the first run.
     const worldSecondsAtStart = sim.snapshot().t;
     const name = (label: ExecutionLabel) => executionName(label, sequence);
-    const arnOf = (label: ExecutionLabel) =>
-      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${name(label)}`;
+    const arnFor = (executionName: string) =>
+      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${executionName}`;
+    const arnOf = (label: ExecutionLabel) => arnFor(name(label));
     const vt = new VirtualTime(seconds, (to) => {
       const dt = to - seconds();
       if (dt > 0) sim.advance(dt);
@@ -203,15 +205,24 @@ export class Rehearsal {
     let lambdaInvocations = 0;
     const faults = scheduleFaults(scenario.faults, { sim, vt, worldSecondsAtStart });
     const log: ExecutionLog = { timeline: [], transitions: 0 };
-    const runOne = (input: unknown, label: ExecutionLabel) => {
-      const arn = arnOf(label);
+    // The lock janitor's restores run as executions of their own, on this world.
+    const recoveries: RehearsedExecutions = new RehearsedExecutions(sim, arnFor, (n, input) =>
+      runOne(input, 'recovery', n),
+    );
+    const runOne = (
+      input: unknown,
+      label: ExecutionLabel,
+      named = name(label),
+    ): Promise<ExecutionOutcome> => {
+      const arn = arnFor(named);
+      useName(sim, named);
       return driveExecution(
         this.machine,
         { vt, seconds, snapshot: () => sim.snapshot() },
         {
           label,
           arn,
-          name: name(label),
+          name: named,
           input,
           taskHandlers: this.tasks.forExecution(vt, {
             invoked: () => lambdaInvocations++,
@@ -226,7 +237,11 @@ export class Rehearsal {
           // The janitor runs on its own, as EventBridge invokes it: not part of the execution's time.
           onEnded: (outcome) =>
             void vt.run(() =>
-              deliverExecutionEnded(outcome.status, arn, { sim, vt, table: this.settings.table }),
+              deliverExecutionEnded(outcome, arn, {
+                vt,
+                table: this.settings.table,
+                executions: recoveries,
+              }),
             ),
         },
         log,
@@ -246,6 +261,7 @@ export class Rehearsal {
     // A burst nothing consumed must not throttle the next run on this world.
     sim.clearPendingFaults();
     const secondOutcome = second ? await second : undefined;
+    const automaticRestores = await Promise.all(recoveries.started.map((r) => r.outcome));
     samples.push(sim.snapshot());
 
     const result = buildResult(sim, this.settings, scenario, {
@@ -257,6 +273,7 @@ export class Rehearsal {
       minHealthy: sampling.minHealthy,
       transitions: log.transitions,
       lambdaInvocations,
+      automaticRestores,
     });
     return {
       result,
@@ -265,7 +282,11 @@ export class Rehearsal {
       notifications: sim.published,
       simulator: sim,
       scenario,
-      executions: { main: arnOf('main'), ...(second ? { second: arnOf('second') } : {}) },
+      executions: {
+        main: arnOf('main'),
+        ...(second ? { second: arnOf('second') } : {}),
+        recoveries: recoveries.started.map((r) => r.arn),
+      },
     };
   }
 }

@@ -1,15 +1,28 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbLedgerStore } from '../aws/dynamodb';
-import { logger } from '../runtime/handler';
+import { StepFunctionsExecutions } from '../aws/sfn';
+import { logger, metrics } from '../runtime/handler';
 import { requiredEnv } from '../runtime/env';
 import { releaseAbandonedLock } from '../triggers/abandoned-lock';
 
 const store = new DynamoDbLedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));
+const executions = new StepFunctionsExecutions(new SFNClient({}), requiredEnv('STATE_MACHINE_ARN'));
 
-/** EventBridge → a rollout execution was stopped or timed out → free the fleet it held. */
+/**
+ * EventBridge → a rollout execution failed, was stopped or timed out → free the fleet it held,
+ * and restore the fleet if it was left short of its safe state. A restore refused by the hourly
+ * bound is counted as AutomaticRestoresRefused, which an alarm watches.
+ */
 export const handler = async (event: unknown) => {
   // The event crosses a trust boundary: releaseAbandonedLock parses it with its schema first.
-  const result = await releaseAbandonedLock(event, { store });
+  const result = await releaseAbandonedLock(event, { store, executions, now: new Date() });
   logger.info(result.released ? 'released the lock of an ended execution' : 'no lock to release', result);
+  if (result.restore && 'refused' in result.restore) {
+    logger.error('automatic restore refused', result);
+    metrics.addMetric('AutomaticRestoresRefused', 'Count', 1);
+  }
+  if (result.restore?.started) metrics.addMetric('AutomaticRestoresStarted', 'Count', 1);
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   return result;
 };

@@ -23,7 +23,7 @@ export interface RolloutRequest {
   readonly reason: string;
   readonly force: boolean;
   readonly dryRun: boolean;
-  readonly trigger: 'console' | 'schedule' | 'image-builder';
+  readonly trigger: 'console' | 'schedule' | 'image-builder' | 'recovery';
 }
 
 /** The fleet's runtime record: which colour serves, on which image. */

@@ -29,8 +29,9 @@ export const rolloutInputSchema = z
       force: z.optional(z.boolean({ error: 'must be true or false' })),
       dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
       trigger: z.optional(
-        z.enum(['console', 'schedule', 'image-builder'], {
-          error: 'must be "console", "schedule" or "image-builder"',
+        // recovery: the lock janitor's automatic restore after an execution that ended unsafely
+        z.enum(['console', 'schedule', 'image-builder', 'recovery'], {
+          error: 'must be "console", "schedule", "image-builder" or "recovery"',
         }),
       ),
     },

@@ -4,7 +4,8 @@ import type { SimSnapshot } from '../simulator';
 import type { VirtualTime } from '../virtual-time';
 import type { TaskHandler } from './task-handlers';
 
-export type ExecutionLabel = 'main' | 'second';
+/** The scenario's execution, its second one, or a restore the lock janitor started. */
+export type ExecutionLabel = 'main' | 'second' | 'recovery';
 
 /** One execution's ending, as Step Functions would report it. */
 export interface ExecutionOutcome {

@@ -23,6 +23,8 @@ export interface RehearsalResult {
   lambdaInvocations: number;
   apiCalls: Record<string, number>;
   secondExecution?: { status: string; error?: string; cause?: string };
+  /** The restores the lock janitor started after an execution that left the fleet unsafe. */
+  automaticRestores?: Array<{ status: string; error?: string; cause?: string }>;
 }
 
 /** What a run measured, for its result. */
@@ -38,6 +40,8 @@ export interface RunMeasures {
   readonly minHealthy: number;
   readonly transitions: number;
   readonly lambdaInvocations: number;
+  /** How each restore the lock janitor started ended. */
+  readonly automaticRestores?: readonly ExecutionOutcome[];
 }
 
 /**
@@ -78,16 +82,18 @@ export function buildResult(
     transitions: measures.transitions,
     lambdaInvocations: measures.lambdaInvocations,
     apiCalls,
-    ...(second
-      ? {
-          secondExecution: {
-            status: second.status,
-            ...(second.error ? { error: second.error } : {}),
-            ...(second.cause ? { cause: second.cause } : {}),
-          },
-        }
+    ...(second ? { secondExecution: ending(second) } : {}),
+    ...(measures.automaticRestores?.length
+      ? { automaticRestores: measures.automaticRestores.map(ending) }
       : {}),
   };
 }
+
+/** How an execution ended, as the result reports it. */
+const ending = (o: ExecutionOutcome) => ({
+  status: o.status,
+  ...(o.error ? { error: o.error } : {}),
+  ...(o.cause ? { cause: o.cause } : {}),
+});
 
 const round = (v: number) => Math.round(v * 1000) / 1000;

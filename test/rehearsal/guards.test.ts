@@ -11,7 +11,6 @@ import {
   fleetChanges,
   fleetRecordOf,
   isKept,
-  isReleasedIn,
   ledgerOf,
   lockOf,
   NEW,
@@ -191,14 +190,26 @@ describe('a stopped execution', () => {
   const stopped = (then: unknown[] = []) =>
     scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: 15 }, ...(then as never[])] });
 
-  it('ends ABORTED mid-canary; the lock janitor releases its lock', async () => {
+  it('ends ABORTED mid-canary; the lock janitor frees its lock and restores the fleet it left split', async () => {
     const run = await dev().run(stopped());
     expect(run.result).toMatchObject({ status: 'ABORTED', error: 'States.Aborted' });
     expect(statesEntered(run).at(-1)).toBe('Judge Step');
     expect(lockOf(run, dev().settings)).toBeUndefined();
-    // it ran none of its own cleanup: traffic is still split and its ledger entry open
-    expect(run.result.live.weights).toEqual({ blue: 90, green: 10 });
-    expect(ledgerOf(run, dev().settings)).toEqual([expect.objectContaining({ status: 'IN_PROGRESS' })]);
+    // it ran none of its own cleanup; the janitor's restore, with no operator, did
+    const split = run.timeline.filter((e) => e.execution === 'main').at(-1)?.snapshot.weights;
+    expect(split).toEqual({ blue: 90, green: 10 });
+    expect(run.result.automaticRestores).toEqual([{ status: 'SUCCEEDED' }]);
+    expect(run.result.live).toMatchObject({
+      image: RELEASED,
+      weights: { blue: 100, green: 0 },
+      instancesByImage: { [RELEASED]: 4 },
+    });
+    expect(ledgerOf(run, dev().settings)).toEqual([
+      expect.objectContaining({ action: 'canary', status: 'ABANDONED' }),
+      expect.objectContaining({ action: 'restore', trigger: 'recovery', status: 'SUCCEEDED' }),
+    ]);
+    expect(run.executions.recoveries).toEqual([expect.stringMatching(/:restore-after-rehearsal-main$/)]);
+    expectKnownEndState(run, dev());
   });
 
   it('is stopped by its own transition count, whatever a second execution does meanwhile', async () => {
@@ -210,7 +221,7 @@ describe('a stopped execution', () => {
     expect(statesEntered(run).at(-1)).toBe('Judge Step');
   });
 
-  it('is cleaned up by the next execution, which restores a safe state and succeeds', async () => {
+  it('leaves a fleet the next execution finds restored, and runs through', async () => {
     const run = await dev().run(
       stopped([{ atSecond: 600, kind: 'second-execution', input: { action: 'phoenix', force: true } }]),
     );
@@ -228,69 +239,79 @@ describe('a stopped execution', () => {
         status: 'ABANDONED',
         cause: expect.stringContaining('ended without recording an outcome') as string,
       }),
+      expect.objectContaining({ action: 'restore', status: 'SUCCEEDED' }),
       expect.objectContaining({ action: 'phoenix', status: 'SUCCEEDED' }),
     ]);
     expectKnownEndState(run, dev());
   });
 
-  it('mid-rotation leaves a refresh that the next execution cancels before planning', async () => {
+  it("mid-rotation leaves a refresh that the lock janitor's restore cancels, and waits out", async () => {
     const run = await dev().run(
       scenario({
         fleet: { instances: 4, ageDays: 10 },
         input: { action: 'phoenix' },
-        faults: [
-          { kind: 'stop', atTransition: 10 },
-          { atSecond: 60, kind: 'second-execution', input: { action: 'restore' } },
-        ],
+        faults: [{ kind: 'stop', atTransition: 10 }],
       }),
     );
     expect(run.result.status).toBe('ABORTED');
     expect(statesEntered(run).at(-1)).toBe('Wait For Refresh');
-    expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
+    expect(run.result.automaticRestores).toEqual([{ status: 'SUCCEEDED' }]);
     expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
+    expect(endSnapshot(run).refresh?.status).toBe('Cancelled');
     expect(lockOf(run, dev().settings)).toBeUndefined();
   });
 
-  it('after it promoted, has its image tagged by the next execution', async () => {
+  it("after it promoted, has its image tagged by the lock janitor's restore", async () => {
     const promoted = statesEntered(await dev().run(scenario({ input: canary(NEW) }))).indexOf(
       'Promote Release',
     );
-    const first = await dev().run(
+    const run = await dev().run(
       scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: promoted + 1 }] }),
     );
-    expect(statesEntered(first).at(-1)).toBe('Promote Release');
-    expect([isReleasedIn(first, NEW, 'dev'), isKept(first, NEW, 'dev')]).toEqual([false, false]);
-
-    const next = await dev().runAfter(first, { input: { action: 'phoenix' } });
-    expect(next.result.status).toBe('SUCCEEDED');
-    expect(tagsOf(next, NEW)).toMatchObject({
-      'immutable:released-dev': fleetRecordOf(next, dev().settings)?.releasedAt,
+    expect(statesEntered(run).at(-1)).toBe('Promote Release');
+    expect(run.result.automaticRestores).toEqual([{ status: 'SUCCEEDED' }]);
+    expect(tagsOf(run, NEW)).toMatchObject({
+      'immutable:released-dev': fleetRecordOf(run, dev().settings)?.releasedAt,
       'immutable:rollback-candidate:dev': 'true',
     });
-    expect(isKept(next, RELEASED, 'dev')).toBe(true);
-    expect(ledgerOf(next, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
+    expect(isKept(run, RELEASED, 'dev')).toBe(true);
+    expect(ledgerOf(run, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
       'canary SUCCEEDED',
-      'phoenix SKIPPED',
+      'restore SUCCEEDED',
     ]);
   });
 
-  it('is left alone by a dry run, which changes nothing even then', async () => {
-    const run = await dev().run(
-      scenario({
-        fleet: { instances: 4, ageDays: 10 },
-        input: { action: 'phoenix' },
-        faults: [
-          { kind: 'stop', atTransition: 10 },
-          { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
-        ],
-      }),
-    );
-    expect(statesEntered(run).at(-1)).toBe('Wait For Refresh');
+  it('is restored at most three times an hour; then a person is alarmed, and a dry run changes nothing', async () => {
+    const stoppedRotation = {
+      input: { action: 'phoenix', force: true },
+      faults: [{ kind: 'stop' as const, atTransition: 10 }],
+    };
+    let run = await dev().run(scenario({ fleet: { instances: 4, ageDays: 10 }, ...stoppedRotation }));
+    for (let i = 0; i < 2; i++) run = await dev().runAfter(run, { afterSeconds: 60, ...stoppedRotation });
+    // the fourth stop within the hour: the janitor leaves it, and a dry run comes meanwhile
+    run = await dev().runAfter(run, {
+      afterSeconds: 60,
+      ...stoppedRotation,
+      faults: [
+        ...stoppedRotation.faults,
+        { atSecond: 60, kind: 'second-execution', input: { action: 'phoenix', dryRun: true } },
+      ],
+    });
+    expect(ledgerOf(run, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
+      'phoenix ABANDONED',
+      'restore SUCCEEDED',
+      'phoenix ABANDONED',
+      'restore SUCCEEDED',
+      'phoenix ABANDONED',
+      'restore SUCCEEDED',
+      'phoenix ABANDONED',
+      'phoenix DRY_RUN',
+    ]);
+    expect(run.result.automaticRestores).toBeUndefined();
     expect(run.result.secondExecution).toEqual({ status: 'SUCCEEDED' });
     // the stopped run's refresh goes on; the dry run neither cancels it nor publishes anything
     expect(run.result.apiCalls.CancelInstanceRefresh).toBeUndefined();
     expect(run.result.apiCalls.PutParameter).toBeUndefined();
-    expect(ledgerOf(run, dev().settings).map((e) => e.status)).toEqual(['ABANDONED', 'DRY_RUN']);
   });
 });
 

@@ -153,7 +153,7 @@ describe('phoenix rotation that trips an alarm', () => {
 });
 
 describe('phoenix rotation that outlasts the state machine timeout', () => {
-  it('ends TIMED_OUT; the janitor frees the lock, and the next execution cleans up after it', async () => {
+  it('ends TIMED_OUT; the janitor frees the lock, and its restore cleans up after it', async () => {
     const prod = session.rehearsal('prod');
     const timeout = prod.timeoutSeconds ?? 0;
     // 400 instances booting for 50 minutes each: five batches, far beyond the 3-hour timeout
@@ -163,18 +163,20 @@ describe('phoenix rotation that outlasts the state machine timeout', () => {
         fleet: { instances: 400, launchSeconds: 3000, ageDays: 30 },
         requestsPerSecond: 20_000,
         input: { action: 'phoenix' },
-        faults: [{ atSecond: timeout + 60, kind: 'second-execution', input: { action: 'restore' } }],
       }),
     );
     expect(run.result).toMatchObject({
       status: 'TIMED_OUT',
       error: 'States.Timeout',
       simulatedSeconds: timeout,
-      secondExecution: { status: 'SUCCEEDED' },
+      automaticRestores: [{ status: 'SUCCEEDED' }],
     });
-    // the refresh nobody watched any more was cancelled by the next execution's first step
+    // the refresh nobody watched any more was cancelled by the restore's first step
     expect(run.result.apiCalls.CancelInstanceRefresh).toBe(1);
-    expect(ledgerOf(run, prod.settings).map((e) => e.status)).toEqual(['ABANDONED', 'SUCCEEDED']);
+    expect(ledgerOf(run, prod.settings).map((e) => `${e.action} ${e.status}`)).toEqual([
+      'phoenix ABANDONED',
+      'restore SUCCEEDED',
+    ]);
     expect(run.simulator.item(prod.settings.table, { pk: 'fleet', sk: 'lock' })).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@ import { ROLLOUT_ERROR_NAMES } from '../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { RehearsalRun } from '../../rehearsal/runner';
-import type { TimelineEvent } from '../../rehearsal/run/execution-driver';
+import type { ExecutionLabel, TimelineEvent } from '../../rehearsal/run/execution-driver';
 import type { Scenario } from '../../rehearsal/scenario';
 import type { FleetSimulator, SimSnapshot } from '../../rehearsal/simulator';
 import { unmarshall } from '../../rehearsal/simulator/dynamodb/attribute-value';
@@ -171,7 +171,8 @@ export function transientFailures(faults: Scenario['faults']): number {
   );
 }
 
-type Label = 'main' | 'second';
+type Label = ExecutionLabel;
+type RunExecution = { label: Label; arn: string; status: string; error?: string };
 
 /** The run and what is derived once from it. */
 class RunContext {
@@ -202,9 +203,9 @@ class RunContext {
   }
 
   /** The executions this run started, with their outcomes. */
-  executions(): Array<{ label: Label; arn: string; status: string; error?: string }> {
+  executions(): RunExecution[] {
     const { result, executions } = this.run;
-    const list: Array<{ label: Label; arn: string; status: string; error?: string }> = [
+    const list: RunExecution[] = [
       { label: 'main', arn: executions.main, status: result.status, ...errorOf(result.error) },
     ];
     if (executions.second && result.secondExecution)
@@ -214,6 +215,10 @@ class RunContext {
         status: result.secondExecution.status,
         ...errorOf(result.secondExecution.error),
       });
+    executions.recoveries.forEach((arn, i) => {
+      const ended = result.automaticRestores?.[i];
+      if (ended) list.push({ label: 'recovery', arn, status: ended.status, ...errorOf(ended.error) });
+    });
     return list;
   }
 
@@ -221,16 +226,30 @@ class RunContext {
     return this.run.timeline.find((e) => e.execution === label && e.kind === 'entered' && e.state === state);
   }
 
-  /** Whether the execution took the lock (it went on to restore the fleet, or, dry, to report). */
-  locked(label: Label): boolean {
-    return this.entered(label, 'Restore Safe State') !== undefined;
+  /**
+   * Whether the execution took the lock (it went on to restore the fleet, or, dry, to report).
+   * The lock janitor's restores share a label: one of them took it if it opened a ledger entry.
+   */
+  locked(x: Pick<RunExecution, 'label' | 'arn'>): boolean {
+    if (x.label === 'recovery') return this.ledger.some((e) => e.execution === x.arn);
+    return this.entered(x.label, 'Restore Safe State') !== undefined;
+  }
+
+  /** The lock janitor restored the fleet after this run's executions: its last restore succeeded. */
+  get recovered(): boolean {
+    return this.run.result.automaticRestores?.at(-1)?.status === 'SUCCEEDED';
   }
 
   /** Whether the execution was asked for a dry run, which must change nothing. */
   dryRun(label: Label): boolean {
     const { input } = this.run.scenario;
     const second = this.run.scenario.faults.find((f) => f.kind === 'second-execution');
-    const asked = label === 'main' ? input : second?.kind === 'second-execution' ? second.input : undefined;
+    const asked =
+      label === 'main'
+        ? input
+        : label === 'second' && second?.kind === 'second-execution'
+          ? second.input
+          : undefined;
     return typeof asked === 'object' && asked !== null && (asked as { dryRun?: unknown }).dryRun === true;
   }
 
@@ -268,10 +287,11 @@ function capacity(ctx: RunContext): Violation[] {
 }
 
 function traffic(ctx: RunContext): Violation[] {
-  // A stopped execution leaves the fleet as it was: the next one to take the lock restores it.
+  // A stopped execution, or one a storm defeated, leaves the fleet as it was; the lock janitor
+  // restores it (unless it could not either: then the next execution to take the lock does).
   // A run in which nobody took the lock changed nothing, and hands the fleet on as it found it.
-  if (ctx.stopped || ctx.storm) return [];
-  const acting = ctx.executions().filter((x) => ctx.locked(x.label));
+  if ((ctx.stopped || ctx.storm) && !ctx.recovered) return [];
+  const acting = ctx.executions().filter((x) => ctx.locked(x));
   if (acting.length === 0) return [];
   if (acting.every((x) => ctx.dryRun(x.label))) return unchangedByDryRun(ctx);
   const out: Violation[] = [];
@@ -410,7 +430,7 @@ function ledger(ctx: RunContext): Violation[] {
   const fail = (message: string) => out.push({ invariant: 'ledger', message });
   for (const x of ctx.executions()) {
     const entries = ctx.ledger.filter((e) => e.execution === x.arn);
-    if (!ctx.locked(x.label)) {
+    if (!ctx.locked(x)) {
       if (entries.length > 0 && x.error === 'RolloutInProgress')
         fail(`the ${x.label} execution was refused by the lock but has a ledger entry`);
       continue;
@@ -430,7 +450,7 @@ function ledger(ctx: RunContext): Violation[] {
       fail(`the ${x.label} execution ended ${x.status} without a notification`);
   }
   // An execution that holds the lock closes the entries earlier ones left open.
-  const mainLocked = ctx.locked('main') && !ctx.stopped;
+  const mainLocked = ctx.locked({ label: 'main', arn: ctx.run.executions.main }) && !ctx.stopped;
   if (mainLocked) {
     const open = ctx.ledger.filter(
       (e) => e.status === 'IN_PROGRESS' && !ctx.executions().some((x) => x.arn === e.execution),

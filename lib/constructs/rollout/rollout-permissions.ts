@@ -91,7 +91,14 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   );
   describe('on-image-available', ['imagebuilder:ListImageScanFindingAggregations']);
 
-  ledger.grant(fn('release-abandoned-lock'), 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+  // The lock, the ended execution's entry (Query), the fleet record, and the count of restores.
+  ledger.grant(
+    fn('release-abandoned-lock'),
+    'dynamodb:GetItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+  );
 }
 
 /**

@@ -13,7 +13,9 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { resourcePrefix } from '../../../lambda/shared/names';
+import { AUTOMATIC_RESTORES_PER_HOUR } from '../../../lambda/shared/recovery';
 import type { RolloutConfig } from '../../config';
+import { ROLLOUT_METRICS_NAMESPACE, ROLLOUT_METRICS_SERVICE } from './metrics';
 import type { RolloutLedger } from './ledger';
 import type { RolloutImages } from './rollout-fleet';
 import type { RolloutFunctions } from './rollout-functions';
@@ -66,11 +68,15 @@ export class RolloutTriggers extends Construct {
       targets: [this.target(onImage, 4, Duration.hours(2))],
     });
 
-    // An execution that was stopped or timed out never ran its own cleanup: free its lock.
+    // An execution that was stopped or timed out never ran its own cleanup, and one that failed
+    // may not have finished it: free its lock, and restore the fleet if it was left unsafe.
     const janitor = functions.get('release-abandoned-lock');
     janitor.addEnvironment('TABLE_NAME', props.ledger.table.tableName);
+    janitor.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    stateMachine.grantStartExecution(janitor);
+    this.alarmOnRefusedRestores(environment, props.topic);
     new events.Rule(this, 'ExecutionEnded', {
-      description: `Release the ${environment} fleet lock held by a stopped or timed-out rollout`,
+      description: `Release the ${environment} fleet lock an ended rollout held, and restore the fleet it left unsafe`,
       eventPattern: {
         source: ['aws.states'],
         detailType: ['Step Functions Execution Status Change'],
@@ -103,6 +109,31 @@ export class RolloutTriggers extends Construct {
         deadLetterQueue: this.deadLetters,
       }),
     });
+  }
+
+  /**
+   * The lock janitor starts at most a few automatic restores an hour (AUTOMATIC_RESTORES_PER_HOUR):
+   * one it refuses beyond that means the fleet keeps failing its way back, and needs a person.
+   */
+  private alarmOnRefusedRestores(environment: EnvironmentName, topic: sns.ITopic): void {
+    const alarm = new cloudwatch.Alarm(this, 'AutomaticRestoresRefused', {
+      alarmName: `${resourcePrefix(environment)}-automatic-restores-refused`,
+      alarmDescription:
+        `The ${environment} lock janitor refused an automatic restore: ${AUTOMATIC_RESTORES_PER_HOUR} ran in the last hour ` +
+        'and the fleet is still not in its safe state. Look at the rollout ledger, then start {"action":"restore"}.',
+      metric: new cloudwatch.Metric({
+        namespace: ROLLOUT_METRICS_NAMESPACE,
+        metricName: 'AutomaticRestoresRefused',
+        dimensionsMap: { service: ROLLOUT_METRICS_SERVICE },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
   }
 
   /** An EventBridge target that retries, then hands the event to the dead-letter queue. */

@@ -203,6 +203,46 @@ describe('abandoned lock janitor', () => {
   );
 });
 
+describe('automatic restore', () => {
+  it.each(ENVS)('%s: the janitor may start this state machine, which its environment names', (env) => {
+    const stack = stacks[env];
+    const janitor = stack.rollout.functions.get('release-abandoned-lock');
+    const variables = (
+      app.template(env).toJSON().Resources[stack.getLogicalId(janitor.node.defaultChild as never)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+    expect(stack.resolve(variables.STATE_MACHINE_ARN)).toEqual(
+      stack.resolve(stack.rollout.stateMachine.stateMachineArn),
+    );
+    app.template(env).hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^RolloutFunctionsreleaseabandonedlockrole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'states:StartExecution',
+            Resource: stack.resolve(stack.rollout.stateMachine.stateMachineArn),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it.each(ENVS)('%s: a restore refused beyond the hourly bound raises an alarm on the topic', (env) => {
+    app.template(env).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `immutable-${env}-automatic-restores-refused`,
+      Namespace: 'ImmutableFleet',
+      MetricName: 'AutomaticRestoresRefused',
+      Dimensions: [{ Name: 'service', Value: 'immutable-rollout' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^RolloutNotifications') }],
+    });
+  });
+});
+
 describe('failed triggers are kept, not lost', () => {
   it.each(['dev', 'prod'] as const)(
     '%s: an encrypted, TLS-only dead-letter queue watched by an alarm on the topic',

@@ -123,7 +123,7 @@ describe('validateRequest refuses wrong types and values', () => {
 
   it('fails when trigger is not a known trigger', () => {
     expect(refusal({ action: 'phoenix', trigger: 'cron' })).toBe(
-      'trigger must be "console", "schedule" or "image-builder", got "cron"',
+      'trigger must be "console", "schedule", "image-builder" or "recovery", got "cron"',
     );
   });
 
