@@ -8,7 +8,7 @@ import * as restoreSafeState from '../lambda/handlers/restore-safe-state';
 import * as retireColour from '../lambda/handlers/retire-colour';
 import * as shiftTraffic from '../lambda/handlers/shift-traffic';
 import * as startRefresh from '../lambda/handlers/start-refresh';
-import * as tagRelease from '../lambda/handlers/tag-release';
+import * as announceRelease from '../lambda/handlers/announce-release';
 import * as validateInput from '../lambda/handlers/validate-input';
 
 /**
@@ -27,6 +27,6 @@ export const STATE_MACHINE_HANDLERS: Record<string, (event: never) => Promise<un
   'check-canary': checkCanary.handler,
   'shift-traffic': shiftTraffic.handler,
   'judge-canary': judgeCanary.handler,
-  'tag-release': tagRelease.handler,
+  'announce-release': announceRelease.handler,
   'retire-colour': retireColour.handler,
 };

@@ -16,7 +16,7 @@ import { buildWorld, settingsOf } from './scenario-world';
 import { driveExecution } from './run/execution-driver';
 import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
 import { scheduleFaults } from './run/fault-schedule';
-import { seedFleetRecord } from './run/fleet-record';
+import { seedHistory } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
 import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
 import type { ProcessFakes } from './run/process-fakes';
@@ -179,7 +179,7 @@ export class Rehearsal {
       fakes.setNow(sim.now().getTime());
     });
     const { samples } = sampling;
-    if (sequence === 1) await seedFleetRecord(scenario, sim, this.settings);
+    if (sequence === 1) await seedHistory(scenario, sim, this.settings);
     const callsBefore = { ...sim.apiCalls };
     samples.push(sim.snapshot());
 

@@ -28,7 +28,10 @@ const image = z.strictObject({
   errorRate: z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).default(0.001),
   /** p99 response time in milliseconds. @default 120 */
   p99LatencyMs: z.number().min(0, { error: 'must be >= 0' }).default(120),
-  /** Environments this image was already released in (the promotion gate reads it). @default every other environment */
+  /**
+   * Environments that released this image: the environment promoting from one of them finds its
+   * release recorded, as the `Image Released` it announced would have left it. @default none
+   */
   releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),

@@ -2,6 +2,7 @@ import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
 import * as sns from '@aws-sdk/client-sns';
@@ -9,7 +10,7 @@ import * as ssm from '@aws-sdk/client-ssm';
 
 /** The AWS services the simulator answers for. */
 export type SimService =
-  'autoScaling' | 'ec2' | 'elbv2' | 'cloudWatch' | 'ssm' | 'dynamodb' | 'sns' | 'imageBuilder';
+  'autoScaling' | 'ec2' | 'elbv2' | 'cloudWatch' | 'ssm' | 'dynamodb' | 'sns' | 'imageBuilder' | 'events';
 
 // The SDK base class of each service's errors, so `instanceof XServiceException` holds as it does in AWS.
 type ExceptionCtor = new (opts: never) => Error;
@@ -29,6 +30,7 @@ const BASE: Record<SimService, BaseCtor> = {
   dynamodb: dynamodb.DynamoDBServiceException,
   sns: sns.SNSServiceException,
   imageBuilder: imageBuilder.ImagebuilderServiceException,
+  events: eventBridge.EventBridgeServiceException,
 };
 
 /**
@@ -85,6 +87,8 @@ const MODELLED: Record<SimService, Record<string, ExceptionCtor>> = {
     InvalidParameterValueException: imageBuilder.InvalidParameterValueException,
     ClientException: imageBuilder.ClientException,
   },
+  // PutEvents reports a refused entry in its response; the call itself fails only as a whole.
+  events: {},
 };
 
 // Services whose protocol carries the wire code beside the exception (the SDK sets `Code`).
@@ -134,6 +138,7 @@ export const THROTTLING_ERROR_NAMES = {
   dynamodb: ['ThrottlingException', 'ProvisionedThroughputExceededException'],
   sns: ['ThrottledException', 'ThrottlingException'],
   imageBuilder: ['CallRateLimitExceededException', 'ThrottlingException'],
+  events: ['ThrottlingException'],
 } as const satisfies Record<SimService, readonly string[]>;
 
 /** Every throttling error name above, once. */
@@ -151,6 +156,7 @@ const THROTTLING_CODE: Record<SimService, string> = {
   dynamodb: 'ThrottlingException',
   sns: 'Throttled',
   imageBuilder: 'CallRateLimitExceededException',
+  events: 'ThrottlingException',
 };
 
 export function throttlingError(service: SimService): Error {

@@ -5,6 +5,7 @@ import { CloudWatchService } from './services/cloudwatch';
 import { DynamoDbService } from './services/dynamodb';
 import { Ec2Service } from './services/ec2';
 import { Elbv2Service } from './services/elbv2';
+import { EventsService } from './services/events';
 import { ImageBuilderService, type ImageBuildStatus } from './services/image-builder';
 import { SnsService, type PublishedMessage } from './services/sns';
 import { SsmService } from './services/ssm';
@@ -26,11 +27,12 @@ const MUTATING = new Set([
   'UpdateItem',
   'DeleteItem',
   'Publish',
+  'PutEvents',
 ]);
 
 /**
  * A stateful, in-memory AWS for the rehearsal: Auto Scaling (with the instance refresh engine),
- * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS and Image Builder, driven by a simulated clock.
+ * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS, EventBridge and Image Builder, driven by a simulated clock.
  * Time moves only through `advance`, event by event; nothing sleeps and nothing is random.
  */
 export class FleetSimulator {
@@ -46,6 +48,8 @@ export class FleetSimulator {
   readonly dynamodb: DynamoDbService;
   readonly sns: SnsService;
   readonly imageBuilder: ImageBuilderService;
+  /** The default event bus: what the product announced (Image Released, …). */
+  readonly events: EventsService;
   private readonly listeners: Array<(s: SimSnapshot) => void> = [];
   private throttleRemaining = 0;
   private readonly baselineDesired: number;
@@ -60,6 +64,7 @@ export class FleetSimulator {
     this.dynamodb = new DynamoDbService(this.world);
     this.sns = new SnsService(this.world);
     this.imageBuilder = new ImageBuilderService(this.world);
+    this.events = new EventsService(spec, () => this.world.now());
     this.published = this.sns.published;
     this.baselineDesired = Math.max(0, ...this.servingGroups().map((g) => g.desired));
     this.settle();

@@ -2,6 +2,7 @@ import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
 import * as sns from '@aws-sdk/client-sns';
@@ -12,6 +13,7 @@ import type { CloudWatchService } from './services/cloudwatch';
 import type { DynamoDbService } from './services/dynamodb';
 import type { Ec2Service } from './services/ec2';
 import type { Elbv2Service } from './services/elbv2';
+import type { EventsService } from './services/events';
 import type { ImageBuilderService } from './services/image-builder';
 import type { SnsService } from './services/sns';
 import type { SsmService } from './services/ssm';
@@ -32,6 +34,7 @@ export interface StubTarget {
   readonly dynamodb: DynamoDbService;
   readonly sns: SnsService;
   readonly imageBuilder: ImageBuilderService;
+  readonly events: EventsService;
   /** Calls so far per command name (a response's request id numbers them). */
   readonly apiCalls: Readonly<Record<string, number>>;
   /** Counts the call, applies injected faults and runs `handler`, as every simulated call goes. */
@@ -143,6 +146,9 @@ export function installSdkStubs(sim: StubTarget): () => void {
     [dynamodb.QueryCommand, 'Query', (i) => db.query(i)],
   ]);
   wire('sns', sns.SNSClient, [[sns.PublishCommand, 'Publish', (i) => sim.sns.publish(i)]]);
+  wire('events', eventBridge.EventBridgeClient, [
+    [eventBridge.PutEventsCommand, 'PutEvents', (i) => sim.events.putEvents(i)],
+  ]);
   wire('imageBuilder', imageBuilder.ImagebuilderClient, [
     [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
   ]);
