@@ -38,7 +38,7 @@ export class ImageFactoryStack extends Stack {
       internetFacing: true,
       logRetentionDays: logRetentionFor(f.logRetentionDays),
     });
-    this.pipeline = new BakePipeline(this, 'Pipeline', {
+    this.pipeline = new BakePipeline(this, 'Bake', {
       ...f,
       distribution: distributionTargets(placement),
       protectedEnvironments: product.environments.map((e) => e.name),

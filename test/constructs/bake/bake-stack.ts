@@ -3,18 +3,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { BakePipeline } from '../../../lib/constructs/bake';
 import type { BakePipelineProps } from '../../../lib/constructs/bake';
-import { configOf, scratchDir } from '../../support/synth';
+import { factoryConfig, scratchDir } from '../../support/synth';
 
-/** The props the dev stack gives the pipeline, built from the dev config like immutable-stack.ts does. */
+/** The props the image factory's stack gives the pipeline, from the configured factory (as image-factory-stack.ts does). */
 export function devBakeProps(): BakePipelineProps {
-  const config = configOf('dev');
-  return {
-    environment: config.name,
-    sourceRevision: config.sourceRevision,
-    ...config.bake,
-    appPort: config.fleet.appPort,
-    healthCheckPath: config.fleet.healthCheck.path,
-  };
+  return { ...factoryConfig() };
 }
 
 export interface BakeStack {

@@ -18,7 +18,7 @@ describe('distribution', () => {
 
   it('distributes in the stack region and publishes the AMI id to the baked-image parameter', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
-      Name: 'immutable-dev-web-distribution',
+      Name: 'immutable-web-distribution',
       Distributions: [
         {
           Region: { Ref: 'AWS::Region' },
@@ -26,11 +26,11 @@ describe('distribution', () => {
             { ParameterName: runtimeParameters('dev').bakedImage, DataType: 'aws:ec2:image' },
           ],
           AmiDistributionConfiguration: {
-            Name: 'immutable-dev-web-1.0.0-{{ imagebuilder:buildDate }}',
-            Description: 'web 1.0.0 baked by immutable-dev-web',
+            Name: 'immutable-web-1.0.0-{{ imagebuilder:buildDate }}',
+            Description: 'web 1.0.0 baked by immutable-web',
             AmiTags: {
               [AMI_TAGS.environment]: 'dev',
-              [AMI_TAGS.pipeline]: 'immutable-dev-web',
+              [AMI_TAGS.pipeline]: 'immutable-web',
               [AMI_TAGS.recipe]: recipeNameOf(dev),
               [AMI_TAGS.recipeVersion]: '1.0.0',
               [AMI_TAGS.sourceRevision]: 'f00dcafe',

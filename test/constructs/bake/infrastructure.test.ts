@@ -2,12 +2,12 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { logRetentionFor } from '../../../lib/constructs/log-retention';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 import { bakeStack, devBakeProps } from './bake-stack';
 let dev: Template;
 let prod: Template;
 beforeAll(() => {
-  dev = productTemplate('dev');
+  dev = factoryTemplate();
   prod = productTemplate('prod');
 });
 
@@ -19,7 +19,7 @@ const statementsOf = (template: Template, rolePrefix: string) =>
 describe('infrastructure configuration', () => {
   it('requires IMDSv2, uses no key pair and terminates instances of failed builds', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
-      Name: 'immutable-dev-web-build',
+      Name: 'immutable-web-build',
       InstanceMetadataOptions: { HttpTokens: 'required' },
       TerminateInstanceOnFailure: true,
       KeyPair: Match.absent(),
@@ -36,7 +36,7 @@ describe('infrastructure configuration', () => {
         S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^BakeLogsBucket') }, S3KeyPrefix: 'builds' },
       },
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^BakeNotificationsTopic') },
-      ResourceTags: { Name: 'immutable-dev-web-build', 'immutable:environment': 'dev' },
+      ResourceTags: { Name: 'immutable-web-build', 'immutable:environment': 'dev' },
     });
   });
 

@@ -2,13 +2,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { ageFilter } from '../../../lib/constructs/bake/lifecycle-rules';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 
 describe('AMI lifecycle policy', () => {
   let dev: Template;
   let prod: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
     prod = productTemplate('prod');
   });
 
@@ -52,12 +52,12 @@ describe('AMI lifecycle policy', () => {
   it("selects only this pipeline's images, by the tags the pipeline puts on them", () => {
     dev.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
       ResourceSelection: {
-        TagMap: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-dev-web' },
+        TagMap: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-web' },
         Recipes: Match.absent(),
       },
     });
     dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ImageTags: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-dev-web' },
+      ImageTags: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-web' },
     });
   });
 

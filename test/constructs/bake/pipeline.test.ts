@@ -23,7 +23,7 @@ describe('image pipeline', () => {
   it('is one enabled pipeline per environment, named after it, with enhanced metadata', () => {
     expect(Object.keys(pipelineOf(dev))).toHaveLength(1);
     dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      Name: 'immutable-dev-web',
+      Name: 'immutable-web',
       Status: 'ENABLED',
       EnhancedImageMetadataEnabled: true,
       ImageRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipe'), 'Arn'] },
@@ -60,7 +60,7 @@ describe('image pipeline', () => {
 
   it('tags its images so the lifecycle policy can select exactly them', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ImageTags: { 'immutable:environment': 'dev', 'immutable:pipeline': 'immutable-dev-web' },
+      ImageTags: { 'immutable:environment': 'dev', 'immutable:pipeline': 'immutable-web' },
     });
   });
 
@@ -72,7 +72,7 @@ describe('image pipeline', () => {
       },
     });
     dev.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/imagebuilder/immutable-dev-web',
+      LogGroupName: '/aws/imagebuilder/immutable-web',
       RetentionInDays: 30,
     });
     prod.hasResourceProperties('AWS::Logs::LogGroup', {
@@ -170,7 +170,7 @@ describe('pipeline execution role', () => {
 
 describe('pipeline attributes', () => {
   it('names the recipe after the pipeline and its content', () => {
-    expect(recipeNameOf(dev)).toMatch(/^immutable-dev-web_[0-9a-f]{10}$/);
+    expect(recipeNameOf(dev)).toMatch(/^immutable-web_[0-9a-f]{10}$/);
   });
 
   it('gives an image ARN pattern that matches every build of every recipe of this pipeline only', () => {
@@ -185,13 +185,13 @@ describe('pipeline attributes', () => {
           { Ref: 'AWS::Region' },
           ':',
           { Ref: 'AWS::AccountId' },
-          ':image/immutable-dev-web_*',
+          ':image/immutable-web_*',
         ],
       ],
     });
-    const pattern = /^image\/immutable-dev-web_.*$/;
+    const pattern = /^image\/immutable-web_.*$/;
     expect(`image/${recipeNameOf(dev)}/1.0.0/3`).toMatch(pattern);
     // Another app whose name starts the same must not match.
-    expect('image/immutable-dev-web-api_0123456789/1.0.0/1').not.toMatch(pattern);
+    expect('image/immutable-web-api_0123456789/1.0.0/1').not.toMatch(pattern);
   });
 });

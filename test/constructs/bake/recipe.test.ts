@@ -1,13 +1,13 @@
 import { Lazy } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { contentAddressedName, fingerprint } from '../../../lib/constructs/bake/content-name';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 import { bakeStack, devBakeProps, recipeNameOf } from './bake-stack';
 
 describe('image recipe', () => {
   let dev: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
   });
 
   it('takes its semantic version from bake.recipeVersion', () => {
