@@ -91,11 +91,13 @@ async function planCanary(
   live: GroupView,
   imageId: string,
   steps: number[],
+  gated = true,
 ): Promise<CanaryPlan | Plan> {
   await describeImage(d.images, imageId);
-  // The gate: the upstream environment announced a release of this image (Image Released).
+  // The gate: the upstream environment announced a release of this image (Image Released). A
+  // rollback returns to this environment's own previous release, which passed it then.
   const from = e.settings.promoteFrom;
-  if (from && !(await d.upstream.upstreamRelease(from, imageId))) {
+  if (gated && from && !(await d.upstream.upstreamRelease(from, imageId))) {
     throw new ImageNotPromoted(
       `${imageId} has no successful release in ${from}; ${e.settings.environment} only accepts images released there first`,
     );
@@ -149,7 +151,7 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
       summary: `instant rollback: ${warm.colour} still runs ${previous}; send it all traffic`,
     };
   }
-  return planCanary(e, d, live, previous, e.settings.rollbackSteps);
+  return planCanary(e, d, live, previous, e.settings.rollbackSteps, false);
 }
 
 async function describeImage(images: Images, imageId: string): Promise<ImageView> {

@@ -364,6 +364,24 @@ describe('planRollout for a rollback', () => {
     expect(images.described).toEqual([OLDER_AMI]);
   });
 
+  it('returns to its own previous release without the promotion gate (it passed it when it was released here)', async () => {
+    fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ id: OLDER_AMI });
+    const expired = { ...warm, until: NOW.toISOString() };
+    const staging = settings({ environment: 'staging', promoteFrom: 'dev' });
+    expect(
+      await planRollout(
+        {
+          settings: staging,
+          execution: execution(),
+          request: request({ action: 'rollback' }),
+          fleet: fleet({ warm: expired }),
+        },
+        { groups, instances: ec2Instances, images, upstream, now: NOW },
+      ),
+    ).toMatchObject({ kind: 'canary', to: { imageId: OLDER_AMI } });
+  });
+
   it('runs a canary when the warm colour is short of instances', async () => {
     fleetOf(
       { desired: 4, instances: instances(4) },
