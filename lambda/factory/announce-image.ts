@@ -3,6 +3,7 @@ import type { ProductEvents } from '../promotion/ports';
 import { PRODUCT_EVENTS } from '../shared/events';
 import type { ImageAvailableDetail } from '../shared/events';
 import type { ImageBuilder } from './ports';
+import { parseEvent } from '../shared/parse-event';
 
 /**
  * "EC2 Image Builder Image State Change". The event names the image build version ARN in
@@ -38,7 +39,7 @@ export type AnnounceImageResult =
  * Each environment gates what it accepts at its own threshold; the first one starts a canary.
  */
 export async function announceImage(event: unknown, d: AnnounceImageDeps): Promise<AnnounceImageResult> {
-  const e = imageStateChangeSchema.parse(event);
+  const e = parseEvent(imageStateChangeSchema, event, 'Image Builder image state change');
   if (e.detail.state.status !== 'AVAILABLE')
     return { announced: false, reason: `image is ${e.detail.state.status}` };
   const arn = e.resources[0] as string;

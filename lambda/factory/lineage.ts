@@ -2,6 +2,7 @@ import type { Images } from '../fleet/ports';
 import { imageReleasedEventSchema } from '../promotion/upstream-release';
 import type { EnvironmentName } from '../shared/environments';
 import { keepTag, releasedTag } from '../shared/tags';
+import { parseEvent } from '../shared/parse-event';
 
 export interface LineageDeps {
   /** The factory's AMIs in the region the release happened in. */
@@ -35,7 +36,7 @@ export async function tagLineage(
   event: unknown,
   d: LineageDeps,
 ): Promise<TaggedRelease | { ignored: string }> {
-  const e = imageReleasedEventSchema.parse(event);
+  const e = parseEvent(imageReleasedEventSchema, event, 'Image Released');
   const r = e.detail;
   const expected = d.accounts[r.environment];
   if (expected !== undefined && expected !== e.account) {

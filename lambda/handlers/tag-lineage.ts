@@ -3,7 +3,7 @@ import { Ec2Images } from '../aws/ec2';
 import { tagLineage } from '../factory/lineage';
 import { logger } from '../runtime/handler';
 import { checkAtColdStart, fromEnvironment } from '../runtime/env';
-import { ENVIRONMENT_NAMES } from '../shared/environments';
+import { isEnvironmentName } from '../shared/environments';
 import type { EnvironmentName } from '../shared/environments';
 
 const clients = new Map<string, Ec2Images>();
@@ -16,17 +16,16 @@ const imagesIn = (region: string) => {
   return images;
 };
 const deps = fromEnvironment(['ENVIRONMENT_ACCOUNTS'], (env) => {
-  const accounts = JSON.parse(env.ENVIRONMENT_ACCOUNTS ?? '{}') as Record<string, unknown>;
-  for (const [name, account] of Object.entries(accounts))
-    if (
-      !(ENVIRONMENT_NAMES as readonly string[]).includes(name) ||
-      typeof account !== 'string' ||
-      !/^\d{12}$/.test(account)
-    )
+  const parsed = JSON.parse(env.ENVIRONMENT_ACCOUNTS ?? '{}') as Record<string, unknown>;
+  const accounts: Partial<Record<EnvironmentName, string>> = {};
+  for (const [name, account] of Object.entries(parsed)) {
+    if (!isEnvironmentName(name) || typeof account !== 'string' || !/^\d{12}$/.test(account))
       throw new Error(
         `ENVIRONMENT_ACCOUNTS must map environments to 12-digit accounts, got ${env.ENVIRONMENT_ACCOUNTS}`,
       );
-  return { images: imagesIn, accounts: accounts as Partial<Record<EnvironmentName, string>> };
+    accounts[name] = account;
+  }
+  return { images: imagesIn, accounts };
 });
 checkAtColdStart(deps);
 

@@ -3,6 +3,7 @@ import type { EnvironmentName } from '../shared/environments';
 import { PRODUCT_EVENTS, imageReleasedDetailSchema } from '../shared/events';
 import type { Executions } from '../triggers/ports';
 import type { PromotionStore } from './ports';
+import { parseEvent } from '../shared/parse-event';
 
 /**
  * The upstream environment's `Image Released`, forwarded to this environment's bus when it runs
@@ -51,7 +52,7 @@ export async function onUpstreamRelease(
   event: unknown,
   d: UpstreamReleaseDeps,
 ): Promise<UpstreamReleaseResult> {
-  const e = imageReleasedEventSchema.parse(event);
+  const e = parseEvent(imageReleasedEventSchema, event, 'Image Released');
   const r = e.detail;
   if (r.environment !== d.from || e.account !== d.upstreamAccount) {
     return {

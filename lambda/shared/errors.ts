@@ -56,6 +56,11 @@ export class NoPendingApproval extends RolloutError {
   override readonly name = 'NoPendingApproval';
 }
 
+/** An event a rule delivered does not have the shape its schema requires; nothing was done. */
+export class MalformedEvent extends RolloutError {
+  override readonly name = 'MalformedEvent';
+}
+
 /** Names of every error above, for the state machine's Catch clauses and the docs. */
 export const ROLLOUT_ERROR_NAMES = [
   'InvalidInput',
@@ -70,5 +75,6 @@ export const ROLLOUT_ERROR_NAMES = [
   'PromotionCancelled',
   'ApprovalRejected',
   'NoPendingApproval',
+  'MalformedEvent',
 ] as const;
 export type RolloutErrorName = (typeof ROLLOUT_ERROR_NAMES)[number];

@@ -5,6 +5,7 @@ import { severitiesAtOrAbove } from '../shared/severities';
 import type { Severity } from '../shared/severities';
 import type { FactoryImage, PromotionStore } from '../promotion/ports';
 import type { Executions } from './ports';
+import { parseEvent } from '../shared/parse-event';
 
 /**
  * The image factory's `Image Available`, forwarded to this environment's bus when the factory
@@ -46,7 +47,7 @@ export type ImageAvailableResult =
  * gate refuses, or it was never scanned at all.
  */
 export async function onImageAvailable(event: unknown, d: ImageAvailableDeps): Promise<ImageAvailableResult> {
-  const e = imageAvailableEventSchema.parse(event);
+  const e = parseEvent(imageAvailableEventSchema, event, 'Image Available');
   if (e.account !== d.factoryAccount) {
     return {
       started: false,

@@ -6,9 +6,10 @@ import { DynamoDbService } from './services/dynamodb';
 import { Ec2Service } from './services/ec2';
 import { Elbv2Service } from './services/elbv2';
 import { EventsService } from './services/events';
-import { ImageBuilderService, type ImageBuildStatus } from './services/image-builder';
+import { ImageBuilderService, type BuildDetails, type ImageBuildStatus } from './services/image-builder';
 import { SnsService, type PublishedMessage } from './services/sns';
 import { SsmService } from './services/ssm';
+import { NoStepFunctions, type StepFunctionsApi } from './services/step-functions';
 import { unmarshall } from './dynamodb/attribute-value';
 import type { AlarmKind, AlarmState, Colour, SimGroupSnapshot, SimSnapshot, SimWorldSpec } from './types';
 import { World } from './world';
@@ -28,6 +29,9 @@ const MUTATING = new Set([
   'DeleteItem',
   'Publish',
   'PutEvents',
+  'StartExecution',
+  'SendTaskSuccess',
+  'SendTaskFailure',
 ]);
 
 /**
@@ -50,6 +54,8 @@ export class FleetSimulator {
   readonly imageBuilder: ImageBuilderService;
   /** The default event bus: what the product announced (Image Released, …). */
   readonly events: EventsService;
+  /** Nothing a single environment's rehearsal runs calls Step Functions (a train answers for it). */
+  readonly sfn: StepFunctionsApi = new NoStepFunctions();
   private readonly listeners: Array<(s: SimSnapshot) => void> = [];
   private throttleRemaining = 0;
   private readonly baselineDesired: number;
@@ -155,8 +161,13 @@ export class FleetSimulator {
     this.settle();
   }
 
-  registerImageBuildVersion(arn: string, amiId: string, status: ImageBuildStatus): void {
-    this.imageBuilder.register(arn, amiId, status);
+  registerImageBuildVersion(
+    arn: string,
+    amiId: string,
+    status: ImageBuildStatus,
+    details: BuildDetails = {},
+  ): void {
+    this.imageBuilder.register(arn, amiId, status, details);
   }
 
   /** Calls `listener` with a snapshot after every step; returns the function that stops it. */

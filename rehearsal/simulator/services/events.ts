@@ -31,6 +31,24 @@ export class EventsService {
     private readonly now: () => Date,
   ) {}
 
+  /**
+   * An event of an AWS service (Image Builder, Step Functions) on the bus: what the account's
+   * services emit themselves, never through PutEvents.
+   */
+  emit(event: Omit<BusEvent, 'id' | 'account' | 'region' | 'time'>): BusEvent {
+    this.counter++;
+    const full: BusEvent = {
+      ...event,
+      id: `rehearsal-event-${this.counter}`,
+      account: this.place.accountId,
+      region: this.place.region,
+      time: this.now().toISOString(),
+    };
+    this.events.push(full);
+    for (const listener of this.listeners) listener(full);
+    return full;
+  }
+
   /** Called with every event accepted from now on. */
   onEvent(listener: (e: BusEvent) => void): void {
     this.listeners.push(listener);
@@ -47,6 +65,13 @@ export class EventsService {
         );
       if (!e.Source || !e.DetailType || e.Detail === undefined)
         return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Source, DetailType and Detail are required' };
+      // Only AWS services put events of an aws.* source: nobody can forge one (the entry fails
+      // with NotAuthorizedForSourceException, one of PutEventsResultEntry's documented codes).
+      if (e.Source.startsWith('aws.'))
+        return {
+          ErrorCode: 'NotAuthorizedForSourceException',
+          ErrorMessage: `Not authorized for the source ${e.Source}`,
+        };
       if (Buffer.byteLength(e.Detail) > 262_144)
         return { ErrorCode: 'InvalidArgument', ErrorMessage: 'Detail is larger than 256 KB' };
       let detail: unknown;

@@ -127,7 +127,7 @@ describe('announceImage announces only what the factory built', () => {
     ],
   ])('fails loudly on an event with %s', async (_what, change) => {
     await expect(announceImage({ ...imageStateChange(), ...change }, deps())).rejects.toMatchObject({
-      name: '$ZodError',
+      name: 'MalformedEvent',
     });
     expect(events.published).toEqual([]);
   });

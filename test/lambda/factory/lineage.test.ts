@@ -99,7 +99,7 @@ describe('tagLineage refuses what it must not trust', () => {
     await expect(
       tagLineage({ ...imageReleased(), detail: { environment: 'dev' } }, deps()),
     ).rejects.toMatchObject({
-      name: '$ZodError',
+      name: 'MalformedEvent',
     });
   });
 

@@ -92,16 +92,21 @@ describe('onUpstreamRelease of anything else', () => {
   });
 
   it.each([
-    ['another source', { source: 'immutable.images' }],
-    ['an unknown environment', { detail: { ...imageReleased().detail, environment: 'qa' } }],
-    ['a malformed AMI id', { detail: { ...imageReleased().detail, imageId: 'ami-nope' } }],
-    ['an unknown action', { detail: { ...imageReleased().detail, action: 'phoenix' } }],
-    ['no release time', { detail: { ...imageReleased().detail, releasedAt: 'soon' } }],
+    ['another source', { source: 'immutable.images' }, 'source'],
+    [
+      'an unknown environment',
+      { detail: { ...imageReleased().detail, environment: 'qa' } },
+      'detail.environment',
+    ],
+    ['a malformed AMI id', { detail: { ...imageReleased().detail, imageId: 'ami-nope' } }, 'detail.imageId'],
+    ['an unknown action', { detail: { ...imageReleased().detail, action: 'phoenix' } }, 'detail.action'],
+    ['no release time', { detail: { ...imageReleased().detail, releasedAt: 'soon' } }, 'detail.releasedAt'],
   ])(
-    'fails loudly on an event with %s (the dead-letter queue keeps it), starting nothing',
-    async (_what, change) => {
+    'fails loudly on an event with %s, naming the field (the dead-letter queue keeps it), starting nothing',
+    async (_what, change, field) => {
       await expect(onUpstreamRelease({ ...imageReleased(), ...change }, deps())).rejects.toMatchObject({
-        name: '$ZodError',
+        name: 'MalformedEvent',
+        message: expect.stringContaining(`${field}: `),
       });
       expect(store.latest.size).toBe(0);
       expect(promotions.executions.size).toBe(0);

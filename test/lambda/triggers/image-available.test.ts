@@ -151,7 +151,7 @@ describe('onImageAvailable refuses what it must not roll out', () => {
     ],
   ])('fails loudly on an event with %s (the dead-letter queue keeps it)', async (_what, change) => {
     await expect(onImageAvailable({ ...imageAvailable(), ...change }, deps())).rejects.toMatchObject({
-      name: '$ZodError',
+      name: 'MalformedEvent',
     });
     expect(store.factoryImages.size).toBe(0);
     expect(executions.executions.size).toBe(0);

@@ -6,6 +6,7 @@ import * as ec2 from '@aws-sdk/client-ec2';
 import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
+import * as stepFunctions from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import {
@@ -52,6 +53,10 @@ async function realSdkError(service: SimService, code: string): Promise<Error & 
       headers: { 'content-type': 'application/x-amz-json-1.1' },
       body: JSON.stringify({ __type: code, message: 'm' }),
     },
+    sfn: {
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ __type: `com.amazonaws.sfn#${code}`, message: 'm' }),
+    },
   };
   const answer = answers[service];
   const config = {
@@ -85,6 +90,12 @@ async function realSdkError(service: SimService, code: string): Promise<Error & 
     events: () =>
       new eventBridge.EventBridgeClient(config).send(
         new eventBridge.PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
+      ),
+    sfn: () =>
+      new stepFunctions.SFNClient(config).send(
+        new stepFunctions.DescribeExecutionCommand({
+          executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:e',
+        }),
       ),
     imageBuilder: () =>
       new imageBuilder.ImagebuilderClient(config).send(
@@ -132,6 +143,15 @@ const CODES: Array<[SimService, string]> = [
   ['imageBuilder', 'CallRateLimitExceededException'],
   ['imageBuilder', 'ResourceNotFoundException'],
   ['imageBuilder', 'InvalidParameterValueException'],
+  ['sfn', 'ThrottlingException'],
+  ['sfn', 'ExecutionAlreadyExists'],
+  ['sfn', 'ExecutionDoesNotExist'],
+  ['sfn', 'StateMachineDoesNotExist'],
+  ['sfn', 'InvalidName'],
+  ['sfn', 'InvalidExecutionInput'],
+  ['sfn', 'InvalidToken'],
+  ['sfn', 'TaskDoesNotExist'],
+  ['sfn', 'TaskTimedOut'],
 ];
 
 describe('errors match what the AWS SDK raises for the same wire error', () => {
@@ -177,7 +197,7 @@ describe('throttling', () => {
   it('fails the next N calls of any service with that service throttling error, then recovers', async () => {
     const { sim, uninstall: off } = simulate();
     uninstall = off;
-    sim.throttleNext(9);
+    sim.throttleNext(10);
     const results = await Promise.all([
       rejection(clients.autoScaling.send(new autoScaling.DescribeAutoScalingGroupsCommand({}))),
       rejection(clients.ec2.send(new ec2.DescribeImagesCommand({}))),
@@ -204,6 +224,13 @@ describe('throttling', () => {
       rejection(
         clients.events.send(
           new eventBridge.PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
+        ),
+      ),
+      rejection(
+        clients.sfn.send(
+          new stepFunctions.DescribeExecutionCommand({
+            executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:e',
+          }),
         ),
       ),
     ]);
