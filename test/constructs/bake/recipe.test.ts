@@ -10,7 +10,7 @@ describe('image recipe', () => {
     dev = factoryTemplate();
   });
 
-  it('takes its semantic version from bake.recipeVersion', () => {
+  it('takes its semantic version from imageFactory.recipeVersion', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Version: '1.0.0' });
   });
 
@@ -63,8 +63,8 @@ describe('recipe naming (recipes are immutable)', () => {
     const changed = [
       recipeName({ rootVolumeGiB: 32 }),
       recipeName({ app: { ...base.app, version: '1.0.1' } }),
-      recipeName({ appPort: 9090 }),
-      recipeName({ healthCheckPath: '/ready' }),
+      recipeName({ app: { ...base.app, port: 9090 } }),
+      recipeName({ app: { ...base.app, healthCheckPath: '/ready' } }),
       recipeName({ parentImage: { kind: 'ssm-parameter', name: '/aws/service/other' } }),
     ];
     for (const name of changed) expect(name).not.toBe(original);
