@@ -1,4 +1,3 @@
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import { clockOf, escape, instanceAreas, PALETTE } from '../timeline';
 import type { TrainRun } from './runner';
 
@@ -42,7 +41,7 @@ export function renderTrainSvg(run: TrainRun, title: string): string {
       ...samples.map((s) => Object.values(s.instancesByImage).reduce((a, b) => a + b, 0)),
     );
     const y = (n: number) => y0 + plotH - (plotH * n) / max;
-    const e = r.environments[env as EnvironmentName];
+    const e = r.environments[env];
     const areas = instanceAreas(samples, images, x, y, end);
     const bars = run.executions
       .filter((ex) => ex.place === env)

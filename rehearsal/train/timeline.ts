@@ -1,4 +1,3 @@
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import { clockOf } from '../timeline';
 import type { TrainRun } from './runner';
 
@@ -9,7 +8,7 @@ export function formatTrainTimeline(run: TrainRun): string {
   const r = run.result;
   lines.push('');
   for (const env of run.scenario.train) {
-    const e = r.environments[env as EnvironmentName];
+    const e = r.environments[env];
     if (!e) continue;
     const why = e.error ? ` (${e.error})` : e.reason ? ` — ${e.reason}` : '';
     lines.push(
