@@ -85,19 +85,33 @@ export class Ec2Images implements Images {
   }
 
   /**
-   * No `Owners`: with `['self']` EC2 leaves out an image another account owns (the public Amazon
-   * Linux image a new environment is seeded with), whose release tags this account still writes
-   * and reads (tags on a public or shared image are the tagging account's own), so they would be
-   * written again by every rollout.
+   * Images this account owns only (`Owners: ['self']`): lineage tags are stamped where the image
+   * is owned, never on another account's public or shared image.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html (Owners)
-   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html
    */
   async tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>> {
     // A filter, unlike ImageIds, skips a deregistered image instead of failing the whole call.
     const out = await this.ec2.send(
-      new DescribeImagesCommand({ Filters: [{ Name: 'image-id', Values: [...imageIds] }] }),
+      new DescribeImagesCommand({ Owners: ['self'], Filters: [{ Name: 'image-id', Values: [...imageIds] }] }),
     );
     return new Map((out.Images ?? []).map((i) => [i.ImageId ?? '', tagMap(i.Tags)]));
+  }
+
+  async taggedWith(key: string): Promise<readonly string[]> {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const out = await this.ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'tag-key', Values: [key] }],
+          NextToken,
+        }),
+      );
+      ids.push(...(out.Images ?? []).flatMap((i) => (i.ImageId ? [i.ImageId] : [])));
+      NextToken = out.NextToken;
+    } while (NextToken);
+    return ids;
   }
 
   async addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {

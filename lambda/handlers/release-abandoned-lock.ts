@@ -3,11 +3,16 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { StepFunctionsExecutions } from '../aws/sfn';
 import { logger, metrics } from '../runtime/handler';
-import { requiredEnv } from '../runtime/env';
+import { checkAtColdStart, fromEnvironment } from '../runtime/env';
 import { releaseAbandonedLock } from '../triggers/abandoned-lock';
 
-const store = new DynamoDbLedgerStore(new DynamoDBClient({}), requiredEnv('TABLE_NAME'));
-const executions = new StepFunctionsExecutions(new SFNClient({}), requiredEnv('STATE_MACHINE_ARN'));
+const db = new DynamoDBClient({});
+const sfn = new SFNClient({});
+const deps = fromEnvironment(['TABLE_NAME', 'STATE_MACHINE_ARN'], (env) => ({
+  store: new DynamoDbLedgerStore(db, env.TABLE_NAME ?? ''),
+  executions: new StepFunctionsExecutions(sfn, env.STATE_MACHINE_ARN ?? ''),
+}));
+checkAtColdStart(deps);
 
 /**
  * EventBridge → a rollout execution failed, was stopped or timed out → free the fleet it held,
@@ -16,7 +21,7 @@ const executions = new StepFunctionsExecutions(new SFNClient({}), requiredEnv('S
  */
 export const handler = async (event: unknown) => {
   // The event crosses a trust boundary: releaseAbandonedLock parses it with its schema first.
-  const result = await releaseAbandonedLock(event, { store, executions, now: new Date() });
+  const result = await releaseAbandonedLock(event, { ...deps(), now: new Date() });
   logger.info(result.released ? 'released the lock of an ended execution' : 'no lock to release', result);
   if (result.restore && 'refused' in result.restore) {
     logger.error('automatic restore refused', result);

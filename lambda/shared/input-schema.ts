@@ -30,8 +30,8 @@ export const rolloutInputSchema = z
       dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
       trigger: z.optional(
         // recovery: the lock janitor's automatic restore after an execution that ended unsafely
-        z.enum(['console', 'schedule', 'image-builder', 'recovery'], {
-          error: 'must be "console", "schedule", "image-builder" or "recovery"',
+        z.enum(['console', 'schedule', 'image-factory', 'promotion', 'recovery'], {
+          error: 'must be "console", "schedule", "image-factory", "promotion" or "recovery"',
         }),
       ),
     },

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { LedgerStore, RecoveryBudget } from '../ledger/ports';
+import { parseEvent } from '../shared/parse-event';
 import { AUTOMATIC_RESTORES_PER_HOUR } from '../shared/recovery';
 import type { Executions } from './ports';
 
@@ -60,7 +61,7 @@ export type JanitorResult = {
  * new; and at most AUTOMATIC_RESTORES_PER_HOUR start in an hour (counted in the ledger table).
  */
 export async function releaseAbandonedLock(event: unknown, d: JanitorDeps): Promise<JanitorResult> {
-  const e = executionStatusChangeSchema.parse(event);
+  const e = parseEvent(executionStatusChangeSchema, event, 'Step Functions execution status change');
   const { executionArn, status, error } = e.detail;
   if (!ENDED.has(status)) return { released: false, execution: executionArn, status };
   if (error && REFUSED_BEFORE_THE_LOCK.has(error))

@@ -10,14 +10,13 @@ import {
   expectKnownEndState,
   fleetChanges,
   fleetRecordOf,
-  isKept,
+  announcedReleases,
   ledgerOf,
   lockOf,
   NEW,
   RELEASED,
   scenario,
   statesEntered,
-  tagsOf,
 } from './support';
 
 let templates: ReturnType<typeof synthesizedTemplates>;
@@ -261,7 +260,7 @@ describe('a stopped execution', () => {
     expect(lockOf(run, dev().settings)).toBeUndefined();
   });
 
-  it("after it promoted, has its image tagged by the lock janitor's restore", async () => {
+  it("after it promoted, has its release announced by the lock janitor's restore, once", async () => {
     const promoted = statesEntered(await dev().run(scenario({ input: canary(NEW) }))).indexOf(
       'Promote Release',
     );
@@ -270,15 +269,21 @@ describe('a stopped execution', () => {
     );
     expect(statesEntered(run).at(-1)).toBe('Promote Release');
     expect(run.result.automaticRestores).toEqual([{ status: 'SUCCEEDED' }]);
-    expect(tagsOf(run, NEW)).toMatchObject({
-      'immutable:released-dev': fleetRecordOf(run, dev().settings)?.releasedAt,
-      'immutable:rollback-candidate:dev': 'true',
-    });
-    expect(isKept(run, RELEASED, 'dev')).toBe(true);
+    expect(announcedReleases(run)).toEqual([
+      expect.objectContaining({
+        environment: 'dev',
+        imageId: NEW,
+        previousImage: RELEASED,
+        action: 'canary',
+      }),
+    ]);
     expect(ledgerOf(run, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
       'canary SUCCEEDED',
       'restore SUCCEEDED',
     ]);
+    // the next rollout finds it announced and announces nothing again
+    const later = await dev().runAfter(run, { input: { action: 'restore' } });
+    expect(announcedReleases(later)).toHaveLength(1);
   });
 
   it('is restored at most three times an hour; then a person is alarmed, and a dry run changes nothing', async () => {

@@ -1,12 +1,12 @@
 import type { RehearsalSession } from '../../rehearsal/session';
 import {
+  announcedReleases,
   canary,
   enteredAt,
   expectKnownEndState,
   fleetChanges,
   fleetRecordOf,
   greenWeights,
-  isReleasedIn,
   ledgerOf,
   NEW,
   openSession,
@@ -160,7 +160,7 @@ describe('rollback to a public image this account does not own (the first releas
   /** The current Amazon Linux 2023 AMI the seed puts in place when given no image: Amazon's. */
   const AMAZON = '137112412989';
 
-  it('stamps its release once: the next rollout finds the tag and writes nothing', async () => {
+  it('announces its release once: the next rollout finds it announced and changes nothing', async () => {
     const run = await dev().run(
       scenario({
         fleet: { instances: 4, ageDays: 1, previousImage: PREVIOUS },
@@ -169,9 +169,12 @@ describe('rollback to a public image this account does not own (the first releas
       }),
     );
     expect(run.result).toMatchObject({ status: 'SUCCEEDED', live: { image: PREVIOUS } });
-    expect(isReleasedIn(run, PREVIOUS, 'dev')).toBe(true);
+    expect(announcedReleases(run)).toEqual([
+      expect.objectContaining({ environment: 'dev', imageId: PREVIOUS, action: 'rollback' }),
+    ]);
     const next = await dev().runAfter(run, { afterSeconds: 600, input: { action: 'restore' } });
     expect(next.result.status).toBe('SUCCEEDED');
+    expect(announcedReleases(next)).toHaveLength(1);
     expect(fleetChanges(next)).not.toHaveProperty('CreateTags');
     expectKnownEndState(next, dev());
   });

@@ -4,7 +4,7 @@ import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
-import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
+import { imageFactoryNames } from '../../../lambda/shared/names';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
 import { BuildInfrastructure } from './build-infrastructure';
@@ -17,9 +17,10 @@ import { highestAllowedSeverity } from './scan-gate';
 import type { Severity } from '../../../lambda/shared/severities';
 
 /**
- * The environment's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
+ * The image factory's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
  * schedule, tests it on a fresh instance, gates it on an Amazon Inspector scan, tags it with its
- * lineage, publishes its id to SSM and retires old AMIs, never one a rollback may need.
+ * lineage, distributes it to every environment's account and region, publishes its id to SSM and
+ * retires old AMIs, never one an environment has released, may roll back to, or runs.
  *
  * Built from the CloudFormation (L1) Image Builder resources: the L2 library is alpha and not a
  * dependency of this application.
@@ -36,19 +37,27 @@ export class BakePipeline extends Construct {
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
+  /** The pipeline's name (`immutable-<app>`). */
+  readonly pipelineName: string;
+  /** The pipeline's ARN. */
+  readonly pipelineArn: string;
+  /** Where build failures and refused images are announced. */
+  readonly topic: BakeNotificationTopic['topic'];
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
     validateBakePipelineProps(props);
-    const env = props.environment;
-    const pipelineName = `${resourcePrefix(env)}-${props.app.name}`;
+    const names = imageFactoryNames(props.app.name);
+    const pipelineName = names.pipeline;
+    this.pipelineName = pipelineName;
     assertImageBuilderName(pipelineName);
-    const bakedImageParameterName = runtimeParameters(env).bakedImage;
+    const bakedImageParameterName = names.bakedImageParameter;
     this.scanGateSeverity = props.scan.failOnSeverity;
 
     const notifications = new BakeNotificationTopic(this, 'Notifications', {
       displayName: `Image Builder ${pipelineName}`,
     });
+    this.topic = notifications.topic;
     const logs = new BuildLogs(this, 'Logs', {
       pipelineName,
       retentionDays: props.logRetentionDays,
@@ -60,8 +69,6 @@ export class BakePipeline extends Construct {
       parentImage: props.parentImage,
       rootVolumeGiB: props.rootVolumeGiB,
       app: props.app,
-      appPort: props.appPort,
-      healthCheckPath: props.healthCheckPath,
     });
     // Image ARNs are named after the recipe, in lower case: .../image/<recipe>/<version>/<build>.
     this.imageArnPattern = Stack.of(this).formatArn({
@@ -75,33 +82,41 @@ export class BakePipeline extends Construct {
       instanceTypes: props.instanceTypes,
       logs,
       topic: notifications.topic,
-      instanceTags: { Name: `${pipelineName}-build`, [AMI_TAGS.environment]: env },
+      instanceTags: { Name: `${pipelineName}-build`, [AMI_TAGS.pipeline]: pipelineName },
       artifactUri: props.app.artifactUri,
       vpc: props.vpc,
       subnetSelection: props.subnetSelection,
     });
 
+    const amiDistribution = (accountIds: readonly string[]) => ({
+      // Untyped in the L1 (any), so written in CloudFormation's own casing.
+      Name: `${pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
+      Description: `${props.app.name} ${props.app.version} baked by ${pipelineName}`,
+      AmiTags: {
+        [AMI_TAGS.pipeline]: pipelineName,
+        [AMI_TAGS.recipe]: recipe.recipeName,
+        [AMI_TAGS.recipeVersion]: props.recipeVersion,
+        [AMI_TAGS.sourceRevision]: props.sourceRevision,
+      },
+      // Other accounts launch the factory's AMI (they never own a copy): launch permission only.
+      // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
+      ...(accountIds.length ? { LaunchPermissionConfiguration: { UserIds: [...accountIds] } } : {}),
+    });
+    const home = props.distribution?.find((t) => t.region === Stack.of(this).region);
     const distribution = new CfnDistributionConfiguration(this, 'Distribution', {
       name: `${pipelineName}-distribution`,
-      description: `AMIs of ${pipelineName}, with lineage tags, published to ${bakedImageParameterName}`,
+      description: `AMIs of ${pipelineName}, with lineage tags, to every environment's account and region`,
       distributions: [
         {
           region: Aws.REGION,
-          // Untyped in the L1 (any), so written in CloudFormation's own casing.
-          amiDistributionConfiguration: {
-            Name: `${pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
-            Description: `${props.app.name} ${props.app.version} baked by ${pipelineName}`,
-            AmiTags: {
-              [AMI_TAGS.environment]: env,
-              [AMI_TAGS.pipeline]: pipelineName,
-              [AMI_TAGS.recipe]: recipe.recipeName,
-              [AMI_TAGS.recipeVersion]: props.recipeVersion,
-              [AMI_TAGS.sourceRevision]: props.sourceRevision,
-            },
-          },
+          amiDistributionConfiguration: amiDistribution(home?.accountIds ?? []),
           // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
           ssmParameterConfigurations: [{ parameterName: bakedImageParameterName, dataType: 'aws:ec2:image' }],
         },
+        // A copy in each other region an environment runs in, launchable by that region's accounts.
+        ...(props.distribution ?? [])
+          .filter((t) => t !== home)
+          .map((t) => ({ region: t.region, amiDistributionConfiguration: amiDistribution(t.accountIds) })),
       ],
     });
 
@@ -111,11 +126,11 @@ export class BakePipeline extends Construct {
       notifications,
       infrastructure,
     });
-    // Images carry these tags so the lifecycle policy can select exactly this pipeline's images.
-    const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: pipelineName };
+    // Images carry this tag so the lifecycle policy can select exactly this pipeline's images.
+    const imageTags = { [AMI_TAGS.pipeline]: pipelineName };
     const pipeline = new CfnImagePipeline(this, 'Pipeline', {
       name: pipelineName,
-      description: `Bakes ${props.app.name} images for ${env}`,
+      description: `Bakes ${props.app.name} images for every environment`,
       imageRecipeArn: recipe.recipeArn,
       infrastructureConfigurationArn: infrastructure.configuration.attrArn,
       distributionConfigurationArn: distribution.attrArn,
@@ -149,6 +164,7 @@ export class BakePipeline extends Construct {
         pipelineLogGroupName: logs.pipelineLogGroup.logGroupName,
       },
     });
+    this.pipelineArn = pipeline.attrArn;
     Validations.of(pipeline).acknowledge({
       id: 'CloudFormation-Validate::F3002',
       reason:
@@ -162,7 +178,9 @@ export class BakePipeline extends Construct {
       deleteAfterDays: props.lifecycle.deleteAfterDays,
       keepAtLeast: props.lifecycle.keepAtLeast,
       // Any environment's keep tag protects an AMI (exclusion tag maps match on any tag).
-      protectedAmiTags: Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [keepTag(e), 'true'])),
+      protectedAmiTags: Object.fromEntries(
+        (props.protectedEnvironments ?? ENVIRONMENT_NAMES).map((e) => [keepTag(e), 'true']),
+      ),
     });
   }
 

@@ -7,7 +7,7 @@ import { contentAddressedName } from './content-name';
 
 /** Properties of {@link BakeRecipe}. */
 export interface BakeRecipeProps {
-  /** Base of every name (e.g. `immutable-dev-web`); a content fingerprint is appended. */
+  /** Base of every name (e.g. `immutable-web`); a content fingerprint is appended. */
   readonly namePrefix: string;
   /** Semantic version of the recipe. */
   readonly recipeVersion: string;
@@ -15,12 +15,8 @@ export interface BakeRecipeProps {
   readonly parentImage: ParentImageSource;
   /** Size of the encrypted gp3 root volume, GiB. */
   readonly rootVolumeGiB: number;
-  /** The application to install. */
+  /** The application to install, with the port and health path its test checks. */
   readonly app: BakeAppProps;
-  /** Port the service listens on. */
-  readonly appPort: number;
-  /** Path that answers 200 when the service is healthy. */
-  readonly healthCheckPath: string;
 }
 
 /** Component versions never need bumping: a changed document gets a new (fingerprinted) name. */
@@ -80,8 +76,8 @@ export class BakeRecipe extends Construct {
 
     const service = [
       { name: 'ServiceName', value: [props.app.serviceName] },
-      { name: 'Port', value: [String(props.appPort)] },
-      { name: 'HealthPath', value: [props.healthCheckPath] },
+      { name: 'Port', value: [String(props.app.port)] },
+      { name: 'HealthPath', value: [props.app.healthCheckPath] },
     ];
     const entries: RecipeEntry[] = [
       this.entry(this.components.hardening),
@@ -97,7 +93,7 @@ export class BakeRecipe extends Construct {
 
     const definition = {
       parentImage: parentImageReference(props.parentImage),
-      description: `Golden image of ${props.app.name}: AL2023 hardened, service on port ${props.appPort}`,
+      description: `Golden image of ${props.app.name}: AL2023 hardened, service on port ${props.app.port}`,
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',

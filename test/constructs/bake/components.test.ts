@@ -9,7 +9,7 @@ import {
   componentDocumentPath,
 } from '../../../lib/constructs/bake/component-documents';
 import type { ComponentDocumentName } from '../../../lib/constructs/bake/component-documents';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 
 /**
  * Actions AWSTOE (the Image Builder component runner) knows.
@@ -147,12 +147,12 @@ describe('component documents', () => {
 describe('components in the template', () => {
   let dev: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
   });
 
   it.each(COMPONENT_DOCUMENTS)('%s is created from its YAML file under a content-addressed name', (name) => {
     dev.hasResourceProperties('AWS::ImageBuilder::Component', {
-      Name: Match.stringLikeRegexp(`^immutable-dev-web-${name}_[0-9a-f]{10}$`),
+      Name: Match.stringLikeRegexp(`^immutable-web-${name}_[0-9a-f]{10}$`),
       Platform: 'Linux',
       Version: '1.0.0',
       Data: text(name),

@@ -1,11 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 
 describe('notifications', () => {
   let dev: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
   });
 
   it('encrypts the topic with a customer-managed key that rotates', () => {

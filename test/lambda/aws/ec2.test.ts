@@ -146,7 +146,7 @@ describe('Ec2Images.describe', () => {
 describe('Ec2Images tags', () => {
   const images = () => new Ec2Images(client());
 
-  it("reads the tags of every image it may launch (another account's too), by a filter that skips deregistered ones", async () => {
+  it('reads the tags of own images only, by a filter that skips deregistered ones', async () => {
     ec2.on(DescribeImagesCommand).resolves({
       Images: [
         { ImageId: NEW_AMI, Tags: [] },
@@ -159,7 +159,7 @@ describe('Ec2Images tags', () => {
       [OLD_AMI, { 'immutable:rollback-candidate:dev': 'true' }],
     ]);
     expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([
-      { Filters: [{ Name: 'image-id', Values: [NEW_AMI, OLD_AMI, OLDER_AMI] }] },
+      { Owners: ['self'], Filters: [{ Name: 'image-id', Values: [NEW_AMI, OLD_AMI, OLDER_AMI] }] },
     ]);
   });
 
@@ -181,5 +181,23 @@ describe('Ec2Images tags', () => {
     await expect(images().addTags([NEW_AMI], { k: 'v' })).rejects.toMatchObject({
       name: 'UnauthorizedOperation',
     });
+  });
+});
+
+describe('Ec2Images.taggedWith', () => {
+  it("lists this account's images carrying a tag key, page by page", async () => {
+    ec2
+      .on(DescribeImagesCommand, {
+        Owners: ['self'],
+        Filters: [{ Name: 'tag-key', Values: ['immutable:rollback-candidate:dev'] }],
+        NextToken: undefined,
+      })
+      .resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa' }], NextToken: 'page-2' })
+      .on(DescribeImagesCommand, { NextToken: 'page-2' })
+      .resolves({ Images: [{ ImageId: 'ami-0bbbbbbbbbbbbbbbb' }] });
+    expect(await new Ec2Images(new EC2Client({})).taggedWith('immutable:rollback-candidate:dev')).toEqual([
+      'ami-0aaaaaaaaaaaaaaaa',
+      'ami-0bbbbbbbbbbbbbbbb',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT_ERRORS, TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
-import { FUNCTION_TIMEOUT } from '../rollout-functions';
+import { FUNCTION_TIMEOUT } from '../../functions/product-function';
 import type { RolloutHandler } from '../rollout-functions';
 
 /**
