@@ -259,6 +259,7 @@ export class Rehearsal {
       minHealthy: sampling.minHealthy,
       transitions: log.transitions,
       lambdaInvocations,
+      samples,
       automaticRestores,
     });
     return {

@@ -56,6 +56,21 @@ const fault = z.discriminatedUnion(
       }),
       durationSeconds: seconds.optional(),
     }),
+    /**
+     * From `atSecond` on, the image answers with this 5xx rate and p99 latency: a regression the
+     * alarms and the canary judge see minute by minute, as CloudWatch would show it.
+     */
+    z
+      .strictObject({
+        kind: z.literal('regression'),
+        atSecond: seconds,
+        imageId: amiId,
+        errorRate: z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).optional(),
+        p99LatencyMs: z.number().min(0, { error: 'must be >= 0' }).optional(),
+      })
+      .refine((f) => f.errorRate !== undefined || f.p99LatencyMs !== undefined, {
+        error: 'needs errorRate or p99LatencyMs: what regresses',
+      }),
     z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
     z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
@@ -66,7 +81,8 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
   {
-    error: 'must be alarm, throttle, launch-failure, lambda-error, lambda-timeout, second-execution or stop',
+    error:
+      'must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, second-execution or stop',
   },
 );
 

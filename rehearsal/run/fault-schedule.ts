@@ -31,6 +31,12 @@ export function scheduleFaults(
       case 'alarm':
         sim.forceAlarm(f.alarm, on.worldSecondsAtStart + f.atSecond, f.durationSeconds);
         break;
+      case 'regression':
+        sim.regressImage(f.imageId, on.worldSecondsAtStart + f.atSecond, {
+          ...(f.errorRate === undefined ? {} : { errorRate: f.errorRate }),
+          ...(f.p99LatencyMs === undefined ? {} : { p99LatencyMs: f.p99LatencyMs }),
+        });
+        break;
       case 'throttle':
         vt.at(f.atSecond, () => sim.throttleNext(f.calls));
         break;

@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario';
 import type { FleetSimulator, SimSnapshot } from '../simulator';
 import type { ExecutionOutcome } from './execution-driver';
 import { fleetRecordIn } from './fleet-record';
+import { timeToSafetySeconds } from './time-to-safety';
 
 /** The rehearsal's result: what `--json` prints (the documented contract). */
 export interface RehearsalResult {
@@ -22,6 +23,11 @@ export interface RehearsalResult {
   transitions: number;
   lambdaInvocations: number;
   apiCalls: Record<string, number>;
+  /**
+   * Seconds from the first canary alarm in ALARM to no traffic on the canary; `null` when no
+   * canary alarm went off while it carried traffic (see timeToSafetySeconds).
+   */
+  timeToSafetySeconds: number | null;
   secondExecution?: { status: string; error?: string; cause?: string };
   /** The restores the lock janitor started after an execution that left the fleet unsafe. */
   automaticRestores?: Array<{ status: string; error?: string; cause?: string }>;
@@ -40,6 +46,8 @@ export interface RunMeasures {
   readonly minHealthy: number;
   readonly transitions: number;
   readonly lambdaInvocations: number;
+  /** The world at every step of the run, in order. */
+  readonly samples: readonly SimSnapshot[];
   /** How each restore the lock janitor started ended. */
   readonly automaticRestores?: readonly ExecutionOutcome[];
 }
@@ -82,6 +90,7 @@ export function buildResult(
     transitions: measures.transitions,
     lambdaInvocations: measures.lambdaInvocations,
     apiCalls,
+    timeToSafetySeconds: timeToSafetySeconds(measures.samples, settings),
     ...(second ? { secondExecution: ending(second) } : {}),
     ...(measures.automaticRestores?.length
       ? { automaticRestores: measures.automaticRestores.map(ending) }

@@ -162,6 +162,40 @@ export class FleetSimulator {
   }
 
   /**
+   * From `fromSecond` on the world's clock, the image answers with this 5xx rate and p99 latency
+   * (a regression that shows only under production traffic): requests served before keep what
+   * they were answered with, and alarms see the change as CloudWatch would, minute by minute.
+   */
+  regressImage(
+    imageId: string,
+    fromSecond: number,
+    behaviour: { readonly errorRate?: number; readonly p99LatencyMs?: number },
+  ): void {
+    if (!this.world.images.has(imageId))
+      throw new Error(`regressImage: ${imageId} is not an image of this account`);
+    if (!(fromSecond >= 0)) throw new Error(`regressImage: fromSecond must be >= 0, got ${fromSecond}`);
+    const { errorRate, p99LatencyMs } = behaviour;
+    if (errorRate !== undefined && !(errorRate >= 0 && errorRate <= 1))
+      throw new Error(`regressImage: errorRate must be within 0..1, got ${errorRate}`);
+    if (p99LatencyMs !== undefined && !(p99LatencyMs >= 0))
+      throw new Error(`regressImage: p99LatencyMs must be >= 0, got ${p99LatencyMs}`);
+    const apply = () => {
+      const image = this.world.images.get(imageId);
+      if (!image) return;
+      this.world.images.set(imageId, {
+        ...image,
+        ...(errorRate === undefined ? {} : { errorRate }),
+        ...(p99LatencyMs === undefined ? {} : { p99LatencyMs }),
+      });
+      this.settle();
+    };
+    if (fromSecond <= this.world.t) {
+      apply();
+      this.notify();
+    } else this.world.queue.schedule(fromSecond, 'image-regression', apply);
+  }
+
+  /**
    * The image is deregistered: DescribeImages no longer finds it and launches from it fail;
    * instances already running it keep running.
    */

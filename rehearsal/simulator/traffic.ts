@@ -12,6 +12,8 @@ interface TargetGroupFlow {
   readonly errors: number;
   /** Requests per second per AMI. */
   readonly byImage: ReadonlyMap<string, number>;
+  /** The p99 latency (ms) each AMI serving here answers with now. */
+  readonly latencyMs: ReadonlyMap<string, number>;
   readonly healthy: number;
   readonly unhealthy: number;
 }
@@ -21,6 +23,8 @@ interface MinuteBucket {
   requests: number;
   errors: number;
   readonly byImage: Map<string, number>;
+  /** The worst p99 (ms) each AMI answered with during the minute: an image can regress mid-run. */
+  readonly latencyMsByImage: Map<string, number>;
   healthySeconds: number;
   unhealthySeconds: number;
   healthyMax: number;
@@ -215,6 +219,8 @@ export class Traffic {
       total.errors += bucket.errors;
       for (const [image, requests] of bucket.byImage)
         total.byImage.set(image, (total.byImage.get(image) ?? 0) + requests);
+      for (const [image, ms] of bucket.latencyMsByImage)
+        total.latencyMsByImage.set(image, Math.max(total.latencyMsByImage.get(image) ?? 0, ms));
       total.healthySeconds += bucket.healthySeconds;
       total.unhealthySeconds += bucket.unhealthySeconds;
       total.healthyMax = Math.max(total.healthyMax, bucket.healthyMax);
@@ -255,7 +261,8 @@ export class Traffic {
     let worst = 0;
     let weighted = 0;
     for (const [imageId, requests] of bucket.byImage) {
-      const latency = (this.world.images.get(imageId)?.p99LatencyMs ?? 0) / 1000;
+      const latency =
+        (bucket.latencyMsByImage.get(imageId) ?? this.world.images.get(imageId)?.p99LatencyMs ?? 0) / 1000;
       weighted += latency * requests;
       if (requests / bucket.requests >= P99_MIN_SHARE) worst = Math.max(worst, latency);
     }
@@ -279,6 +286,8 @@ export class Traffic {
     bucket.errors += flow.errors * seconds;
     for (const [image, rate] of flow.byImage)
       bucket.byImage.set(image, (bucket.byImage.get(image) ?? 0) + rate * seconds);
+    for (const [image, ms] of flow.latencyMs)
+      bucket.latencyMsByImage.set(image, Math.max(bucket.latencyMsByImage.get(image) ?? 0, ms));
     bucket.healthySeconds += flow.healthy * seconds;
     bucket.unhealthySeconds += flow.unhealthy * seconds;
     bucket.healthyMax = Math.max(bucket.healthyMax, flow.healthy);
@@ -306,16 +315,18 @@ export class Traffic {
       // Targets still in their initial health checks are neither (UnHealthyHostCount leaves them out).
       const unhealthy = (group?.inService ?? 0) - healthy - (group?.initial ?? 0);
       const byImage = new Map<string, number>();
+      const latencyMs = new Map<string, number>();
       let errors = 0;
       if (requests > 0 && healthy === 0) errors = requests;
       else if (requests > 0 && group) {
         for (const [imageId, count] of group.healthyByImage) {
           const share = (requests * count) / healthy;
           byImage.set(imageId, share);
+          latencyMs.set(imageId, world.images.get(imageId)?.p99LatencyMs ?? 0);
           errors += share * (world.images.get(imageId)?.errorRate ?? 0);
         }
       }
-      flows.set(target.arn, { requests, errors, byImage, healthy, unhealthy });
+      flows.set(target.arn, { requests, errors, byImage, latencyMs, healthy, unhealthy });
     }
     return flows;
   }
@@ -409,6 +420,7 @@ function emptyBucket(): MinuteBucket {
     requests: 0,
     errors: 0,
     byImage: new Map(),
+    latencyMsByImage: new Map(),
     healthySeconds: 0,
     unhealthySeconds: 0,
     healthyMax: 0,
@@ -422,8 +434,9 @@ function emptyBucket(): MinuteBucket {
 function signatureOf(flows: Map<string, TargetGroupFlow>): string {
   let out = '';
   for (const [arn, flow] of flows) {
-    out += `${arn}:${flow.requests}:${flow.healthy}:${flow.unhealthy}`;
-    for (const [image, rate] of flow.byImage) out += `,${image}=${rate}`;
+    // Errors and latency too: an image that regresses changes the flow without a fleet change.
+    out += `${arn}:${flow.requests}:${flow.errors}:${flow.healthy}:${flow.unhealthy}`;
+    for (const [image, rate] of flow.byImage) out += `,${image}=${rate}@${flow.latencyMs.get(image)}`;
     out += ';';
   }
   return out;

@@ -37,8 +37,11 @@ export function expectContractShape(json: Record<string, unknown>): void {
     'transitions',
     'lambdaInvocations',
     'apiCalls',
+    'timeToSafetySeconds',
     'secondExecution',
+    'automaticRestores',
   ];
+  expect(json.timeToSafetySeconds === null || typeof json.timeToSafetySeconds === 'number').toBe(true);
   expect(Object.keys(json).filter((k) => !allowed.includes(k))).toEqual([]);
   if (json.status !== 'SUCCEEDED') {
     expect(json.error).toEqual(expect.any(String));

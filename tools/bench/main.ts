@@ -1,6 +1,7 @@
 /**
- * Benchmarks: rollout overhead against the fleet-physics floor (rehearsal, simulated clock), a
- * release train's lead time against its floor,
+ * Benchmarks: rollout overhead against the fleet-physics floor (rehearsal, simulated clock), how
+ * fast a prod canary that regresses mid-step loses its traffic, a release train's lead time
+ * against its floor,
  * Step Functions transitions and API calls; each handler's bundle and cold init against the same
  * handler bundled as NodejsFunction would by default; and `cdk synth` of the app against a
  * one-bucket app. Absolute times differ up to threefold between machines, so every timing comes
@@ -14,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { prepareRehearsalProcess } from '../../rehearsal/process';
 import { bundleFigures } from './bundles';
 import { rolloutFigures } from './rollouts';
+import { safetyFigures } from './safety';
 import { log, round } from './stats';
 import { synthFigures } from './synth';
 import { trainFigures } from './train';
@@ -38,13 +40,15 @@ async function main(): Promise<void> {
   const templates = synthesizeProductTemplates();
   log(`rollouts of the ${ENVIRONMENT} workflow (rehearsal, simulated clock)…`);
   const rollouts = await rolloutFigures(templates, ENVIRONMENT, SIZES);
+  log('a prod canary that regresses mid-step (rehearsal, simulated clock)…');
+  const safety = await safetyFigures(templates);
   log('release trains, dev → staging → prod (rehearsal, simulated clock)…');
   const trains = await trainFigures(templates, TRAIN_SIZES);
   log('handler bundles: deployed against NodejsFunction defaults…');
   const bundles = bundleFigures(ROOT, INIT_RUNS);
   log('cdk synth: the app against a one-bucket app…');
   const synth = synthFigures(ROOT, SYNTH_RUNS);
-  const report = { rollouts, trains, bundles, ...synth };
+  const report = { rollouts, safety, trains, bundles, ...synth };
   if (values.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
@@ -53,6 +57,13 @@ async function main(): Promise<void> {
     `\nRollouts of the ${ENVIRONMENT} workflow (rehearsal; ratio = simulated / fleet-physics floor)`,
   );
   console.table(rollouts);
+  console.log(
+    'A prod canary regressing half-way through its 50 % step (rehearsal; seconds until no traffic on the canary, ' +
+      'from the first canary alarm in ALARM and from the onset; null: no alarm went off first)',
+  );
+  console.table(safety.regressions);
+  console.log('The healthy prod canary: its cost in state transitions');
+  console.table([safety.healthy]);
   console.log(
     'Release trains, factory AVAILABLE → prod released (rehearsal; ratio = lead time / floor of canaries and soaks; approval wait left out)',
   );

@@ -78,4 +78,15 @@ describe('fault schedule', () => {
     expect(schedule.stopAtTransition).toBe(5);
     expect(schedule.secondExecution).toEqual({ atSecond: 30, input: { action: 'phoenix' } });
   });
+
+  it("regresses an image on the world's clock: from the run's start on it, plus atSecond", () => {
+    const sim = new FleetSimulator(world());
+    sim.advance(100);
+    const spy = jest.spyOn(sim, 'regressImage');
+    const faults: Scenario['faults'] = [
+      { kind: 'regression', atSecond: 30, imageId: 'ami-0bbbbbbbbbbbbbbbb', p99LatencyMs: 3000 },
+    ];
+    scheduleFaults(faults, { sim, vt: timeOn(sim), worldSecondsAtStart: 100 });
+    expect(spy).toHaveBeenCalledWith('ami-0bbbbbbbbbbbbbbbb', 130, { p99LatencyMs: 3000 });
+  });
 });

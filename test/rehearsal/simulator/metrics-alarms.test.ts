@@ -139,6 +139,42 @@ describe('traffic model and metrics', () => {
     expect(r.hosts?.Values).toEqual([4, 4, 4, 0, 0]);
   });
 
+  it('shows an image that regresses mid-run from then on, leaving the minutes before it as they were', async () => {
+    await canary(NEW_AMI);
+    // 20 s into the minute that starts at 180
+    sim.regressImage(NEW_AMI, 200, { errorRate: 0.5, p99LatencyMs: 3000 });
+    sim.advance(180);
+    const r = await metrics(
+      [
+        query('errors', 'green', 'HTTPCode_Target_5XX_Count', 'Sum'),
+        query('p99', 'green', 'TargetResponseTime', 'p99'),
+        query('blue', 'blue', 'TargetResponseTime', 'p99'),
+      ],
+      120,
+      300,
+    );
+    // newest first: 60 s regressed; 40 s regressed after 20 s as it was; as it was
+    expect(r.errors?.Values?.map((v: number) => Math.round(v * 10) / 10)).toEqual([300, 200.2, 0.6]);
+    expect(r.p99?.Values).toEqual([3, 3, 0.18]);
+    expect(r.blue?.Values).toEqual([0.2, 0.2, 0.2]);
+    // two breaching minutes of three: the canary's alarms go off, the baseline's do not
+    expect(await alarmStates()).toMatchObject({
+      'immutable-dev-green-5xx': 'ALARM',
+      'immutable-dev-green-latency': 'ALARM',
+      'immutable-dev-blue-5xx': 'OK',
+      'immutable-dev-blue-latency': 'OK',
+    });
+  });
+
+  it('refuses a regression of an image it does not know, or out of range', () => {
+    expect(() => sim.regressImage('ami-0fffffffffffffff0', 10, { errorRate: 0.5 })).toThrow(
+      'regressImage: ami-0fffffffffffffff0 is not an image of this account',
+    );
+    expect(() => sim.regressImage(NEW_AMI, 10, { errorRate: 2 })).toThrow(
+      'regressImage: errorRate must be within 0..1, got 2',
+    );
+  });
+
   it('answers 5xx for the whole share of a weighted target group with no healthy target', async () => {
     uninstall();
     // A grace period long enough to see the failing targets counted before they are replaced.
