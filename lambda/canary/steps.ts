@@ -7,6 +7,14 @@ import type { Listener } from '../traffic/ports';
 import { judgeStep, summarize } from './judge';
 import type { CanaryMetrics } from './ports';
 
+/**
+ * How often a step is judged while it bakes: a regression that starts mid-step pulls the canary
+ * at the next look, not when the bake ends. 30 s keeps the worst case, from a regression's onset
+ * through its alarm's two one-minute datapoints to no traffic on the canary, near 150 s; each
+ * look costs three state transitions and one invocation.
+ */
+export const CANARY_CHECK_SECONDS = 30;
+
 /** What Shift Traffic receives; Flip Traffic Back passes no progress. */
 export interface ShiftTrafficEvent {
   readonly settings: WorkflowSettings;
@@ -41,10 +49,17 @@ export async function shiftTraffic(
     weight: percent,
     stepStartedAt: d.now.toISOString(),
     done: plan.kind === 'flip',
+    baking: plan.kind !== 'flip',
+    waitSeconds: nextLook(e.settings.canary.bakeSeconds),
   };
 }
 
-/** Measure the finished bake, judge it, and move to the next step (or throw `CanaryFailed`). */
+/**
+ * Judge the step so far: measure it from its shift to now, and throw `CanaryFailed` at once when
+ * it fails, however long it has still to bake. A passing step that has baked its time moves to the
+ * next step, with its judgement kept; one still baking is looked at again in at most
+ * CANARY_CHECK_SECONDS (`baking`, `waitSeconds`), keeping nothing, so the progress stays small.
+ */
 export async function judgeCanaryStep(
   e: JudgeCanaryEvent,
   d: { metrics: CanaryMetrics; now: Date },
@@ -60,16 +75,30 @@ export async function judgeCanaryStep(
     alarmsInAlarm: alarms,
     thresholds: s.canary,
   });
-  const judgements = [...progress.judgements, judgement];
+  const baked = (d.now.getTime() - start.getTime()) / 1000;
+  const left = s.canary.bakeSeconds - baked;
   if (judgement.verdict === 'fail') {
+    const when = left >= 1 ? ` after ${Math.round(baked)} s of its ${s.canary.bakeSeconds} s bake` : '';
     throw new CanaryFailed(
-      `step ${progress.step + 1}/${plan.steps.length} at ${progress.weight} % on ${plan.to.imageId}: ${judgement.reasons.join('; ')} ` +
+      `step ${progress.step + 1}/${plan.steps.length} at ${progress.weight} % on ${plan.to.imageId}${when}: ${judgement.reasons.join('; ')} ` +
         `(canary ${describe(judgement.canary)}; baseline ${describe(judgement.baseline)})`,
     );
   }
+  // Less than a second left is not worth another look (a Wait counts whole seconds).
+  if (left >= 1) return { ...progress, baking: true, waitSeconds: nextLook(left) };
   const next = progress.step + 1;
-  return { ...progress, step: next, done: next >= plan.steps.length, judgements };
+  return {
+    ...progress,
+    step: next,
+    done: next >= plan.steps.length,
+    baking: false,
+    waitSeconds: 0,
+    judgements: [...progress.judgements, judgement],
+  };
 }
+
+/** Whole seconds to the next look at a step with `left` seconds of bake to go. */
+const nextLook = (left: number) => Math.max(1, Math.min(CANARY_CHECK_SECONDS, Math.ceil(left)));
 
 function emptyProgress(): CanaryProgress {
   return {

@@ -7,7 +7,7 @@ import type { CanaryProgress } from '../shared/documents';
 
 const canaryMetrics = new CloudWatchCanaryMetrics(new CloudWatchClient({}));
 
-/** Judge the step that just baked: alarms and canary-versus-baseline metrics. */
+/** Judge the step so far: alarms and canary-versus-baseline metrics. */
 export const handler = stepHandler('judge-canary', async (event: JudgeCanaryEvent) => {
   try {
     return counted(await judgeCanaryStep(event, { metrics: canaryMetrics, now: new Date() }));
@@ -17,8 +17,9 @@ export const handler = stepHandler('judge-canary', async (event: JudgeCanaryEven
   }
 });
 
-/** A passed step as metrics: the canary's error ratio and p99 latency. */
+/** A passed step as metrics: the canary's error ratio and p99 latency; a look mid-bake counts nothing. */
 function counted(progress: CanaryProgress): CanaryProgress {
+  if (progress.baking) return progress;
   const last = progress.judgements[progress.judgements.length - 1];
   metrics.addMetric('CanaryStepPassed', 'Count', 1);
   if (last) {

@@ -122,6 +122,8 @@ export interface CanaryProgress {
   readonly step: number;
   readonly weight: number;
   readonly stepStartedAt?: string;
+  /** The step holds its weights and is judged again after `waitSeconds`, until its bake is over. */
+  readonly baking?: boolean;
   readonly done: boolean;
   readonly judgements: StepJudgement[];
 }

@@ -15,7 +15,8 @@ import { seededVersions } from '../../rehearsal/scenario-world';
  * - `capacity`: healthy serving capacity never drops below the environment's minimum healthy
  *   share of the desired capacity, and no traffic weight ever points at a colour without a
  *   healthy target;
- * - `traffic`: traffic is never left on an image whose rollout failed; at the end the released
+ * - `traffic`: traffic is never left on an image whose rollout failed, and leaves a canary within
+ *   one alarm period (60 s) of one of its alarms going off; at the end the released
  *   image, the fleet record, the ledger's last successful release and the SSM parameters agree,
  *   all traffic is on the live colour and the idle colour is at zero (unless kept warm); a dry
  *   run changes nothing: not the weights, the group sizes or the fleet record;
@@ -160,13 +161,41 @@ export function checkRun(
   options: CheckOptions = {},
 ): Violation[] {
   const ctx = new RunContext(run, settings, before, options);
-  return [...capacity(ctx), ...traffic(ctx), ...outcome(ctx), ...ledger(ctx)];
+  return [...capacity(ctx), ...fastAbort(ctx), ...traffic(ctx), ...outcome(ctx), ...ledger(ctx)];
+}
+
+/** One alarm period: a canary whose alarm went off has lost its traffic within it. */
+const SAFE_WITHIN_SECONDS = 60;
+
+/**
+ * A canary step is judged while it bakes: once one of the canary's alarms is in ALARM, traffic
+ * leaves it within one alarm period (the judge's next look, the way back, a retry or two). Not
+ * held for a stopped run or a storm, whose judge may never run.
+ */
+function fastAbort(ctx: RunContext): Violation[] {
+  const { input } = ctx.run.scenario;
+  const canary =
+    typeof input === 'object' && input !== null && (input as { action?: unknown }).action === 'canary';
+  const seconds = ctx.run.result.timeToSafetySeconds;
+  if (!canary || ctx.stopped || ctx.storm || seconds === null || seconds <= SAFE_WITHIN_SECONDS) return [];
+  return [
+    {
+      invariant: 'traffic',
+      message: `the canary kept traffic for ${seconds} s after one of its alarms went off (at most ${SAFE_WITHIN_SECONDS} s)`,
+    },
+  ];
 }
 
 /** Throttled calls and failed Lambda invocations a run's faults inject. */
 export function transientFailures(faults: Scenario['faults']): number {
   return faults.reduce(
-    (n, f) => n + (f.kind === 'throttle' ? f.calls : f.kind === 'lambda-error' ? f.count : 0),
+    (n, f) =>
+      n +
+      (f.kind === 'throttle'
+        ? f.calls
+        : f.kind === 'lambda-error' || f.kind === 'lambda-timeout'
+          ? f.count
+          : 0),
     0,
   );
 }

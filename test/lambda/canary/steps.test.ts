@@ -1,4 +1,4 @@
-import { judgeCanaryStep, shiftTraffic } from '../../../lambda/canary/steps';
+import { CANARY_CHECK_SECONDS, judgeCanaryStep, shiftTraffic } from '../../../lambda/canary/steps';
 import type { Colour } from '../../../lambda/shared/colours';
 import { CanaryFailed } from '../../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../../lambda/shared/settings';
@@ -68,7 +68,19 @@ describe('shiftTraffic', () => {
       ...judged,
       weight: 50,
       stepStartedAt: NOW.toISOString(),
+      baking: true,
+      waitSeconds: CANARY_CHECK_SECONDS,
     });
+  });
+
+  it('has the first look at a step come after CANARY_CHECK_SECONDS, or after its bake if that is shorter', async () => {
+    expect((await shift(canaryPlan(), canaryProgress({ step: 0 }))).waitSeconds).toBe(30);
+    const short = { ...s, canary: { ...s.canary, bakeSeconds: 12 } };
+    const p = await shiftTraffic(
+      { settings: short, execution: execution(), plan: canaryPlan(), progress: canaryProgress({ step: 0 }) },
+      { listener, now: NOW },
+    );
+    expect(p).toMatchObject({ baking: true, waitSeconds: 12 });
   });
 
   it('flips all traffic to the warm colour in one step, and is done', async () => {
@@ -78,6 +90,7 @@ describe('shiftTraffic', () => {
       step: 0,
       weight: 100,
       done: true,
+      baking: false,
       stepStartedAt: NOW.toISOString(),
       judgements: [],
     });
@@ -112,6 +125,12 @@ const judge = (
     { metrics, now: NOW },
   );
 
+/** The settings with a bake of `seconds`. */
+const bakedIn = (seconds: number): WorkflowSettings => ({
+  ...s,
+  canary: { ...s.canary, bakeSeconds: seconds },
+});
+
 describe('judgeCanaryStep measures the step', () => {
   const healthy = () => {
     served('green', [
@@ -136,7 +155,12 @@ describe('judgeCanaryStep measures the step', () => {
     healthy();
     // the minute the shift happened in still carried the old weights: its errors do not count
     metrics.record(target('green'), new Date('2026-03-02T09:57:00.000Z'), { requests: 100, errors5xx: 100 });
-    const p = await judge(canaryProgress({ step: 1, weight: 50, stepStartedAt: '2026-03-02T09:57:20.000Z' }));
+    const p = await judge(
+      canaryProgress({ step: 1, weight: 50, stepStartedAt: '2026-03-02T09:57:20.000Z' }),
+      {
+        s: bakedIn(160),
+      },
+    );
     expect(metrics.reads).toMatchObject([
       { start: new Date('2026-03-02T09:58:00.000Z'), end: new Date('2026-03-02T10:00:00.000Z') },
     ]);
@@ -145,7 +169,9 @@ describe('judgeCanaryStep measures the step', () => {
 
   it('widens to the enclosing minutes when the step is shorter than a whole minute', async () => {
     healthy();
-    await judge(canaryProgress({ step: 1, weight: 50, stepStartedAt: '2026-03-02T09:59:40.000Z' }));
+    await judge(canaryProgress({ step: 1, weight: 50, stepStartedAt: '2026-03-02T09:59:40.000Z' }), {
+      s: bakedIn(20),
+    });
     expect(metrics.reads).toMatchObject([
       { start: new Date('2026-03-02T09:59:00.000Z'), end: new Date('2026-03-02T10:00:00.000Z') },
     ]);
@@ -254,5 +280,44 @@ describe('judgeCanaryStep decides', () => {
       [500, 0],
     ]);
     await expect(judge(canaryProgress({ step: 0, weight: 10 }))).rejects.toThrow('canary p99 2.4 s > 2 s');
+  });
+});
+
+describe('judgeCanaryStep while the step bakes', () => {
+  // the fixtures' bake is 180 s; this step shifted 60 s ago
+  const early = () => canaryProgress({ step: 1, weight: 50, stepStartedAt: at(-60).toISOString() });
+
+  it('keeps a passing step baking, with no judgement kept, and says when to look again', async () => {
+    served('green', [[1000, 0, 0.3]]);
+    served('blue', [[1000, 0, 0.3]]);
+    const p = await judge(early());
+    expect(p).toEqual({ ...early(), baking: true, waitSeconds: CANARY_CHECK_SECONDS });
+  });
+
+  it('waits only what is left of the bake before the last look', async () => {
+    served('green', [[1000, 0, 0.3]]);
+    const p = await judge(canaryProgress({ step: 1, weight: 50, stepStartedAt: at(-168.5).toISOString() }));
+    expect(p).toMatchObject({ step: 1, baking: true, waitSeconds: 12 });
+  });
+
+  it('moves on once less than a second of the bake is left', async () => {
+    served('green', [[1000, 0, 0.3]]);
+    const p = await judge(canaryProgress({ step: 1, weight: 50, stepStartedAt: at(-179.5).toISOString() }));
+    expect(p).toMatchObject({ step: 2, baking: false, waitSeconds: 0 });
+    expect(p.judgements).toHaveLength(1);
+  });
+
+  it('fails the step at once when an alarm goes off mid-bake, saying how far it had baked', async () => {
+    metrics.alarms.set('immutable-dev-green-latency', 'ALARM');
+    served('green', [[1000, 0, 0.3]]);
+    const green = ['immutable-dev-green-latency'];
+    await expect(judge(early(), { s: { ...s, alarms: { ...s.alarms, green } } })).rejects.toThrow(
+      /^step 2\/3 at 50 % on ami-0bbbbbbbbbbbbbbbb after 60 s of its 180 s bake: alarm immutable-dev-green-latency is in ALARM /,
+    );
+  });
+
+  it('fails the step at once when its metrics so far are bad', async () => {
+    served('green', [[1000, 0, 2.5]]);
+    await expect(judge(early())).rejects.toThrow('after 60 s of its 180 s bake: canary p99 2.5 s > 2 s');
   });
 });

@@ -1,6 +1,7 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/handlers/judge-canary';
+import { metrics } from '../../../lambda/runtime/handler';
 import { at, canaryPlan, canaryProgress, execution, NOW, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
 import { freezeClock } from './clock';
@@ -30,5 +31,27 @@ describe('judge-canary handler', () => {
     expect(p).toMatchObject({ step: 1, done: false, judgements: [{ verdict: 'pass' }] });
     expect(inputsOf(cw, GetMetricDataCommand)[0]).toMatchObject({ StartTime: at(-180), EndTime: NOW });
     expect(inputsOf(cw, DescribeAlarmsCommand)).toHaveLength(1);
+  });
+
+  it('counts a step as passed when it has baked its time, not at a look while it bakes', async () => {
+    cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
+    const added = jest.spyOn(metrics, 'addMetric');
+    const look = (startedSecondsAgo: number) =>
+      handler({
+        settings: settings(),
+        execution: execution(),
+        plan: canaryPlan(),
+        progress: canaryProgress({
+          step: 0,
+          weight: 10,
+          stepStartedAt: at(-startedSecondsAgo).toISOString(),
+        }),
+      });
+    expect(await look(60)).toMatchObject({ step: 0, baking: true });
+    expect(added.mock.calls.map(([name]) => name)).not.toContain('CanaryStepPassed');
+    expect(await look(180)).toMatchObject({ step: 1, baking: false });
+    expect(added.mock.calls.map(([name]) => name)).toContain('CanaryStepPassed');
+    added.mockRestore();
   });
 });

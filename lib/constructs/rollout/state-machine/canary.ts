@@ -1,21 +1,22 @@
-import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PollLoop } from './poll-loop';
 import { choiceExit } from './steps';
 import type { RolloutFragmentProps } from './steps';
 
-export interface CanaryShiftProps extends RolloutFragmentProps {
-  /** Seconds each step holds its weights before it is judged. */
-  readonly bakeSeconds: number;
-}
+export type CanaryShiftProps = RolloutFragmentProps;
 
 /**
  * Canary shift: bring the idle colour up on the new image, wait until its targets are healthy,
- * then move traffic to it step by step, each step baked and judged: Prepare Canary Colour →
- * (Wait For Canary Instances → Check Canary Health → Canary Healthy?)* → (Shift Traffic → Bake
- * Step → Judge Step → More Steps?)*. Ends once the last step is judged good; a bad step fails
- * the judge, into the compensation.
+ * then move traffic to it step by step, each step judged while it bakes: Prepare Canary Colour →
+ * (Wait For Canary Instances → Check Canary Health → Canary Healthy?)* → (Shift Traffic → (Bake
+ * Step → Judge Step → More Steps?)*)*. The judge looks every CANARY_CHECK_SECONDS until the step
+ * has baked its time (it says how long to wait next), so a regression that starts mid-step fails
+ * the judge within about a minute of its alarm, into the compensation, instead of at the end of
+ * the bake. Polled rather than woken by the alarm's state-change event through a task token: the
+ * same judge and the same Wait the rehearsal runs, no EventBridge rule per execution to create
+ * and clean up, and a few cents of transitions per prod canary. Ends once the last step is judged
+ * good after its bake.
  */
 export class CanaryShift extends sfn.StateMachineFragment {
   readonly startState: sfn.State;
@@ -27,13 +28,13 @@ export class CanaryShift extends sfn.StateMachineFragment {
     const stepPayload = { 'plan.$': '$.plan', 'progress.$': '$.progress' };
     const shift = steps.guarded(this, 'Shift Traffic', 'shift-traffic', stepPayload, '$.progress', onFailure);
     const judge = steps.guarded(this, 'Judge Step', 'judge-canary', stepPayload, '$.progress', onFailure);
-    const moreSteps = new sfn.Choice(this, 'More Steps?').otherwise(shift);
-    shift
-      .next(
-        new sfn.Wait(this, 'Bake Step', { time: sfn.WaitTime.duration(Duration.seconds(props.bakeSeconds)) }),
-      )
-      .next(judge)
-      .next(moreSteps);
+    const bake = new sfn.Wait(this, 'Bake Step', {
+      time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
+    });
+    const moreSteps = new sfn.Choice(this, 'More Steps?')
+      .when(sfn.Condition.booleanEquals('$.progress.baking', true), bake)
+      .otherwise(shift);
+    shift.next(bake).next(judge).next(moreSteps);
 
     const waitForInstances = new PollLoop(this, 'CanaryInstances', {
       ...props,

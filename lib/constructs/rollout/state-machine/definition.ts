@@ -34,11 +34,7 @@ export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProp
   const { steps } = props;
   const finish = new FinishRollout(scope, 'Finish', { steps, topic: props.topic });
   const onFailure = finish.compensation;
-  const canary = new CanaryShift(scope, 'Canary', {
-    steps,
-    onFailure,
-    bakeSeconds: props.settings.canary.bakeSeconds,
-  }).next(finish.release);
+  const canary = new CanaryShift(scope, 'Canary', { steps, onFailure }).next(finish.release);
   const warmFlip = new WarmFlip(scope, 'WarmFlip', { steps, onFailure }).next(finish.release);
   const phoenix = new PhoenixRotation(scope, 'Phoenix', { steps, onFailure }).next(finish);
   const start = new StartRollout(scope, 'Start', { steps, onFailure, settings: props.settings });

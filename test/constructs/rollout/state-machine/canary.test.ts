@@ -3,11 +3,7 @@ import { harness } from './harness';
 
 describe('canary shift', () => {
   const h = harness();
-  const canary = new CanaryShift(h.stack, 'Canary', {
-    steps: h.steps,
-    onFailure: h.compensate,
-    bakeSeconds: 300,
-  }).next(h.next);
+  const canary = new CanaryShift(h.stack, 'Canary', { steps: h.steps, onFailure: h.compensate }).next(h.next);
   const states = h.states(canary);
 
   it('prepares the canary colour, then waits until its instances are healthy', () => {
@@ -22,12 +18,20 @@ describe('canary shift', () => {
     });
   });
 
-  it('shifts, bakes for the configured time and judges each step, until the last one', () => {
+  it('shifts, then judges each step while it bakes, as often as the judge asks, until the last one', () => {
     expect(states['Shift Traffic']).toMatchObject({ Resource: h.arnOf('shift-traffic'), Next: 'Bake Step' });
-    expect(states['Bake Step']).toEqual({ Type: 'Wait', Seconds: 300, Next: 'Judge Step' });
+    // the judge (and the shift before it) says how long to wait before the next look
+    expect(states['Bake Step']).toEqual({
+      Type: 'Wait',
+      SecondsPath: '$.progress.waitSeconds',
+      Next: 'Judge Step',
+    });
     expect(states['Judge Step']).toMatchObject({ Resource: h.arnOf('judge-canary'), Next: 'More Steps?' });
     expect(states['More Steps?']).toMatchObject({
-      Choices: [{ Variable: '$.progress.done', BooleanEquals: true, Next: 'Next' }],
+      Choices: [
+        { Variable: '$.progress.baking', BooleanEquals: true, Next: 'Bake Step' },
+        { Variable: '$.progress.done', BooleanEquals: true, Next: 'Next' },
+      ],
       Default: 'Shift Traffic',
     });
   });

@@ -1,3 +1,4 @@
+import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import { ALL_THROTTLING_ERROR_NAMES } from '../../../../rehearsal/simulator';
 import type { ImmutableStack } from '../../../../lib/stacks/immutable-stack';
 import { testApp } from '../../../support/synth';
@@ -342,6 +343,8 @@ describe('polling', () => {
     expect(polls(defs[env]).map(([n, s]) => [n, s.SecondsPath])).toEqual([
       // a refresh the restore cancelled, or found rolling back, until it has stopped
       ['Wait For Refresh To Stop', '$.restored.waitSeconds'],
+      // a canary step, judged every CANARY_CHECK_SECONDS while it bakes
+      ['Bake Step', '$.progress.waitSeconds'],
       ['Wait For Canary Instances', '$.progress.waitSeconds'],
       ['Wait For Refresh', '$.progress.waitSeconds'],
       // the warm colour's retirement, while another execution holds the fleet
@@ -366,10 +369,12 @@ describe('polling', () => {
     expect(statesOnCycles(def, (s) => s.Type === 'Wait')).toEqual([]);
   });
 
-  it.each(ENVS)('%s: each canary step holds its traffic for canary.bakeSeconds', (env) => {
-    expect(defs[env].States['Bake Step']).toMatchObject({
-      Type: 'Wait',
-      Seconds: stacks[env].config.rollout.canary.bakeSeconds,
-    });
+  it.each(ENVS)('%s: each canary step bakes for canary.bakeSeconds, judged on the way', (env) => {
+    // the judge reads the bake from the settings and keeps the step baking until it is over
+    const settings = (defs[env].States['Load Settings']?.Parameters as { settings: WorkflowSettings })
+      .settings;
+    expect(settings.canary.bakeSeconds).toBe(stacks[env].config.rollout.canary.bakeSeconds);
+    expect(defs[env].States['Bake Step']).toMatchObject({ Type: 'Wait', Next: 'Judge Step' });
+    expect(successors(defs[env].States['More Steps?'] as AslState)).toContain('Bake Step');
   });
 });
