@@ -22,6 +22,13 @@ export const UNPROMOTED = 'ami-0b8b8b8b8b8b8b8b8';
  */
 export const TRANSIENT_BUDGET = 4;
 
+/**
+ * Function timeouts one case injects at most: within the retries every Lambda state makes of a
+ * timed-out invocation (its effects applied, its answer lost), kept apart from the budget above
+ * because Step Functions counts each retrier's attempts apart.
+ */
+export const TIMEOUT_BUDGET = 2;
+
 const environment = fc.constantFrom('dev', 'staging', 'prod');
 
 /** A time within the first hour, half the time within the first five minutes. */
@@ -101,9 +108,27 @@ const faults = (): fc.Arbitrary<Fault[]> =>
           count: fc.integer({ min: 1, max: 4 }),
         }),
         fc.record({
+          kind: fc.constant('lambda-timeout' as const),
+          atSecond: second,
+          count: fc.integer({ min: 1, max: TIMEOUT_BUDGET }),
+        }),
+        fc.record({
           kind: fc.constant('launch-failure' as const),
           atSecond: second,
           count: fc.integer({ min: 1, max: 12 }),
+        }),
+        // the new image regresses at any time: before its canary, or mid-step
+        fc.record({
+          kind: fc.constant('regression' as const),
+          atSecond: second,
+          imageId: fc.constant(NEW),
+          errorRate: fc.double({ min: 0.02, max: 0.5, noNaN: true }),
+        }),
+        fc.record({
+          kind: fc.constant('regression' as const),
+          atSecond: second,
+          imageId: fc.constant(NEW),
+          p99LatencyMs: fc.integer({ min: 1500, max: 10_000 }),
         }),
         fc.record(
           {
@@ -131,9 +156,14 @@ const faults = (): fc.Arbitrary<Fault[]> =>
 /** Drops the transient failures beyond the budget, keeping the schedule's order. */
 function withinBudget(list: Fault[]): Fault[] {
   let left = TRANSIENT_BUDGET;
+  let timeoutsLeft = TIMEOUT_BUDGET;
   const out: Fault[] = [];
   let second = false;
   for (const f of list) {
+    if (f.kind === 'lambda-timeout') {
+      if (f.count > timeoutsLeft) continue;
+      timeoutsLeft -= f.count;
+    }
     if (f.kind === 'throttle' || f.kind === 'lambda-error') {
       const n = f.kind === 'throttle' ? f.calls : f.count;
       if (n > left) continue;
@@ -223,10 +253,16 @@ export const storm: fc.Arbitrary<Case> = fc
           atSecond: second,
           calls: fc.integer({ min: TRANSIENT_BUDGET + 1, max: 40 }),
         }),
+        // a Lambda outage longer than every retry
         fc.record({
           kind: fc.constant('lambda-error' as const),
           atSecond: second,
-          count: fc.integer({ min: TRANSIENT_BUDGET + 1, max: 20 }),
+          count: fc.integer({ min: TRANSIENT_BUDGET + 1, max: 40 }),
+        }),
+        fc.record({
+          kind: fc.constant('lambda-timeout' as const),
+          atSecond: second,
+          count: fc.integer({ min: TIMEOUT_BUDGET + 1, max: 6 }),
         }),
       ),
       { minLength: 1, maxLength: 3 },

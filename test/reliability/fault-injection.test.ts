@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RehearsalSession } from '../../rehearsal/session';
 import { synthesizedTemplates } from '../support/templates';
-import { storm, stoppedThenFresh, TRANSIENT_BUDGET, underFaults } from './arbitraries';
+import { storm, stoppedThenFresh, TIMEOUT_BUDGET, TRANSIENT_BUDGET, underFaults } from './arbitraries';
 import type { Case } from './cases';
 import { assertNoViolations, runCase } from './cases';
 import { propertyRuns } from '../support/properties';
@@ -9,8 +9,9 @@ import { propertyRuns } from '../support/properties';
 /**
  * The rollout invariants (invariants.ts) at every step of random rollouts: any
  * environment, fleets of 1-200 instances, healthy, regressed, unhealthy and missing images,
- * and random fault schedules (throttling, launch failures, alarms, Lambda errors, a second
- * execution, a stop followed by fresh executions on the same world). A failure prints the seed,
+ * and random fault schedules (throttling, launch failures, alarms, a regression of the new image
+ * at any time (mid-step too), Lambda errors and function timeouts, a Lambda outage longer than
+ * every retry, a second execution, a stop followed by fresh executions on the same world). A failure prints the seed,
  * the path and the shrunk case, which goes, with a one-line description, into regressions/.
  */
 let session: RehearsalSession;
@@ -51,6 +52,11 @@ describe('the transient fault budget', () => {
   it('is within the retries of every state of every environment', () => {
     for (const env of ['dev', 'staging', 'prod'] as const)
       expect(session.rehearsal(env).fewestRetries).toBeGreaterThanOrEqual(TRANSIENT_BUDGET);
+  });
+
+  it('keeps function timeouts within the retries of every Lambda state', () => {
+    for (const env of ['dev', 'staging', 'prod'] as const)
+      expect(session.rehearsal(env).fewestTimeoutRetries).toBeGreaterThanOrEqual(TIMEOUT_BUDGET);
   });
 });
 
