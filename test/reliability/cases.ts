@@ -41,7 +41,10 @@ export async function runCase(session: RehearsalSession, c: Case): Promise<CaseO
   const scenario = parseScenario(c.scenario);
   const rehearsal = session.rehearsal(scenario.environment);
   const settings = rehearsal.settings;
-  const options = { retryBudget: rehearsal.fewestRetries };
+  const options = {
+    retryBudget: rehearsal.fewestRetries,
+    timeoutRetryBudget: rehearsal.fewestTimeoutRetries,
+  };
   const runs: RehearsalRun[] = [];
   const violations: Violation[] = [];
   let before: WorldBefore = initialWorld(scenario, settings);

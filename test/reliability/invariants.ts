@@ -148,6 +148,8 @@ export interface CheckOptions {
    * restore; capacity still holds at every step, and the lock still expires.
    */
   readonly retryBudget?: number;
+  /** The fewest retries any Lambda state makes of a function timeout (retried apart from the rest). */
+  readonly timeoutRetryBudget?: number;
 }
 
 /**
@@ -200,6 +202,11 @@ export function transientFailures(faults: Scenario['faults']): number {
   );
 }
 
+/** Function timeouts a run's faults inject (retried by their own retrier). */
+export function functionTimeouts(faults: Scenario['faults']): number {
+  return faults.reduce((n, f) => n + (f.kind === 'lambda-timeout' ? f.count : 0), 0);
+}
+
 type Label = ExecutionLabel;
 type RunExecution = { label: Label; arn: string; status: string; error?: string };
 
@@ -224,7 +231,9 @@ class RunContext {
     this.lock = lockOf(run.simulator, settings);
     this.end = run.simulator.snapshot();
     this.storm =
-      options.retryBudget !== undefined && transientFailures(run.scenario.faults) > options.retryBudget;
+      (options.retryBudget !== undefined && transientFailures(run.scenario.faults) > options.retryBudget) ||
+      (options.timeoutRetryBudget !== undefined &&
+        functionTimeouts(run.scenario.faults) > options.timeoutRetryBudget);
   }
 
   get stopped(): boolean {
