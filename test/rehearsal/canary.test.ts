@@ -60,6 +60,23 @@ describe('canary of a healthy image', () => {
     expect(fleetRecordOf(run, dev().settings)).not.toHaveProperty('warm');
   });
 
+  it('fails loudly when retiring the old colour fails past its retries; the lock janitor retires it', async () => {
+    const clean = await dev().run(scenario({ input: canary(NEW) }));
+    const retiring = enteredAt(clean, 'Retire Previous Colour');
+    // every attempt of Retire Previous Colour (1 + 6 retries) meets a Lambda error
+    const run = await dev().run(
+      scenario({ input: canary(NEW), faults: [{ atSecond: retiring - 1, kind: 'lambda-error', count: 7 }] }),
+    );
+    expect(run.result).toMatchObject({ status: 'FAILED', error: 'RetirementFailed', live: { image: NEW } });
+    expect(statesEntered(run).at(-1)).toBe('Retirement Failed');
+    expect(run.result.automaticRestores).toEqual([{ status: 'SUCCEEDED' }]);
+    // the restore put the idle colour at rest: its warm time is over, so nothing keeps it up
+    expect(endSnapshot(run).groups.blue).toMatchObject({ desired: 0, inService: 0 });
+    const warm = fleetRecordOf(run, dev().settings)?.warm;
+    expect(Date.parse(warm?.until ?? '')).toBeLessThan(run.simulator.now().getTime());
+    expectKnownEndState(run, dev());
+  });
+
   it('records the release: fleet record, runtime parameters, ledger, announcement, notification', async () => {
     const run = await dev().run(scenario({ input: canary(NEW) }));
     const settings = dev().settings;

@@ -131,7 +131,19 @@ export class FinishRollout extends sfn.StateMachineFragment {
       { 'fleet.$': '$.released' },
       '$.retired',
     );
-    retire.addCatch(new sfn.Succeed(this, 'Rollout Done Without Retiring'), CATCH_ALL);
+    // A retirement that failed past its retries must not end quietly with the old colour up and
+    // paid for: ending FAILED shows it (console, ExecutionsFailed) and hands it to the lock
+    // janitor, whose restore retires a colour kept warm past its time.
+    retire.addCatch(
+      new sfn.Fail(this, 'Retirement Failed', {
+        comment: 'The rollout finished and notified, but the previous colour could not be retired.',
+        error: 'RetirementFailed',
+        cause:
+          'the rollout finished (see its notification) but retiring the previous colour failed; ' +
+          'the lock janitor restores the fleet, which retires it',
+      }),
+      CATCH_ALL,
+    );
     // Another execution holds the fleet: look again when the retirement says (a dry run holding
     // the lock would otherwise leave the colour up with nobody to retire it).
     const waitForLock = new sfn.Wait(this, 'Wait For The Fleet To Retire', {

@@ -212,11 +212,16 @@ describe('error handling', () => {
     expect(fails.map(([n]) => n)).toEqual(
       expect.arrayContaining(['Rollout Failed', 'Reject Input', 'Refuse Concurrent Rollout']),
     );
-    // The one Fail with a fixed error: a finished rollout whose lock could not be released
-    // ends failed so the lock janitor, which hears only of failed executions, frees the fleet.
-    const [, lockNotReleased] = fails.find(([n]) => n === 'Lock Not Released') ?? [];
-    expect(lockNotReleased).toMatchObject({ Error: 'LockNotReleased' });
-    for (const [name, state] of fails.filter(([n]) => n !== 'Lock Not Released')) {
+    // The Fails with a fixed error: a finished rollout whose lock could not be released, or
+    // whose previous colour could not be retired, ends failed so the lock janitor, which hears
+    // only of failed executions, frees the fleet or restores it.
+    const fixed: Record<string, string> = {
+      'Lock Not Released': 'LockNotReleased',
+      'Retirement Failed': 'RetirementFailed',
+    };
+    for (const [name, error] of Object.entries(fixed))
+      expect(fails.find(([n]) => n === name)?.[1]).toMatchObject({ Error: error });
+    for (const [name, state] of fails.filter(([n]) => !(n in fixed))) {
       expect({ name, error: state.ErrorPath, cause: state.CausePath }).toEqual({
         name,
         error: '$.error.Error',

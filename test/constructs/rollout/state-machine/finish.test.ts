@@ -46,6 +46,17 @@ describe('finish of a rollout', () => {
     expect(states['Keep Previous Colour Warm']).toMatchObject({ TimestampPath: '$.released.warm.until' });
   });
 
+  it('retires the old colour after its warm time, and fails loudly when the retirement fails', () => {
+    expect(states['Keep Previous Colour Warm']?.Next).toBe('Retire Previous Colour');
+    expect(states['Retire Previous Colour']).toMatchObject({
+      Resource: h.arnOf('retire-colour'),
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Retirement Failed' }],
+    });
+    // FAILED, not SUCCEEDED: the lock janitor hears of it and its restore retires the colour
+    expect(states['Retirement Failed']).toMatchObject({ Type: 'Fail', Error: 'RetirementFailed' });
+    expect(states['Retirement Failed']?.Cause).toContain('the lock janitor restores the fleet');
+  });
+
   it('announces the release with the announce-release function (a dry run announces nothing)', () => {
     expect(states['Announce Release']).toMatchObject({
       Resource: h.arnOf('announce-release'),
