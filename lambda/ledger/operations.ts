@@ -300,6 +300,7 @@ function imagesOf(plan: Plan, fleet: FleetRecord): { from: string; to?: string }
     case 'refresh':
       return { from: fleet.releasedImage, to: plan.imageId };
     case 'skip':
+    case 'replace':
       return { from: fleet.releasedImage };
   }
 }

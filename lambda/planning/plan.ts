@@ -6,6 +6,7 @@ import type { WorkflowSettings } from '../shared/settings';
 import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
+import { planReplace } from './replace';
 
 export interface PlanDeps {
   readonly groups: FleetGroups;
@@ -46,10 +47,17 @@ export async function planRollout(e: PlanEvent, d: PlanDeps): Promise<Plan> {
       return planRollback(e, d, groups[otherColour(e.fleet.liveColour)], live);
     case 'restore':
       return skip('the fleet is in its known-good state; a restore does nothing more');
+    case 'replace':
+      return planReplace(e.request, e.settings, groups);
   }
 }
 
-const automatic = (r: RolloutRequest) => r.trigger !== 'console';
+/**
+ * Started by something other than a person, so a freeze window holds it back. A replace is not:
+ * an instance someone changed by hand stays a risk through any freeze, and its replacement runs
+ * the released image, which the freeze means to keep.
+ */
+const automatic = (r: RolloutRequest) => r.trigger !== 'console' && r.action !== 'replace';
 
 function skip(reason: string): Plan {
   return { kind: 'skip', reason, summary: `skip: ${reason}`, estimatedSeconds: 0 };

@@ -15,6 +15,8 @@ export interface FleetGrantResources {
   readonly runtimeParameterNames: readonly string[];
   /** The prefix every alarm of the environment's fleet starts with. */
   readonly alarmNamePrefix: string;
+  /** The tag every instance of the fleet carries (propagated from its group): key and value. */
+  readonly instanceTag: { readonly key: string; readonly value: string };
 }
 
 /**
@@ -129,6 +131,53 @@ export class FleetGrants {
     });
   }
 
+  /**
+   * Take instances out of the fleet: detach them from either group, and terminate instances that
+   * carry the fleet's tag (a detached instance keeps the tags its group gave it at launch).
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachInstances.html
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html (aws:ResourceTag on instance)
+   */
+  removeInstances(grantee: iam.IGrantable): iam.Grant {
+    const instances = this.instanceArns(
+      grantee,
+      'the fleet tag condition limits termination to its own instances',
+    );
+    return this.onGroups(grantee, 'autoscaling:DetachInstances').combine(
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['ec2:TerminateInstances'],
+        resourceArns: [instances],
+        conditions: {
+          StringEquals: {
+            [`aws:ResourceTag/${this.resources.instanceTag.key}`]: this.resources.instanceTag.value,
+          },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Put the given tag keys on the fleet's instances, and no other key on no other instance.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/supported-iam-actions-tagging.html
+   */
+  tagInstances(grantee: iam.IGrantable, keys: readonly string[]): iam.Grant {
+    const instances = this.instanceArns(
+      grantee,
+      'the fleet tag condition limits tagging to its own instances',
+    );
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['ec2:CreateTags'],
+      resourceArns: [instances],
+      conditions: {
+        StringEquals: {
+          [`aws:ResourceTag/${this.resources.instanceTag.key}`]: this.resources.instanceTag.value,
+        },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [...keys] },
+      },
+    });
+  }
+
   /** Read the state of the fleet's alarms (matched by their shared name prefix). */
   readAlarms(grantee: iam.IGrantable): iam.Grant {
     const alarms = Stack.of(this.scope).formatArn({
@@ -158,6 +207,13 @@ export class FleetGrants {
       actions: [action],
       resourceArns: COLOURS.map((c) => this.groupArns[c]),
     });
+  }
+
+  /** Every instance of the account and region: instance ids are assigned at launch. */
+  private instanceArns(grantee: iam.IGrantable, reason: string): string {
+    const arn = Stack.of(this.scope).formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' });
+    acknowledgeWildcardResource(grantee, arn, `instance ids are assigned at launch; ${reason}`);
+    return arn;
   }
 
   private groupArn(name: string): string {

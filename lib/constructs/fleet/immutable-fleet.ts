@@ -21,6 +21,7 @@ import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
 import { HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
+import { ENVIRONMENT_TAG } from '../../../lambda/shared/tags';
 
 export type { FleetCapacity } from './fleet-rules';
 
@@ -150,6 +151,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
         ...COLOURS.map((c) => runtime.names.launchTemplateVersion(c)),
       ],
       alarmNamePrefix: `${resourcePrefix(env)}-`,
+      instanceTag: { key: ENVIRONMENT_TAG, value: env },
     });
 
     this.colourAlarms = {
@@ -239,6 +241,16 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
   /** Permits reading the state of the fleet's alarms. */
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant {
     return this.grants.readAlarms(grantee);
+  }
+
+  /** Permits detaching instances from either group and terminating the fleet's instances. */
+  grantRemoveInstances(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.removeInstances(grantee);
+  }
+
+  /** Permits putting these tag keys (only) on the fleet's instances (only). */
+  grantTagInstances(grantee: iam.IGrantable, ...keys: string[]): iam.Grant {
+    return this.grants.tagInstances(grantee, keys);
   }
 }
 

@@ -41,6 +41,10 @@ export interface RolloutFleet {
   grantRuntimeState(grantee: iam.IGrantable): iam.Grant;
   /** Read the state of the fleet's alarms. */
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant;
+  /** Detach instances from either group and terminate the fleet's instances. */
+  grantRemoveInstances(grantee: iam.IGrantable): iam.Grant;
+  /** Put these tag keys (only) on the fleet's instances (only). */
+  grantTagInstances(grantee: iam.IGrantable, ...keys: string[]): iam.Grant;
 }
 
 /** Where the environment's images come from: the image factory's announcements. */

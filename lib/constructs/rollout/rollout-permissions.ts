@@ -27,6 +27,9 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   const describe = (handler: RolloutHandler, actions: string[]) =>
     fn(handler).addToRolePolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
 
+  // A replace may only name the fleet's instances: Validate Input reads the groups.
+  describe('validate-input', ['autoscaling:DescribeAutoScalingGroups']);
+
   // ledger: the lock, the record, the ledger and the runtime parameters
   ledger.grant(
     fn('ledger'),
@@ -87,6 +90,14 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   ledger.grant(fn('on-image-available'), 'dynamodb:PutItem');
 
   ledger.grant(fn('release-abandoned-lock'), 'dynamodb:GetItem', 'dynamodb:DeleteItem');
+
+  // replace: grow the group, watch the replacements' targets, detach and terminate the replaced
+  describe('replace-instances', [
+    'autoscaling:DescribeAutoScalingGroups',
+    'elasticloadbalancing:DescribeTargetHealth',
+  ]);
+  fleet.grantScaleGroups(fn('replace-instances'));
+  fleet.grantRemoveInstances(fn('replace-instances'));
 }
 
 /**

@@ -7,12 +7,13 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment } from '../../../lambda/shared/settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
-import { rolloutDuration, rolloutsFailed } from './metrics';
+import { rolloutDuration, rolloutsEnded, rolloutsFailed, rolloutsStarted } from './metrics';
 import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
 import { RolloutNotifications } from './notifications';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
@@ -61,10 +62,14 @@ export class RolloutWorkflow extends Construct {
   readonly deadLetters: sqs.IQueue;
   /** The promotion from the upstream environment, where the environment takes another's releases. */
   readonly promotion?: PromotionWorkflow;
+  /** The environment whose rollouts these are. */
+  readonly environment: EnvironmentName;
+  private readonly notifications: RolloutNotifications;
 
   constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
     super(scope, id);
     const { environment, fleet } = props;
+    this.environment = environment;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     const ledger = new RolloutLedger(this, 'Ledger', {
@@ -77,6 +82,7 @@ export class RolloutWorkflow extends Construct {
       emails: props.notificationEmails,
     });
     this.topic = notifications.topic;
+    this.notifications = notifications;
     const promotion = props.promotion.from === 'image-factory' ? undefined : props.promotion;
     this.functions = new RolloutFunctions(this, 'Functions', {
       environment,
@@ -139,6 +145,11 @@ export class RolloutWorkflow extends Construct {
     }
   }
 
+  /** Permits publishing to the notification topic (its KMS key included). */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.notifications.grantPublish(grantee);
+  }
+
   /** Permits starting rollouts (states:StartExecution on this state machine), e.g. for an operator role. */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
@@ -149,7 +160,20 @@ export class RolloutWorkflow extends Construct {
    * every action unless one is given. Published by the ledger when a rollout finishes.
    */
   metricRolloutsFailed(props?: RolloutMetricOptions): cloudwatch.IMetric {
-    return rolloutsFailed(props);
+    return rolloutsFailed(this.environment, props);
+  }
+
+  /**
+   * Rollouts that ended with `outcome` (SUCCEEDED, FAILED, SKIPPED, DRY_RUN), per period: Sum,
+   * over every action unless one is given.
+   */
+  metricRolloutsEnded(outcome: Outcome, props?: RolloutMetricOptions): cloudwatch.IMetric {
+    return rolloutsEnded(this.environment, outcome, props);
+  }
+
+  /** Rollouts of `action` that took the fleet's lock, per period (Sum). */
+  metricRolloutsStarted(action: Action, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return rolloutsStarted(this.environment, action, props);
   }
 
   /**
@@ -158,6 +182,6 @@ export class RolloutWorkflow extends Construct {
    * unless another outcome is given.
    */
   metricRolloutDuration(props?: RolloutDurationMetricOptions): cloudwatch.IMetric {
-    return rolloutDuration(props);
+    return rolloutDuration(this.environment, props);
   }
 }
