@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { ON_INTERACTIVE_ACCESS } from '../../lambda/shared/operations';
 import { capacityOrderProblems } from '../constructs/fleet/fleet-rules';
 import { ROOT_VOLUME_GIB } from '../constructs/rules';
 import {
@@ -53,6 +54,12 @@ const fleet = z
     }),
     /** Allow AWS Systems Manager Session Manager on instances (an administrative login path). */
     sessionManager: z.boolean(),
+    /**
+     * What happens to an instance someone opened a session on, ran a command on or pushed an SSH
+     * key to: `replace` (tag it tainted and replace it through the workflow) or `alert` (tag it
+     * tainted and notify). Either way the tag and the notification say who, when and how.
+     */
+    onInteractiveAccess: z.enum(ON_INTERACTIVE_ACCESS, { error: 'must be "replace" or "alert"' }),
     /** Days the load balancer's access logs, the VPC flow logs and the instances' logs are kept. */
     logRetentionDays,
     alarms: z.strictObject({
@@ -93,6 +100,12 @@ const rollout = z
   .strictObject({
     /** Phoenix rotations skip a fleet whose every instance is younger than this. */
     maxInstanceAgeDays: int(1, 365),
+    /**
+     * The fleet-age alarm fires when the oldest instance is older than maxInstanceAgeDays plus
+     * this: long enough for the phoenix schedule to come round (a rotation skips a fleet younger
+     * than the maximum, so the oldest instance may legitimately reach it plus one period).
+     */
+    fleetAgeGraceDays: int(0, 365),
     /**
      * How long an instance of this application takes from launch to a healthy target. The
      * workflow aims its polls at when things should be done; a good value means few polls.

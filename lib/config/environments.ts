@@ -44,6 +44,8 @@ const dev: RawConfig = {
     },
     loadBalancer: { internetFacing: true, ingressCidr: '0.0.0.0/0', deletionProtection: false },
     sessionManager: true,
+    // developers look around in dev: say who did, keep the instance
+    onInteractiveAccess: 'alert',
     logRetentionDays: 30,
     alarms: {
       max5xxRatio: 0.05,
@@ -55,6 +57,8 @@ const dev: RawConfig = {
   },
   rollout: {
     maxInstanceAgeDays: 7,
+    // a weekly phoenix schedule, and a day to notice it ran late
+    fleetAgeGraceDays: 8,
     expectedBootSeconds: 120,
     ledgerDeletionProtection: false,
     refresh: {
@@ -101,6 +105,8 @@ const staging: RawConfig = {
     instanceType: 't3.medium',
     capacity: { min: 2, desired: 4, max: 12 },
     sessionManager: true,
+    // staging judges the image prod will run: an instance changed by hand would skew that verdict
+    onInteractiveAccess: 'replace',
     logRetentionDays: 90,
     alarms: { ...dev.fleet.alarms, max5xxRatio: 0.02, p99LatencySeconds: 1.5 },
   },
@@ -142,6 +148,7 @@ const prod: RawConfig = {
       certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000000',
     },
     sessionManager: false,
+    onInteractiveAccess: 'replace',
     logRetentionDays: 365,
     alarms: {
       max5xxRatio: 0.01,

@@ -1,13 +1,16 @@
 import { Stack, Tags } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
+import { ENVIRONMENT_TAG } from '../../lambda/shared/tags';
 import type { DownstreamEnvironment } from '../../lambda/shared/settings';
 import type { DeepReadonly, EnvironmentConfig, ProductConfig } from '../config';
 import { EventRoutes } from '../constructs/events/event-routes';
 import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
+import { EnvironmentOperations } from '../constructs/operations';
 import { RolloutWorkflow } from '../constructs/rollout';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
@@ -48,12 +51,14 @@ export class ImmutableStack extends Stack {
   readonly fleet: ImmutableFleet;
   /** Rotates and promotes them: the rollout state machine and its triggers. */
   readonly rollout: RolloutWorkflow;
+  /** The dashboard, the fleet-age and drift alarms, and the answer to interactive access. */
+  readonly operations: EnvironmentOperations;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
     const { config, product, placement } = props;
     this.config = config;
-    Tags.of(this).add('immutable:environment', config.name);
+    Tags.of(this).add(ENVIRONMENT_TAG, config.name);
     const app = product.imageFactory.app;
     const network = new EnvironmentNetwork(this, 'Network', {
       network: config.network,
@@ -84,6 +89,15 @@ export class ImmutableStack extends Stack {
       ...(upstream ? { upstreamAccount: accountOf(placement.environments[upstream] ?? {}) } : {}),
       downstream: downstreamOf(config.name, product),
       ...config.rollout,
+    });
+
+    this.operations = new EnvironmentOperations(this, 'Operations', {
+      environment: config.name,
+      fleet: this.fleet,
+      workflow: this.rollout,
+      onInteractiveAccess: config.fleet.onInteractiveAccess,
+      // Who opened a session on which instance is an audit record: kept as long as the rollouts'.
+      logRetention: logs.RetentionDays.ONE_YEAR,
     });
 
     // Releases go to the environments that promote from this one and to the factory (which tags

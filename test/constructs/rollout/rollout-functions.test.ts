@@ -1,3 +1,4 @@
+import { OPERATIONS_HANDLERS } from '../../../lib/constructs/functions/handlers';
 import {
   HANDLER_METADATA,
   PROMOTION_HANDLERS,
@@ -49,9 +50,13 @@ function rolloutFunctions(env: Env): Map<string, FunctionResource & { logicalId:
 const variablesOf = (env: Env, handler: string) =>
   rolloutFunctions(env).get(handler)?.Properties.Environment?.Variables ?? {};
 
-/** The handlers deployed in an environment: the rollout's, and the promotion's where it takes another's releases. */
+/**
+ * The handlers deployed in an environment: the rollout's, the operations', and the promotion's
+ * where it takes another's releases.
+ */
 const handlersOf = (env: Env): string[] => [
   ...ROLLOUT_HANDLERS,
+  ...OPERATIONS_HANDLERS,
   ...(configOf(env).promotion.from === 'image-factory' ? [] : PROMOTION_HANDLERS),
 ];
 
@@ -61,9 +66,13 @@ describe('rollout functions', () => {
   });
 
   it('deploys the promotion’s functions only where the environment takes another one’s releases', () => {
-    expect(handlersOf('dev')).toEqual([...ROLLOUT_HANDLERS]);
-    expect(handlersOf('staging')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
-    expect(handlersOf('prod')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
+    expect(handlersOf('dev')).toEqual([...ROLLOUT_HANDLERS, ...OPERATIONS_HANDLERS]);
+    expect(handlersOf('staging')).toEqual([
+      ...ROLLOUT_HANDLERS,
+      ...OPERATIONS_HANDLERS,
+      ...PROMOTION_HANDLERS,
+    ]);
+    expect(handlersOf('prod')).toEqual([...ROLLOUT_HANDLERS, ...OPERATIONS_HANDLERS, ...PROMOTION_HANDLERS]);
   });
 
   it.each(ENVS)('%s: Node.js 24 on arm64, X-Ray on, handler index.handler', (env) => {
@@ -174,7 +183,12 @@ describe('environment of the EventBridge-triggered functions', () => {
   });
 
   it.each(ENVS)('%s: functions the state machine runs get their settings in the payload, not env', (env) => {
-    const triggered = ['on-image-available', 'release-abandoned-lock', 'on-upstream-release'];
+    const triggered = [
+      'on-image-available',
+      'release-abandoned-lock',
+      'on-upstream-release',
+      ...OPERATIONS_HANDLERS,
+    ];
     const run = handlersOf(env).filter((h) => !triggered.includes(h));
     expect(run).toContain('announce-release');
     for (const name of run) {

@@ -255,8 +255,12 @@ describe('failed triggers are kept, not lost', () => {
     (env, triggered) => {
       const t = app.template(env);
       const configs = Object.values(t.findResources('AWS::Lambda::EventInvokeConfig'));
+      const accessFunction = stacks[env].operations.interactiveAccess.function.functionName;
       expect(configs.map((c) => render(c.Properties.FunctionName)).sort()).toEqual(
-        triggered.map((h) => rendered(stacks[env], stacks[env].rollout.functions.get(h).functionName)).sort(),
+        [
+          ...triggered.map((h) => rendered(stacks[env], stacks[env].rollout.functions.get(h).functionName)),
+          rendered(stacks[env], accessFunction),
+        ].sort(),
       );
       for (const c of configs) {
         expect(c.Properties).toMatchObject({

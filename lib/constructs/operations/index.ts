@@ -1,0 +1,3 @@
+export * from './environment-operations';
+export * from './interactive-access';
+export * from './operated-workflow';
