@@ -15,6 +15,8 @@ import { CompiledMachine } from './run/compiled-machine';
 import { driveExecution } from './run/execution-driver';
 import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
 import { scheduleFaults } from './run/fault-schedule';
+import { deliverInteractiveAccess } from './run/interactive-access';
+import type { AccessDelivery } from './run/interactive-access';
 import { seedHistory } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
 import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
@@ -36,7 +38,7 @@ export interface RehearsalRun {
   /** The scenario this run executed (after `runAfter`: the first run's, with this run's input and faults). */
   scenario: Scenario;
   /** The ARNs of the executions this run started. */
-  executions: { main: string; second?: string };
+  executions: { main: string; second?: string; access?: string };
 }
 
 /** The world's steps a run has seen: every snapshot, and the lowest healthy serving share. */
@@ -161,8 +163,9 @@ export class Rehearsal {
     // Faults are timed from this run's start; the world's clock started with the first run.
     const worldSecondsAtStart = sim.snapshot().t;
     const name = (label: ExecutionLabel) => executionName(label, sequence);
-    const arnOf = (label: ExecutionLabel) =>
-      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${name(label)}`;
+    const arnFor = (executionName: string) =>
+      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${executionName}`;
+    const arnOf = (label: ExecutionLabel) => arnFor(name(label));
     const vt = new VirtualTime(seconds, (to) => {
       const dt = to - seconds();
       if (dt > 0) sim.advance(dt);
@@ -176,15 +179,15 @@ export class Rehearsal {
     let lambdaInvocations = 0;
     const faults = scheduleFaults(scenario.faults, { sim, vt, worldSecondsAtStart });
     const log: ExecutionLog = { timeline: [], transitions: 0 };
-    const runOne = (input: unknown, label: ExecutionLabel) => {
-      const arn = arnOf(label);
+    const runOne = (input: unknown, label: ExecutionLabel, executionName = name(label)) => {
+      const arn = arnFor(executionName);
       return driveExecution(
         this.machine,
         { vt, seconds, snapshot: () => sim.snapshot() },
         {
           label,
           arn,
-          name: name(label),
+          name: executionName,
           input,
           taskHandlers: this.tasks.forExecution(vt, {
             invoked: () => lambdaInvocations++,
@@ -212,9 +215,29 @@ export class Rehearsal {
         second = runOne(secondExecution.input, 'second');
       });
     }
+    let accessRun: { arn: string; outcome: Promise<ExecutionOutcome> } | undefined;
+    let delivered: Promise<AccessDelivery | undefined> | undefined;
+    const access = faults.interactiveAccess;
+    if (access) {
+      vt.at(access.atSecond, () => {
+        delivered = vt.run(() =>
+          deliverInteractiveAccess(access.api, {
+            sim,
+            deployment: this.deployment,
+            sequence,
+            start: (executionName, input) => {
+              accessRun = { arn: arnFor(executionName), outcome: runOne(input, 'access', executionName) };
+              return accessRun.arn;
+            },
+          }),
+        );
+      });
+    }
     const main = await runOne(scenario.input, 'main');
     const mainSeconds = seconds();
     await vt.idle();
+    const accessDelivery = delivered ? await delivered : undefined;
+    const accessExecution = accessRun ? await accessRun.outcome : undefined;
     // A burst nothing consumed must not throttle the next run on this world.
     sim.clearPendingFaults();
     const secondOutcome = second ? await second : undefined;
@@ -223,6 +246,8 @@ export class Rehearsal {
     const result = buildResult(sim, this.settings, scenario, {
       main,
       ...(secondOutcome ? { second: secondOutcome } : {}),
+      ...(accessDelivery ? { access: accessDelivery } : {}),
+      ...(accessExecution ? { accessExecution } : {}),
       mainSeconds,
       floorSeconds: floorSeconds(scenario, this.settings),
       callsBefore,
@@ -237,7 +262,11 @@ export class Rehearsal {
       notifications: sim.published,
       simulator: sim,
       scenario,
-      executions: { main: arnOf('main'), ...(second ? { second: arnOf('second') } : {}) },
+      executions: {
+        main: arnOf('main'),
+        ...(second ? { second: arnOf('second') } : {}),
+        ...(accessRun ? { access: accessRun.arn } : {}),
+      },
     };
   }
 }

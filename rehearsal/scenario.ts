@@ -52,10 +52,27 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
+    /**
+     * At atSecond someone opens a way into one live instance (the first InService instance of the
+     * colour taking traffic), as CloudTrail reports the call: a Session Manager session, a Run
+     * Command, an EC2 Instance Connect key.
+     */
+    z.strictObject({
+      kind: z.literal('interactive-access'),
+      atSecond: seconds,
+      api: z
+        .enum(['StartSession', 'SendCommand', 'SendSSHPublicKey'], {
+          error: 'must be "StartSession", "SendCommand" or "SendSSHPublicKey"',
+        })
+        .default('StartSession'),
+    }),
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
-  { error: 'must be alarm, throttle, launch-failure, lambda-error, second-execution or stop' },
+  {
+    error:
+      'must be alarm, throttle, launch-failure, lambda-error, second-execution, interactive-access or stop',
+  },
 );
 
 export const scenarioSchema = z.strictObject({

@@ -34,7 +34,7 @@ export function formatTimeline(run: RehearsalRun): string {
   let last = '';
   for (const e of run.timeline) {
     if (QUIET.has(e.state) || e.kind === 'caught') continue;
-    const who = e.execution === 'second' ? ' [2nd]' : '';
+    const who = e.execution === 'second' ? ' [2nd]' : e.execution === 'access' ? ' [replace]' : '';
     const label = e.kind === 'retried' ? `${e.state} (retry)` : e.state;
     const line = `${clockOf(e.t).padStart(8)}  ${(label + who).padEnd(38)} ${describeSnapshot(e.snapshot)}`;
     if (line !== last) lines.push(line);

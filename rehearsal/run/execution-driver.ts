@@ -5,8 +5,11 @@ import type { VirtualTime } from '../virtual-time';
 import { TASK_TOKEN_PREFIX } from './task-handlers';
 import type { TaskHandler } from './task-handlers';
 
-/** A single environment's run labels its executions main and second; a train labels each by what it is. */
-export type ExecutionLabel = 'main' | 'second';
+/**
+ * A single environment's run labels its executions main, second and access (the replace an
+ * interactive access started); a train labels each by what it is.
+ */
+export type ExecutionLabel = 'main' | 'second' | 'access';
 
 /** One execution's ending, as Step Functions would report it. */
 export interface ExecutionOutcome {

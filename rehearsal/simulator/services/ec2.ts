@@ -10,6 +10,8 @@ import type {
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
   LaunchTemplateVersion,
+  TerminateInstancesCommandInput,
+  TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { ImageRecord, Instance, LaunchTemplateVersionRecord } from '../account-records';
@@ -69,9 +71,15 @@ export class Ec2Service {
     return { Images: images.map((i) => this.describeImage(i)) };
   }
 
-  /** Tags on AMIs (the only resources the workflow tags). @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html */
+  /** Tags on AMIs and on instances. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html */
   createTags(input: CreateTagsCommandInput): Out<CreateTagsCommandOutput> {
-    const images = this.taggedImages(input.Resources);
+    const resources = input.Resources ?? [];
+    const instanceIds = resources.filter((id) => id.startsWith('i-'));
+    const instances = instanceIds.map((id) => this.instance(id));
+    const images =
+      instanceIds.length === resources.length
+        ? []
+        : this.taggedImages(resources.filter((id) => !id.startsWith('i-')));
     const tags = input.Tags ?? [];
     if (tags.length === 0) throw ec2Error('MissingParameter', 'The request must contain the parameter Tags');
     for (const tag of tags) {
@@ -96,7 +104,37 @@ export class Ec2Service {
         );
     }
     for (const image of images) for (const tag of tags) image.tags.set(tag.Key as string, tag.Value ?? '');
+    for (const instance of instances) {
+      const own = instance.tags ?? new Map<string, string>();
+      for (const tag of tags) own.set(tag.Key as string, tag.Value ?? '');
+      Object.assign(instance, { tags: own });
+    }
     return {};
+  }
+
+  /**
+   * An instance in a group is terminated as the group would see it (it drains and the group
+   * replaces it); one outside every group (detached) simply stops.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TerminateInstances.html
+   */
+  terminateInstances(input: TerminateInstancesCommandInput): Out<TerminateInstancesCommandOutput> {
+    const instances = (input.InstanceIds ?? []).map((id) => this.instance(id));
+    if (instances.length === 0)
+      throw ec2Error('MissingParameter', 'The request must contain the parameter InstanceIds');
+    const changes = instances.map((i) => {
+      const before = this.stateOf(i);
+      if (i.state === 'Detaching' || i.state === 'Detached') this.world.terminateDetached(i);
+      else if (i.state === 'Pending' || i.state === 'InService') this.world.terminate(i);
+      return { InstanceId: i.id, PreviousState: before, CurrentState: this.stateOf(i) };
+    });
+    return { TerminatingInstances: changes };
+  }
+
+  private instance(id: string): Instance {
+    if (!INSTANCE_ID.test(id)) throw ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+    const instance = this.world.instances.get(id);
+    if (!instance) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    return instance;
   }
 
   /** Without Tags every tag goes; a tag with a Value goes only if the value matches. */
@@ -190,16 +228,17 @@ export class Ec2Service {
     };
   }
 
+  /** @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
+  private stateOf(i: Instance) {
+    return i.state === 'Pending'
+      ? { Code: 0, Name: 'pending' as const }
+      : i.state === 'Terminated'
+        ? { Code: 48, Name: 'terminated' as const }
+        : { Code: 16, Name: 'running' as const };
+  }
+
   private describeInstance(i: Instance) {
-    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html
-    const state =
-      i.state === 'Pending'
-        ? { Code: 0, Name: 'pending' as const }
-        : i.state === 'InService'
-          ? { Code: 16, Name: 'running' as const }
-          : i.state === 'Terminating'
-            ? { Code: 16, Name: 'running' as const }
-            : { Code: 48, Name: 'terminated' as const };
+    const state = this.stateOf(i);
     return {
       InstanceId: i.id,
       ImageId: i.imageId,
@@ -208,7 +247,10 @@ export class Ec2Service {
       State: state,
       Placement: { AvailabilityZone: i.availabilityZone },
       ...(i.launchError ? { StateReason: { Code: 'Client.InternalError', Message: i.launchError } } : {}),
-      Tags: [{ Key: 'aws:autoscaling:groupName', Value: i.group.name }],
+      Tags: [
+        { Key: 'aws:autoscaling:groupName', Value: i.group.name },
+        ...[...(i.tags ?? [])].map(([Key, Value]) => ({ Key, Value })),
+      ],
     };
   }
 
