@@ -1,6 +1,7 @@
 import * as announceImage from '../lambda/handlers/announce-image';
 import * as announceRelease from '../lambda/handlers/announce-release';
 import * as checkCanary from '../lambda/handlers/check-canary';
+import * as checkFleet from '../lambda/handlers/check-fleet';
 import * as checkRefresh from '../lambda/handlers/check-refresh';
 import * as judgeCanary from '../lambda/handlers/judge-canary';
 import * as ledger from '../lambda/handlers/ledger';
@@ -51,6 +52,7 @@ export const EVENT_HANDLERS: Record<string, Handler> = {
   'on-upstream-release': onUpstreamRelease.handler,
   'release-abandoned-lock': releaseAbandonedLock.handler,
   'on-interactive-access': onInteractiveAccess.handler,
+  'check-fleet': checkFleet.handler,
   'announce-image': announceImage.handler,
   'tag-lineage': tagLineage.handler,
 };

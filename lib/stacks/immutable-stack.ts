@@ -96,6 +96,9 @@ export class ImmutableStack extends Stack {
       fleet: this.fleet,
       workflow: this.rollout,
       onInteractiveAccess: config.fleet.onInteractiveAccess,
+      names: this.rollout.settings,
+      maxInstanceAgeDays: config.rollout.maxInstanceAgeDays,
+      fleetAgeGraceDays: config.rollout.fleetAgeGraceDays,
       // Who opened a session on which instance is an audit record: kept as long as the rollouts'.
       logRetention: logs.RetentionDays.ONE_YEAR,
     });

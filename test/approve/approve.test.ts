@@ -31,19 +31,17 @@ const doc = (o: object) => ({ S: JSON.stringify(o) });
 
 /** The deployed promotion state machine: on the second page, as ListStateMachines may return it. */
 function deployed(settings: object = { table: TABLE, environment: 'prod' }) {
-  sfn
-    .on(ListStateMachinesCommand, { nextToken: undefined })
-    .resolves({
-      stateMachines: [
-        {
-          name: 'immutable-prod-rollout',
-          stateMachineArn: 'arn:r',
-          type: 'STANDARD',
-          creationDate: new Date(),
-        },
-      ],
-      nextToken: 'p2',
-    });
+  sfn.on(ListStateMachinesCommand, { nextToken: undefined }).resolves({
+    stateMachines: [
+      {
+        name: 'immutable-prod-rollout',
+        stateMachineArn: 'arn:r',
+        type: 'STANDARD',
+        creationDate: new Date(),
+      },
+    ],
+    nextToken: 'p2',
+  });
   sfn.on(ListStateMachinesCommand, { nextToken: 'p2' }).resolves({
     stateMachines: [
       {

@@ -120,11 +120,14 @@ export class FleetGrants {
   }
 
   /** Read and write the SSM parameters that hold the runtime state the template deploys from. */
-  runtimeState(grantee: iam.IGrantable): iam.Grant {
+  runtimeState(
+    grantee: iam.IGrantable,
+    actions: string[] = ['ssm:GetParameter', 'ssm:PutParameter'],
+  ): iam.Grant {
     const stack = Stack.of(this.scope);
     return iam.Grant.addToPrincipal({
       grantee,
-      actions: ['ssm:GetParameter', 'ssm:PutParameter'],
+      actions,
       resourceArns: this.resources.runtimeParameterNames.map((name) =>
         stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
       ),

@@ -238,6 +238,11 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.grants.runtimeState(grantee);
   }
 
+  /** Permits reading (only) the SSM parameters that hold the fleet's runtime state. */
+  grantReadRuntimeState(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.runtimeState(grantee, ['ssm:GetParameter']);
+  }
+
   /** Permits reading the state of the fleet's alarms. */
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant {
     return this.grants.readAlarms(grantee);

@@ -23,7 +23,7 @@ export const ROLLOUT_HANDLERS = [
 ] as const;
 
 /** What an environment's operators rely on: the fleet check and the answer to interactive access. */
-export const OPERATIONS_HANDLERS = ['on-interactive-access'] as const;
+export const OPERATIONS_HANDLERS = ['check-fleet', 'on-interactive-access'] as const;
 
 /** An environment's promotion from the one upstream: only where it takes another environment's releases. */
 export const PROMOTION_HANDLERS = ['on-upstream-release', 'promotion'] as const;

@@ -39,6 +39,8 @@ export interface RolloutFleet {
   grantShiftTraffic(grantee: iam.IGrantable): iam.Grant;
   /** Read and write the SSM parameters holding the runtime state. */
   grantRuntimeState(grantee: iam.IGrantable): iam.Grant;
+  /** Read (only) the SSM parameters holding the runtime state. */
+  grantReadRuntimeState(grantee: iam.IGrantable): iam.Grant;
   /** Read the state of the fleet's alarms. */
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant;
   /** Detach instances from either group and terminate the fleet's instances. */

@@ -9,7 +9,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import type { DownstreamEnvironment } from '../../../lambda/shared/settings';
+import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
@@ -64,6 +64,8 @@ export class RolloutWorkflow extends Construct {
   readonly promotion?: PromotionWorkflow;
   /** The environment whose rollouts these are. */
   readonly environment: EnvironmentName;
+  /** What every step knows about the environment: its resources' names and the rollout's settings. */
+  readonly settings: WorkflowSettings;
   private readonly notifications: RolloutNotifications;
 
   constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
@@ -92,18 +94,19 @@ export class RolloutWorkflow extends Construct {
 
     grantRolloutPermissions(this.functions, { fleet, ledger });
 
+    this.settings = workflowSettings({
+      environment,
+      fleet,
+      table: ledger.table.tableName,
+      rollout: props,
+      ...(promotion ? { promoteFrom: promotion.from } : {}),
+      downstream: props.downstream,
+    });
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
       functions: this.functions,
       notifications,
-      settings: workflowSettings({
-        environment,
-        fleet,
-        table: ledger.table.tableName,
-        rollout: props,
-        ...(promotion ? { promoteFrom: promotion.from } : {}),
-        downstream: props.downstream,
-      }),
+      settings: this.settings,
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
     }).stateMachine;

@@ -152,7 +152,7 @@ describe('what the ledger publishes when a rollout finishes', () => {
 });
 
 describe('metricRolloutsFailed', () => {
-  const actions: Action[] = ['phoenix', 'canary', 'rollback', 'restore'];
+  const actions: Action[] = ['phoenix', 'canary', 'rollback', 'restore', 'replace'];
 
   it('sums the FAILED rollouts of every action', () => {
     const config = workflow.metricRolloutsFailed().toMetricConfig();

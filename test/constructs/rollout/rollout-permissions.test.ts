@@ -41,6 +41,8 @@ const idOf = (stack: ImmutableStack, construct: { node: { defaultChild?: unknown
 function rolloutRoles(stack: ImmutableStack, template: Template): Map<string, string> {
   const roles = new Map<string, string>();
   for (const fn of stack.rollout.functions.all()) roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
+  for (const fn of [stack.operations.interactiveAccess.function, stack.operations.fleetCheck.function])
+    roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
   roles.set('state machine', idOf(stack, stack.rollout.stateMachine.role));
   const promotion = stack.rollout.promotion;
   if (promotion) roles.set('promotion state machine', idOf(stack, promotion.stateMachine.role));
@@ -86,7 +88,10 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
   ].map((n) => `${arnPrefix('ssm')}parameter${n}`);
   const table = rendered(stack, rollout.table.tableArn);
   const functions = rollout.functions.all().map((fn) => rendered(stack, fn.functionArn));
-  const logGroups = rollout.functions.all().map((fn) => rendered(stack, fn.logGroup.logGroupArn));
+  const operations = [stack.operations.interactiveAccess.function, stack.operations.fleetCheck.function];
+  const logGroups = [...rollout.functions.all(), ...operations].map((fn) =>
+    rendered(stack, fn.logGroup.logGroupArn),
+  );
   const topicKey = rendered(stack, rollout.topic.masterKey?.keyArn as string);
   const stateMachines = [
     rollout.stateMachine,
@@ -96,6 +101,11 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'autoscaling:UpdateAutoScalingGroup': groups,
     'autoscaling:StartInstanceRefresh': groups,
     'autoscaling:CancelInstanceRefresh': groups,
+    // a replace detaches the replaced instances from their group
+    'autoscaling:DetachInstances': groups,
+    // instance ids are known only at launch: a condition on the environment's tag scopes these
+    'ec2:TerminateInstances': [`${arnPrefix('ec2')}instance/*`],
+    'ec2:CreateTags': [`${arnPrefix('ec2')}instance/*`],
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
     'ec2:RunInstances': [launchTemplate, ...launched, image],
@@ -159,9 +169,9 @@ const allGrants = (env: Env): [string, Grant][] =>
 
 describe('least privilege', () => {
   it.each(ENVS)('%s: no wildcard action, no write on *, every write on the fleet’s own resources', (env) => {
-    // 15 rollout functions, the state machine and the schedule; where the environment promotes
-    // from another, the promotion's two functions and its state machine too
-    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(env === 'dev' ? 17 : 20);
+    // 15 rollout functions, the 2 operations functions, the state machine and the schedule; where
+    // the environment promotes from another, the promotion's two functions and its state machine too
+    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(env === 'dev' ? 19 : 22);
     expect(iamFindings(stacks[env], app.template(env))).toEqual([]);
   });
 
@@ -243,7 +253,10 @@ describe('tagging released images', () => {
   // The image factory owns the AMIs and tags what each environment announces (image-factory-stack.test.ts).
   it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything', (env) => {
     const tagging = allGrants(env).filter(([, g]) => g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)));
-    expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([]);
+    // only the answer to interactive access tags, and only instances (its own test pins the condition)
+    expect(tagging.map(([who, g]) => [who, g.actions, g.resources])).toEqual([
+      ['on-interactive-access', ['ec2:CreateTags'], [`${arnPrefix('ec2')}instance/*`]],
+    ]);
   });
 
   it.each(ENVS)('%s: announce-release only puts events on this account’s default bus', (env) => {
@@ -270,7 +283,7 @@ describe('state machine role', () => {
       .filter((g) => g.actions.includes('lambda:InvokeFunction'))
       .flatMap((g) => g.resources);
     expect(new Set(invoked)).toEqual(new Set([...named, ...[...named].map((f) => `${f}:*`)]));
-    expect(named.size).toBe(12);
+    expect(named.size).toBe(13);
     const triggers = (['on-image-available', 'release-abandoned-lock'] as const).map((h) =>
       rendered(stack, stack.rollout.functions.get(h).functionArn),
     );
