@@ -1,3 +1,4 @@
+import { AMI_TAGS } from '../lambda/shared/tags';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { EnvironmentName } from '../lambda/shared/environments';
 import type { AslDefinition } from './asl';
@@ -29,7 +30,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     healthy: b.healthy,
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
-    tags: { ...b.tags },
+    tags: { ...lineageOf(imageId), ...b.tags },
   });
   const images: SimImage[] = [
     image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
@@ -40,6 +41,19 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
   for (const [id, b] of Object.entries(scenario.images))
     if (id !== scenario.releasedImage) images.push(image(id, b));
   return images;
+}
+
+/**
+ * The lineage tags the image factory puts on every AMI it bakes (lambda/factory/lineage.ts), so a
+ * drift check on the rehearsed world finds the images it expects; a scenario's own tags win.
+ */
+function lineageOf(imageId: string): Record<string, string> {
+  return {
+    [AMI_TAGS.pipeline]: 'immutable-images',
+    [AMI_TAGS.recipe]: 'immutable-app',
+    [AMI_TAGS.recipeVersion]: '1.0.0',
+    [AMI_TAGS.sourceRevision]: imageId.slice(-7),
+  };
 }
 
 /**
