@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run drift -- --env <env> [--json]`: exits 1 when the fleet drifted; see tools/operations/cli.ts. */
+import './quiet';
 import { driftMain } from './cli';
 
 driftMain(process.argv.slice(2), {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run status -- --env <env>|all [--json]`: see tools/operations/cli.ts. */
+import './quiet';
 import { statusMain } from './cli';
 
 statusMain(process.argv.slice(2), {
