@@ -52,8 +52,11 @@ interface RuleResource {
   };
 }
 
+/** The rules that match events (the fleet check's schedule matches none). */
 const rulesOf = (template: Template) =>
-  Object.entries(template.findResources('AWS::Events::Rule') as Record<string, RuleResource>);
+  Object.entries(template.findResources('AWS::Events::Rule') as Record<string, RuleResource>).filter(
+    ([, r]) => r.Properties.EventPattern !== undefined,
+  );
 
 /** Rules whose target is another account's or region's default bus: what the stack forwards, and where. */
 function forwardsOf(template: Template) {
