@@ -107,6 +107,16 @@ export const imageFactoryConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['lifecycle', 'deleteAfterDays'], message: later.message });
     }
     for (const issue of placementProblems(f, false)) ctx.addIssue({ code: 'custom', ...issue });
+    // Without NAT the builds reach S3 and AWS endpoints only: an https:// download has no route.
+    if (f.network.kind === 'new' && f.network.natGateways === 0 && f.app.artifactUri?.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['app', 'artifactUri'],
+        message:
+          'cannot be an https:// URI while network.natGateways is 0 (the builds have no route to the internet); ' +
+          'put the release in S3 (s3://bucket/key) or give the factory network a NAT gateway',
+      });
+    }
   });
 
 export type ImageFactoryConfig = z.infer<typeof imageFactoryConfigSchema>;

@@ -1,5 +1,6 @@
 import { Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
@@ -34,17 +35,20 @@ export class ImageFactoryStack extends Stack {
     Tags.of(this).add('immutable:component', 'image-factory');
     const network = new EnvironmentNetwork(this, 'Network', {
       network: f.network,
-      // Builds without NAT run in public subnets (HTTPS egress only, no ingress, short-lived).
-      internetFacing: true,
+      // Nothing here takes traffic from the internet: builds run in private subnets.
+      internetFacing: false,
       logRetentionDays: logRetentionFor(f.logRetentionDays),
+      // Without NAT the build reaches Image Builder through its endpoint, like SSM and Logs.
+      extraInterfaceEndpoints: { ImageBuilder: ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER },
     });
     this.pipeline = new BakePipeline(this, 'Bake', {
       ...f,
       distribution: distributionTargets(placement),
       protectedEnvironments: product.environments.map((e) => e.name),
       vpc: network.vpc,
-      subnetSelection: network.egressSubnets,
+      subnetSelection: network.workerSubnets,
     });
+    if (this.pipeline.buildSecurityGroup) network.allowEndpointsFrom(this.pipeline.buildSecurityGroup);
     const accounts = Object.fromEntries(
       product.environments.map((e) => [e.name, placement.environments[e.name]?.account ?? this.account]),
     ) as Record<EnvironmentName, string>;

@@ -69,6 +69,19 @@ describe('image factory config validation', () => {
     );
   });
 
+  it('fails when the artifact is an https:// download but the factory network has no NAT', () => {
+    expect(fails((f) => (f.app.artifactUri = 'https://example.com/web-1.0.0.tar.gz'))).toThrow(
+      /imageFactory\.app\.artifactUri cannot be an https:\/\/ URI while network\.natGateways is 0.*s3:\/\/bucket\/key/,
+    );
+    expect(
+      fails((f) => {
+        f.app.artifactUri = 'https://example.com/web-1.0.0.tar.gz';
+        f.network.natGateways = 1;
+      }),
+    ).not.toThrow();
+    expect(fails((f) => (f.app.artifactUri = 's3://releases/web-1.0.0.tar.gz'))).not.toThrow();
+  });
+
   it('fails when a field name is misspelt', () => {
     expect(fails((f) => (f.lifecycle.keepAtleast = 2))).toThrow(
       /imageFactory\.lifecycle\.keepAtleast is not a known field \(remove it or fix its spelling\)/,

@@ -1,4 +1,5 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
@@ -43,6 +44,8 @@ export class BakePipeline extends Construct {
   readonly pipelineArn: string;
   /** Where build failures and refused images are announced. */
   readonly topic: BakeNotificationTopic['topic'];
+  /** The build and test instances' security group, when the pipeline builds in a given VPC. */
+  readonly buildSecurityGroup?: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
@@ -87,6 +90,7 @@ export class BakePipeline extends Construct {
       vpc: props.vpc,
       subnetSelection: props.subnetSelection,
     });
+    this.buildSecurityGroup = infrastructure.securityGroup;
 
     const amiDistribution = (accountIds: readonly string[]) => ({
       // Untyped in the L1 (any), so written in CloudFormation's own casing.
