@@ -15,7 +15,12 @@ export function settingsOf(definition: AslDefinition): WorkflowSettings {
   return params.settings;
 }
 
-const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
+const DEFAULT_BEHAVIOUR: ImageBehaviour = {
+  healthy: true,
+  errorRate: 0.001,
+  p99LatencyMs: 120,
+  owner: 'self',
+};
 
 /**
  * The images that exist in the scenario's account, as the image factory distributed them: the
@@ -29,6 +34,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     healthy: b.healthy,
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
+    ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
     tags: { ...b.tags },
   });
   const images: SimImage[] = [

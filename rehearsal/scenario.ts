@@ -35,6 +35,14 @@ const image = z.strictObject({
   releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),
+  /**
+   * Who owns the image: this account (`self`), or another one (a public or shared image, which
+   * DescribeImages with `Owners: ['self']` leaves out). @default "self"
+   */
+  owner: z
+    .string()
+    .regex(/^(self|\d{12})$/, { error: 'must be "self" or a 12-digit account id' })
+    .default('self'),
 });
 
 const fault = z.discriminatedUnion(

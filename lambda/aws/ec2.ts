@@ -65,7 +65,12 @@ export class Ec2Images implements Images {
       const out = await this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
       const image = out.Images?.[0];
       if (!image) return { missing: true };
-      return { id: image.ImageId ?? imageId, state: image.State, tags: tagMap(image.Tags) };
+      return {
+        id: image.ImageId ?? imageId,
+        state: image.State,
+        ...(image.OwnerId ? { owner: image.OwnerId } : {}),
+        tags: tagMap(image.Tags),
+      };
     } catch (e) {
       // EC2 refuses an id it cannot describe (unknown, malformed, unavailable) with InvalidAMIID.*.
       if (e instanceof Error && /^InvalidAMIID\./.test(e.name)) return { missing: true, code: e.name };

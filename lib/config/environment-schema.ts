@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { SEVERITIES } from '../../lambda/shared/severities';
 import { capacityOrderProblems } from '../constructs/fleet/fleet-rules';
 import { ROOT_VOLUME_GIB } from '../constructs/rules';
 import {
@@ -213,6 +214,16 @@ export const environmentConfigSchema = z
     account: account.optional(),
     region: region.optional(),
     promotion,
+    /** Which images the fleet runs: always the image factory's, scanned, at this threshold. */
+    images: z.strictObject({
+      /**
+       * Lowest Inspector severity that keeps an image out of this environment, checked again at
+       * every canary, rotation and rollback (stricter here than upstream is allowed).
+       */
+      failOnSeverity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
+      /** Accounts besides the image factory's whose AMIs may run here (only those the factory announced). */
+      trustedOwners: z.array(account),
+    }),
     network,
     fleet,
     rollout,

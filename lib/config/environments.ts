@@ -30,6 +30,7 @@ export const IMAGE_FACTORY: Omit<ImageFactoryConfig, 'sourceRevision'> = {
 const dev: RawConfig = {
   name: 'dev',
   promotion: { from: 'image-factory' },
+  images: { failOnSeverity: 'CRITICAL', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 0 },
   fleet: {
     instanceType: 't3.small',
@@ -95,6 +96,8 @@ const staging: RawConfig = {
   name: 'staging',
   // dev's releases, once they have stood for an hour
   promotion: { from: 'dev', soakMinutes: 60, approval: 'automatic', approvalTimeoutHours: 72 },
+  // stricter than dev: a HIGH finding dev tolerated stops the image here
+  images: { failOnSeverity: 'HIGH', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1 },
   fleet: {
     ...dev.fleet,

@@ -77,7 +77,8 @@ export class ImmutableStack extends Stack {
       fleet: this.fleet,
       images: {
         factoryAccount: accountOf(placement.imageFactory),
-        scanGateSeverity: product.imageFactory.scan.failOnSeverity,
+        scanGateSeverity: config.images.failOnSeverity,
+        trustedOwners: config.images.trustedOwners,
         takesFactoryImages: upstream === undefined,
       },
       promotion: config.promotion,

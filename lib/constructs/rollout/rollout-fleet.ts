@@ -47,8 +47,13 @@ export interface RolloutFleet {
 export interface RolloutImages {
   /** The image factory's account: its `Image Available` events are the only ones taken. */
   readonly factoryAccount: string;
-  /** Lowest Inspector severity that keeps a new image out of the fleet. */
+  /** Lowest Inspector severity that keeps an image out of the fleet (the factory's trigger and every plan). */
   readonly scanGateSeverity: Severity;
+  /**
+   * Accounts besides the factory's whose images the fleet may run (still only those the factory announced).
+   * @default - the factory's account only
+   */
+  readonly trustedOwners?: readonly string[];
   /** Whether a canary starts for every image the factory announces (the first environment), or only by promotion. */
   readonly takesFactoryImages: boolean;
 }

@@ -97,6 +97,7 @@ export class RolloutWorkflow extends Construct {
         rollout: props,
         ...(promotion ? { promoteFrom: promotion.from } : {}),
         downstream: props.downstream,
+        images: props.images,
       }),
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,

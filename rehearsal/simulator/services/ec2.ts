@@ -34,6 +34,8 @@ export class Ec2Service {
    * By ids and/or by owner and the `image-id` filter (what the workflow asks; other filters and
    * wildcards are not simulated). A malformed id is InvalidAMIID.Malformed, an unknown one
    * InvalidAMIID.NotFound: by ids, every id must exist; a filter just matches fewer images.
+   * `Owners` keeps the images of the owners it names (`self` is this account); without it every
+   * image this account may launch is shown, "regardless of ownership".
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
    */
   describeImages(input: DescribeImagesCommandInput): Out<DescribeImagesCommandOutput> {
@@ -47,8 +49,14 @@ export class Ec2Service {
         throw ec2Error('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
       images = images.filter((i) => input.ImageIds?.includes(i.imageId));
     }
-    for (const owner of input.Owners ?? []) {
-      if (owner !== 'self' && owner !== this.world.spec.accountId) images = [];
+    if (input.Owners?.length) {
+      const self = this.world.spec.accountId;
+      const owners = input.Owners.map((o) => (o === 'self' ? self : o));
+      for (const owner of owners)
+        if (!/^\d{12}$/.test(owner) && !['amazon', 'aws-marketplace', 'aws-backup-vault'].includes(owner))
+          throw ec2Error('InvalidUserID.Malformed', `Invalid user id: "${owner}"`);
+      // The aliases name owners no simulated image has (their images are another account's).
+      images = images.filter((i) => owners.includes(i.ownerId));
     }
     // Filters AND together; a filter's values OR. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
     for (const filter of input.Filters ?? []) {
@@ -218,8 +226,8 @@ export class Ec2Service {
       Name: i.name,
       State: 'available' as const,
       CreationDate: i.creationDate.toISOString(),
-      OwnerId: this.world.spec.accountId,
-      Public: false,
+      OwnerId: i.ownerId,
+      Public: i.ownerId !== this.world.spec.accountId,
       Architecture: 'x86_64' as const,
       ImageType: 'machine' as const,
       RootDeviceType: 'ebs' as const,

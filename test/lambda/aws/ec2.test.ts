@@ -93,12 +93,13 @@ describe('Ec2Instances.launchTimes', () => {
 describe('Ec2Images.describe', () => {
   const images = () => new Ec2Images(client());
 
-  it('looks the image up by id, with its state and tags', async () => {
+  it('looks the image up by id, with its state, owner and tags', async () => {
     ec2.on(DescribeImagesCommand).resolves({
       Images: [
         {
           ImageId: NEW_AMI,
           State: 'available',
+          OwnerId: '444455556666',
           Name: 'immutable-dev-app 1.4.0',
           Tags: [{ Key: 'immutable:released-dev', Value: '2026-03-01T08:00:00.000Z' }],
         },
@@ -107,6 +108,7 @@ describe('Ec2Images.describe', () => {
     expect(await images().describe(NEW_AMI)).toEqual({
       id: NEW_AMI,
       state: 'available',
+      owner: '444455556666',
       tags: new Map([['immutable:released-dev', '2026-03-01T08:00:00.000Z']]),
     });
     expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [NEW_AMI] }]);
