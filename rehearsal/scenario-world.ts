@@ -20,6 +20,8 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = {
   errorRate: 0.001,
   p99LatencyMs: 120,
   owner: 'self',
+  fromFactory: true,
+  findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
 };
 
 /**
@@ -200,6 +202,20 @@ function periodOf(p: Record<string, unknown>): number {
   const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period?: number } }>;
   return Number(metrics.find((m) => m.MetricStat?.Period)?.MetricStat?.Period ?? 60);
 }
+
+/** The scenario's images the image factory built, with what its scan found: the announcements to seed. */
+export function factoryAnnounced(
+  scenario: Scenario,
+): Array<{ readonly imageId: string; readonly findings: ImageBehaviour['findings'] }> {
+  return scenarioImages(scenario).flatMap((i) => {
+    const b = behaviourOf(scenario, i.imageId);
+    return b.fromFactory ? [{ imageId: i.imageId, findings: b.findings }] : [];
+  });
+}
+
+const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
+  (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
+  DEFAULT_BEHAVIOUR;
 
 /** The environments a scenario says released the image (for the promotion gate). */
 export function releasedUpstream(scenario: Scenario, imageId: string): readonly EnvironmentName[] {

@@ -16,7 +16,10 @@ const NEEDED = ['ssm', 'ssmmessages', 'ec2messages', 'imagebuilder', 'logs'];
 /** The build instances' subnet and security group, as the infrastructure configuration names them. */
 function buildPlacement(template: Template): { subnet: string; securityGroup: string } {
   const [config] = Object.values(template.findResources('AWS::ImageBuilder::InfrastructureConfiguration'));
-  const p = config?.Properties as { SubnetId: { Ref: string }; SecurityGroupIds: { 'Fn::GetAtt': string[] }[] };
+  const p = config?.Properties as {
+    SubnetId: { Ref: string };
+    SecurityGroupIds: { 'Fn::GetAtt': string[] }[];
+  };
   return { subnet: p.SubnetId.Ref, securityGroup: p.SecurityGroupIds[0]?.['Fn::GetAtt'][0] ?? '' };
 }
 
@@ -48,7 +51,9 @@ describe('the build instances reach what a build needs', () => {
       vpc: new ec2.Vpc(stack, 'Vpc', {
         maxAzs: 2,
         natGateways: 0,
-        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false }],
+        subnetConfiguration: [
+          { name: 'public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        ],
       }),
       subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
     }));
@@ -72,8 +77,6 @@ describe('the build instances reach what a build needs', () => {
 describe('the factory network', () => {
   it('has no public subnets when it has no NAT: nothing in it takes traffic from the internet', () => {
     factoryTemplate().resourcePropertiesCountIs('AWS::EC2::Subnet', { MapPublicIpOnLaunch: true }, 0);
-    expect(
-      Object.keys(factoryTemplate().findResources('AWS::EC2::InternetGateway')),
-    ).toEqual([]);
+    expect(Object.keys(factoryTemplate().findResources('AWS::EC2::InternetGateway'))).toEqual([]);
   });
 });

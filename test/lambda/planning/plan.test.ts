@@ -332,7 +332,10 @@ describe('planRollout runs only images this environment trusts', () => {
   });
 
   it('refuses an own image the image factory did not announce, whatever its tags say', async () => {
-    image({ fromFactory: false, tags: { 'immutable:pipeline': 'immutable-web', 'immutable:released-dev': 'x' } });
+    image({
+      fromFactory: false,
+      tags: { 'immutable:pipeline': 'immutable-web', 'immutable:released-dev': 'x' },
+    });
     await expect(canary()).rejects.toThrow(
       new ImageNotTrusted(
         `${NEW_AMI} was not announced by the image factory; dev runs only images the factory's pipeline built`,
@@ -354,7 +357,9 @@ describe('planRollout runs only images this environment trusts', () => {
       ),
     );
     const lenient = { images: { owners: [ACCOUNT], failOnSeverity: 'CRITICAL' as const } };
-    expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: lenient })).toMatchObject({ kind: 'canary' });
+    expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: lenient })).toMatchObject({
+      kind: 'canary',
+    });
   });
 
   it('re-checks the released image before a phoenix rotation launches it again', async () => {
@@ -366,7 +371,11 @@ describe('planRollout runs only images this environment trusts', () => {
   it('re-checks the previous image before a rollback, warm or not', async () => {
     image({ id: OLDER_AMI, owner: '999988887777' });
     const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(600).toISOString() };
-    groups.put('immutable-dev-green', { desired: 4, version: '6', instances: instances(4, 10, { version: '6' }) });
+    groups.put('immutable-dev-green', {
+      desired: 4,
+      version: '6',
+      instances: instances(4, 10, { version: '6' }),
+    });
     await expect(plan({ action: 'rollback' }, { f: fleet({ warm }) })).rejects.toThrow(ImageNotTrusted);
     await expect(plan({ action: 'rollback' })).rejects.toThrow(ImageNotTrusted);
   });
