@@ -10,6 +10,11 @@ export interface FleetGrantResources {
   readonly groupNames: Readonly<Record<Colour, string>>;
   readonly launchTemplateId: string;
   readonly instanceRole: iam.IRole;
+  /** The instance profile the launch template names (a launch may pass no other). */
+  readonly instanceProfileArn: string;
+  /** The subnets the groups launch into, and the instances' security group. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
   readonly listenerArn: string;
   /** The SSM parameters holding the runtime state. */
   readonly runtimeParameterNames: readonly string[];
@@ -60,30 +65,47 @@ export class FleetGrants {
 
   /**
    * Create launch-template versions and launch from the fleet's template, passing its instance
-   * role: switching a group's version requires the rights to launch from it.
+   * role: switching a group's version, or refreshing it, requires the rights to launch from it.
+   * Launch rights are code execution on the fleet, so each resource of a launch is bounded by
+   * what IAM can check: the template, an image of `imageOwners` only (`ec2:Owner`), the fleet's
+   * own subnets and security group, its instance profile and IMDSv2 (`ec2:InstanceProfile`,
+   * `ec2:MetadataHttpTokens`). IAM cannot constrain what a new template version contains, so
+   * these conditions, not the version, are what keeps a foreign image or another profile out.
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+   * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html (RunInstances condition keys)
    */
-  launch(grantee: iam.IGrantable): iam.Grant {
+  launch(grantee: iam.IGrantable, imageOwners: readonly string[]): iam.Grant {
     const stack = Stack.of(this.scope);
     const template = this.launchTemplateArn;
-    // Every resource of a launch, the template included, only through the fleet's template.
-    // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ExamplePolicies_EC2.html
-    const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'];
-    const launchedArns = launched.map((type) =>
-      stack.formatArn({ service: 'ec2', resource: type, resourceName: '*' }),
-    );
-    const images = stack.formatArn({ service: 'ec2', account: '', resource: 'image', resourceName: '*' });
-    launched.forEach((type, i) =>
+    const viaTemplate = { ArnLike: { 'ec2:LaunchTemplate': template } };
+    const arn = (resource: string, name: string, account?: string) =>
+      stack.formatArn({
+        service: 'ec2',
+        resource,
+        resourceName: name,
+        ...(account !== undefined ? { account } : {}),
+      });
+    // What a launch creates: new ids, so only a wildcard names them; the template bounds them.
+    const created = ['volume', 'network-interface'];
+    const createdArns = created.map((type) => arn(type, '*'));
+    const instances = arn('instance', '*');
+    const images = arn('image', '*', '');
+    created.forEach((type, i) =>
       acknowledgeWildcardResource(
         grantee,
-        launchedArns[i] as string,
+        createdArns[i] as string,
         `RunInstances creates this ${type}; allowed only through the fleet's launch template`,
       ),
     );
     acknowledgeWildcardResource(
       grantee,
+      instances,
+      "RunInstances creates the instance; only through the fleet's launch template, with its instance profile and IMDSv2 required",
+    );
+    acknowledgeWildcardResource(
+      grantee,
       images,
-      'released AMIs are chosen at run time; launches only through the fleet launch template',
+      `the AMI is chosen at run time; only an image owned by ${imageOwners.length === 1 ? 'the image factory' : 'a trusted'} account (ec2:Owner), through the fleet's launch template`,
     );
     return iam.Grant.addToPrincipal({
       grantee,
@@ -94,8 +116,36 @@ export class FleetGrants {
         iam.Grant.addToPrincipal({
           grantee,
           actions: ['ec2:RunInstances'],
-          resourceArns: [template, ...launchedArns, images],
-          conditions: { ArnLike: { 'ec2:LaunchTemplate': template } },
+          resourceArns: [
+            template,
+            ...createdArns,
+            // The fleet's own subnets and security group: used, not created, by a launch.
+            ...this.resources.subnetIds.map((id) => arn('subnet', id)),
+            arn('security-group', this.resources.securityGroupId),
+          ],
+          conditions: viaTemplate,
+        }),
+      )
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['ec2:RunInstances'],
+          resourceArns: [instances],
+          conditions: {
+            ...viaTemplate,
+            StringEquals: {
+              'ec2:InstanceProfile': this.resources.instanceProfileArn,
+              'ec2:MetadataHttpTokens': 'required',
+            },
+          },
+        }),
+      )
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['ec2:RunInstances'],
+          resourceArns: [images],
+          conditions: { ...viaTemplate, StringEquals: { 'ec2:Owner': [...imageOwners] } },
         }),
       )
       .combine(

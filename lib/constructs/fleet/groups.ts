@@ -65,6 +65,8 @@ export class FleetGroups extends Construct {
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly role: iam.Role;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The instance profile of the launch template's role. */
+  readonly instanceProfileArn: string;
   readonly logGroup: logs.LogGroup;
   readonly groups: Readonly<Record<Colour, autoscaling.CfnAutoScalingGroup>>;
 
@@ -122,6 +124,11 @@ export class FleetGroups extends Construct {
         },
       ],
     });
+
+    // The profile the template creates for its role; launch rights are conditioned on its ARN.
+    this.instanceProfileArn = (
+      this.launchTemplate.node.findChild('Profile') as iam.CfnInstanceProfile
+    ).attrArn;
 
     new DefaultVersion(this, 'DefaultVersion', { launchTemplate: this.launchTemplate });
 

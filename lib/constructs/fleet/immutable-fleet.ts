@@ -143,6 +143,9 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       groupNames: this.groupNames,
       launchTemplateId: this.launchTemplateId,
       instanceRole: groups.role,
+      instanceProfileArn: groups.instanceProfileArn,
+      subnetIds: props.vpc.selectSubnets(instanceSubnets).subnetIds,
+      securityGroupId: groups.securityGroup.securityGroupId,
       listenerArn: this.listenerArn,
       runtimeParameterNames: [
         runtime.names.releasedImage,
@@ -221,9 +224,12 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.grants.cancelRefresh(grantee);
   }
 
-  /** Permits creating launch-template versions and launching (with the instance role) from the fleet's template only. */
-  grantLaunch(grantee: iam.IGrantable): iam.Grant {
-    return this.grants.launch(grantee);
+  /**
+   * Permits creating launch-template versions and launching (with the instance role) from the
+   * fleet's template only, in its subnets, of images owned by `imageOwners` only.
+   */
+  grantLaunch(grantee: iam.IGrantable, imageOwners: readonly string[]): iam.Grant {
+    return this.grants.launch(grantee, imageOwners);
   }
 
   /** Permits changing the listener's blue/green weights. */

@@ -34,7 +34,7 @@ export interface RolloutFleet {
   /** Cancel an instance refresh of either group. */
   grantCancelRefresh(grantee: iam.IGrantable): iam.Grant;
   /** Create launch-template versions and launch from the fleet's template. */
-  grantLaunch(grantee: iam.IGrantable): iam.Grant;
+  grantLaunch(grantee: iam.IGrantable, imageOwners: readonly string[]): iam.Grant;
   /** Change the listener's weights. */
   grantShiftTraffic(grantee: iam.IGrantable): iam.Grant;
   /** Read and write the SSM parameters holding the runtime state. */
@@ -57,3 +57,8 @@ export interface RolloutImages {
   /** Whether a canary starts for every image the factory announces (the first environment), or only by promotion. */
   readonly takesFactoryImages: boolean;
 }
+
+/** The accounts whose AMIs the fleet may run: the image factory's, then any the configuration adds. */
+export const trustedImageOwners = (images: RolloutImages): string[] => [
+  ...new Set([images.factoryAccount, ...(images.trustedOwners ?? [])]),
+];

@@ -9,6 +9,8 @@ import type { RolloutFunctions, RolloutHandler } from './rollout-functions';
 export interface RolloutResources {
   readonly fleet: RolloutFleet;
   readonly ledger: RolloutLedger;
+  /** The accounts whose images the fleet may launch: the image factory's and any trusted. */
+  readonly imageOwners: readonly string[];
 }
 
 /**
@@ -22,7 +24,7 @@ export interface RolloutResources {
  */
 export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutResources): void {
   const fn = (handler: RolloutHandler): lambda.Function => functions.get(handler);
-  const { fleet, ledger } = r;
+  const { fleet, ledger, imageOwners } = r;
   /** Reads that support no resource-level permissions (acknowledged with the functions' roles). */
   const describe = (handler: RolloutHandler, actions: string[]) =>
     fn(handler).addToRolePolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
@@ -43,7 +45,8 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
     'ec2:DescribeImages',
     'ec2:DescribeInstances',
   ]);
-  // The promotion gate: what the upstream environment announced it released.
+  // The promotion gate and the trust check: what the upstream environment announced it released,
+  // and what the image factory announced it built.
   ledger.grant(fn('plan-rollout'), 'dynamodb:GetItem');
 
   describe('restore-safe-state', [
@@ -57,13 +60,13 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
 
   describe('start-refresh', ['autoscaling:DescribeInstanceRefreshes']);
   fleet.grantRefresh(fn('start-refresh'));
-  fleet.grantLaunch(fn('start-refresh'));
+  fleet.grantLaunch(fn('start-refresh'), imageOwners);
 
   describe('check-refresh', ['autoscaling:DescribeInstanceRefreshes']);
 
   describe('prepare-canary', ['autoscaling:DescribeAutoScalingGroups']);
   fleet.grantScaleGroups(fn('prepare-canary'));
-  fleet.grantLaunch(fn('prepare-canary'));
+  fleet.grantLaunch(fn('prepare-canary'), imageOwners);
 
   describe('check-canary', [
     'autoscaling:DescribeAutoScalingGroups',

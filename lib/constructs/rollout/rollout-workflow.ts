@@ -15,6 +15,7 @@ import { RolloutLedger } from './ledger';
 import { rolloutDuration, rolloutsFailed } from './metrics';
 import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
 import { RolloutNotifications } from './notifications';
+import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
@@ -84,7 +85,11 @@ export class RolloutWorkflow extends Construct {
       promotes: promotion !== undefined,
     });
 
-    grantRolloutPermissions(this.functions, { fleet, ledger });
+    grantRolloutPermissions(this.functions, {
+      fleet,
+      ledger,
+      imageOwners: trustedImageOwners(props.images),
+    });
 
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,

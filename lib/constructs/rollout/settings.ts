@@ -3,6 +3,7 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { runtimeParameters } from '../../../lambda/shared/names';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutConfig } from '../../config';
+import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 
 export interface WorkflowSettingsSources {
@@ -67,7 +68,7 @@ export function workflowSettings({
     ...(promoteFrom ? { promoteFrom } : {}),
     downstream: downstream.map((d) => ({ ...d })),
     images: {
-      owners: [...new Set([images.factoryAccount, ...(images.trustedOwners ?? [])])],
+      owners: trustedImageOwners(images),
       failOnSeverity: images.scanGateSeverity,
     },
   };

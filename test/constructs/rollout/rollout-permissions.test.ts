@@ -75,9 +75,15 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
   );
   const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, fleet.launchTemplateId)}`;
   const image = 'arn:${AWS::Partition}:ec2:${AWS::Region}::image/*';
-  const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'].map(
-    (t) => `${arnPrefix('ec2')}${t}/*`,
-  );
+  const launched = ['instance', 'volume', 'network-interface'].map((t) => `${arnPrefix('ec2')}${t}/*`);
+  // The fleet's own subnets and security group, by id.
+  const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+  const used = [
+    ...(group?.Properties.VPCZoneIdentifier as unknown[]).map(
+      (id) => `${arnPrefix('ec2')}subnet/${render(id)}`,
+    ),
+    `${arnPrefix('ec2')}security-group/${rendered(stack, fleet.connections.securityGroups[0]?.securityGroupId ?? '')}`,
+  ];
   const p = runtimeParameters(env);
   const parameters = [
     p.releasedImage,
@@ -98,7 +104,7 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'autoscaling:CancelInstanceRefresh': groups,
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
-    'ec2:RunInstances': [launchTemplate, ...launched, image],
+    'ec2:RunInstances': [launchTemplate, ...launched, ...used, image],
     'iam:PassRole': [instanceRoleArn(stack, template)],
     'dynamodb:PutItem': [table],
     'dynamodb:UpdateItem': [table],
@@ -215,14 +221,40 @@ describe('launching instances', () => {
       const launches = allGrants(env).filter(([, g]) => g.actions.includes('ec2:RunInstances'));
       expect([...new Set(launches.map(([who]) => who))].sort()).toEqual(['prepare-canary', 'start-refresh']);
       for (const [who, g] of launches) {
-        expect({ who, actions: g.actions, condition: g.condition }).toEqual({
+        expect({ who, actions: g.actions, condition: g.condition?.ArnLike }).toEqual({
           who,
           actions: ['ec2:RunInstances'],
-          condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate } },
+          condition: { 'ec2:LaunchTemplate': launchTemplate },
         });
       }
     },
   );
+
+  it.each(ENVS)(
+    '%s: every launch statement that names image/* carries ec2:Owner, the image factory account only',
+    (env) => {
+      const imageLaunches = allGrants(env).filter(
+        ([, g]) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(':image/')),
+      );
+      expect(imageLaunches.length).toBe(2);
+      for (const [, g] of imageLaunches) {
+        expect(g.condition?.StringEquals).toEqual({ 'ec2:Owner': ['${AWS::AccountId}'] });
+      }
+    },
+  );
+
+  it.each(ENVS)('%s: instances launch only with the fleet instance profile and IMDSv2', (env) => {
+    const instanceLaunches = allGrants(env).filter(
+      ([, g]) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(':instance/')),
+    );
+    expect(instanceLaunches.length).toBe(2);
+    for (const [, g] of instanceLaunches) {
+      expect(g.condition?.StringEquals).toEqual({
+        'ec2:InstanceProfile': expect.stringMatching(/^\$\{FleetGroupsLaunchTemplateProfile\w+\.Arn\}$/),
+        'ec2:MetadataHttpTokens': 'required',
+      });
+    }
+  });
 
   it.each(ENVS)('%s: the instance role is passed only to EC2', (env) => {
     const stack = stacks[env];
