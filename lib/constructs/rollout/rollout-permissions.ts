@@ -39,6 +39,10 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
     'dynamodb:Query',
   );
   fleet.grantRuntimeState(fn('ledger'));
+  // SSM validates the released-image parameter (data type aws:ec2:image) by describing the AMI
+  // as the writer: without this the write answers 200 and the value is never stored.
+  // @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html
+  describe('ledger', ['ec2:DescribeImages']);
 
   describe('plan-rollout', [
     'autoscaling:DescribeAutoScalingGroups',
