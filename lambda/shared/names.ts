@@ -19,6 +19,8 @@ export const resourcePrefix = (env: EnvironmentName) => `${APP_PREFIX}-${env}`;
 export function runtimeParameters(env: EnvironmentName) {
   const root = `/${APP_PREFIX}/${env}`;
   return {
+    /** Every parameter of the environment lives under this path. */
+    root,
     /** The AMI id of the current release (its parameter history is the release history). */
     releasedImage: `${root}/released-ami`,
     /** StringList "<blue weight>,<green weight>" of the listener's forward action. */

@@ -9,9 +9,15 @@ import { resourcePrefix } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig } from '../../config';
+import { denyOtherParameters } from '../instance-permissions';
 import { DefaultVersion } from './default-version';
 import { COLOUR_TAG } from '../../../lambda/shared/tags';
-import { fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from '../../../lambda/shared/names';
+import {
+  fleetGroupName,
+  fleetLaunchTemplateName,
+  fleetLogGroupName,
+  runtimeParameters,
+} from '../../../lambda/shared/names';
 
 /**
  * Instance metadata hop limit. 1 keeps IMDSv2 tokens on the instance itself: the application
@@ -158,6 +164,7 @@ export class FleetGroups extends Construct {
       }),
     );
     if (props.sessionManager) {
+      denyOtherParameters(role, [`${runtimeParameters(props.environment).root}/*`]);
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
         reason:
