@@ -9,8 +9,9 @@ const names = settings().parameters;
 /** The waits between reads of a validated value, instead of sleeping through them. */
 let waited: number[] = [];
 const parameters = () =>
-  new SsmRuntimeParameters(new SSMClient({}), async (ms) => {
+  new SsmRuntimeParameters(new SSMClient({}), (ms) => {
     waited.push(ms);
+    return Promise.resolve();
   });
 const notFound = (name: string) =>
   new ParameterNotFound({ message: `Parameter ${name} not found.`, $metadata: { httpStatusCode: 400 } });
