@@ -117,6 +117,7 @@ export function installSdkStubs(sim: StubTarget): () => void {
       (i) => e.createLaunchTemplateVersion(i),
     ],
     [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => e.describeInstances(i)],
+    [ec2.DescribeLaunchTemplatesCommand, 'DescribeLaunchTemplates', (i) => e.describeLaunchTemplates(i)],
   ]);
   const lb = sim.elbv2;
   wire('elbv2', elbv2.ElasticLoadBalancingV2Client, [
