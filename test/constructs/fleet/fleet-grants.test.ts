@@ -73,7 +73,7 @@ describe('groups', () => {
 });
 
 describe('launching', () => {
-  it('permits new template versions and launches only through the fleet template, passing its role to EC2', () => {
+  it('permits new template versions, launches only through the fleet template, tags only at launch, and passes its role to EC2', () => {
     const stack = Stack.of(fleet);
     const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, fleet.launchTemplateId)}`;
     expect(grantedBy('grantLaunch')).toEqual([
@@ -88,6 +88,11 @@ describe('launching', () => {
           'arn:${AWS::Partition}:ec2:${AWS::Region}::image/*',
         ].sort(),
         condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate } },
+      },
+      {
+        actions: ['ec2:CreateTags'],
+        resources: ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
+        condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
       },
       {
         actions: ['iam:PassRole'],

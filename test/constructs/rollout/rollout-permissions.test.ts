@@ -90,7 +90,7 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
     'ec2:RunInstances': [launchTemplate, ...launched, image],
-    'ec2:CreateTags': [image],
+    'ec2:CreateTags': [image, ...['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`)],
     'ec2:DeleteTags': [image],
     'iam:PassRole': [instanceRoleArn(stack, template)],
     'dynamodb:PutItem': [table],
@@ -228,10 +228,25 @@ describe('launching instances', () => {
   });
 });
 
-describe('tagging released images', () => {
-  it.each(ENVS)('%s: only tag-release tags, only immutable:* keys, and always names them', (env) => {
-    const tagging = allGrants(env).filter(([, g]) =>
-      g.actions.some((a) => /^ec2:(Create|Delete)Tags$/.test(a)),
+describe('tagging', () => {
+  it.each(ENVS)('%s: the functions that launch tag only what their launches create', (env) => {
+    const onLaunch = allGrants(env).filter(
+      ([, g]) => g.actions.includes('ec2:CreateTags') && !g.resources.some((r) => r.includes('::image/')),
+    );
+    expect(onLaunch.map(([who, g]) => [who, g.actions, g.condition]).sort()).toEqual(
+      ['prepare-canary', 'start-refresh'].map((who) => [
+        who,
+        ['ec2:CreateTags'],
+        { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      ]),
+    );
+  });
+
+  it.each(ENVS)('%s: only tag-release tags images, only immutable:* keys, and always names them', (env) => {
+    const tagging = allGrants(env).filter(
+      ([, g]) =>
+        g.actions.some((a) => /^ec2:(Create|Delete)Tags$/.test(a)) &&
+        g.resources.some((r) => r.includes('::image/')),
     );
     expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([
       ['tag-release', ['ec2:CreateTags', 'ec2:DeleteTags']],
