@@ -14,6 +14,7 @@ import type { RestoredFleet } from '../fleet/restore';
 import { closeAbandoned } from './abandoned';
 import type { LedgerStore, RuntimeParameters } from './ports';
 import { bootstrapRecord, publishRecord } from './runtime-parameters';
+import { snsSubject } from './subject';
 
 /** The lock, the fleet record and the ledger, as the workflow's steps use them. */
 export interface LedgerDeps {
@@ -219,10 +220,9 @@ export async function recordFinish(
     versions: JSON.stringify(fleet.versions),
   });
   const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
-  const subject = truncate(
+  const subject = snsSubject(
     `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}` +
       (unrestored ? ', traffic NOT restored' : ''),
-    100,
   );
   const lines = [
     `Environment: ${e.settings.environment}`,
@@ -315,8 +315,6 @@ export function describeError(error: CaughtError): string {
   }
   return cause;
 }
-
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 3)}...`);
 
 /** What the ledger function accepts: one operation per state that uses it. */
 export type LedgerEvent =
