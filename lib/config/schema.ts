@@ -201,7 +201,10 @@ const fleet = z
     }),
     /** Allow AWS Systems Manager Session Manager on instances (an administrative login path). */
     sessionManager: z.boolean(),
-    /** Days the load balancer's access logs, the VPC flow logs and the instances' logs are kept. */
+    /**
+     * Days the environment's operational logs are kept: the load balancer's access logs, the VPC
+     * flow logs, the instances' logs, and the rollout workflow's functions and state machine.
+     */
     logRetentionDays,
     alarms: z.strictObject({
       max5xxRatio: ratio,

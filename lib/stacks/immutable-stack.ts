@@ -69,6 +69,7 @@ export class ImmutableStack extends Stack {
       fleet: this.fleet,
       images: this.bake,
       ...config.rollout,
+      logRetentionDays: config.fleet.logRetentionDays,
     });
   }
 
