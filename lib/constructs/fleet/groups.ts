@@ -123,7 +123,10 @@ export class FleetGroups extends Construct {
       ],
     });
 
-    new DefaultVersion(this, 'DefaultVersion', { launchTemplate: this.launchTemplate });
+    new DefaultVersion(this, 'DefaultVersion', {
+      launchTemplate: this.launchTemplate,
+      logRetention: props.logRetentionDays,
+    });
 
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     this.groups = {
