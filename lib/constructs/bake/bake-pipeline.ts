@@ -13,13 +13,13 @@ import { FINGERPRINT_SEPARATOR, assertImageBuilderName } from './content-name';
 import { ImageLifecycle } from './image-lifecycle';
 import { BakeRecipe } from './image-recipe';
 import { BakeNotificationTopic } from './notification-topic';
-import { highestAllowedSeverity } from './scan-gate';
 import type { Severity } from '../../../lambda/shared/severities';
 
 /**
  * The environment's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
- * schedule, tests it on a fresh instance, gates it on an Amazon Inspector scan, tags it with its
- * lineage, publishes its id to SSM and retires old AMIs, never one a rollback may need.
+ * schedule, tests it on a fresh instance, keeps its Amazon Inspector findings (which the rollout
+ * gates on), tags it with its lineage, publishes its id to SSM and retires old AMIs, never one a
+ * rollback may need.
  *
  * Built from the CloudFormation (L1) Image Builder resources: the L2 library is alpha and not a
  * dependency of this application.
@@ -31,8 +31,8 @@ export class BakePipeline extends Construct {
    */
   readonly imageArnPattern: string;
   /**
-   * Lowest Inspector severity that disqualifies an image. Image Builder already fails images with
-   * such findings that have a fix available; consumers (the rollout workflow) refuse images whose
+   * Lowest Inspector severity that disqualifies an image. Image Builder keeps the findings and
+   * fails no image on them: consumers (the rollout workflow's image trigger) refuse an image whose
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
@@ -113,7 +113,7 @@ export class BakePipeline extends Construct {
     });
     // Images carry these tags so the lifecycle policy can select exactly this pipeline's images.
     const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: pipelineName };
-    const pipeline = new CfnImagePipeline(this, 'Pipeline', {
+    new CfnImagePipeline(this, 'Pipeline', {
       name: pipelineName,
       description: `Bakes ${props.app.name} images for ${env}`,
       imageRecipeArn: recipe.recipeArn,
@@ -123,19 +123,15 @@ export class BakePipeline extends Construct {
       status: 'ENABLED',
       enhancedImageMetadataEnabled: true,
       imageTestsConfiguration: { imageTestsEnabled: true },
-      // ON_DEMAND_AMI_CVE scans the output AMI and, with a scan result condition, fails the image
-      // in the test stage when a counted finding is above the allowed severity; it does not need
-      // Amazon Inspector to be activated. Only findings with a fix available count (the AWS
-      // default, made explicit): rebaking cannot remove the others.
+      // Keeps a snapshot of the Amazon Inspector findings for each image; Inspector scans the
+      // build and test instances once EC2 scanning is activated in the account. This is the whole
+      // of ImageScanningConfiguration in the CloudFormation template reference (the synth's
+      // schema knows no ImageScanningTypes or ScanResultCondition), and Image Builder fails no
+      // image on findings by itself: the rollout's image trigger counts them against
+      // scan.failOnSeverity and refuses an image that reaches it (scanGateSeverity).
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html
       // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html
-      imageScanningConfiguration: {
-        imageScanningEnabled: true,
-        imageScanningTypes: ['ON_DEMAND_AMI_CVE'],
-        scanResultCondition: {
-          maximumSeverityLabel: highestAllowedSeverity(props.scan.failOnSeverity),
-          fixAvailable: true,
-        },
-      },
+      imageScanningConfiguration: { imageScanningEnabled: true },
       schedule: {
         scheduleExpression: props.schedule.cron,
         timezone: props.schedule.timezone,
@@ -149,12 +145,6 @@ export class BakePipeline extends Construct {
         pipelineLogGroupName: logs.pipelineLogGroup.logGroupName,
       },
     });
-    Validations.of(pipeline).acknowledge({
-      id: 'CloudFormation-Validate::F3002',
-      reason:
-        'ImageScanningTypes and ScanResultCondition are CloudFormation properties of AWS::ImageBuilder::ImagePipeline (in the L1 generated from the registry schema and in the template reference); the schema bundled with @aws/cloudformation-validate 1.14.0 predates them. Every other property is typed by the L1.',
-    });
-
     new ImageLifecycle(this, 'Lifecycle', {
       name: `${pipelineName}-amis`,
       selectByImageTags: imageTags,
