@@ -1,4 +1,4 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { DeepReadonly, EnvironmentConfig } from '../config';
@@ -61,6 +61,8 @@ export class ImmutableStack extends Stack {
       ...config.bake,
       appPort: config.fleet.appPort,
       healthCheckPath: config.fleet.healthCheck.path,
+      // Whoever hears of rollouts hears of the images that start them.
+      notificationEmails: config.rollout.notificationEmails,
       vpc: network.vpc,
       subnetSelection: network.egressSubnets,
     });
@@ -70,6 +72,16 @@ export class ImmutableStack extends Stack {
       images: this.bake,
       ...config.rollout,
       logRetentionDays: config.fleet.logRetentionDays,
+    });
+
+    // What operators and their tools look up (`aws cloudformation describe-stacks`).
+    new CfnOutput(this, 'RolloutTopicArn', {
+      description: 'Rollout outcomes and trigger failures: subscribe here (aws sns subscribe)',
+      value: this.rollout.topic.topicArn,
+    });
+    new CfnOutput(this, 'ImageTopicArn', {
+      description: 'Images baked (AVAILABLE) or failed: subscribe here (aws sns subscribe)',
+      value: this.bake.notificationTopic.topicArn,
     });
   }
 

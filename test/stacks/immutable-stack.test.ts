@@ -87,3 +87,13 @@ describe('deployed resources keep their logical ids', () => {
     },
   );
 });
+
+describe('outputs operators look up', () => {
+  it.each(ENVS)('%s: the rollout topic and the image topic, by stable keys', (env) => {
+    const outputs = productTemplate(env).toJSON().Outputs as Record<string, { Value: unknown }>;
+    const topics = Object.keys(productTemplate(env).findResources('AWS::SNS::Topic'));
+    expect(outputs.RolloutTopicArn?.Value).toEqual({ Ref: 'RolloutNotifications4B6B4BC0' });
+    expect(topics).toContainEqual((outputs.ImageTopicArn?.Value as { Ref: string }).Ref);
+    expect(outputs.ImageTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/^BakeNotificationsTopic/) });
+  });
+});

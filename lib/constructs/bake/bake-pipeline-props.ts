@@ -89,6 +89,11 @@ export interface BakePipelineProps {
   /** Path that answers 200 when the service is healthy (the load balancer's health check). */
   readonly healthCheckPath: string;
   /**
+   * Addresses subscribed to the pipeline's notifications (image available or failed).
+   * @default none
+   */
+  readonly notificationEmails?: readonly string[];
+  /**
    * VPC the build and test instances run in. They need outbound HTTPS only (see README).
    * @default - Image Builder uses the account's default VPC and its default security group
    */

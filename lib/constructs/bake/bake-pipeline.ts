@@ -1,5 +1,6 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
@@ -36,6 +37,8 @@ export class BakePipeline extends Construct {
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
+  /** Where Image Builder announces each image (AVAILABLE or FAILED), KMS-encrypted. */
+  readonly notificationTopic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
@@ -48,7 +51,9 @@ export class BakePipeline extends Construct {
 
     const notifications = new BakeNotificationTopic(this, 'Notifications', {
       displayName: `Image Builder ${pipelineName}`,
+      emails: props.notificationEmails,
     });
+    this.notificationTopic = notifications.topic;
     const logs = new BuildLogs(this, 'Logs', {
       pipelineName,
       retentionDays: props.logRetentionDays,

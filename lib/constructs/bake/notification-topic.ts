@@ -2,17 +2,25 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 /** Properties of {@link BakeNotificationTopic}. */
 export interface BakeNotificationTopicProps {
   /** Shown in notification e-mails. */
   readonly displayName: string;
+  /**
+   * Addresses subscribed to every image notification (each confirms its subscription once).
+   * @default none: nobody hears of a failed build unless they subscribe
+   */
+  readonly emails?: readonly string[];
 }
 
 /**
  * The topic Image Builder notifies (image AVAILABLE or FAILED), encrypted with a customer-managed
- * key that rotates yearly.
+ * key that rotates yearly. Image Builder publishes as its service-linked role or the pipeline's
+ * execution role, both of this account, under their own IAM policies: the topic policy (TLS
+ * only) needs no Allow for them, and no alarm or rule publishes here.
  */
 export class BakeNotificationTopic extends Construct {
   readonly topic: sns.Topic;
@@ -50,5 +58,7 @@ export class BakeNotificationTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    for (const email of props.emails ?? [])
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
 }

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -10,7 +10,7 @@ import { resourcePrefix } from '../../../lambda/shared/names';
 export interface RolloutNotificationsProps {
   /** The environment whose rollouts are announced; names the topic. */
   readonly environment: EnvironmentName;
-  /** Addresses subscribed to every outcome (each confirms its subscription once). */
+  /** Addresses subscribed to every outcome and alarm (each confirms its subscription once). */
   readonly emails: readonly string[];
 }
 
@@ -31,14 +31,28 @@ export class RolloutNotifications extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // CloudWatch alarms (the trigger dead-letter alarm) publish to the encrypted topic too.
-    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    const stack = Stack.of(this);
+    // The alarms of this environment (the trigger dead-letter alarm) are the only service that
+    // publishes here; their ARNs share the environment's prefix.
+    const ownAlarms = stack.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: `${prefix}-*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const fromOwnAlarms = {
+      ArnLike: { 'aws:SourceArn': ownAlarms },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
+    // CloudWatch encrypts what it publishes to the topic with the topic's key.
+    // @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: fromOwnAlarms,
       }),
     );
     // 'Default' keeps the topic's logical id (and fixed name) from before this construct existed.
@@ -49,6 +63,22 @@ export class RolloutNotifications extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // A topic policy replaces the default one (which let any principal of the account publish),
+    // so every AWS service that publishes needs its own Allow: without it the alarm's action
+    // fails and nobody hears of it. Same-account roles (the state machine's) publish under their
+    // own IAM policy. Scoped to this account's alarms of this environment, as AWS recommends
+    // against the confused deputy.
+    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/US_SetupSNS.html
+    // @see https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: fromOwnAlarms,
+      }),
+    );
     for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
 

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { productTemplate } from '../../support/templates';
+import { bakeStack } from './bake-stack';
 
 describe('notifications', () => {
   let dev: Template;
@@ -69,6 +70,20 @@ describe('notifications', () => {
         ],
       },
     });
+  });
+
+  it('subscribes each given address to the topic', () => {
+    const { stack, bake, template } = bakeStack({
+      notificationEmails: ['builds@example.com', 'oncall@example.com'],
+    });
+    const topic = stack.resolve(bake.notificationTopic.topicArn) as unknown;
+    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    for (const email of ['builds@example.com', 'oncall@example.com'])
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: email,
+        TopicArn: topic,
+      });
   });
 
   it('is the topic the build infrastructure notifies', () => {
