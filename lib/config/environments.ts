@@ -81,7 +81,8 @@ const dev: RawConfig = {
       flexibleWindowMinutes: 30,
     },
     freezeWindows: [],
-    notificationEmails: [],
+    // A placeholder: synth warns until it is a real address, and a pinned environment refuses it.
+    notificationEmails: ['platform-oncall@example.com'],
   },
 };
 

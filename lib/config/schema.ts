@@ -55,6 +55,33 @@ const arn = (service: string) =>
   z.string({ error: `must be an ${service} ARN` }).regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), {
     error: `must be an ARN of ${service} (arn:aws:${service}:...)`,
   });
+/**
+ * An ACM certificate ARN names its region and account; a load balancer can use only a certificate
+ * of its own region ("Certificates in ACM are regional resources").
+ * @see https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+ */
+const ACM_CERTIFICATE_ARN =
+  /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+const certificateArn = z.string({ error: 'must be an ACM certificate ARN' }).regex(ACM_CERTIFICATE_ARN, {
+  error: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
+});
+
+/**
+ * Domains reserved for documentation and tests (RFC 2606): mail to them never reaches anyone,
+ * so an address there stands for "not configured yet".
+ * @see https://www.rfc-editor.org/rfc/rfc2606
+ */
+function isPlaceholderAddress(email: string): boolean {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  const labels = domain.split('.');
+  const tld = labels[labels.length - 1] ?? '';
+  const secondLevel = labels.slice(-2).join('.');
+  return (
+    ['example', 'test', 'invalid', 'localhost'].includes(tld) ||
+    ['example.com', 'example.net', 'example.org'].includes(secondLevel)
+  );
+}
+
 const instanceType = z
   .string({ error: 'must be an EC2 instance type' })
   .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'must be an EC2 instance type such as t3.small' });
@@ -194,7 +221,7 @@ const fleet = z
     }),
     loadBalancer: z.strictObject({
       internetFacing: z.boolean(),
-      certificateArn: arn('acm').optional(),
+      certificateArn: certificateArn.optional(),
       /** Who may reach the listener. */
       ingressCidr: cidr,
       deletionProtection: z.boolean(),
@@ -318,7 +345,10 @@ const rollout = z
     freezeWindows: z.array(z.strictObject({ start: isoInstant, end: isoInstant, reason: text('a reason') })),
     /** Canary only accepts images already released successfully in this environment. */
     promoteFrom: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }).optional(),
-    notificationEmails: z.array(z.email({ error: 'must be e-mail addresses' })),
+    /** Who hears of every rollout outcome, failed trigger and baked image: at least one address. */
+    notificationEmails: z.array(z.email({ error: 'must be e-mail addresses' })).min(1, {
+      error: 'must name at least one address: without a subscriber no notification reaches anyone',
+    }),
   })
   .superRefine((r, ctx) => {
     if (r.lockTtlSeconds <= r.timeoutMinutes * 60) {
@@ -402,6 +432,37 @@ export const environmentConfigSchema = z
         });
       }
     }
+    const pinned = c.account !== undefined && c.region !== undefined;
+    const certificate = c.fleet.loadBalancer.certificateArn;
+    const issued = certificate === undefined ? undefined : ACM_CERTIFICATE_ARN.exec(certificate);
+    if (pinned && issued) {
+      const [, region, account] = issued;
+      if (region !== c.region) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleet', 'loadBalancer', 'certificateArn'],
+          message: `must be a certificate of ${c.region}, the environment's region (ACM certificates are regional: the load balancer cannot use one of ${region})`,
+        });
+      }
+      if (account !== c.account) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fleet', 'loadBalancer', 'certificateArn'],
+          message: `must be a certificate of account ${c.account}, the environment's account (the load balancer cannot use one of ${account})`,
+        });
+      }
+    }
+    if (pinned) {
+      c.rollout.notificationEmails.forEach((email, i) => {
+        if (isPlaceholderAddress(email)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rollout', 'notificationEmails', i],
+            message: 'must be a real address: a reserved example domain is a placeholder nobody reads',
+          });
+        }
+      });
+    }
     if ((c.account === undefined) !== (c.region === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -412,6 +473,34 @@ export const environmentConfigSchema = z
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+/**
+ * What keeps a valid environment from being deployed yet, one sentence each. An environment that
+ * is not pinned to an account and region synthesizes (offline, for review and rehearsal) with
+ * values the rules above can only check once it is pinned: its certificate, whose region and
+ * account must be the environment's, and placeholder notification addresses. Pinned, the same
+ * values fail validation instead.
+ */
+export function deployabilityWarnings(c: DeepReadonly<EnvironmentConfig>): string[] {
+  if (c.account !== undefined && c.region !== undefined) return [];
+  const warnings: string[] = [];
+  const certificate = c.fleet.loadBalancer.certificateArn;
+  if (certificate !== undefined) {
+    warnings.push(
+      `${c.name} is not deployable yet: fleet.loadBalancer.certificateArn (${certificate}) must be a ` +
+        "certificate of the environment's account and region, which only a pinned environment names; " +
+        'set account, region and network.availabilityZones.',
+    );
+  }
+  const placeholders = c.rollout.notificationEmails.filter((e) => isPlaceholderAddress(e));
+  if (placeholders.length > 0) {
+    warnings.push(
+      `${c.name} is not deployable yet: rollout.notificationEmails ${placeholders.join(', ')} ` +
+        '(reserved example domains) reach nobody; set the addresses of the people on call.',
+    );
+  }
+  return warnings;
+}
 
 /** `T` with every property and element read-only, however deep: what constructs receive. */
 export type DeepReadonly<T> = T extends readonly (infer E)[]

@@ -1,6 +1,7 @@
-import { CfnOutput, Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { deployabilityWarnings } from '../config';
 import type { DeepReadonly, EnvironmentConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import { ImmutableFleet } from '../constructs/fleet';
@@ -44,6 +45,10 @@ export class ImmutableStack extends Stack {
     const { config } = props;
     this.config = config;
     Tags.of(this).add('immutable:environment', config.name);
+    // Synth keeps working for an environment that is not deployable yet, and says why.
+    for (const warning of deployabilityWarnings(config)) {
+      Annotations.of(this).addWarningV2('immutable:not-deployable', warning);
+    }
     const network = new EnvironmentNetwork(this, 'Network', {
       network: config.network,
       internetFacing: config.fleet.loadBalancer.internetFacing,

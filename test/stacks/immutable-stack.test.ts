@@ -1,4 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
+import { testApp } from '../support/synth';
 import { productTemplate } from '../support/templates';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -95,5 +96,31 @@ describe('outputs operators look up', () => {
     expect(outputs.RolloutTopicArn?.Value).toEqual({ Ref: 'RolloutNotifications4B6B4BC0' });
     expect(topics).toContainEqual((outputs.ImageTopicArn?.Value as { Ref: string }).Ref);
     expect(outputs.ImageTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/^BakeNotificationsTopic/) });
+  });
+});
+
+describe('an environment that is not deployable yet', () => {
+  it('synthesizes, with a warning on its stack that says why', () => {
+    const app = testApp();
+    try {
+      const warnings = (env: (typeof ENVS)[number]) =>
+        app
+          .stack(env)
+          .node.metadata.filter((m) => m.type === 'aws:cdk:warning')
+          .map((m) => String(m.data));
+      expect(warnings('prod')).toEqual([
+        expect.stringMatching(
+          /^prod is not deployable yet: fleet\.loadBalancer\.certificateArn .* \[ack: immutable:not-deployable\]$/,
+        ),
+        expect.stringMatching(
+          /^prod is not deployable yet: rollout\.notificationEmails .* \[ack: immutable:not-deployable\]$/,
+        ),
+      ]);
+      expect(warnings('dev')).toEqual([
+        expect.stringMatching(/^dev is not deployable yet: rollout\.notificationEmails/),
+      ]);
+    } finally {
+      app.cleanup();
+    }
   });
 });

@@ -131,9 +131,14 @@ describe('notifications', () => {
     });
   });
 
-  it.each(ENVS)('%s: no subscription when no email is configured', (env) => {
-    expect(stacks[env].config.rollout.notificationEmails).toEqual([]);
-    app.template(env).resourceCountIs('AWS::SNS::Subscription', 0);
+  it.each(ENVS)('%s: subscribes the configured address to the rollout topic', (env) => {
+    const stack = stacks[env];
+    expect(stack.config.rollout.notificationEmails).toEqual(['platform-oncall@example.com']);
+    app.template(env).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'platform-oncall@example.com',
+      TopicArn: { Ref: logicalId(stack, stack.rollout.topic) },
+    });
   });
 
   it('subscribes each configured email to the rollout topic and to the image topic', () => {
