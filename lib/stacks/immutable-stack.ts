@@ -13,8 +13,8 @@ import type { Move } from './moved-constructs';
 /**
  * Constructs that moved since the stack was first deployed. Their resources keep the logical ids
  * they were deployed with: a new one would make CloudFormation replace the resource (a VPC with
- * everything in it), and a resource with a fixed name (ledger table, topic, state machine, queue,
- * alarm, schedule) cannot be replaced at all, so the deploy would fail.
+ * everything in it, the ledger table), and a resource with a fixed name (topic, state machine,
+ * queue, alarm, schedule) cannot be replaced at all, so the deploy would fail.
  */
 const MOVED: readonly Move[] = [
   // The stack builds the network the fleet used to build itself.
@@ -80,6 +80,10 @@ export class ImmutableStack extends Stack {
     });
 
     // What operators and their tools look up (`aws cloudformation describe-stacks`).
+    new CfnOutput(this, 'LedgerTableName', {
+      description: 'The rollout lock, fleet record and ledger (DynamoDB); a re-created stack gets a new one',
+      value: this.rollout.table.tableName,
+    });
     new CfnOutput(this, 'RolloutTopicArn', {
       description: 'Rollout outcomes and trigger failures: subscribe here (aws sns subscribe)',
       value: this.rollout.topic.topicArn,

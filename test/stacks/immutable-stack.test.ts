@@ -37,7 +37,7 @@ describe('deployed resources keep their logical ids', () => {
           .LogGroupArn['Fn::GetAtt'][0];
       const key = resources[topic]?.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
       expect({
-        ledger: idOf(t, 'AWS::DynamoDB::GlobalTable', 'TableName', `immutable-${env}-rollouts`),
+        ledger: Object.keys(t.findResources('AWS::DynamoDB::GlobalTable')).join(),
         topic,
         key,
         stateMachine,
@@ -90,10 +90,11 @@ describe('deployed resources keep their logical ids', () => {
 });
 
 describe('outputs operators look up', () => {
-  it.each(ENVS)('%s: the rollout topic and the image topic, by stable keys', (env) => {
+  it.each(ENVS)('%s: the ledger table, the rollout topic and the image topic, by stable keys', (env) => {
     const outputs = productTemplate(env).toJSON().Outputs as Record<string, { Value: unknown }>;
     const topics = Object.keys(productTemplate(env).findResources('AWS::SNS::Topic'));
     expect(outputs.RolloutTopicArn?.Value).toEqual({ Ref: 'RolloutNotifications4B6B4BC0' });
+    expect(outputs.LedgerTableName?.Value).toEqual({ Ref: 'RolloutLedgerFABFA90A' });
     expect(topics).toContainEqual((outputs.ImageTopicArn?.Value as { Ref: string }).Ref);
     expect(outputs.ImageTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/^BakeNotificationsTopic/) });
   });

@@ -85,10 +85,17 @@ export class FleetGroups extends Construct {
     // AWS APIs (VPC endpoints or NAT) and S3-hosted package repositories are all HTTPS.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and S3');
 
+    // A fixed name: the image's CloudWatch agent is configured with it at bake time. Kept when
+    // the stack is deleted (the instances' logs outlive a teardown), deleted when the create that
+    // made it rolls back, so a failed first deploy can simply be retried. A re-created stack
+    // adopts the kept group with `cdk deploy --import-existing-resources`: CloudFormation imports
+    // a named resource whose name is a literal and whose policy is Retain or RetainExceptOnCreate.
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: fleetLogGroupName(env),
       retention: props.logRetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.role = this.instanceRole(props);
 

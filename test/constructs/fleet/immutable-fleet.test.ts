@@ -342,6 +342,14 @@ describe('launch template hardening', () => {
       RetentionInDays: 365,
     });
   });
+
+  it("keeps the instances' log group after a teardown, but not after a failed create", () => {
+    prod.hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: '/immutable/prod/fleet' }),
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
   it('keeps $Default on the version CloudFormation created from the current definition', () => {
     const lt = logicalIdOf(prod, 'AWS::EC2::LaunchTemplate', { LaunchTemplateName: 'immutable-prod-fleet' });
     const call = {
