@@ -39,6 +39,12 @@ export const fleetLaunchTemplateName = (env: EnvironmentName) => `${resourcePref
 /** The log group the instances write to, e.g. `/immutable/prod/fleet`. */
 export const fleetLogGroupName = (env: EnvironmentName) => `/${APP_PREFIX}/${env}/fleet`;
 
+/**
+ * The CloudWatch namespace of the instances' own metrics (memory, disk), which the image's
+ * CloudWatch agent publishes and the fleet's instance role may write: the agent's default.
+ */
+export const FLEET_AGENT_NAMESPACE = 'CWAgent';
+
 /** The CloudWatch alarms that judge one colour. */
 export interface FleetAlarmNames {
   /** Target 5xx responses / requests above `alarms.max5xxRatio`. */

@@ -5,7 +5,12 @@ import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
-import { resourcePrefix, runtimeParameters } from '../../../lambda/shared/names';
+import {
+  FLEET_AGENT_NAMESPACE,
+  fleetLogGroupName,
+  resourcePrefix,
+  runtimeParameters,
+} from '../../../lambda/shared/names';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
 import { BuildInfrastructure } from './build-infrastructure';
@@ -67,6 +72,8 @@ export class BakePipeline extends Construct {
       app: props.app,
       appPort: props.appPort,
       healthCheckPath: props.healthCheckPath,
+      // The environment's fleet: its log group and the namespace its instance role may write.
+      cloudWatchAgent: { logGroupName: fleetLogGroupName(env), metricsNamespace: FLEET_AGENT_NAMESPACE },
     });
     // Image ARNs are named after the recipe, in lower case: .../image/<recipe>/<version>/<build>.
     this.imageArnPattern = Stack.of(this).formatArn({

@@ -21,6 +21,13 @@ export interface BakeRecipeProps {
   readonly appPort: number;
   /** Path that answers 200 when the service is healthy. */
   readonly healthCheckPath: string;
+  /** Where the image's CloudWatch agent ships logs and metrics. */
+  readonly cloudWatchAgent: {
+    /** The fleet's log group, which the fleet's instance role may write. */
+    readonly logGroupName: string;
+    /** The metrics namespace the fleet's instance role may write. */
+    readonly metricsNamespace: string;
+  };
 }
 
 /** Component versions never need bumping: a changed document gets a new (fingerprinted) name. */
@@ -41,7 +48,8 @@ interface RecipeEntry {
 }
 
 /**
- * The recipe and the product's own components: hardening, app install, boot test, verify.
+ * The recipe and the product's own components: hardening, app install, CloudWatch agent, boot
+ * test, verify.
  * Names are content-addressed (see content-name.ts), so any change creates new immutable
  * resources instead of colliding with the ones in place.
  */
@@ -70,6 +78,12 @@ export class BakeRecipe extends Construct {
         'app-install',
         'Application release and systemd unit',
       ),
+      'cloudwatch-agent': this.component(
+        'CloudWatchAgent',
+        props.namePrefix,
+        'cloudwatch-agent',
+        'CloudWatch agent: logs and memory and disk metrics, started at boot',
+      ),
       verify: this.component(
         'Verify',
         props.namePrefix,
@@ -90,6 +104,13 @@ export class BakeRecipe extends Construct {
         { name: 'AppVersion', value: [props.app.version] },
         { name: 'ArtifactUri', value: [props.app.artifactUri ?? 'none'] },
         ...service,
+      ]),
+      // Before the reboot test: its test phase runs on the fresh test instance, whose agent must
+      // have started at boot.
+      this.entry(this.components['cloudwatch-agent'], [
+        { name: 'AppName', value: [props.app.name] },
+        { name: 'LogGroupName', value: [props.cloudWatchAgent.logGroupName] },
+        { name: 'MetricsNamespace', value: [props.cloudWatchAgent.metricsNamespace] },
       ]),
       { identity: `aws/${REBOOT_TEST}/x.x.x`, arn: awsManagedComponentArn(this, REBOOT_TEST) },
       this.entry(this.components.verify, service),

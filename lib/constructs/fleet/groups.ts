@@ -11,7 +11,12 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig } from '../../config';
 import { DefaultVersion } from './default-version';
 import { COLOUR_TAG } from '../../../lambda/shared/tags';
-import { fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from '../../../lambda/shared/names';
+import {
+  FLEET_AGENT_NAMESPACE,
+  fleetGroupName,
+  fleetLaunchTemplateName,
+  fleetLogGroupName,
+} from '../../../lambda/shared/names';
 
 /**
  * Instance metadata hop limit. 1 keeps IMDSv2 tokens on the instance itself: the application
@@ -30,7 +35,7 @@ export const IMDS_HOP_LIMIT = 1;
 export const TERMINATION_POLICIES = ['OldestLaunchTemplate', 'OldestInstance'];
 
 /** CloudWatch agent metrics namespace the instances may publish to (the agent's default). */
-export const AGENT_METRICS_NAMESPACE = 'CWAgent';
+export const AGENT_METRICS_NAMESPACE = FLEET_AGENT_NAMESPACE;
 
 export interface FleetGroupsProps {
   readonly environment: EnvironmentName;

@@ -66,11 +66,40 @@ const parameterNames = (doc: Document) => (doc.parameters ?? []).flatMap((p) => 
 const steps = (doc: Document) => doc.phases.flatMap((p) => p.steps);
 const scripts = (doc: Document) => steps(doc).flatMap((s) => s.inputs.commands ?? []);
 
+const scriptsOf = (name: ComponentDocumentName, phase: string) =>
+  documentOf(name)
+    .phases.filter((p) => p.name === phase)
+    .flatMap((p) => p.steps.flatMap((s) => s.inputs.commands ?? []))
+    .join('\n');
+
+interface AgentConfiguration {
+  agent: unknown;
+  metrics: unknown;
+  logs: {
+    logs_collected: {
+      files: { collect_list: { file_path: string; log_group_name: string; log_stream_name: string }[] };
+    };
+  };
+}
+
+/** The agent's JSON configuration as the build writes it, with the component's parameters filled in. */
+function agentConfiguration(parameters: Record<string, string>): AgentConfiguration {
+  const script = scriptsOf('cloudwatch-agent', 'build');
+  const json = /<<'JSON'\n([\s\S]*?)\nJSON\n/.exec(script)?.[1];
+  if (!json) throw new Error('no JSON heredoc in the build phase');
+  const filled = json.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, p: string) => parameters[p] ?? `missing-${p}`);
+  return JSON.parse(filled) as AgentConfiguration;
+}
+
 const EXPECTED: Record<ComponentDocumentName, { phases: string[]; parameters: string[] }> = {
   hardening: { phases: ['build', 'validate'], parameters: [] },
   'app-install': {
     phases: ['build', 'validate'],
     parameters: ['AppName', 'AppVersion', 'ArtifactUri', 'ServiceName', 'Port', 'HealthPath'],
+  },
+  'cloudwatch-agent': {
+    phases: ['build', 'validate', 'test'],
+    parameters: ['AppName', 'LogGroupName', 'MetricsNamespace'],
   },
   verify: { phases: ['test'], parameters: ['ServiceName', 'Port', 'HealthPath'] },
 };
@@ -138,6 +167,68 @@ describe('component documents', () => {
     expect(scripts(doc).join('\n')).toMatch(/none\)\s+cat > "\$\{release\}\/server\.py"/);
   });
 
+  it('cloudwatch-agent installs the agent and rsyslog from the AL2023 repository, and starts them at boot', () => {
+    const build = scriptsOf('cloudwatch-agent', 'build');
+    expect(build).toContain('dnf -y install amazon-cloudwatch-agent rsyslog logrotate');
+    expect(build).toContain('systemctl enable rsyslog.service amazon-cloudwatch-agent.service');
+    // Enabled, not started on the build instance.
+    expect(build).not.toMatch(/systemctl (re)?start|amazon-cloudwatch-agent-ctl/);
+    // The path the agent's unit translates at every start.
+    expect(build).toContain('> /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json');
+  });
+
+  it("cloudwatch-agent's configuration ships every log to the fleet's group, and memory and disk to its namespace", () => {
+    const config = agentConfiguration({
+      AppName: 'web',
+      LogGroupName: '/immutable/dev/fleet',
+      MetricsNamespace: 'CWAgent',
+    });
+    expect(config.agent).toEqual({ metrics_collection_interval: 60, run_as_user: 'root' });
+    const files = config.logs.logs_collected.files.collect_list;
+    expect(files.map((f) => [f.file_path, f.log_group_name, f.log_stream_name])).toEqual([
+      ['/var/log/web/web.log', '/immutable/dev/fleet', '{instance_id}/app'],
+      ['/var/log/messages', '/immutable/dev/fleet', '{instance_id}/messages'],
+      ['/var/log/secure', '/immutable/dev/fleet', '{instance_id}/secure'],
+      ['/var/log/cloud-init-output.log', '/immutable/dev/fleet', '{instance_id}/cloud-init'],
+    ]);
+    expect(config.metrics).toEqual({
+      namespace: 'CWAgent',
+      // From instance metadata: no EC2 API call, which the isolated subnets have no endpoint for.
+      append_dimensions: { ImageId: '${aws:ImageId}', InstanceId: '${aws:InstanceId}' },
+      aggregation_dimensions: [['ImageId']],
+      metrics_collected: {
+        mem: { measurement: ['mem_used_percent'] },
+        disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true },
+      },
+    });
+    // The stack owns the group's retention; an agent setting it would need logs:PutRetentionPolicy.
+    expect(JSON.stringify(config)).not.toContain('retention_in_days');
+  });
+
+  it("cloudwatch-agent routes the application's syslog identifier to the file it ships", () => {
+    expect(scriptsOf('cloudwatch-agent', 'build')).toContain(
+      `if \\$programname == '\${app}' then {\n  action(type="omfile" file="/var/log/\${app}/\${app}.log"`,
+    );
+    expect(scripts(documentOf('app-install')).join('\n')).toMatch(/^SyslogIdentifier=\$\{app\}$/m);
+  });
+
+  it('cloudwatch-agent checks in its test phase that the agent is installed, configured and running since boot', () => {
+    const doc = documentOf('cloudwatch-agent');
+    const test = doc.phases.find((p) => p.name === 'test')!.steps;
+    expect(test.map((s) => s.name)).toEqual([
+      'AgentInstalled',
+      'AgentConfiguredForThisFleet',
+      'AgentRunningSinceBoot',
+    ]);
+    const all = scriptsOf('cloudwatch-agent', 'test');
+    expect(all).toContain('rpm -q amazon-cloudwatch-agent rsyslog');
+    expect(all).toContain('grep -qF \'{{ LogGroupName }}\' "${toml}"');
+    expect(all).toContain('grep -qF \'{{ MetricsNamespace }}\' "${toml}"');
+    expect(all).toContain('systemctl is-enabled');
+    expect(all).toContain('"status": "running"');
+    expect(all).toContain('"configstatus": "configured"');
+  });
+
   it('verify tests the service, the health path, SSH and IMDSv2 in the test phase', () => {
     const names = steps(documentOf('verify')).map((s) => s.name);
     expect(names).toEqual(['ServiceEnabledAndRunning', 'HealthPathAnswers', 'SshIsOff', 'Imdsv2Works']);
@@ -159,7 +250,7 @@ describe('components in the template', () => {
     });
   });
 
-  it('puts the components in the recipe in build order, the boot test before verify, with their parameters', () => {
+  it('puts the components in the recipe in build order, the agent and the boot test before verify, with their parameters', () => {
     const service = [
       { Name: 'ServiceName', Value: ['web.service'] },
       { Name: 'Port', Value: ['8080'] },
@@ -175,6 +266,14 @@ describe('components in the template', () => {
             { Name: 'AppVersion', Value: ['1.0.0'] },
             { Name: 'ArtifactUri', Value: ['none'] },
             ...service,
+          ],
+        },
+        {
+          ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeCloudWatchAgent'), 'Arn'] },
+          Parameters: [
+            { Name: 'AppName', Value: ['web'] },
+            { Name: 'LogGroupName', Value: ['/immutable/dev/fleet'] },
+            { Name: 'MetricsNamespace', Value: ['CWAgent'] },
           ],
         },
         {
