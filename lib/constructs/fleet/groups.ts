@@ -214,8 +214,10 @@ export class FleetGroups extends Construct {
       ],
     });
     // Without this, any update of the group resource re-sends MinSize 0 and would drop the
-    // live colour's runtime minimum. It never replaces or rolls instances.
-    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
+    // live colour's runtime minimum. It never replaces or rolls instances. AWS documents it for
+    // groups with scheduled actions, but its effect (apply a size property only when the template
+    // changes it) does not depend on one; CDK sets it on every AutoScalingGroup for this reason.
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-scheduledactions
     group.cfnOptions.updatePolicy = {
       autoScalingScheduledAction: { ignoreUnmodifiedGroupSizeProperties: true },
     };
