@@ -1,41 +1,60 @@
 import { App, Validations } from 'aws-cdk-lib';
 import type { AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadEnvironments } from './config';
-import type { EnvironmentConfig } from './config';
+import { loadConfig } from './config';
+import type { ProductConfig } from './config';
+import { ImageFactoryStack } from './stacks/image-factory-stack';
 import { ImmutableStack } from './stacks/immutable-stack';
+import { placementOf } from './stacks/placement';
 
 export interface BuildAppOptions extends AppProps {
   /** Run cdk-nag's AWS Solutions checks as a validation plugin. @default true */
   readonly nag?: boolean;
-  /** Use these environments instead of the configured ones (tests). */
-  readonly environments?: EnvironmentConfig[];
+  /** Use this product configuration instead of the configured one (tests). */
+  readonly product?: ProductConfig;
 }
 
 export interface BuiltApp {
   readonly app: App;
+  /** The image factory (`Immutable-images`). */
+  readonly imageFactory: ImageFactoryStack;
+  /** One stack per environment, in promotion order. */
   readonly stacks: ImmutableStack[];
 }
 
+/** The image factory's stack: one per product. */
+export const IMAGE_FACTORY_STACK = 'Immutable-images';
+
 /**
- * The whole application: one stack per environment, with cdk-nag registered so every
- * synth is checked and an unacknowledged finding fails it. bin/app.ts, the tests and the
- * rehearsal all build the app through here, so they synthesize the same thing.
+ * The whole application: the image factory's stack and one stack per environment, with cdk-nag
+ * registered so every synth is checked and an unacknowledged finding fails it. bin/app.ts, the
+ * tests and the rehearsal all build the app through here, so they synthesize the same thing.
  */
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
-  const { nag = true, environments, ...appProps } = options;
+  const { nag = true, product, ...appProps } = options;
   const app = new App(appProps);
-  const configs =
-    environments ??
-    loadEnvironments({ sourceRevision: app.node.tryGetContext('sourceRevision'), env: process.env });
-  const stacks = configs.map(
-    (config) =>
-      new ImmutableStack(app, `Immutable-${config.name}`, {
-        config,
-        env: config.account && config.region ? { account: config.account, region: config.region } : undefined,
-        description: `Immutable EC2 fleet (${config.name}): bake pipeline, blue/green fleet and rollout workflow`,
+  const config =
+    product ?? loadConfig({ sourceRevision: app.node.tryGetContext('sourceRevision'), env: process.env });
+  const placement = placementOf(config);
+  const envOf = (c: { account?: string; region?: string }) =>
+    c.account && c.region ? { account: c.account, region: c.region } : undefined;
+  const imageFactory = new ImageFactoryStack(app, IMAGE_FACTORY_STACK, {
+    product: config,
+    placement,
+    env: envOf(config.imageFactory),
+    description:
+      'Immutable EC2 fleets: the image factory (bake, scan, distribute) and its side of the release train',
+  });
+  const stacks = config.environments.map(
+    (c) =>
+      new ImmutableStack(app, `Immutable-${c.name}`, {
+        config: c,
+        product: config,
+        placement,
+        env: envOf(c),
+        description: `Immutable EC2 fleet (${c.name}): blue/green fleet, rollout workflow and promotion`,
       }),
   );
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stacks };
+  return { app, imageFactory, stacks };
 }

@@ -63,10 +63,13 @@ export function allStates(def: AslDefinition): Array<[string, AslState]> {
 }
 
 /**
- * Refuse anything the local interpreter would not execute as AWS does. `canRun(resource)`
- * says whether a Task resource has a local mapping.
+ * Refuse anything the local interpreter would not execute as AWS does. `canRun(resource, state)`
+ * says whether a Task state's resource has a local mapping.
  */
-export function assertFaithful(def: AslDefinition, canRun: (resource: string) => boolean): void {
+export function assertFaithful(
+  def: AslDefinition,
+  canRun: (resource: string, state: AslState) => boolean,
+): void {
   if (def.QueryLanguage === 'JSONata')
     throw new UnfaithfulDefinition(
       'the definition uses JSONata, which the local interpreter does not evaluate',
@@ -83,7 +86,7 @@ export function assertFaithful(def: AslDefinition, canRun: (resource: string) =>
       );
     if (JSON.stringify(s).includes('{%'))
       throw new UnfaithfulDefinition(`state "${name}" contains a JSONata expression`);
-    if (s.Type === 'Task' && !canRun(String(s.Resource))) {
+    if (s.Type === 'Task' && !canRun(String(s.Resource), s)) {
       throw new UnfaithfulDefinition(
         `state "${name}" calls ${String(s.Resource)}, which the rehearsal has no mapping for`,
       );

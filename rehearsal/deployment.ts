@@ -34,19 +34,24 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::EC2::LaunchTemplate': 'LaunchTemplateName',
   'AWS::IAM::Role': 'RoleName',
   'AWS::SSM::Parameter': 'Name',
+  'AWS::SQS::Queue': 'QueueName',
+  'AWS::ImageBuilder::ImagePipeline': 'Name',
 };
 
 export class SimulatedDeployment {
   readonly region: string;
   readonly account: string;
+  /** The stack's name: generated physical names start with it, as CloudFormation's do. */
+  readonly stackName: string;
   private readonly names = new Map<string, string>();
 
   constructor(
     readonly template: CfnTemplate,
-    options: { region?: string; account?: string } = {},
+    options: { region?: string; account?: string; stackName?: string } = {},
   ) {
     this.region = options.region ?? 'eu-west-1';
     this.account = options.account ?? '123456789012';
+    this.stackName = options.stackName ?? 'rehearsal';
   }
 
   /** Logical ids of resources of a type. */
@@ -74,7 +79,10 @@ export class SimulatedDeployment {
     const r = this.resource(logicalId);
     const prop = NAME_PROPERTY[r.Type];
     const explicit = prop ? r.Properties?.[prop] : undefined;
-    const name = explicit !== undefined ? String(this.resolve(explicit)) : generatedName(logicalId, r.Type);
+    const name =
+      explicit !== undefined
+        ? String(this.resolve(explicit))
+        : generatedName(this.stackName, logicalId, r.Type);
     this.names.set(logicalId, name);
     return name;
   }
@@ -136,7 +144,7 @@ export class SimulatedDeployment {
       case 'AWS::URLSuffix':
         return 'amazonaws.com';
       case 'AWS::StackName':
-        return 'rehearsal';
+        return this.stackName;
       case 'AWS::NoValue':
         return undefined;
     }
@@ -211,6 +219,8 @@ export class SimulatedDeployment {
         return base('cloudwatch', `alarm:${name}`);
       case 'AWS::KMS::Key':
         return base('kms', `key/${hash(id)}`);
+      case 'AWS::ImageBuilder::ImagePipeline':
+        return base('imagebuilder', `image-pipeline/${name.toLowerCase()}`);
       default:
         return base(r.Type.split('::')[1]?.toLowerCase() ?? 'unknown', name);
     }
@@ -221,8 +231,8 @@ export class SimulatedDeployment {
 const launchTemplateId = (logicalId: string) => `lt-${hash(logicalId)}${hash(`${logicalId}#`).slice(0, 1)}`;
 
 /** CloudFormation-style generated name: stack, logical id and a suffix, within 32 characters for ELB. */
-function generatedName(logicalId: string, type: string): string {
-  const base = `rehearsal-${logicalId}`;
+function generatedName(stackName: string, logicalId: string, type: string): string {
+  const base = `${stackName}-${logicalId}`;
   return type.startsWith('AWS::ElasticLoadBalancingV2')
     ? base.slice(0, 24) + hash(logicalId).slice(0, 8)
     : base;

@@ -1,9 +1,8 @@
 import { activeFreeze, refreshSeconds } from '../lambda/planning/fleet-math';
 import { rolloutInputSchema } from '../lambda/shared/input-schema';
-import { releasedTag } from '../lambda/shared/tags';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { Scenario } from './scenario';
-import { scenarioImages } from './scenario-world';
+import { releasedUpstream, scenarioImages } from './scenario-world';
 
 /**
  * The least time the fleet's own physics allow for what the scenario asks, whatever the
@@ -53,5 +52,5 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
 function refused(scenario: Scenario, s: WorkflowSettings, imageId: string): boolean {
   const image = scenarioImages(scenario).find((i) => i.imageId === imageId);
   if (!image) return true;
-  return s.promoteFrom !== undefined && image.tags?.[releasedTag(s.promoteFrom)] === undefined;
+  return s.promoteFrom !== undefined && !releasedUpstream(scenario, imageId).includes(s.promoteFrom);
 }

@@ -1,10 +1,8 @@
-import { StateMachine } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import type { WorkflowSettings } from '../lambda/shared/settings';
-import { assertFaithful, rewriteWaits } from './asl';
 import type { AslDefinition } from './asl';
 import { SimulatedDeployment } from './deployment';
 import type { CfnTemplate } from './deployment';
-import { STATE_MACHINE_HANDLERS } from './deployed-handlers';
 import { floorSeconds } from './floor';
 import { assertRehearsalProcess } from './process';
 import { parseNextExecution } from './scenario';
@@ -12,17 +10,18 @@ import type { NextExecutionInput, Scenario } from './scenario';
 import { FleetSimulator } from './simulator';
 import type { SimSnapshot } from './simulator';
 import { VirtualTime } from './virtual-time';
-import { buildWorld, settingsOf } from './scenario-world';
+import { buildWorld, SETTINGS_STATE, settingsOf } from './scenario-world';
+import { CompiledMachine } from './run/compiled-machine';
 import { driveExecution } from './run/execution-driver';
 import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
 import { scheduleFaults } from './run/fault-schedule';
-import { seedFleetRecord } from './run/fleet-record';
+import { seedHistory } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
 import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
 import type { ProcessFakes } from './run/process-fakes';
 import { buildResult } from './run/result';
 import type { RehearsalResult } from './run/result';
-import { SNS_PUBLISH, TaskStandIns } from './run/task-handlers';
+import type { TaskStandIns } from './run/task-handlers';
 
 export interface RehearsalRun {
   result: RehearsalResult;
@@ -69,22 +68,13 @@ export class Rehearsal {
     readonly deployment: SimulatedDeployment,
   ) {
     assertRehearsalProcess();
-    const smId = deployment.ofType('AWS::StepFunctions::StateMachine')[0];
-    if (!smId) throw new Error(`the ${environment} template has no state machine`);
-    const body = deployment.properties(smId).DefinitionString;
-    const original = JSON.parse(String(body)) as AslDefinition;
-    const handlerByResource = new Map<string, string>();
-    for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
-      const name = deployment.resource(fnId).Metadata?.['immutable:handler'];
-      if (typeof name === 'string' && name in STATE_MACHINE_HANDLERS)
-        handlerByResource.set(deployment.arnOf(fnId), name);
-    }
-    assertFaithful(original, (r) => r === SNS_PUBLISH || handlerByResource.has(r));
-    this.settings = settingsOf(original);
-    const { definition, waits } = rewriteWaits(original);
-    this.definition = definition;
-    this.tasks = new TaskStandIns(definition, waits, handlerByResource);
-    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    const smId = CompiledMachine.startingAt(deployment, SETTINGS_STATE)[0];
+    if (!smId) throw new Error(`the ${environment} template has no rollout state machine`);
+    const compiled = new CompiledMachine(deployment, smId);
+    this.settings = settingsOf(compiled.original);
+    this.definition = compiled.definition;
+    this.tasks = compiled.tasks;
+    this.machine = compiled.machine;
   }
 
   /** Build from a synthesized template (the stack's `Template.toJSON()` or the cloud assembly file). */
@@ -179,7 +169,7 @@ export class Rehearsal {
       fakes.setNow(sim.now().getTime());
     });
     const { samples } = sampling;
-    if (sequence === 1) await seedFleetRecord(scenario, sim, this.settings);
+    if (sequence === 1) await seedHistory(scenario, sim, this.settings);
     const callsBefore = { ...sim.apiCalls };
     samples.push(sim.snapshot());
 

@@ -1,6 +1,5 @@
 import type { WorkflowSettings } from '../lambda/shared/settings';
-import { keepTag, releasedTag } from '../lambda/shared/tags';
-import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
+import type { EnvironmentName } from '../lambda/shared/environments';
 import type { AslDefinition } from './asl';
 import type { SimulatedDeployment } from './deployment';
 import type { ImageBehaviour, Scenario } from './scenario';
@@ -19,35 +18,18 @@ export function settingsOf(definition: AslDefinition): WorkflowSettings {
 const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
 
 /**
- * The images that exist in the scenario's account, as a baked image would: the released one,
- * the previous one, and every listed one, each with its behaviour and its release tags. The
- * released and previous images carry the tags earlier rollouts here gave them: kept for a
- * rollback, and, with a release in the fleet's history, the time it was released.
+ * The images that exist in the scenario's account, as the image factory distributed them: the
+ * released one, the previous one, and every listed one, each with its behaviour and its tags.
+ * (Where an image was released upstream is the table's record, not a tag: see the history a
+ * run seeds.)
  */
 export function scenarioImages(scenario: Scenario): SimImage[] {
-  const env = scenario.environment;
-  const others = ENVIRONMENT_NAMES.filter((e) => e !== env);
-  const previous = scenario.fleet.previousImage;
-  const kept = (id: string): Record<string, string> => {
-    if (id === scenario.releasedImage)
-      return {
-        [keepTag(env)]: 'true',
-        ...(previous ? { [releasedTag(env)]: new Date(scenario.startTime).toISOString() } : {}),
-      };
-    return id === previous ? { [keepTag(env)]: 'true' } : {};
-  };
   const image = (imageId: string, b: ImageBehaviour): SimImage => ({
     imageId,
     healthy: b.healthy,
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
-    tags: {
-      ...Object.fromEntries(
-        (b.releasedIn ?? others).map((e) => [releasedTag(e), '2026-01-01T00:00:00.000Z']),
-      ),
-      ...kept(imageId),
-      ...b.tags,
-    },
+    tags: { ...b.tags },
   });
   const images: SimImage[] = [
     image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
@@ -211,4 +193,10 @@ function periodOf(p: Record<string, unknown>): number {
   if (p.Period) return Number(p.Period);
   const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period?: number } }>;
   return Number(metrics.find((m) => m.MetricStat?.Period)?.MetricStat?.Period ?? 60);
+}
+
+/** The environments a scenario says released the image (for the promotion gate). */
+export function releasedUpstream(scenario: Scenario, imageId: string): readonly EnvironmentName[] {
+  const b = imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId];
+  return b?.releasedIn ?? [];
 }

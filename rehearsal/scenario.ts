@@ -8,16 +8,16 @@ import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
  * scenario never silently rehearses something else.
  */
 
-const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
-const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
-const count = z
+export const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+export const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
+export const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
+export const count = z
   .number({ error: 'must be a whole number' })
   .int({ error: 'must be a whole number' })
   .min(0, { error: 'must be >= 0' });
 
 /** An execution input: any JSON (the workflow validates it), but present. */
-const executionInput = z.custom<unknown>((v) => v !== undefined, {
+export const executionInput = z.custom<unknown>((v) => v !== undefined, {
   error: 'is required: the execution input, such as {"action":"phoenix"}',
 });
 
@@ -28,7 +28,10 @@ const image = z.strictObject({
   errorRate: z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).default(0.001),
   /** p99 response time in milliseconds. @default 120 */
   p99LatencyMs: z.number().min(0, { error: 'must be >= 0' }).default(120),
-  /** Environments this image was already released in (the promotion gate reads it). @default every other environment */
+  /**
+   * Environments that released this image: the environment promoting from one of them finds its
+   * release recorded, as the `Image Released` it announced would have left it. @default none
+   */
   releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),
@@ -123,7 +126,13 @@ export function parseNextExecution(raw: unknown, source = 'runAfter'): NextExecu
   return parseWith(nextExecutionSchema, raw, source, 'next execution');
 }
 
-function parseWith<T extends z.ZodType>(schema: T, raw: unknown, source: string, what: string): z.infer<T> {
+/** Parse `raw` with a strict schema; the error lists every problem, each naming its field. */
+export function parseWith<T extends z.ZodType>(
+  schema: T,
+  raw: unknown,
+  source: string,
+  what: string,
+): z.infer<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((i) => {
@@ -140,13 +149,16 @@ function parseWith<T extends z.ZodType>(schema: T, raw: unknown, source: string,
 
 /** Read and parse a scenario file (what `npm run rehearse -- --scenario FILE` reads). */
 export function loadScenarioFile(file: string): Scenario {
-  let raw: unknown;
+  return parseScenario(readScenarioJson(file), file);
+}
+
+/** A scenario file's JSON, unparsed. */
+export function readScenarioJson(file: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new ScenarioError(`${file} is not readable JSON: ${(e as Error).message}`);
   }
-  return parseScenario(raw, file);
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

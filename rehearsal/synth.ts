@@ -7,23 +7,37 @@ import { CDK_JSON_CONTEXT } from '../lib/cdk-context';
 import type { EnvironmentName } from '../lambda/shared/environments';
 import type { CfnTemplate } from './deployment';
 
+/** Every stack's template: the image factory's and each environment's. */
+export interface ProductTemplates {
+  readonly imageFactory: CfnTemplate;
+  readonly environments: Record<EnvironmentName, CfnTemplate>;
+}
+
 /**
  * Synthesize the app in-process, as `cdk synth` would (cdk.json's context) but without
- * bundling assets (the rehearsal runs the handlers' source), and return each environment's template.
+ * bundling assets (the rehearsal runs the handlers' source), and return every stack's template.
  */
-export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
+export function synthesizeProductTemplates(): ProductTemplates {
   const outdir = mkdtempSync(join(tmpdir(), 'rehearsal-'));
   try {
-    const { stacks } = buildApp({
+    const { imageFactory, stacks } = buildApp({
       outdir,
       nag: false,
       builtinCloudFormationValidation: false,
       context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
     });
-    return Object.fromEntries(
-      stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate]),
-    ) as Record<EnvironmentName, CfnTemplate>;
+    return {
+      imageFactory: Template.fromStack(imageFactory).toJSON() as CfnTemplate,
+      environments: Object.fromEntries(
+        stacks.map((s) => [s.config.name, Template.fromStack(s).toJSON() as CfnTemplate]),
+      ) as Record<EnvironmentName, CfnTemplate>,
+    };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** Each environment's template (what a rehearsal of one environment runs). */
+export function synthesizeTemplates(): Record<EnvironmentName, CfnTemplate> {
+  return synthesizeProductTemplates().environments;
 }

@@ -56,10 +56,43 @@ export function formatTimeline(run: RehearsalRun): string {
   return lines.join('\n');
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1'];
+export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1'];
 
-const escape = (text: string) =>
+export const escape = (text: string) =>
   text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Instances per image as stacked step areas over simulated time, one polygon per image. */
+export function instanceAreas(
+  samples: readonly SimSnapshot[],
+  images: readonly string[],
+  x: (t: number) => number,
+  y: (n: number) => number,
+  end: number,
+): string[] {
+  return images.map((img, i) => {
+    const lower = (s: SimSnapshot) =>
+      images.slice(0, i).reduce((sum, k) => sum + (s.instancesByImage[k] ?? 0), 0);
+    const upper = (s: SimSnapshot) => lower(s) + (s.instancesByImage[img] ?? 0);
+    const pts: string[] = [];
+    samples.forEach((s, k) => {
+      const next = samples[k + 1]?.t ?? end;
+      pts.push(
+        `${x(s.t).toFixed(1)},${y(upper(s)).toFixed(1)}`,
+        `${x(next).toFixed(1)},${y(upper(s)).toFixed(1)}`,
+      );
+    });
+    const back: string[] = [];
+    [...samples].reverse().forEach((s, k, arr) => {
+      const next = arr[k - 1]?.t ?? end;
+      back.push(
+        `${x(next).toFixed(1)},${y(lower(s)).toFixed(1)}`,
+        `${x(s.t).toFixed(1)},${y(lower(s)).toFixed(1)}`,
+      );
+    });
+    const colour = PALETTE[i % PALETTE.length] ?? '#888';
+    return `<polygon points="${[...pts, ...back].join(' ')}" fill="${colour}" fill-opacity="0.75" stroke="${colour}"><title>${escape(img)}</title></polygon>`;
+  });
+}
 
 /**
  * The rollout as a picture: instances per image (stacked areas) and the share of traffic on
@@ -85,30 +118,7 @@ export function renderSvg(run: RehearsalRun, title: string): string {
   );
   const y = (n: number) => top + plotH - (plotH * n) / maxInstances;
 
-  // Stacked step areas, one per image.
-  const areas = images.map((img, i) => {
-    const lower = (s: SimSnapshot) =>
-      images.slice(0, i).reduce((sum, k) => sum + (s.instancesByImage[k] ?? 0), 0);
-    const upper = (s: SimSnapshot) => lower(s) + (s.instancesByImage[img] ?? 0);
-    const pts: string[] = [];
-    samples.forEach((s, k) => {
-      const next = samples[k + 1]?.t ?? end;
-      pts.push(
-        `${x(s.t).toFixed(1)},${y(upper(s)).toFixed(1)}`,
-        `${x(next).toFixed(1)},${y(upper(s)).toFixed(1)}`,
-      );
-    });
-    const back: string[] = [];
-    [...samples].reverse().forEach((s, k, arr) => {
-      const next = arr[k - 1]?.t ?? end;
-      back.push(
-        `${x(next).toFixed(1)},${y(lower(s)).toFixed(1)}`,
-        `${x(s.t).toFixed(1)},${y(lower(s)).toFixed(1)}`,
-      );
-    });
-    const colour = PALETTE[i % PALETTE.length] ?? '#888';
-    return `<polygon points="${[...pts, ...back].join(' ')}" fill="${colour}" fill-opacity="0.75" stroke="${colour}"><title>${escape(img)}</title></polygon>`;
-  });
+  const areas = instanceAreas(samples, images, x, y, end);
   const legend = images.map((img, i) => {
     const colour = PALETTE[i % PALETTE.length] ?? '#888';
     return `<rect x="${left + i * 190}" y="${top - 22}" width="12" height="12" fill="${colour}"/><text x="${left + i * 190 + 16}" y="${top - 12}" font-size="12">${escape(img)}</text>`;

@@ -45,6 +45,32 @@ export class VirtualTime {
     });
   }
 
+  /**
+   * Sleep up to `seconds` of simulated time, or until `wake` is called, whichever comes first
+   * (a task waiting for its token: answered, or timed out). `done` resolves true when woken.
+   */
+  interruptibleSleep(seconds: number): { readonly done: Promise<boolean>; readonly wake: () => void } {
+    if (this.failure) {
+      const failure = this.failure;
+      return { done: Promise.reject(failure), wake: () => undefined };
+    }
+    let settle!: (woken: boolean) => void;
+    const done = new Promise<boolean>((resolve) => (settle = resolve));
+    const sleeper = { at: this.now() + Math.max(0, seconds), seq: this.seq++, wake: () => settle(false) };
+    this.sleepers.push(sleeper);
+    this.scheduleCheck();
+    return {
+      done,
+      wake: () => {
+        // Woken early: no longer asleep, so time must not jump past this execution's next step.
+        const before = this.sleepers.length;
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        if (this.sleepers.length !== before) settle(true);
+        this.scheduleCheck();
+      },
+    };
+  }
+
   /** Call `fire` when simulated time reaches `at` (faults, a second execution's start); returns a cancel. */
   at(at: number, fire: () => void): () => void {
     const timer = { at, seq: this.seq++, fire };

@@ -99,6 +99,23 @@ export class Ec2Images implements Images {
     return new Map((out.Images ?? []).map((i) => [i.ImageId ?? '', tagMap(i.Tags)]));
   }
 
+  async taggedWith(key: string): Promise<readonly string[]> {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const out = await this.ec2.send(
+        new DescribeImagesCommand({
+          Owners: ['self'],
+          Filters: [{ Name: 'tag-key', Values: [key] }],
+          NextToken,
+        }),
+      );
+      ids.push(...(out.Images ?? []).flatMap((i) => (i.ImageId ? [i.ImageId] : [])));
+      NextToken = out.NextToken;
+    } while (NextToken);
+    return ids;
+  }
+
   async addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {
     await this.ec2.send(
       new CreateTagsCommand({

@@ -1,15 +1,21 @@
 import { GetImageCommand, ListImageScanFindingAggregationsCommand } from '@aws-sdk/client-imagebuilder';
 import type { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import type { Severity } from '../shared/severities';
-import type { DistributedAmi, ImageBuilder } from '../triggers/ports';
+import type { BuiltImage, ImageBuilder } from '../factory/ports';
 
 /** Image Builder's image build versions: where they were distributed, and what their scan found. */
 export class ImageBuilderApi implements ImageBuilder {
   constructor(private readonly imagebuilder: ImagebuilderClient) {}
 
-  async amis(imageBuildVersionArn: string): Promise<readonly DistributedAmi[]> {
+  /** @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_GetImage.html */
+  async image(imageBuildVersionArn: string): Promise<BuiltImage> {
     const out = await this.imagebuilder.send(new GetImageCommand({ imageBuildVersionArn }));
-    return (out.image?.outputResources?.amis ?? []).map((a) => ({ region: a.region, imageId: a.image }));
+    const image = out.image;
+    return {
+      ...(image?.sourcePipelineArn ? { pipelineArn: image.sourcePipelineArn } : {}),
+      amis: (image?.outputResources?.amis ?? []).map((a) => ({ region: a.region, imageId: a.image })),
+      ...(image?.scanState?.status ? { scanStatus: image.scanState.status } : {}),
+    };
   }
 
   async findings(imageBuildVersionArn: string): Promise<Readonly<Record<Severity, number>>> {

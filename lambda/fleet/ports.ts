@@ -72,6 +72,8 @@ export interface Images {
   describe(imageId: string): Promise<ImageView | MissingImage>;
   /** The tags of each image this account owns; one it does not own, or that no longer exists, is left out. */
   tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>>;
+  /** The images this account owns that carry the tag `key` (whatever its value). */
+  taggedWith(key: string): Promise<readonly string[]>;
   addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
   removeTags(imageIds: readonly string[], keys: readonly string[]): Promise<void>;
 }

@@ -11,10 +11,11 @@ import type {
 } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import type { RestoredFleet } from '../fleet/restore';
+// The state machine publishes the subject composed here: the one rule SNS subjects follow.
+import { snsSubject } from '../aws/sns';
 import { closeAbandoned } from './abandoned';
 import type { LedgerStore, RuntimeParameters } from './ports';
 import { bootstrapRecord, publishRecord } from './runtime-parameters';
-import { snsSubject } from './subject';
 
 /** The lock, the fleet record and the ledger, as the workflow's steps use them. */
 export interface LedgerDeps {
@@ -87,7 +88,12 @@ export async function recordStart(
  * rollback must not send traffic back to it (a canary of that image still can, deliberately).
  */
 export async function recordRelease(
-  e: Base & { plan: Plan; fleet: FleetRecord; version?: string; request?: Pick<RolloutRequest, 'action'> },
+  e: Base & {
+    plan: Plan;
+    fleet: FleetRecord;
+    version?: string;
+    request?: Pick<RolloutRequest, 'action' | 'trigger'>;
+  },
   d: LedgerDeps,
 ): Promise<FleetRecord> {
   if (e.plan.kind !== 'canary' && e.plan.kind !== 'flip') {
@@ -101,6 +107,8 @@ export async function recordRelease(
     ...(e.request?.action === 'rollback' ? {} : { previousImage: e.fleet.releasedImage }),
     releasedAt: d.now.toISOString(),
     releasedBy: e.execution.id,
+    releasedAction: e.request?.action === 'rollback' ? 'rollback' : 'canary',
+    ...(e.request?.trigger ? { releasedTrigger: e.request.trigger } : {}),
     versions: { ...e.fleet.versions, ...(e.version ? { [to.colour]: e.version } : {}) },
     ...(warmSeconds > 0
       ? {
@@ -233,6 +241,7 @@ export async function recordFinish(
     `Live: ${fleet.liveColour} on ${fleet.releasedImage}`,
     `Duration: ${seconds} s`,
     ...(plan ? [`Plan: ${plan.summary}`] : []),
+    ...whatNext(e.settings, fleet, e.execution, d.now),
     ...(error ? [`Error: ${error.Error}`, `Cause: ${cause ?? ''}`] : []),
     ...warnings,
     `Execution: ${e.execution.id}`,
@@ -323,3 +332,20 @@ export type LedgerEvent =
   | ({ op: 'release' } & Parameters<typeof recordRelease>[0])
   | ({ op: 'finish' } & Parameters<typeof recordFinish>[0])
   | ({ op: 'unlock' } & Parameters<typeof releaseLock>[0]);
+
+/** What the environments downstream do with a release this rollout made, and when. */
+function whatNext(s: WorkflowSettings, fleet: FleetRecord, execution: ExecutionRef, now: Date): string[] {
+  if (fleet.releasedBy !== execution.id || s.downstream.length === 0) return [];
+  if (fleet.releasedAction === 'rollback') {
+    return [
+      `Next: nothing downstream; a rollback is not promoted (${s.downstream.map((d) => d.environment).join(', ')} stays on its release)`,
+    ];
+  }
+  return s.downstream.map((d) => {
+    const at = new Date(now.getTime() + d.soakMinutes * 60_000).toISOString();
+    const when = `after a ${d.soakMinutes}-minute soak, at ${at}, if ${s.environment} still runs it then`;
+    return d.approval === 'manual'
+      ? `Next: ${d.environment} asks for approval of ${fleet.releasedImage} ${when} (npm run approve -- --env ${d.environment} --image ${fleet.releasedImage})`
+      : `Next: ${d.environment} starts a canary of ${fleet.releasedImage} ${when}`;
+  });
+}

@@ -41,6 +41,8 @@ export interface LedgerStore {
   acquire(owner: string, action: string, now: Date, ttlSeconds: number): Promise<LockHolder | undefined>;
   /** Release the lock if `owner` still holds it; true when it did. */
   release(owner: string): Promise<boolean>;
+  /** Who holds the lock now, if anyone (expired or not). */
+  holder(): Promise<LockHolder | undefined>;
 
   fleet(): Promise<FleetRecord | undefined>;
   /** Create the fleet record unless one exists; returns whichever record is stored afterwards. */

@@ -1,7 +1,7 @@
 import { describeGroups, inService } from '../fleet/groups';
 import type { FleetGroups, GroupView, Images, ImageView, Instances } from '../fleet/ports';
 import { ImageNotFound, ImageNotPromoted, NothingToRollBack } from '../shared/errors';
-import { releasedTag } from '../shared/tags';
+import type { PromotionStore } from '../promotion/ports';
 import type { WorkflowSettings } from '../shared/settings';
 import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
@@ -11,6 +11,8 @@ export interface PlanDeps {
   readonly groups: FleetGroups;
   readonly instances: Instances;
   readonly images: Images;
+  /** What the environment this one promotes from announced it released. */
+  readonly upstream: Pick<PromotionStore, 'upstreamRelease'>;
   readonly now: Date;
 }
 
@@ -89,11 +91,15 @@ async function planCanary(
   live: GroupView,
   imageId: string,
   steps: number[],
+  gated = true,
 ): Promise<CanaryPlan | Plan> {
-  const image = await describeImage(d.images, imageId);
-  if (e.settings.promoteFrom && !image.tags.get(releasedTag(e.settings.promoteFrom))) {
+  await describeImage(d.images, imageId);
+  // The gate: the upstream environment announced a release of this image (Image Released). A
+  // rollback returns to this environment's own previous release, which passed it then.
+  const from = e.settings.promoteFrom;
+  if (gated && from && !(await d.upstream.upstreamRelease(from, imageId))) {
     throw new ImageNotPromoted(
-      `${imageId} has no successful release in ${e.settings.promoteFrom}; ${e.settings.environment} only accepts images released there first`,
+      `${imageId} has no successful release in ${from}; ${e.settings.environment} only accepts images released there first`,
     );
   }
   const liveInstances = inService(live).length;
@@ -145,7 +151,7 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
       summary: `instant rollback: ${warm.colour} still runs ${previous}; send it all traffic`,
     };
   }
-  return planCanary(e, d, live, previous, e.settings.rollbackSteps);
+  return planCanary(e, d, live, previous, e.settings.rollbackSteps, false);
 }
 
 async function describeImage(images: Images, imageId: string): Promise<ImageView> {

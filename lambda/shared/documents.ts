@@ -16,6 +16,9 @@ export interface ExecutionRef {
   readonly startedAt: string;
 }
 
+/** What started a rollout: a person, the phoenix schedule, the image factory, or a promotion. */
+export type Trigger = 'console' | 'schedule' | 'image-factory' | 'promotion';
+
 /** The validated, normalized execution input. */
 export interface RolloutRequest {
   readonly action: Action;
@@ -23,7 +26,7 @@ export interface RolloutRequest {
   readonly reason: string;
   readonly force: boolean;
   readonly dryRun: boolean;
-  readonly trigger: 'console' | 'schedule' | 'image-builder';
+  readonly trigger: Trigger;
 }
 
 /** The fleet's runtime record: which colour serves, on which image. */
@@ -34,6 +37,12 @@ export interface FleetRecord {
   readonly releasedAt?: string;
   /** The execution that made this release (an entry it left open is closed as the release it was). */
   readonly releasedBy?: string;
+  /** How the release was made: a canary that passed (downstream environments promote it) or a rollback. */
+  readonly releasedAction?: 'canary' | 'rollback';
+  /** What started the rollout that made it. */
+  readonly releasedTrigger?: Trigger;
+  /** When the release was announced (`Image Released`): unset, the next rollout announces it. */
+  readonly announcedAt?: string;
   readonly versions: ColourMap<string>;
   /** After a promotion the previous colour stays up until `until`, so a rollback is a weight flip. */
   readonly warm?: { readonly colour: Colour; readonly image: string; readonly until: string };

@@ -43,6 +43,24 @@ export class FleetNotReady extends RolloutError {
   override readonly name = 'FleetNotReady';
 }
 
+/** A promotion's image is no longer what the upstream environment runs (a rollback or a newer release there). */
+export class PromotionCancelled extends RolloutError {
+  override readonly name = 'PromotionCancelled';
+}
+/** A person refused a promotion that waited for approval. */
+export class ApprovalRejected extends RolloutError {
+  override readonly name = 'ApprovalRejected';
+}
+/** An approval was given for a promotion that is not waiting for one (none asked yet, or it ended). */
+export class NoPendingApproval extends RolloutError {
+  override readonly name = 'NoPendingApproval';
+}
+
+/** An event a rule delivered does not have the shape its schema requires; nothing was done. */
+export class MalformedEvent extends RolloutError {
+  override readonly name = 'MalformedEvent';
+}
+
 /** Names of every error above, for the state machine's Catch clauses and the docs. */
 export const ROLLOUT_ERROR_NAMES = [
   'InvalidInput',
@@ -54,5 +72,9 @@ export const ROLLOUT_ERROR_NAMES = [
   'CanaryUnhealthy',
   'CanaryFailed',
   'FleetNotReady',
+  'PromotionCancelled',
+  'ApprovalRejected',
+  'NoPendingApproval',
+  'MalformedEvent',
 ] as const;
 export type RolloutErrorName = (typeof ROLLOUT_ERROR_NAMES)[number];

@@ -29,8 +29,8 @@ export const rolloutInputSchema = z
       force: z.optional(z.boolean({ error: 'must be true or false' })),
       dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
       trigger: z.optional(
-        z.enum(['console', 'schedule', 'image-builder'], {
-          error: 'must be "console", "schedule" or "image-builder"',
+        z.enum(['console', 'schedule', 'image-factory', 'promotion'], {
+          error: 'must be "console", "schedule", "image-factory" or "promotion"',
         }),
       ),
     },

@@ -25,8 +25,21 @@ export function runtimeParameters(env: EnvironmentName) {
     listenerWeights: `${root}/fleet/listener-weights`,
     /** Launch-template version number each colour's group runs. */
     launchTemplateVersion: (colour: Colour) => `${root}/fleet/${colour}/launch-template-version`,
-    /** Written by the bake pipeline's distribution: the newest baked AMI (not yet released). */
-    bakedImage: `${root}/baked-ami`,
+  };
+}
+
+/** The image factory's resources, named after the application it bakes (e.g. `immutable-web`). */
+export function imageFactoryNames(appName: string) {
+  const prefix = `${APP_PREFIX}-${appName}`;
+  return {
+    /** The Image Builder pipeline; image ARNs are named after its recipe, `<pipeline>_<fingerprint>`. */
+    pipeline: prefix,
+    /** Written by the distribution in the factory's region: the newest baked AMI (not yet released anywhere). */
+    bakedImageParameter: `/${APP_PREFIX}/images/${appName}/baked-ami`,
+    /** Build failures and refused images. */
+    topic: `${prefix}-images`,
+    /** Announcements and lineage events that could not be delivered or handled. */
+    deadLetters: `${prefix}-image-event-dead-letters`,
   };
 }
 
@@ -38,12 +51,6 @@ export const fleetLaunchTemplateName = (env: EnvironmentName) => `${resourcePref
 
 /** The log group the instances write to, e.g. `/immutable/prod/fleet`. */
 export const fleetLogGroupName = (env: EnvironmentName) => `/${APP_PREFIX}/${env}/fleet`;
-
-/**
- * The CloudWatch namespace of the instances' own metrics (memory, disk), which the image's
- * CloudWatch agent publishes and the fleet's instance role may write: the agent's default.
- */
-export const FLEET_AGENT_NAMESPACE = 'CWAgent';
 
 /** The CloudWatch alarms that judge one colour. */
 export interface FleetAlarmNames {
@@ -80,5 +87,7 @@ export function rolloutNames(env: EnvironmentName) {
     phoenixSchedule: `${prefix}-phoenix`,
     /** Triggers that could not be delivered or handled; an alarm of the same name watches it. */
     deadLetters: `${prefix}-rollout-trigger-dead-letters`,
+    /** Soak, approval and start of a canary of what the upstream environment released. */
+    promotionStateMachine: `${prefix}-promotion`,
   };
 }

@@ -33,6 +33,12 @@ export interface FreezeWindow {
   readonly reason: string;
 }
 
+export interface DownstreamEnvironment {
+  readonly environment: EnvironmentName;
+  readonly soakMinutes: number;
+  readonly approval: 'automatic' | 'manual';
+}
+
 export interface WorkflowSettings {
   readonly environment: EnvironmentName;
   readonly groups: ColourMap<string>;
@@ -66,4 +72,25 @@ export interface WorkflowSettings {
   readonly freezeWindows: FreezeWindow[];
   /** Environment whose successful releases gate this one's canaries. */
   readonly promoteFrom?: EnvironmentName;
+  /** The environments that take this one's releases, and how: what a release notification says comes next. */
+  readonly downstream: readonly DownstreamEnvironment[];
+}
+
+/**
+ * What every promotion step knows about its environment, fixed at deploy time (embedded in the
+ * promotion state machine's first state, as the rollout's settings are in its own).
+ */
+export interface PromotionSettings {
+  readonly environment: EnvironmentName;
+  /** The environment whose releases this one takes. */
+  readonly from: EnvironmentName;
+  readonly soakMinutes: number;
+  readonly approval: 'automatic' | 'manual';
+  readonly approvalTimeoutHours: number;
+  /** The environment's table (lock, ledger, promotion records). */
+  readonly table: string;
+  /** The environment's rollout state machine, which a promotion starts a canary on. */
+  readonly rolloutStateMachineArn: string;
+  /** The environment's notification topic. */
+  readonly topicArn: string;
 }

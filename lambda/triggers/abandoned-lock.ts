@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { LedgerStore } from '../ledger/ports';
+import { parseEvent } from '../shared/parse-event';
 
 /**
  * "Step Functions Execution Status Change" for an execution that ended without running its
@@ -18,7 +19,7 @@ export async function releaseAbandonedLock(
   event: unknown,
   d: { store: Pick<LedgerStore, 'release'> },
 ): Promise<{ released: boolean; execution: string; status: string }> {
-  const e = executionStatusChangeSchema.parse(event);
+  const e = parseEvent(executionStatusChangeSchema, event, 'Step Functions execution status change');
   const { executionArn, status } = e.detail;
   if (!ENDED.has(status)) return { released: false, execution: executionArn, status };
   return { released: await d.store.release(executionArn), execution: executionArn, status };

@@ -1,24 +1,9 @@
-import type { Severity } from '../shared/severities';
-
 /**
- * What the EventBridge triggers ask of Image Builder and of the rollout state machine.
- * lambda/aws/ implements the ports with the AWS SDK; domain tests use in-memory fakes.
+ * What the EventBridge triggers ask of Step Functions. lambda/aws/ implements the port with the
+ * AWS SDK; domain tests use in-memory fakes.
  */
 
-/** An AMI an image build distributed; Image Builder may leave either field out. */
-export interface DistributedAmi {
-  readonly region?: string;
-  readonly imageId?: string;
-}
-
-export interface ImageBuilder {
-  /** The AMIs an image build version distributed, one per region (and account). */
-  amis(imageBuildVersionArn: string): Promise<readonly DistributedAmi[]>;
-  /** The image build version's vulnerability findings, counted by severity (all zero when unscanned). */
-  findings(imageBuildVersionArn: string): Promise<Readonly<Record<Severity, number>>>;
-}
-
-/** Executions of the rollout state machine. */
+/** Executions of one state machine (the rollout's, or the promotion's). */
 export interface Executions {
   /**
    * Start one named `name` with `input`; its ARN. One execution per name: starting a running

@@ -1,36 +1,42 @@
-import type { EnvironmentConfig } from './schema';
 import type { EnvironmentName } from '../../lambda/shared/environments';
+import type { EnvironmentConfig } from './environment-schema';
+import type { ImageFactoryConfig } from './image-factory-schema';
 
 /**
- * The three environments. Edit values here; `loadEnvironments` validates them at synth.
- * Account and region are left out so every environment synthesizes env-agnostic and
- * offline; pin them (with `network.availabilityZones`) for a real deployment.
+ * The image factory and the three environments its images are promoted through. Edit values
+ * here; `loadConfig` validates them at synth. Account and region are left out so every stack
+ * synthesizes env-agnostic and offline (all in one account); pin them on the factory and every
+ * environment (with `network.availabilityZones`) for a real deployment, across accounts and
+ * regions if you like: distribution and event forwarding follow.
  */
-type RawConfig = Omit<EnvironmentConfig, 'sourceRevision'>;
+type RawConfig = EnvironmentConfig;
 
 const AL2023_X86 = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
 
+export const IMAGE_FACTORY: Omit<ImageFactoryConfig, 'sourceRevision'> = {
+  network: { kind: 'new', cidr: '10.0.0.0/16', maxAzs: 2, natGateways: 0 },
+  recipeVersion: '1.0.0',
+  parentImage: { kind: 'ssm-parameter', name: AL2023_X86 },
+  instanceTypes: ['t3.small'],
+  rootVolumeGiB: 16,
+  app: { name: 'web', version: '1.0.0', serviceName: 'web.service', port: 8080, healthCheckPath: '/health' },
+  schedule: { cron: 'cron(0 3 ? * MON-FRI *)', timezone: 'UTC', onlyWhenDependenciesUpdated: false },
+  scan: { failOnSeverity: 'CRITICAL' },
+  lifecycle: { deprecateAfterDays: 30, deleteAfterDays: 90, keepAtLeast: 5 },
+  logRetentionDays: 90,
+  // A placeholder: synth warns until it is a real address, and a pinned factory refuses it.
+  notificationEmails: ['platform-oncall@example.com'],
+};
+
 const dev: RawConfig = {
   name: 'dev',
-  bake: {
-    recipeVersion: '1.0.0',
-    parentImage: { kind: 'ssm-parameter', name: AL2023_X86 },
-    instanceTypes: ['t3.small'],
-    rootVolumeGiB: 16,
-    app: { name: 'web', version: '1.0.0', serviceName: 'web.service' },
-    schedule: { cron: 'cron(0 3 ? * MON-FRI *)', timezone: 'UTC', onlyWhenDependenciesUpdated: false },
-    scan: { failOnSeverity: 'CRITICAL' },
-    lifecycle: { deprecateAfterDays: 14, deleteAfterDays: 30, keepAtLeast: 3 },
-    logRetentionDays: 30,
-  },
+  promotion: { from: 'image-factory' },
   network: { kind: 'new', cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 0 },
   fleet: {
     instanceType: 't3.small',
-    appPort: 8080,
     capacity: { min: 2, desired: 2, max: 6 },
     rootVolumeGiB: 16,
     healthCheck: {
-      path: '/health',
       intervalSeconds: 15,
       timeoutSeconds: 5,
       healthyThreshold: 2,
@@ -89,11 +95,8 @@ const dev: RawConfig = {
 const staging: RawConfig = {
   ...dev,
   name: 'staging',
-  bake: {
-    ...dev.bake,
-    instanceTypes: ['t3.medium'],
-    schedule: { ...dev.bake.schedule, cron: 'cron(0 3 ? * MON *)' },
-  },
+  // dev's releases, once they have stood for an hour
+  promotion: { from: 'dev', soakMinutes: 60, approval: 'automatic', approvalTimeoutHours: 72 },
   network: { kind: 'new', cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1 },
   fleet: {
     ...dev.fleet,
@@ -120,7 +123,6 @@ const staging: RawConfig = {
     },
     rollbackSteps: [50, 100],
     scaleDownDelaySeconds: 900,
-    promoteFrom: 'dev',
     phoenixSchedule: { ...dev.rollout.phoenixSchedule, cron: 'cron(0 5 ? * TUE *)' },
   },
 };
@@ -128,13 +130,8 @@ const staging: RawConfig = {
 const prod: RawConfig = {
   ...staging,
   name: 'prod',
-  bake: {
-    ...staging.bake,
-    schedule: { cron: 'cron(0 3 ? * WED *)', timezone: 'UTC', onlyWhenDependenciesUpdated: true },
-    scan: { failOnSeverity: 'HIGH' },
-    lifecycle: { deprecateAfterDays: 30, deleteAfterDays: 90, keepAtLeast: 5 },
-    logRetentionDays: 365,
-  },
+  // staging's releases, after a four-hour soak and a person's approval
+  promotion: { from: 'staging', soakMinutes: 240, approval: 'manual', approvalTimeoutHours: 72 },
   network: { kind: 'new', cidr: '10.30.0.0/16', maxAzs: 3, natGateways: 0 },
   fleet: {
     ...staging.fleet,
@@ -170,7 +167,6 @@ const prod: RawConfig = {
     },
     canary: { ...staging.rollout.canary, bakeSeconds: 600, max5xxRatio: 0.01, maxP99LatencySeconds: 1 },
     scaleDownDelaySeconds: 3600,
-    promoteFrom: 'staging',
     phoenixSchedule: {
       enabled: true,
       cron: 'cron(0 6 ? * WED *)',

@@ -1,13 +1,31 @@
 import type { z } from 'zod';
-import { ENVIRONMENTS } from './environments';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import { environmentConfigSchema } from './schema';
-import type { EnvironmentConfig } from './schema';
 import type { EnvironmentName } from '../../lambda/shared/environments';
+import { ENVIRONMENTS, IMAGE_FACTORY } from './environments';
+import { environmentConfigSchema } from './environment-schema';
+import type { EnvironmentConfig } from './environment-schema';
+import { imageFactoryConfigSchema } from './image-factory-schema';
+import type { ImageFactoryConfig } from './image-factory-schema';
+import type { DeepReadonly } from './primitives';
 
-export * from './schema';
+export * from './environment-schema';
+export * from './image-factory-schema';
+export type { DeepReadonly } from './primitives';
 
-/** Raised at synth when an environment's configuration breaks a rule. */
+/** The whole product: one image factory and the environments its images are promoted through. */
+export interface ProductConfig {
+  readonly imageFactory: ImageFactoryConfig;
+  /** In promotion order (dev → staging → prod). */
+  readonly environments: readonly EnvironmentConfig[];
+}
+
+/** The configuration slices the constructs take as props (read-only all the way down). */
+export type ImageFactoryProps = DeepReadonly<ImageFactoryConfig>;
+export type NetworkConfig = DeepReadonly<EnvironmentConfig['network']>;
+export type FleetConfig = DeepReadonly<EnvironmentConfig['fleet']>;
+export type RolloutConfig = DeepReadonly<EnvironmentConfig['rollout']>;
+
+/** Raised at synth when the configuration breaks a rule. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -31,23 +49,104 @@ export function validateEnvironment(raw: unknown, label?: string): EnvironmentCo
   throw new ConfigError(parsed.error.issues.map((i) => describeIssue(env, raw, i)).join('\n'));
 }
 
-/** Validate and return every configured environment, in dev → staging → prod order. */
-export function loadEnvironments(sources: ConfigSources = {}): EnvironmentConfig[] {
-  const revision = sources.sourceRevision ?? sources.env?.SOURCE_REVISION ?? 'unversioned';
-  return ENVIRONMENT_NAMES.map((name: EnvironmentName) =>
-    validateEnvironment({ ...ENVIRONMENTS[name], sourceRevision: revision }, name),
-  );
+/** Validate the image factory's configuration; failures read `imageFactory.<field> <rule>, got <value>`. */
+export function validateImageFactory(raw: unknown): ImageFactoryConfig {
+  const parsed = imageFactoryConfigSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.map((i) => describeIssue('imageFactory', raw, i)).join('\n'));
 }
 
-function describeIssue(env: string, raw: unknown, issue: z.core.$ZodIssue): string {
+/**
+ * Validate the whole product: the factory, each environment, and the rules between them: the
+ * promotion chain starts at the factory and only ever takes from an earlier environment, and
+ * either every stack is pinned to an account and region or none is (distribution and event
+ * forwarding are derived from where each one runs).
+ */
+export function validateProduct(raw: {
+  imageFactory: unknown;
+  environments: readonly unknown[];
+}): ProductConfig {
+  const problems: string[] = [];
+  const attempt = <T>(validate: () => T): T | undefined => {
+    try {
+      return validate();
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(e.message);
+      return undefined;
+    }
+  };
+  const imageFactory = attempt(() => validateImageFactory(raw.imageFactory));
+  const environments = raw.environments.map((e) => attempt(() => validateEnvironment(e)));
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'));
+  const product = {
+    imageFactory: imageFactory as ImageFactoryConfig,
+    environments: environments as EnvironmentConfig[],
+  };
+  const crossProblems = productProblems(product);
+  if (crossProblems.length > 0) throw new ConfigError(crossProblems.join('\n'));
+  return product;
+}
+
+function productProblems({ imageFactory, environments }: ProductConfig): string[] {
+  const problems: string[] = [];
+  const names = environments.map((e) => e.name);
+  const order = (name: EnvironmentName) => ENVIRONMENT_NAMES.indexOf(name);
+  for (const e of environments) {
+    const from = e.promotion.from;
+    if (from === 'image-factory') continue;
+    if (!names.includes(from)) {
+      problems.push(
+        `${e.name}.promotion.from must name a configured environment (${names.join(', ')}), got "${from}"`,
+      );
+    } else if (order(from) >= order(e.name)) {
+      problems.push(
+        `${e.name}.promotion.from must name an environment before ${e.name} in promotion order (${ENVIRONMENT_NAMES.join(' → ')}), got "${from}"`,
+      );
+    }
+  }
+  if (!environments.some((e) => e.promotion.from === 'image-factory')) {
+    problems.push(
+      `promotion: no environment takes the image factory's images; set promotion.from to "image-factory" on the first (${names[0] ?? 'dev'})`,
+    );
+  }
+  const pinned = [imageFactory, ...environments].map((c) => c.account !== undefined);
+  if (pinned.some(Boolean) && !pinned.every(Boolean)) {
+    const unpinned = [
+      ...(imageFactory.account === undefined ? ['imageFactory'] : []),
+      ...environments.filter((e) => e.account === undefined).map((e) => e.name),
+    ];
+    problems.push(
+      `${unpinned.join(', ')}: account and region must be set on the image factory and every environment, or on none ` +
+        '(distribution and event forwarding follow where each one runs)',
+    );
+  }
+  return problems;
+}
+
+/** Validate and return the configured product (factory and environments in dev → staging → prod order). */
+export function loadConfig(sources: ConfigSources = {}): ProductConfig {
+  const revision = sources.sourceRevision ?? sources.env?.SOURCE_REVISION ?? 'unversioned';
+  return validateProduct({
+    imageFactory: { ...IMAGE_FACTORY, sourceRevision: revision },
+    environments: ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name]),
+  });
+}
+
+/** The configured environments (see `loadConfig`). */
+export function loadEnvironments(sources: ConfigSources = {}): readonly EnvironmentConfig[] {
+  return loadConfig(sources).environments;
+}
+
+function describeIssue(scope: string, raw: unknown, issue: z.core.$ZodIssue): string {
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
-      .map((k) => `${[env, ...path, k].join('.')} is not a known field (remove it or fix its spelling)`)
+      .map((k) => `${[scope, ...path, k].join('.')} is not a known field (remove it or fix its spelling)`)
       .join('\n');
   }
   const value = valueAt(raw, issue.path);
-  return `${[env, ...path].join('.')} ${issue.message}, got ${echo(value)}`;
+  return `${[scope, ...path].join('.')} ${issue.message}, got ${echo(value)}`;
 }
 
 /** Enough of the value to recognise it: a pasted blob must not bury the rule that broke. */

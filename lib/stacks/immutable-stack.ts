@@ -1,14 +1,19 @@
 import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import type { EnvironmentName } from '../../lambda/shared/environments';
+import { PRODUCT_EVENTS } from '../../lambda/shared/events';
+import type { DownstreamEnvironment } from '../../lambda/shared/settings';
 import { deployabilityWarnings } from '../config';
-import type { DeepReadonly, EnvironmentConfig } from '../config';
-import { BakePipeline } from '../constructs/bake';
+import type { DeepReadonly, EnvironmentConfig, ProductConfig } from '../config';
+import { EventRoutes } from '../constructs/events/event-routes';
 import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
 import { RolloutWorkflow } from '../constructs/rollout';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
+import { defaultBusArn, sameBus } from './placement';
+import type { Placement, ProductPlacement } from './placement';
 
 /**
  * Constructs that moved since the stack was first deployed. Their resources keep the logical ids
@@ -28,27 +33,33 @@ const MOVED: readonly Move[] = [
 export interface ImmutableStackProps extends StackProps {
   /** The validated configuration of the environment this stack deploys. */
   readonly config: DeepReadonly<EnvironmentConfig>;
+  /** The whole product: the image factory (the application's port and health path) and the other environments. */
+  readonly product: DeepReadonly<ProductConfig>;
+  readonly placement: ProductPlacement;
 }
 
-/** One environment: composes its network, the bake pipeline, the fleet and the rollout workflow. */
+/**
+ * One environment: composes its network, the fleet and the rollout workflow, and its part of the
+ * release train (announcing its releases downstream and to the image factory, and taking what
+ * the factory or the environment upstream releases).
+ */
 export class ImmutableStack extends Stack {
   readonly config: DeepReadonly<EnvironmentConfig>;
-  /** Bakes the environment's golden AMIs. */
-  readonly bake: BakePipeline;
-  /** Serves them: the ALB and the blue/green groups. */
+  /** Serves the images: the ALB and the blue/green groups. */
   readonly fleet: ImmutableFleet;
   /** Rotates and promotes them: the rollout state machine and its triggers. */
   readonly rollout: RolloutWorkflow;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
-    const { config } = props;
+    const { config, product, placement } = props;
     this.config = config;
     Tags.of(this).add('immutable:environment', config.name);
     // Synth keeps working for an environment that is not deployable yet, and says why.
     for (const warning of deployabilityWarnings(config)) {
       Annotations.of(this).addWarningV2('immutable:not-deployable', warning);
     }
+    const app = product.imageFactory.app;
     const network = new EnvironmentNetwork(this, 'Network', {
       network: config.network,
       internetFacing: config.fleet.loadBalancer.internetFacing,
@@ -58,23 +69,26 @@ export class ImmutableStack extends Stack {
       environment: config.name,
       vpc: network.vpc,
       ...config.fleet,
+      appName: app.name,
+      appPort: app.port,
+      healthCheckPath: app.healthCheckPath,
     });
     network.allowEndpointsFrom(this.fleet);
-    this.bake = new BakePipeline(this, 'Bake', {
-      environment: config.name,
-      sourceRevision: config.sourceRevision,
-      ...config.bake,
-      appPort: config.fleet.appPort,
-      healthCheckPath: config.fleet.healthCheck.path,
-      // Whoever hears of rollouts hears of the images that start them.
-      notificationEmails: config.rollout.notificationEmails,
-      vpc: network.vpc,
-      subnetSelection: network.egressSubnets,
-    });
+
+    const here = placement.environments[config.name] ?? {};
+    const accountOf = (p: Placement) => p.account ?? this.account;
+    const upstream = config.promotion.from === 'image-factory' ? undefined : config.promotion.from;
     this.rollout = new RolloutWorkflow(this, 'Rollout', {
       environment: config.name,
       fleet: this.fleet,
-      images: this.bake,
+      images: {
+        factoryAccount: accountOf(placement.imageFactory),
+        scanGateSeverity: product.imageFactory.scan.failOnSeverity,
+        takesFactoryImages: upstream === undefined,
+      },
+      promotion: config.promotion,
+      ...(upstream ? { upstreamAccount: accountOf(placement.environments[upstream] ?? {}) } : {}),
+      downstream: downstreamOf(config.name, product),
       ...config.rollout,
       logRetentionDays: config.fleet.logRetentionDays,
     });
@@ -85,12 +99,47 @@ export class ImmutableStack extends Stack {
       value: this.rollout.table.tableName,
     });
     new CfnOutput(this, 'RolloutTopicArn', {
-      description: 'Rollout outcomes and trigger failures: subscribe here (aws sns subscribe)',
+      description: 'Rollout and promotion outcomes and trigger failures: subscribe here (aws sns subscribe)',
       value: this.rollout.topic.topicArn,
     });
-    new CfnOutput(this, 'ImageTopicArn', {
-      description: 'Images baked (AVAILABLE) or failed: subscribe here (aws sns subscribe)',
-      value: this.bake.notificationTopic.topicArn,
+
+    // Releases go to the environments that promote from this one and to the factory (which tags
+    // them); what crosses an account or region is forwarded, and the senders allowed in.
+    const downstreamElsewhere = downstreamOf(config.name, product)
+      .map((d) => ({ name: d.environment, at: placement.environments[d.environment] ?? {} }))
+      .filter(({ at }) => !sameBus(at, here));
+    const factoryElsewhere = !sameBus(placement.imageFactory, here);
+    const released = {
+      source: [PRODUCT_EVENTS.imageReleased.source],
+      detailType: [PRODUCT_EVENTS.imageReleased.detailType],
+      account: [this.account],
+      detail: { environment: [config.name] },
+    };
+    const senders = [
+      ...(factoryElsewhere ? [placement.imageFactory] : []),
+      ...(upstream ? [placement.environments[upstream] ?? {}] : []),
+    ].filter((p) => !sameBus(p, here));
+    new EventRoutes(this, 'Routes', {
+      deadLetters: this.rollout.deadLetters,
+      forwards: [
+        ...downstreamElsewhere.map(({ name, at }) => ({
+          id: `ReleasesTo${capitalize(name)}`,
+          description: `Forward ${config.name}'s Image Released to ${name}`,
+          pattern: released,
+          busArn: defaultBusArn(at),
+        })),
+        ...(factoryElsewhere
+          ? [
+              {
+                id: 'ReleasesToImageFactory',
+                description: `Forward ${config.name}'s Image Released to the image factory`,
+                pattern: released,
+                busArn: defaultBusArn(placement.imageFactory),
+              },
+            ]
+          : []),
+      ],
+      receiveFrom: senders.flatMap((p) => (p.account && p.account !== this.account ? [p.account] : [])),
     });
   }
 
@@ -99,3 +148,17 @@ export class ImmutableStack extends Stack {
     return formerLogicalId(this, element, MOVED) ?? super.allocateLogicalId(element);
   }
 }
+
+/** The environments that take `name`'s releases, and how. */
+export function downstreamOf(
+  name: EnvironmentName,
+  product: DeepReadonly<ProductConfig>,
+): DownstreamEnvironment[] {
+  return product.environments.flatMap((e) =>
+    e.promotion.from === name
+      ? [{ environment: e.name, soakMinutes: e.promotion.soakMinutes, approval: e.promotion.approval }]
+      : [],
+  );
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -2,8 +2,10 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import { describeError } from '../../lambda/ledger/operations';
 import type { SimSnapshot } from '../simulator';
 import type { VirtualTime } from '../virtual-time';
+import { TASK_TOKEN_PREFIX } from './task-handlers';
 import type { TaskHandler } from './task-handlers';
 
+/** A single environment's run labels its executions main and second; a train labels each by what it is. */
 export type ExecutionLabel = 'main' | 'second';
 
 /** One execution's ending, as Step Functions would report it. */
@@ -16,7 +18,7 @@ export interface ExecutionOutcome {
 
 export interface TimelineEvent {
   t: number;
-  execution: ExecutionLabel;
+  execution: string;
   state: string;
   kind: 'entered' | 'retried' | 'caught' | 'failed';
   snapshot: SimSnapshot;
@@ -38,7 +40,7 @@ export interface ExecutionClock {
 }
 
 export interface ExecutionRequest {
-  readonly label: ExecutionLabel;
+  readonly label: string;
   readonly arn: string;
   readonly name: string;
   readonly input: unknown;
@@ -52,6 +54,8 @@ export interface ExecutionRequest {
   readonly stopAtTransition: number | undefined;
   /** Called once the execution has ended, while it still counts as running in virtual time. */
   readonly onEnded: (outcome: ExecutionOutcome) => void;
+  /** Called once it runs, with what stops it as StopExecution would. */
+  readonly onStarted?: (stop: () => void) => void;
 }
 
 /**
@@ -68,6 +72,7 @@ export function driveExecution(
   const { vt, seconds } = clock;
   return vt.run(async (): Promise<ExecutionOutcome> => {
     const { arn, label, input } = request;
+    let tokens = 0;
     const execution = machine.run(input as never, {
       noThrowOnAbort: true,
       context: {
@@ -79,7 +84,14 @@ export function driveExecution(
         },
         StateMachine: {
           Id: arn.replace(':execution:', ':stateMachine:').replace(/:[^:]+$/, ''),
-          Name: 'rollout',
+          Name: arn.split(':')[6] ?? 'rollout',
+        },
+        // Read by a task that waits for its token: a fresh one each time, as each attempt gets.
+        Task: {
+          get Token() {
+            tokens++;
+            return `${TASK_TOKEN_PREFIX}${arn}#${tokens}`;
+          },
         },
       },
       overrides: {
@@ -89,6 +101,12 @@ export function driveExecution(
     });
     let ended: 'ABORTED' | 'TIMED_OUT' | undefined;
     let transitions = 0;
+    request.onStarted?.(() => {
+      if (!ended) {
+        ended = 'ABORTED';
+        execution.abort();
+      }
+    });
     const cancelTimeout = request.timeoutSeconds
       ? vt.at(seconds() + request.timeoutSeconds, () => {
           if (!ended) {

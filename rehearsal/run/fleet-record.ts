@@ -1,15 +1,48 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDbPromotionStore } from '../../lambda/aws/dynamodb-promotion';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { Scenario } from '../scenario';
-import { seededVersions } from '../scenario-world';
+import { releasedUpstream, scenarioImages, seededVersions } from '../scenario-world';
 import type { FleetSimulator } from '../simulator';
 
 /**
- * A scenario with history: the fleet record a previous release would have left, written
- * through the SDK (the stubbed client) before the run's calls are counted.
+ * A scenario's history, written through the SDK (the stubbed clients) before the run's calls are
+ * counted: the releases upstream environments announced, and the fleet record a previous release
+ * would have left.
  */
-export async function seedFleetRecord(
+export async function seedHistory(
+  scenario: Scenario,
+  sim: FleetSimulator,
+  settings: WorkflowSettings,
+): Promise<void> {
+  await seedUpstreamReleases(scenario, sim, settings);
+  await seedFleetRecord(scenario, sim, settings);
+}
+
+/** Each image released in the environment this one promotes from, as its `Image Released` would have recorded it. */
+async function seedUpstreamReleases(
+  scenario: Scenario,
+  sim: FleetSimulator,
+  settings: WorkflowSettings,
+): Promise<void> {
+  const from = settings.promoteFrom;
+  if (!from) return;
+  const store = new DynamoDbPromotionStore(new DynamoDBClient({}), settings.table);
+  const releasedAt = new Date(sim.now().getTime() - 86_400_000).toISOString();
+  for (const image of scenarioImages(scenario)) {
+    if (!releasedUpstream(scenario, image.imageId).includes(from)) continue;
+    await store.recordUpstreamRelease({
+      environment: from,
+      imageId: image.imageId,
+      action: 'canary',
+      releasedAt,
+      execution: `arn:aws:states:::execution:${from}-rollout:rehearsal-history`,
+    });
+  }
+}
+
+async function seedFleetRecord(
   scenario: Scenario,
   sim: FleetSimulator,
   settings: WorkflowSettings,

@@ -1,5 +1,4 @@
 import { withGlobal } from '@sinonjs/fake-timers';
-import type { FleetSimulator } from '../simulator';
 
 /**
  * What a run fakes for the whole process while it runs: `Date` (the handlers read the time
@@ -26,8 +25,14 @@ export function refuseWhileFaked(run: string): void {
   );
 }
 
+/** What the SDK clients are routed to: a simulator, or a train's account of several. */
+export interface SimulatedAccount {
+  /** Routes every simulated SDK client's send here; returns the uninstall function. */
+  install(): () => void;
+}
+
 /** Fakes Date from `startMs` and routes the SDK clients to `sim`, for the run named `run`. */
-export function holdProcessFakes(run: string, sim: FleetSimulator, startMs: number): ProcessFakes {
+export function holdProcessFakes(run: string, sim: SimulatedAccount, startMs: number): ProcessFakes {
   refuseWhileFaked(run);
   const clock = withGlobal(globalThis).install({ now: startMs, toFake: ['Date'] });
   let uninstall: () => void;

@@ -4,10 +4,29 @@ import type { AslDefinition, Retrier, WaitSpec } from '../asl';
 import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
 import type { VirtualTime } from '../virtual-time';
 
-/** The optimized SNS integration, the one Task resource that is not a deployed function. */
+/** The optimized SNS integration: a Task resource that is not a deployed function. */
 export const SNS_PUBLISH = 'arn:aws:states:::sns:publish';
 
+/**
+ * A deployed function invoked with a task token (its Parameters name the function and its
+ * Payload): the task waits for SendTaskSuccess or SendTaskFailure with that token, or its timeout.
+ * @see https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token
+ */
+export const LAMBDA_WAIT_FOR_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+
+/** Every task token the rehearsal hands out starts with this (a stand-in finds it in the payload by it). */
+export const TASK_TOKEN_PREFIX = 'rehearsal-task-token:';
+
 export type TaskHandler = (input: unknown) => Promise<unknown>;
+
+/** Where a task waiting for its token hears the answer: the train's Step Functions. */
+export interface TaskTokenWaiter {
+  /**
+   * Resolves with the output SendTaskSuccess sends, rejects with the error SendTaskFailure sends,
+   * or with States.Timeout once `timeoutSeconds` of simulated time pass unanswered.
+   */
+  wait(token: string, timeoutSeconds: number | undefined): Promise<unknown>;
+}
 
 /** How the scenario shapes Lambda invocations: their count, injected errors and duration. */
 export interface LambdaBehaviour {
@@ -16,6 +35,8 @@ export interface LambdaBehaviour {
   readonly takeLambdaError: () => boolean;
   /** Simulated seconds each invocation takes. */
   readonly latency: number;
+  /** Answers tasks that wait for a token; without it such a task fails as unsupported. */
+  readonly tokens?: TaskTokenWaiter;
 }
 
 /**
@@ -59,6 +80,16 @@ export class TaskStandIns {
         };
         continue;
       }
+      if (resource === LAMBDA_WAIT_FOR_TOKEN) {
+        handlers[name] = this.waitForToken(
+          name,
+          state.TimeoutSeconds as number | undefined,
+          vt,
+          lambda,
+          attempts,
+        );
+        continue;
+      }
       const call =
         resource === SNS_PUBLISH
           ? async (input: unknown) => {
@@ -90,6 +121,53 @@ export class TaskStandIns {
       };
     }
     return handlers;
+  }
+
+  /**
+   * A Lambda invoked with a task token: the invocation fails the task as any invocation would;
+   * once it returns, the task waits (asleep in simulated time) for the token's answer.
+   */
+  private waitForToken(
+    name: string,
+    timeoutSeconds: number | undefined,
+    vt: VirtualTime,
+    lambda: LambdaBehaviour,
+    attempts: Map<string, number>,
+  ): TaskHandler {
+    return async (input) => {
+      const { FunctionName, Payload } = input as { FunctionName?: string; Payload?: unknown };
+      const handler = STATE_MACHINE_HANDLERS[this.handlerByResource.get(String(FunctionName)) ?? ''] as
+        TaskHandler | undefined;
+      const tokens = lambda.tokens;
+      if (!handler || !tokens)
+        throw new Error(
+          `state "${name}" waits for a task token of ${String(FunctionName)}, which this rehearsal cannot answer`,
+        );
+      const token = findToken(Payload);
+      if (!token)
+        throw Object.assign(
+          new Error(`state "${name}" passes no task token ($$.Task.Token) to its function`),
+          {
+            name: 'States.Runtime',
+          },
+        );
+      lambda.invoked();
+      await vt.sleep(lambda.latency);
+      try {
+        if (lambda.takeLambdaError())
+          throw Object.assign(new Error('Lambda was unable to process the request (injected)'), {
+            name: 'Lambda.ServiceException',
+          });
+        await handler(Payload);
+      } catch (e) {
+        const err = e instanceof Error ? e : new Error(String(e));
+        await vt.sleep(this.backoff(name, err.name, attempts));
+        throw lambdaStyle(err, true);
+      }
+      attempts.delete(name);
+      // The answer's error and cause reach the state as SendTaskFailure sent them.
+      return tokens.wait(token, timeoutSeconds === undefined ? undefined : timeoutSeconds - lambda.latency);
+    };
   }
 
   /** Seconds before the state's retrier for this error retries, counting the attempt; 0 when none will. */
@@ -128,4 +206,15 @@ function lambdaStyle(err: Error, isLambda: boolean): Error {
   return Object.assign(new Error(JSON.stringify({ errorType: err.name, errorMessage: err.message })), {
     name: err.name,
   });
+}
+
+/** The task token a payload carries, wherever the definition put it. */
+function findToken(payload: unknown): string | undefined {
+  if (typeof payload === 'string') return payload.startsWith(TASK_TOKEN_PREFIX) ? payload : undefined;
+  if (payload === null || typeof payload !== 'object') return undefined;
+  for (const value of Object.values(payload)) {
+    const found = findToken(value);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -2,14 +2,25 @@ import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
+import * as stepFunctions from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 
 /** The AWS services the simulator answers for. */
 export type SimService =
-  'autoScaling' | 'ec2' | 'elbv2' | 'cloudWatch' | 'ssm' | 'dynamodb' | 'sns' | 'imageBuilder';
+  | 'autoScaling'
+  | 'ec2'
+  | 'elbv2'
+  | 'cloudWatch'
+  | 'ssm'
+  | 'dynamodb'
+  | 'sns'
+  | 'imageBuilder'
+  | 'events'
+  | 'sfn';
 
 // The SDK base class of each service's errors, so `instanceof XServiceException` holds as it does in AWS.
 type ExceptionCtor = new (opts: never) => Error;
@@ -29,6 +40,8 @@ const BASE: Record<SimService, BaseCtor> = {
   dynamodb: dynamodb.DynamoDBServiceException,
   sns: sns.SNSServiceException,
   imageBuilder: imageBuilder.ImagebuilderServiceException,
+  events: eventBridge.EventBridgeServiceException,
+  sfn: stepFunctions.SFNServiceException,
 };
 
 /**
@@ -85,6 +98,20 @@ const MODELLED: Record<SimService, Record<string, ExceptionCtor>> = {
     InvalidParameterValueException: imageBuilder.InvalidParameterValueException,
     ClientException: imageBuilder.ClientException,
   },
+  // PutEvents reports a refused entry in its response; the call itself fails only as a whole.
+  events: {},
+  sfn: {
+    ExecutionAlreadyExists: stepFunctions.ExecutionAlreadyExists,
+    ExecutionDoesNotExist: stepFunctions.ExecutionDoesNotExist,
+    StateMachineDoesNotExist: stepFunctions.StateMachineDoesNotExist,
+    InvalidName: stepFunctions.InvalidName,
+    InvalidArn: stepFunctions.InvalidArn,
+    InvalidExecutionInput: stepFunctions.InvalidExecutionInput,
+    InvalidToken: stepFunctions.InvalidToken,
+    InvalidOutput: stepFunctions.InvalidOutput,
+    TaskDoesNotExist: stepFunctions.TaskDoesNotExist,
+    TaskTimedOut: stepFunctions.TaskTimedOut,
+  },
 };
 
 // Services whose protocol carries the wire code beside the exception (the SDK sets `Code`).
@@ -124,6 +151,7 @@ export function awsError(
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Throttled, modelled as ThrottledException)
  * @see https://repost.aws/knowledge-center/sns-throttling-exception-errors (SNS also answers ThrottlingException)
  * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_GetImage.html (CallRateLimitExceededException)
+ * @see https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html (ThrottlingException)
  */
 export const THROTTLING_ERROR_NAMES = {
   autoScaling: ['Throttling'],
@@ -134,6 +162,8 @@ export const THROTTLING_ERROR_NAMES = {
   dynamodb: ['ThrottlingException', 'ProvisionedThroughputExceededException'],
   sns: ['ThrottledException', 'ThrottlingException'],
   imageBuilder: ['CallRateLimitExceededException', 'ThrottlingException'],
+  events: ['ThrottlingException'],
+  sfn: ['ThrottlingException'],
 } as const satisfies Record<SimService, readonly string[]>;
 
 /** Every throttling error name above, once. */
@@ -151,6 +181,8 @@ const THROTTLING_CODE: Record<SimService, string> = {
   dynamodb: 'ThrottlingException',
   sns: 'Throttled',
   imageBuilder: 'CallRateLimitExceededException',
+  events: 'ThrottlingException',
+  sfn: 'ThrottlingException',
 };
 
 export function throttlingError(service: SimService): Error {

@@ -5,9 +5,11 @@ import { CloudWatchService } from './services/cloudwatch';
 import { DynamoDbService } from './services/dynamodb';
 import { Ec2Service } from './services/ec2';
 import { Elbv2Service } from './services/elbv2';
-import { ImageBuilderService, type ImageBuildStatus } from './services/image-builder';
+import { EventsService } from './services/events';
+import { ImageBuilderService, type BuildDetails, type ImageBuildStatus } from './services/image-builder';
 import { SnsService, type PublishedMessage } from './services/sns';
 import { SsmService } from './services/ssm';
+import { NoStepFunctions, type StepFunctionsApi } from './services/step-functions';
 import { unmarshall } from './dynamodb/attribute-value';
 import type { AlarmKind, AlarmState, Colour, SimGroupSnapshot, SimSnapshot, SimWorldSpec } from './types';
 import { World } from './world';
@@ -26,11 +28,15 @@ const MUTATING = new Set([
   'UpdateItem',
   'DeleteItem',
   'Publish',
+  'PutEvents',
+  'StartExecution',
+  'SendTaskSuccess',
+  'SendTaskFailure',
 ]);
 
 /**
  * A stateful, in-memory AWS for the rehearsal: Auto Scaling (with the instance refresh engine),
- * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS and Image Builder, driven by a simulated clock.
+ * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS, EventBridge and Image Builder, driven by a simulated clock.
  * Time moves only through `advance`, event by event; nothing sleeps and nothing is random.
  */
 export class FleetSimulator {
@@ -46,6 +52,10 @@ export class FleetSimulator {
   readonly dynamodb: DynamoDbService;
   readonly sns: SnsService;
   readonly imageBuilder: ImageBuilderService;
+  /** The default event bus: what the product announced (Image Released, …). */
+  readonly events: EventsService;
+  /** Nothing a single environment's rehearsal runs calls Step Functions (a train answers for it). */
+  readonly sfn: StepFunctionsApi = new NoStepFunctions();
   private readonly listeners: Array<(s: SimSnapshot) => void> = [];
   private throttleRemaining = 0;
   private readonly baselineDesired: number;
@@ -60,6 +70,7 @@ export class FleetSimulator {
     this.dynamodb = new DynamoDbService(this.world);
     this.sns = new SnsService(this.world);
     this.imageBuilder = new ImageBuilderService(this.world);
+    this.events = new EventsService(spec, () => this.world.now());
     this.published = this.sns.published;
     this.baselineDesired = Math.max(0, ...this.servingGroups().map((g) => g.desired));
     this.settle();
@@ -150,8 +161,13 @@ export class FleetSimulator {
     this.settle();
   }
 
-  registerImageBuildVersion(arn: string, amiId: string, status: ImageBuildStatus): void {
-    this.imageBuilder.register(arn, amiId, status);
+  registerImageBuildVersion(
+    arn: string,
+    amiId: string,
+    status: ImageBuildStatus,
+    details: BuildDetails = {},
+  ): void {
+    this.imageBuilder.register(arn, amiId, status, details);
   }
 
   /** Calls `listener` with a snapshot after every step; returns the function that stops it. */

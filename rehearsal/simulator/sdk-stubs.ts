@@ -2,8 +2,10 @@ import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
+import * as stepFunctions from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import type { SimService } from './errors';
@@ -12,8 +14,10 @@ import type { CloudWatchService } from './services/cloudwatch';
 import type { DynamoDbService } from './services/dynamodb';
 import type { Ec2Service } from './services/ec2';
 import type { Elbv2Service } from './services/elbv2';
+import type { EventsService } from './services/events';
 import type { ImageBuilderService } from './services/image-builder';
 import type { SnsService } from './services/sns';
+import type { StepFunctionsApi } from './services/step-functions';
 import type { SsmService } from './services/ssm';
 
 // What the SDK's send resolves to: the output and response metadata.
@@ -22,7 +26,11 @@ const METADATA = { httpStatusCode: 200, attempts: 1, totalRetryDelay: 0 };
 type AnyCommand = new (input: never) => { readonly input: unknown };
 type Route = readonly [AnyCommand, string, (input: never) => object];
 
-/** What the stubs route to: the simulated services, through the simulator's accounting of calls. */
+/**
+ * What the stubs route to: the simulated services, through the simulator's accounting of calls.
+ * Each service is read at call time, so a target may answer from a different world per call (a
+ * train rehearsal routes each call to the environment whose function makes it).
+ */
 export interface StubTarget {
   readonly autoScaling: AutoScalingService;
   readonly ec2: Ec2Service;
@@ -32,6 +40,8 @@ export interface StubTarget {
   readonly dynamodb: DynamoDbService;
   readonly sns: SnsService;
   readonly imageBuilder: ImageBuilderService;
+  readonly events: EventsService;
+  readonly sfn: StepFunctionsApi;
   /** Calls so far per command name (a response's request id numbers them). */
   readonly apiCalls: Readonly<Record<string, number>>;
   /** Counts the call, applies injected faults and runs `handler`, as every simulated call goes. */
@@ -86,66 +96,86 @@ export function installSdkStubs(sim: StubTarget): () => void {
       else delete prototype.send;
     });
   };
-  const as = sim.autoScaling;
   wire('autoScaling', autoScaling.AutoScalingClient, [
     [
       autoScaling.DescribeAutoScalingGroupsCommand,
       'DescribeAutoScalingGroups',
-      (i) => as.describeAutoScalingGroups(i),
+      (i) => sim.autoScaling.describeAutoScalingGroups(i),
     ],
     [
       autoScaling.UpdateAutoScalingGroupCommand,
       'UpdateAutoScalingGroup',
-      (i) => as.updateAutoScalingGroup(i),
+      (i) => sim.autoScaling.updateAutoScalingGroup(i),
     ],
-    [autoScaling.StartInstanceRefreshCommand, 'StartInstanceRefresh', (i) => as.startInstanceRefresh(i)],
+    [
+      autoScaling.StartInstanceRefreshCommand,
+      'StartInstanceRefresh',
+      (i) => sim.autoScaling.startInstanceRefresh(i),
+    ],
     [
       autoScaling.DescribeInstanceRefreshesCommand,
       'DescribeInstanceRefreshes',
-      (i) => as.describeInstanceRefreshes(i),
+      (i) => sim.autoScaling.describeInstanceRefreshes(i),
     ],
-    [autoScaling.CancelInstanceRefreshCommand, 'CancelInstanceRefresh', (i) => as.cancelInstanceRefresh(i)],
+    [
+      autoScaling.CancelInstanceRefreshCommand,
+      'CancelInstanceRefresh',
+      (i) => sim.autoScaling.cancelInstanceRefresh(i),
+    ],
   ]);
-  const e = sim.ec2;
   wire('ec2', ec2.EC2Client, [
-    [ec2.DescribeImagesCommand, 'DescribeImages', (i) => e.describeImages(i)],
-    [ec2.CreateTagsCommand, 'CreateTags', (i) => e.createTags(i)],
-    [ec2.DeleteTagsCommand, 'DeleteTags', (i) => e.deleteTags(i)],
+    [ec2.DescribeImagesCommand, 'DescribeImages', (i) => sim.ec2.describeImages(i)],
+    [ec2.CreateTagsCommand, 'CreateTags', (i) => sim.ec2.createTags(i)],
+    [ec2.DeleteTagsCommand, 'DeleteTags', (i) => sim.ec2.deleteTags(i)],
     [
       ec2.CreateLaunchTemplateVersionCommand,
       'CreateLaunchTemplateVersion',
-      (i) => e.createLaunchTemplateVersion(i),
+      (i) => sim.ec2.createLaunchTemplateVersion(i),
     ],
-    [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => e.describeInstances(i)],
-    [ec2.DescribeLaunchTemplatesCommand, 'DescribeLaunchTemplates', (i) => e.describeLaunchTemplates(i)],
+    [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => sim.ec2.describeInstances(i)],
+    [
+      ec2.DescribeLaunchTemplatesCommand,
+      'DescribeLaunchTemplates',
+      (i) => sim.ec2.describeLaunchTemplates(i),
+    ],
   ]);
-  const lb = sim.elbv2;
   wire('elbv2', elbv2.ElasticLoadBalancingV2Client, [
-    [elbv2.DescribeListenersCommand, 'DescribeListeners', (i) => lb.describeListeners(i)],
-    [elbv2.ModifyListenerCommand, 'ModifyListener', (i) => lb.modifyListener(i)],
-    [elbv2.DescribeTargetHealthCommand, 'DescribeTargetHealth', (i) => lb.describeTargetHealth(i)],
+    [elbv2.DescribeListenersCommand, 'DescribeListeners', (i) => sim.elbv2.describeListeners(i)],
+    [elbv2.ModifyListenerCommand, 'ModifyListener', (i) => sim.elbv2.modifyListener(i)],
+    [elbv2.DescribeTargetHealthCommand, 'DescribeTargetHealth', (i) => sim.elbv2.describeTargetHealth(i)],
   ]);
-  const cw = sim.cloudWatch;
   wire('cloudWatch', cloudWatch.CloudWatchClient, [
-    [cloudWatch.DescribeAlarmsCommand, 'DescribeAlarms', (i) => cw.describeAlarms(i)],
-    [cloudWatch.GetMetricDataCommand, 'GetMetricData', (i) => cw.getMetricData(i)],
+    [cloudWatch.DescribeAlarmsCommand, 'DescribeAlarms', (i) => sim.cloudWatch.describeAlarms(i)],
+    [cloudWatch.GetMetricDataCommand, 'GetMetricData', (i) => sim.cloudWatch.getMetricData(i)],
   ]);
-  const ps = sim.ssm;
   wire('ssm', ssm.SSMClient, [
-    [ssm.GetParameterCommand, 'GetParameter', (i) => ps.getParameter(i)],
-    [ssm.PutParameterCommand, 'PutParameter', (i) => ps.putParameter(i)],
+    [ssm.GetParameterCommand, 'GetParameter', (i) => sim.ssm.getParameter(i)],
+    [ssm.PutParameterCommand, 'PutParameter', (i) => sim.ssm.putParameter(i)],
   ]);
-  const db = sim.dynamodb;
   wire('dynamodb', dynamodb.DynamoDBClient, [
-    [dynamodb.PutItemCommand, 'PutItem', (i) => db.putItem(i)],
-    [dynamodb.GetItemCommand, 'GetItem', (i) => db.getItem(i)],
-    [dynamodb.UpdateItemCommand, 'UpdateItem', (i) => db.updateItem(i)],
-    [dynamodb.DeleteItemCommand, 'DeleteItem', (i) => db.deleteItem(i)],
-    [dynamodb.QueryCommand, 'Query', (i) => db.query(i)],
+    [dynamodb.PutItemCommand, 'PutItem', (i) => sim.dynamodb.putItem(i)],
+    [dynamodb.GetItemCommand, 'GetItem', (i) => sim.dynamodb.getItem(i)],
+    [dynamodb.UpdateItemCommand, 'UpdateItem', (i) => sim.dynamodb.updateItem(i)],
+    [dynamodb.DeleteItemCommand, 'DeleteItem', (i) => sim.dynamodb.deleteItem(i)],
+    [dynamodb.QueryCommand, 'Query', (i) => sim.dynamodb.query(i)],
   ]);
   wire('sns', sns.SNSClient, [[sns.PublishCommand, 'Publish', (i) => sim.sns.publish(i)]]);
+  wire('events', eventBridge.EventBridgeClient, [
+    [eventBridge.PutEventsCommand, 'PutEvents', (i) => sim.events.putEvents(i)],
+  ]);
   wire('imageBuilder', imageBuilder.ImagebuilderClient, [
     [imageBuilder.GetImageCommand, 'GetImage', (i) => sim.imageBuilder.getImage(i)],
+    [
+      imageBuilder.ListImageScanFindingAggregationsCommand,
+      'ListImageScanFindingAggregations',
+      (i) => sim.imageBuilder.listImageScanFindingAggregations(i),
+    ],
+  ]);
+  wire('sfn', stepFunctions.SFNClient, [
+    [stepFunctions.StartExecutionCommand, 'StartExecution', (i) => sim.sfn.startExecution(i)],
+    [stepFunctions.DescribeExecutionCommand, 'DescribeExecution', (i) => sim.sfn.describeExecution(i)],
+    [stepFunctions.SendTaskSuccessCommand, 'SendTaskSuccess', (i) => sim.sfn.sendTaskSuccess(i)],
+    [stepFunctions.SendTaskFailureCommand, 'SendTaskFailure', (i) => sim.sfn.sendTaskFailure(i)],
   ]);
   let uninstalled = false;
   return () => {

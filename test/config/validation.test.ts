@@ -1,5 +1,13 @@
-import { ConfigError, deployabilityWarnings, loadEnvironments, validateEnvironment } from '../../lib/config';
-import { configOf } from '../support/synth';
+import {
+  ConfigError,
+  deployabilityWarnings,
+  imageFactoryDeployabilityWarnings,
+  loadConfig,
+  loadEnvironments,
+  validateEnvironment,
+  validateImageFactory,
+} from '../../lib/config';
+import { configOf, factoryConfig } from '../support/synth';
 
 describe('configured environments', () => {
   it('validates dev, staging and prod', () => {
@@ -11,10 +19,108 @@ describe('configured environments', () => {
   });
 
   it('takes the source revision from context before the process environment', () => {
-    const [dev] = loadEnvironments({ sourceRevision: 'ctx1', env: { SOURCE_REVISION: 'env1' } });
-    expect(dev?.sourceRevision).toBe('ctx1');
-    const [fromEnv] = loadEnvironments({ env: { SOURCE_REVISION: 'env1' } });
-    expect(fromEnv?.sourceRevision).toBe('env1');
+    const fromContext = loadConfig({ sourceRevision: 'ctx1', env: { SOURCE_REVISION: 'env1' } });
+    expect(fromContext.imageFactory.sourceRevision).toBe('ctx1');
+    const fromEnv = loadConfig({ env: { SOURCE_REVISION: 'env1' } });
+    expect(fromEnv.imageFactory.sourceRevision).toBe('env1');
+    expect(loadConfig().imageFactory.sourceRevision).toBe('unversioned');
+  });
+});
+
+describe('image factory config validation', () => {
+  const fails = (mutate: (f: Record<string, any>) => void) => {
+    const f = factoryConfig() as unknown as Record<string, any>;
+    mutate(f);
+    return () => validateImageFactory(f);
+  };
+
+  it('accepts the configured factory', () => {
+    expect(fails(() => undefined)).not.toThrow();
+  });
+
+  it('fails when keepAtLeast is below 1, naming the factory, field, value and rule', () => {
+    expect(fails((f) => (f.lifecycle.keepAtLeast = 0))).toThrow(
+      new ConfigError(
+        'imageFactory.lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 0',
+      ),
+    );
+  });
+
+  it('fails when the recipe version is a pasted blob, echoing only its start and its length', () => {
+    const blob = '1.'.repeat(5000);
+    expect(fails((f) => (f.recipeVersion = blob))).toThrow(
+      new RegExp(`^imageFactory\\.recipeVersion .*, got "${'1\\.'.repeat(59)}1… \\(10002 characters\\)$`),
+    );
+  });
+
+  it('fails when the recipe version is not semantic', () => {
+    expect(fails((f) => (f.recipeVersion = '1.0'))).toThrow(
+      /imageFactory\.recipeVersion must be a semantic version.*got "1\.0"/,
+    );
+  });
+
+  it('fails when the schedule is not a six-field cron', () => {
+    expect(fails((f) => (f.schedule.cron = 'cron(0 3 * * *)'))).toThrow(
+      /imageFactory\.schedule\.cron must be a six-field/,
+    );
+  });
+
+  it('fails when the time zone is unknown', () => {
+    expect(fails((f) => (f.schedule.timezone = 'Mars/Olympus'))).toThrow(
+      /imageFactory\.schedule\.timezone must be an IANA time zone/,
+    );
+  });
+
+  it('fails when a field name is misspelt', () => {
+    expect(fails((f) => (f.lifecycle.keepAtleast = 2))).toThrow(
+      /imageFactory\.lifecycle\.keepAtleast is not a known field \(remove it or fix its spelling\)/,
+    );
+  });
+
+  it('fails when a region is pinned without availability zones', () => {
+    expect(
+      fails((f) => {
+        f.account = '111111111111';
+        f.region = 'eu-west-1';
+      }),
+    ).toThrow(/imageFactory\.network\.availabilityZones is required when region is set/);
+  });
+
+  it('fails when the scan severity is not one Inspector reports', () => {
+    expect(fails((f) => (f.scan.failOnSeverity = 'SEVERE'))).toThrow(
+      /imageFactory\.scan\.failOnSeverity must be one of .*CRITICAL, got "SEVERE"/,
+    );
+  });
+
+  it('fails when no one is subscribed, pinned or not', () => {
+    expect(fails((f) => (f.notificationEmails = []))).toThrow(
+      new ConfigError(
+        'imageFactory.notificationEmails must name at least one address: without a subscriber no notification reaches anyone, got []',
+      ),
+    );
+  });
+
+  it('fails when a pinned factory still names a placeholder address', () => {
+    expect(
+      fails((f) => {
+        f.account = '111111111111';
+        f.region = 'eu-west-1';
+        f.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'];
+      }),
+    ).toThrow(
+      new ConfigError(
+        'imageFactory.notificationEmails.0 must be a real address: a reserved example domain is a placeholder nobody reads, got "platform-oncall@example.com"',
+      ),
+    );
+  });
+
+  it('warns, while not pinned, that a placeholder address reaches nobody', () => {
+    expect(imageFactoryDeployabilityWarnings(factoryConfig())).toEqual([
+      'imageFactory is not deployable yet: notificationEmails platform-oncall@example.com (reserved example domains) reach nobody; set the addresses of the people on call.',
+    ]);
+    const real = factoryConfig();
+    real.notificationEmails = ['builds@acme.io'];
+    expect(imageFactoryDeployabilityWarnings(real)).toEqual([]);
   });
 });
 
@@ -25,48 +131,31 @@ describe('config validation', () => {
     return () => validateEnvironment(c);
   };
 
-  it('fails when keepAtLeast is below 1, naming environment, field, value and rule', () => {
-    expect(fails((c) => (c.bake.lifecycle.keepAtLeast = 0))).toThrow(
-      new ConfigError(
-        'prod.bake.lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 0',
-      ),
-    );
-  });
-
-  it('fails when the recipe version is a pasted blob, echoing only its start and its length', () => {
-    const blob = '1.'.repeat(5000);
-    expect(fails((c) => (c.bake.recipeVersion = blob))).toThrow(
-      new RegExp(`^prod\\.bake\\.recipeVersion .*, got "${'1\\.'.repeat(59)}1… \\(10002 characters\\)$`),
-    );
-  });
-
-  it('fails when deletion comes before deprecation', () => {
-    expect(fails((c) => (c.bake.lifecycle.deleteAfterDays = 10))).toThrow(
-      /prod\.bake\.lifecycle\.deleteAfterDays must be greater than lifecycle\.deprecateAfterDays \(30\), got 10/,
-    );
-  });
-
-  it('fails when the recipe version is not semantic', () => {
-    expect(fails((c) => (c.bake.recipeVersion = '1.0'))).toThrow(
-      /prod\.bake\.recipeVersion must be a semantic version.*got "1\.0"/,
-    );
-  });
-
-  it('fails when the schedule is not a six-field cron', () => {
-    expect(fails((c) => (c.bake.schedule.cron = 'cron(0 3 * * *)'))).toThrow(
-      /prod\.bake\.schedule\.cron must be a six-field/,
-    );
-  });
-
-  it('fails when the time zone is unknown', () => {
-    expect(fails((c) => (c.bake.schedule.timezone = 'Mars/Olympus'))).toThrow(
-      /prod\.bake\.schedule\.timezone must be an IANA time zone/,
+  it('fails when the capacity is not a whole number, naming environment, field, value and rule', () => {
+    expect(fails((c) => (c.fleet.capacity.min = 2.5))).toThrow(
+      new ConfigError('prod.fleet.capacity.min must be a whole number, got 2.5'),
     );
   });
 
   it('fails when a field name is misspelt', () => {
-    expect(fails((c) => (c.bake.lifecycle.keepAtleast = 2))).toThrow(
-      /prod\.bake\.lifecycle\.keepAtleast is not a known field \(remove it or fix its spelling\)/,
+    expect(fails((c) => (c.rollout.canary.bakeSecond = 600))).toThrow(
+      /prod\.rollout\.canary\.bakeSecond is not a known field \(remove it or fix its spelling\)/,
+    );
+  });
+
+  it('fails when an environment still carries a bake section (the image factory bakes now)', () => {
+    expect(fails((c) => (c.bake = { recipeVersion: '1.0.0' }))).toThrow(/^prod\.bake is not a known field/);
+  });
+
+  it('fails when the phoenix schedule is not a six-field cron', () => {
+    expect(fails((c) => (c.rollout.phoenixSchedule.cron = 'cron(0 3 * * *)'))).toThrow(
+      /prod\.rollout\.phoenixSchedule\.cron must be a six-field/,
+    );
+  });
+
+  it('fails when the phoenix time zone is unknown', () => {
+    expect(fails((c) => (c.rollout.phoenixSchedule.timezone = 'Mars/Olympus'))).toThrow(
+      /prod\.rollout\.phoenixSchedule\.timezone must be an IANA time zone/,
     );
   });
 
@@ -118,8 +207,26 @@ describe('config validation', () => {
   });
 
   it('fails when an environment promotes from itself', () => {
-    expect(fails((c) => (c.rollout.promoteFrom = 'prod'))).toThrow(
-      /prod\.rollout\.promoteFrom must name a different environment/,
+    expect(fails((c) => (c.promotion.from = 'prod'))).toThrow(
+      /prod\.promotion\.from must name a different environment, got "prod"/,
+    );
+  });
+
+  it('fails when a promotion from an environment says nothing of its soak or approval', () => {
+    expect(fails((c) => (c.promotion = { from: 'staging' }))).toThrow(
+      /prod\.promotion\.soakMinutes must be a number, got nothing\nprod\.promotion\.approval must be "automatic" or "manual", got nothing/,
+    );
+  });
+
+  it('fails when the promotion approval is neither automatic nor manual', () => {
+    expect(fails((c) => (c.promotion.approval = 'maybe'))).toThrow(
+      /prod\.promotion\.approval must be "automatic" or "manual", got "maybe"/,
+    );
+  });
+
+  it('fails when the image factory is promoted from with a soak', () => {
+    expect(fails((c) => (c.promotion = { from: 'image-factory', soakMinutes: 60 }), 'dev')).toThrow(
+      /dev\.promotion\.soakMinutes is not a known field/,
     );
   });
 
@@ -149,13 +256,20 @@ describe('config validation', () => {
     ).toThrow(/prod\.rollout\.freezeWindows\.0\.end must be after start/);
   });
 
+  it('fails when the fleet still names the application port or health path (the image factory does)', () => {
+    expect(fails((c) => (c.fleet.appPort = 8080))).toThrow(/^prod\.fleet\.appPort is not a known field/);
+    expect(fails((c) => (c.fleet.healthCheck.path = '/health'))).toThrow(
+      /^prod\.fleet\.healthCheck\.path is not a known field/,
+    );
+  });
+
   it('reports every broken rule at once', () => {
     const run = fails((c) => {
-      c.fleet.appPort = 0;
+      c.fleet.healthCheck.intervalSeconds = 1;
       c.rollout.maxInstanceAgeDays = 0;
     });
     expect(run).toThrow(
-      /prod\.fleet\.appPort must be a whole number 1-65535, got 0\nprod\.rollout\.maxInstanceAgeDays must be >= 1, got 0/,
+      /prod\.fleet\.healthCheck\.intervalSeconds must be >= 5, got 1\n(.*\n)*prod\.rollout\.maxInstanceAgeDays must be >= 1, got 0/,
     );
   });
 });

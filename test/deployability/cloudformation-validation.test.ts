@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { IConstruct } from 'constructs';
 import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { buildApp } from '../../lib/app';
+import type { BuiltApp } from '../../lib/app';
+import { loadConfig } from '../../lib/config';
 import type { EnvironmentConfig } from '../../lib/config';
-import type { ImmutableStack } from '../../lib/stacks/immutable-stack';
 import { CDK_JSON_CONTEXT, configOf, scratchDir } from '../support/synth';
 
 /**
@@ -32,18 +33,23 @@ interface Validated {
 
 /** Synthesize as `cdk synth` does, with CloudFormation validation on (the tests' synths leave it off, for speed). */
 function validate(
-  options: { environments?: EnvironmentConfig[]; change?: (stacks: ImmutableStack[]) => void } = {},
+  options: { environments?: EnvironmentConfig[]; change?: (built: BuiltApp) => void } = {},
 ): Validated {
   const outdir = scratchDir();
   try {
-    const { app, stacks } = buildApp({
+    const configured = loadConfig({ sourceRevision: 'test' });
+    const built = buildApp({
       outdir,
       nag: false,
       builtinCloudFormationValidation: true,
       context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
-      ...(options.environments ? { environments: options.environments } : {}),
+      product: {
+        imageFactory: configured.imageFactory,
+        environments: options.environments ?? configured.environments,
+      },
     });
-    options.change?.(stacks);
+    const { app } = built;
+    options.change?.(built);
     // An unacknowledged error fails the synth, as it fails `cdk synth`.
     let failure: string | undefined;
     try {
@@ -81,7 +87,7 @@ beforeAll(() => {
 });
 
 describe('CloudFormation schema validation', () => {
-  it('finds no property or value the CloudFormation schemas refuse, in any environment', () => {
+  it('finds no property or value the CloudFormation schemas refuse, in the image factory or any environment', () => {
     expect(shipped.failure).toBeUndefined();
     expect(shipped.findings).toEqual([]);
   });
@@ -100,8 +106,10 @@ describe('CloudFormation schema validation', () => {
   it('reports a property the schema does not know (the check is live)', () => {
     const probe = validate({
       environments: [configOf('dev')],
-      change: ([stack]) => {
-        const pipeline = stack?.node.findAll().find((c) => c instanceof CfnImagePipeline) as CfnImagePipeline;
+      change: ({ imageFactory }) => {
+        const pipeline = imageFactory.node
+          .findAll()
+          .find((c) => c instanceof CfnImagePipeline) as CfnImagePipeline;
         pipeline.addPropertyOverride('ImageScanningConfiguration.ScanResultCondition', {
           MaximumSeverityLabel: 'HIGH',
         });

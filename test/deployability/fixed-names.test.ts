@@ -1,4 +1,11 @@
-import { ENVS, referencedResources, templateOf } from './template-model';
+import {
+  ENVS,
+  STACKS,
+  factoryTemplateOf,
+  referencedResources,
+  stackTemplateOf,
+  templateOf,
+} from './template-model';
 import type { Resource, TemplateJson } from './template-model';
 
 /**
@@ -113,17 +120,25 @@ function notAdoptableOnRecreate(template: TemplateJson): string[] {
 }
 
 describe('fixed physical names vs deletion policies', () => {
-  it.each(ENVS)('%s: every resource type is classified, named or not', (env) => {
-    const types = new Set(Object.values(templateOf(env).Resources).map((r) => r.Type));
+  it.each(STACKS)('%s: every resource type is classified, named or not', (stack) => {
+    const types = new Set(Object.values(stackTemplateOf(stack).Resources).map((r) => r.Type));
     expect([...types].filter((t) => !(t in NAME_PROPERTY))).toEqual([]);
   });
 
-  it.each(ENVS)('%s: no resource with a fixed name survives the rollback of its own create', (env) => {
-    expect(retainedByAFailedCreate(templateOf(env))).toEqual([]);
+  it.each(STACKS)('%s: no resource with a fixed name survives the rollback of its own create', (stack) => {
+    expect(retainedByAFailedCreate(stackTemplateOf(stack))).toEqual([]);
   });
 
-  it.each(ENVS)('%s: every fixed-name resource kept after a teardown can be adopted on re-create', (env) => {
-    expect(notAdoptableOnRecreate(templateOf(env))).toEqual([]);
+  it.each(STACKS)(
+    '%s: every fixed-name resource kept after a teardown can be adopted on re-create',
+    (stack) => {
+      expect(notAdoptableOnRecreate(stackTemplateOf(stack))).toEqual([]);
+    },
+  );
+
+  it("image factory: keeps no fixed-name resource after a teardown (Image Builder's log groups go with it)", () => {
+    const kept = fixedNames(factoryTemplateOf()).filter((n) => n.deletionPolicy !== 'Delete');
+    expect(kept).toEqual([]);
   });
 
   it.each(ENVS)('%s: the fleet log group is the one such resource, kept except on a failed create', (env) => {

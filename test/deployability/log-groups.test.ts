@@ -1,28 +1,36 @@
-import type { EnvironmentConfig } from '../../lib/config';
+import type { EnvironmentConfig, ImageFactoryConfig } from '../../lib/config';
 import { logRetentionFor } from '../../lib/constructs/log-retention';
-import { configOf, testApp } from '../support/synth';
-import { ENVS, createdBefore, render, resourcesOf, templateOf } from './template-model';
+import { configOf, factoryConfig, testApp } from '../support/synth';
+import {
+  ENVS,
+  STACKS,
+  createdBefore,
+  factoryTemplateOf,
+  render,
+  resourcesOf,
+  stackTemplateOf,
+  templateOf,
+} from './template-model';
 import type { TemplateJson } from './template-model';
 
 /**
- * Where each log group's retention comes from: the groups Image Builder writes (/aws/imagebuilder/)
- * keep bake.logRetentionDays (as CloudWatch Logs rounds it up), every other group the
- * environment's fleet.logRetentionDays. A group without a retention never expires.
+ * Where each log group's retention comes from: every group of an environment's stack keeps the
+ * environment's fleet.logRetentionDays; every group of the image factory's (Image Builder's
+ * /aws/imagebuilder/ groups, its network's and its functions') keeps imageFactory.logRetentionDays,
+ * as CloudWatch Logs rounds it up. A group without a retention never expires.
  * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
  */
-function retentionFindings(template: TemplateJson, config: EnvironmentConfig): string[] {
+function retentionFindings(template: TemplateJson, expected: number, field: string): string[] {
   return resourcesOf(template, 'AWS::Logs::LogGroup').flatMap(([id, group]) => {
-    const name = group.Properties?.LogGroupName;
-    const bake = typeof name === 'string' && name.startsWith('/aws/imagebuilder/');
-    const expected = bake ? logRetentionFor(config.bake.logRetentionDays) : config.fleet.logRetentionDays;
     const actual = group.Properties?.RetentionInDays as number | undefined;
-    return actual === expected
-      ? []
-      : [
-          `${id} keeps ${actual ?? 'forever'} days, not ${bake ? 'bake' : 'fleet'}.logRetentionDays (${expected})`,
-        ];
+    return actual === expected ? [] : [`${id} keeps ${actual ?? 'forever'} days, not ${field} (${expected})`];
   });
 }
+
+const environmentFindings = (template: TemplateJson, config: EnvironmentConfig) =>
+  retentionFindings(template, config.fleet.logRetentionDays, 'fleet.logRetentionDays');
+const factoryFindings = (template: TemplateJson, config: ImageFactoryConfig) =>
+  retentionFindings(template, logRetentionFor(config.logRetentionDays), 'imageFactory.logRetentionDays');
 
 /**
  * A Lambda function creates /aws/lambda/<name> on its first log line unless that group exists: a
@@ -59,30 +67,50 @@ function customResourceRaces(template: TemplateJson): string[] {
 
 describe('log groups', () => {
   it.each(ENVS)('%s: every log group keeps the retention its configuration names', (env) => {
-    expect(retentionFindings(templateOf(env), configOf(env))).toEqual([]);
+    expect(environmentFindings(templateOf(env), configOf(env))).toEqual([]);
   });
 
-  it('follow a configuration change: every fleet-side group, the rollout’s included, takes the new value', () => {
+  it("image factory: every log group, Image Builder's included, keeps the factory's retention", () => {
+    const t = factoryTemplateOf();
+    expect(
+      resourcesOf(t, 'AWS::Logs::LogGroup').filter(([, g]) =>
+        String(g.Properties?.LogGroupName).startsWith('/aws/imagebuilder/'),
+      ),
+    ).toHaveLength(2);
+    expect(factoryFindings(t, factoryConfig())).toEqual([]);
+  });
+
+  it('follow a configuration change: every group of each stack, the rollout’s included, takes the new value', () => {
     const config = configOf('staging');
     config.fleet.logRetentionDays = 14;
-    config.bake.logRetentionDays = 7;
-    const app = testApp({ environments: [config] });
+    const imageFactory = factoryConfig();
+    imageFactory.logRetentionDays = 7;
+    const app = testApp({ environments: [config], imageFactory });
     try {
       const template = app.template('staging').toJSON() as TemplateJson;
-      expect(retentionFindings(template, config)).toEqual([]);
-      const retentions = resourcesOf(template, 'AWS::Logs::LogGroup').map(
-        ([, g]) => g.Properties?.RetentionInDays,
-      );
-      expect(new Set(retentions)).toEqual(new Set([14, 7]));
+      expect(environmentFindings(template, config)).toEqual([]);
+      const retentions = (t: TemplateJson) =>
+        new Set(resourcesOf(t, 'AWS::Logs::LogGroup').map(([, g]) => g.Properties?.RetentionInDays));
+      expect(retentions(template)).toEqual(new Set([14]));
+      const factory = app.factoryTemplate().toJSON() as TemplateJson;
+      expect(factoryFindings(factory, imageFactory)).toEqual([]);
+      expect(retentions(factory)).toEqual(new Set([7]));
     } finally {
       app.cleanup();
     }
   });
 
-  it.each(ENVS)("%s: every custom resource runs after its provider's log group exists", (env) => {
-    const t = templateOf(env);
-    expect(resourcesOf(t, 'Custom::AWS')).toHaveLength(1);
-    expect(customResourceRaces(t)).toEqual([]);
+  it.each(ENVS)(
+    "%s: the launch template's custom resource runs after its provider's log group exists",
+    (env) => {
+      const t = templateOf(env);
+      expect(resourcesOf(t, 'Custom::AWS')).toHaveLength(1);
+      expect(customResourceRaces(t)).toEqual([]);
+    },
+  );
+
+  it.each(STACKS)("%s: no custom resource runs before its provider's log group exists", (stack) => {
+    expect(customResourceRaces(stackTemplateOf(stack))).toEqual([]);
   });
 
   describe('the checks themselves', () => {
@@ -91,7 +119,7 @@ describe('log groups', () => {
       const [id, group] =
         resourcesOf(t, 'AWS::Logs::LogGroup').find(([i]) => i.startsWith('RolloutExecutionLogs')) ?? [];
       (group?.Properties as Record<string, unknown>).RetentionInDays = 365;
-      expect(retentionFindings(t, configOf('dev'))).toEqual([
+      expect(environmentFindings(t, configOf('dev'))).toEqual([
         `${id} keeps 365 days, not fleet.logRetentionDays (30)`,
       ]);
     });
@@ -100,7 +128,7 @@ describe('log groups', () => {
       const t = templateOf('dev');
       const [id, group] = resourcesOf(t, 'AWS::Logs::LogGroup')[0] ?? [];
       delete (group?.Properties as Record<string, unknown>).RetentionInDays;
-      expect(retentionFindings(t, configOf('dev'))).toEqual([
+      expect(environmentFindings(t, configOf('dev'))).toEqual([
         expect.stringMatching(new RegExp(`^${id} keeps forever days`)),
       ]);
     });
@@ -124,7 +152,7 @@ describe('log groups', () => {
       expect(customResourceRaces(t)).toEqual([
         expect.stringMatching(/may invoke .* before ProviderLogGroup exists$/),
       ]);
-      expect(retentionFindings(t, configOf('dev'))).toContain(
+      expect(environmentFindings(t, configOf('dev'))).toContain(
         'ProviderLogGroup keeps 731 days, not fleet.logRetentionDays (30)',
       );
     });

@@ -1,6 +1,6 @@
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
-import { synthesizedTemplates } from '../support/templates';
+import { synthesizedFactoryTemplate, synthesizedTemplates } from '../support/templates';
 
 /**
  * A synthesized template read the way CloudFormation reads it, for rules that hold for every
@@ -30,6 +30,19 @@ export const ENVS = ENVIRONMENT_NAMES;
 export function templateOf(env: EnvironmentName): TemplateJson {
   return structuredClone(synthesizedTemplates()[env]);
 }
+
+/** A deep copy of the image factory's template from the run's single synthesis, free to edit. */
+export function factoryTemplateOf(): TemplateJson {
+  return structuredClone(synthesizedFactoryTemplate());
+}
+
+/** Every stack of the product: the image factory's and each environment's, by name. */
+export const STACKS = ['image-factory', ...ENVIRONMENT_NAMES] as const;
+export type StackName = (typeof STACKS)[number];
+
+/** A deep copy of one stack's template (the factory's or an environment's). */
+export const stackTemplateOf = (stack: StackName): TemplateJson =>
+  stack === 'image-factory' ? factoryTemplateOf() : templateOf(stack);
 
 /** The pseudo parameters: they name the stack's place, never a resource. */
 const PSEUDO = /^AWS::/;

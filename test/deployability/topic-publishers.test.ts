@@ -1,11 +1,14 @@
 import {
   ENVS,
+  STACKS,
   allowsAction,
   asArray,
   globMatches,
   render,
   resourcesOf,
   servicePrincipals,
+  factoryTemplateOf,
+  stackTemplateOf,
   templateOf,
 } from './template-model';
 import type { Statement, TemplateJson } from './template-model';
@@ -155,15 +158,24 @@ describe('topics vs the services that publish to them', () => {
     },
   );
 
-  it.each(ENVS)(
+  it("image factory: the dead-letter alarm of its image events publishes to the factory's topic", () => {
+    expect(publishers(factoryTemplateOf()).map((p) => [p.service, p.sourceArn])).toEqual([
+      [
+        'cloudwatch.amazonaws.com',
+        'arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:immutable-web-image-event-dead-letters',
+      ],
+    ]);
+  });
+
+  it.each(STACKS)(
     "%s: every alarm and rule that publishes to a topic is allowed by the topic's policy and key",
-    (env) => {
-      expect(publisherFindings(templateOf(env))).toEqual([]);
+    (stack) => {
+      expect(publisherFindings(stackTemplateOf(stack))).toEqual([]);
     },
   );
 
-  it.each(ENVS)('%s: every topic has a subscriber', (env) => {
-    expect(unheardTopics(templateOf(env))).toEqual([]);
+  it.each(STACKS)('%s: every topic has a subscriber', (stack) => {
+    expect(unheardTopics(stackTemplateOf(stack))).toEqual([]);
   });
 
   describe('the checks themselves', () => {
@@ -214,6 +226,19 @@ describe('topics vs the services that publish to them', () => {
         ),
         expect.stringMatching(
           /^RolloutNotifications4B6B4BC0: its key does not let events\.amazonaws\.com encrypt/,
+        ),
+      ]);
+    });
+
+    it("fail on the factory's topic as it was: a policy that lets no alarm publish", () => {
+      const t = factoryTemplateOf();
+      for (const [, policy] of resourcesOf(t, 'AWS::SNS::TopicPolicy')) {
+        const doc = policy.Properties?.PolicyDocument as { Statement: Statement[] };
+        doc.Statement = doc.Statement.filter((s) => s.Effect === 'Deny');
+      }
+      expect(publisherFindings(t)).toEqual([
+        expect.stringMatching(
+          /^BakeNotificationsTopic\w+: the topic policy does not let cloudwatch\.amazonaws\.com publish for EventsDeadLettersAlarm\w+$/,
         ),
       ]);
     });

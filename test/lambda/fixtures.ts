@@ -77,6 +77,7 @@ export function settings(overrides: Partial<WorkflowSettings> = {}): WorkflowSet
     lockTtlSeconds: 4 * 3600,
     timeoutSeconds: 3 * 3600,
     freezeWindows: [],
+    downstream: [{ environment: 'staging', soakMinutes: 60, approval: 'automatic' }],
     ...overrides,
   };
 }

@@ -8,8 +8,7 @@ import {
   fleetChanges,
   fleetRecordOf,
   greenWeights,
-  isKept,
-  isReleasedIn,
+  announcedReleases,
   ledgerOf,
   MISSING,
   NEW,
@@ -61,7 +60,7 @@ describe('canary of a healthy image', () => {
     expect(fleetRecordOf(run, dev().settings)).not.toHaveProperty('warm');
   });
 
-  it('records the release: fleet record, runtime parameters, ledger, image tags, notification', async () => {
+  it('records the release: fleet record, runtime parameters, ledger, announcement, notification', async () => {
     const run = await dev().run(scenario({ input: canary(NEW) }));
     const settings = dev().settings;
     expect(fleetRecordOf(run, settings)).toMatchObject({
@@ -78,10 +77,16 @@ describe('canary of a healthy image', () => {
     expect(ledgerOf(run, settings)).toEqual([
       expect.objectContaining({ status: 'SUCCEEDED', action: 'canary', fromImage: RELEASED, toImage: NEW }),
     ]);
-    // staging's promotion gate reads the released tag; a rollback needs both images kept
-    expect(isReleasedIn(run, NEW, 'dev')).toBe(true);
-    expect(isKept(run, NEW, 'dev')).toBe(true);
-    expect(isKept(run, RELEASED, 'dev')).toBe(true);
+    // staging promotes from the announcement; the factory keeps both images a rollback needs
+    expect(announcedReleases(run)).toEqual([
+      expect.objectContaining({
+        environment: 'dev',
+        imageId: NEW,
+        previousImage: RELEASED,
+        action: 'canary',
+      }),
+    ]);
+    expect(fleetRecordOf(run, settings)?.announcedAt).toBeDefined();
     expect(run.notifications.map((n) => n.subject)).toEqual(['[dev] canary SUCCEEDED']);
   });
 
@@ -139,7 +144,7 @@ describe('canary of a regressed image', () => {
     expect(Math.max(...greenWeights(run))).toBe(10);
     expect(endSnapshot(run).groups.green).toMatchObject({ desired: 0, inService: 0 });
     expect(fleetChanges(run)).not.toHaveProperty('PutParameter');
-    expect(isReleasedIn(run, REGRESSED, 'dev')).toBe(false);
+    expect(announcedReleases(run)).toEqual([]);
     expect(ledgerOf(run, dev().settings)).toEqual([
       expect.objectContaining({ status: 'FAILED', error: 'CanaryFailed', toImage: REGRESSED }),
     ]);

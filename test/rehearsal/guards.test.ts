@@ -10,15 +10,13 @@ import {
   expectKnownEndState,
   fleetChanges,
   fleetRecordOf,
-  isKept,
-  isReleasedIn,
+  announcedReleases,
   ledgerOf,
   lockOf,
   NEW,
   RELEASED,
   scenario,
   statesEntered,
-  tagsOf,
 } from './support';
 
 let templates: ReturnType<typeof synthesizedTemplates>;
@@ -251,7 +249,7 @@ describe('a stopped execution', () => {
     expect(lockOf(run, dev().settings)).toBeUndefined();
   });
 
-  it('after it promoted, has its image tagged by the next execution', async () => {
+  it('after it promoted, has its release announced by the next execution, once', async () => {
     const promoted = statesEntered(await dev().run(scenario({ input: canary(NEW) }))).indexOf(
       'Promote Release',
     );
@@ -259,19 +257,25 @@ describe('a stopped execution', () => {
       scenario({ input: canary(NEW), faults: [{ kind: 'stop', atTransition: promoted + 1 }] }),
     );
     expect(statesEntered(first).at(-1)).toBe('Promote Release');
-    expect([isReleasedIn(first, NEW, 'dev'), isKept(first, NEW, 'dev')]).toEqual([false, false]);
+    expect(announcedReleases(first)).toEqual([]);
 
     const next = await dev().runAfter(first, { input: { action: 'phoenix' } });
     expect(next.result.status).toBe('SUCCEEDED');
-    expect(tagsOf(next, NEW)).toMatchObject({
-      'immutable:released-dev': fleetRecordOf(next, dev().settings)?.releasedAt,
-      'immutable:rollback-candidate:dev': 'true',
-    });
-    expect(isKept(next, RELEASED, 'dev')).toBe(true);
+    expect(announcedReleases(next)).toEqual([
+      expect.objectContaining({
+        environment: 'dev',
+        imageId: NEW,
+        previousImage: RELEASED,
+        action: 'canary',
+      }),
+    ]);
     expect(ledgerOf(next, dev().settings).map((e) => `${e.action} ${e.status}`)).toEqual([
       'canary SUCCEEDED',
       'phoenix SKIPPED',
     ]);
+    // the next rollout finds it announced and announces nothing again
+    const later = await dev().runAfter(next, { input: { action: 'restore' } });
+    expect(announcedReleases(later)).toHaveLength(1);
   });
 
   it('is left alone by a dry run, which changes nothing even then', async () => {

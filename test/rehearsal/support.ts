@@ -1,4 +1,3 @@
-import { keepTag, releasedTag } from '../../lambda/shared/tags';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import { synthesizedTemplates } from '../support/templates';
 import type { FleetRecord } from '../../lambda/shared/documents';
@@ -48,7 +47,11 @@ export function scenario(overrides: Partial<ScenarioInput> & Pick<ScenarioInput,
     environment: 'dev',
     fleet: { instances: 4, launchSeconds: 120, ageDays: 2 },
     releasedImage: RELEASED,
-    images: { [NEW]: { errorRate: 0.001 }, [REGRESSED]: { errorRate: 0.2 } },
+    // released upstream, so a staging or prod canary passes the promotion gate
+    images: {
+      [NEW]: { errorRate: 0.001, releasedIn: ['dev', 'staging'] },
+      [REGRESSED]: { errorRate: 0.2, releasedIn: ['dev', 'staging'] },
+    },
     ...overrides,
   });
 }
@@ -119,10 +122,11 @@ export function tagsOf(run: RehearsalRun, imageId: string): Record<string, strin
   return Object.fromEntries((image?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 }
 
-export const isReleasedIn = (run: RehearsalRun, imageId: string, env: string) =>
-  releasedTag(env) in tagsOf(run, imageId);
-export const isKept = (run: RehearsalRun, imageId: string, env: string) =>
-  keepTag(env) in tagsOf(run, imageId);
+/** The releases the run's world announced (`Image Released` on its bus), earlier runs on it included. */
+export const announcedReleases = (run: RehearsalRun) =>
+  run.simulator.events.events
+    .filter((e) => e['detail-type'] === 'Image Released')
+    .map((e) => e.detail as { environment: string; imageId: string; previousImage?: string; action: string });
 
 /** The green colour's listener weight at every step of the run, in order, without repeats. */
 export function greenWeights(run: RehearsalRun): number[] {

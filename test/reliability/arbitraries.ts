@@ -27,11 +27,21 @@ const environment = fc.constantFrom('dev', 'staging', 'prod');
 /** A time within the first hour, half the time within the first five minutes. */
 const second = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 3600 }));
 
+/** Released upstream of every environment, so the promotion gate passes it. */
+const upstream = { releasedIn: ['dev', 'staging'] as Array<'dev' | 'staging' | 'prod'> };
+
 const behaviours = fc.record({
-  [NEW]: fc.record({ errorRate: fc.double({ min: 0, max: 0.004, noNaN: true }) }),
-  [REGRESSED]: fc.record({ errorRate: fc.double({ min: 0.06, max: 1, noNaN: true }) }),
-  [SLOW]: fc.record({ p99LatencyMs: fc.integer({ min: 2500, max: 20_000 }) }),
-  [UNHEALTHY]: fc.constant({ healthy: false }),
+  [NEW]: fc
+    .record({ errorRate: fc.double({ min: 0, max: 0.004, noNaN: true }) })
+    .map((b) => ({ ...b, ...upstream })),
+  [REGRESSED]: fc
+    .record({ errorRate: fc.double({ min: 0.06, max: 1, noNaN: true }) })
+    .map((b) => ({ ...b, ...upstream })),
+  [SLOW]: fc
+    .record({ p99LatencyMs: fc.integer({ min: 2500, max: 20_000 }) })
+    .map((b) => ({ ...b, ...upstream })),
+  [UNHEALTHY]: fc.constant({ healthy: false, ...upstream }),
+  // released nowhere: staging and prod refuse it (ImageNotPromoted)
   [UNPROMOTED]: fc.constant({ releasedIn: [] as Array<'dev' | 'staging' | 'prod'> }),
 });
 
@@ -57,7 +67,9 @@ const common = fc
       { arbitrary: fc.constant(undefined), weight: 5 },
     ),
     reason: fc.option(fc.string({ maxLength: 40 }), { nil: undefined }),
-    trigger: fc.option(fc.constantFrom('console', 'schedule', 'image-builder'), { nil: undefined }),
+    trigger: fc.option(fc.constantFrom('console', 'schedule', 'image-factory', 'promotion'), {
+      nil: undefined,
+    }),
   })
   .map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)));
 

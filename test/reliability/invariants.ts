@@ -227,7 +227,7 @@ class RunContext {
   }
 
   /** Whether the execution was asked for a dry run, which must change nothing. */
-  dryRun(label: Label): boolean {
+  dryRun(label: string): boolean {
     const { input } = this.run.scenario;
     const second = this.run.scenario.faults.find((f) => f.kind === 'second-execution');
     const asked = label === 'main' ? input : second?.kind === 'second-execution' ? second.input : undefined;

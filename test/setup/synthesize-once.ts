@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { prepareRehearsalProcess } from '../../rehearsal/process';
-import { synthesizeTemplates } from '../../rehearsal/synth';
+import { synthesizeProductTemplates } from '../../rehearsal/synth';
 import { SYNTHESIZED_TEMPLATES } from '../support/templates';
 
 /**
@@ -12,5 +12,5 @@ import { SYNTHESIZED_TEMPLATES } from '../support/templates';
 export default function synthesizeOnce(): void {
   prepareRehearsalProcess();
   mkdirSync(dirname(SYNTHESIZED_TEMPLATES), { recursive: true });
-  writeFileSync(SYNTHESIZED_TEMPLATES, JSON.stringify(synthesizeTemplates()));
+  writeFileSync(SYNTHESIZED_TEMPLATES, JSON.stringify(synthesizeProductTemplates()));
 }

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { testApp } from '../support/synth';
-import { productTemplate } from '../support/templates';
+import { factoryTemplate, productTemplate } from '../support/templates';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
 beforeAll(() => {
@@ -90,12 +90,20 @@ describe('deployed resources keep their logical ids', () => {
 });
 
 describe('outputs operators look up', () => {
-  it.each(ENVS)('%s: the ledger table, the rollout topic and the image topic, by stable keys', (env) => {
+  it.each(ENVS)('%s: the ledger table and the rollout topic, by stable keys', (env) => {
     const outputs = productTemplate(env).toJSON().Outputs as Record<string, { Value: unknown }>;
-    const topics = Object.keys(productTemplate(env).findResources('AWS::SNS::Topic'));
     expect(outputs.RolloutTopicArn?.Value).toEqual({ Ref: 'RolloutNotifications4B6B4BC0' });
     expect(outputs.LedgerTableName?.Value).toEqual({ Ref: 'RolloutLedgerFABFA90A' });
-    expect(topics).toContainEqual((outputs.ImageTopicArn?.Value as { Ref: string }).Ref);
+  });
+
+  it('the image factory: its image topic, the one its pipeline notifies', () => {
+    const factory = factoryTemplate();
+    const outputs = factory.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const pipelines = Object.values(factory.findResources('AWS::ImageBuilder::InfrastructureConfiguration'));
+    expect(pipelines).toHaveLength(1);
+    expect(outputs.ImageTopicArn?.Value).toEqual(
+      (pipelines[0] as { Properties: { SnsTopicArn: unknown } }).Properties.SnsTopicArn,
+    );
     expect(outputs.ImageTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/^BakeNotificationsTopic/) });
   });
 });

@@ -4,8 +4,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../lib/app';
 import { CDK_JSON_CONTEXT } from '../../lib/cdk-context';
 import type { BuildAppOptions, BuiltApp } from '../../lib/app';
-import { loadEnvironments } from '../../lib/config';
-import type { EnvironmentConfig } from '../../lib/config';
+import { loadConfig } from '../../lib/config';
+import type { EnvironmentConfig, ImageFactoryConfig } from '../../lib/config';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { ImmutableStack } from '../../lib/stacks/immutable-stack';
 
@@ -28,6 +28,8 @@ export interface TestApp extends BuiltApp {
   stack(env: EnvironmentName): ImmutableStack;
   /** The template of one environment's stack. */
   template(env: EnvironmentName): Template;
+  /** The image factory's template. */
+  factoryTemplate(): Template;
   /** Remove the assembly folder. */
   cleanup(): void;
 }
@@ -37,8 +39,17 @@ export interface TestApp extends BuiltApp {
  * context goes on top), but fast: no asset bundling, no built-in CloudFormation validation
  * (about 3 s per synth), cdk-nag off unless asked for.
  */
-export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}): TestApp {
-  const { bundling = false, nag = false, context, ...rest } = options;
+export function testApp(
+  options: Omit<BuildAppOptions, 'product'> & {
+    bundling?: boolean;
+    /** These environments instead of the configured ones. */
+    environments?: readonly EnvironmentConfig[];
+    /** This image factory instead of the configured one. */
+    imageFactory?: ImageFactoryConfig;
+  } = {},
+): TestApp {
+  const { bundling = false, nag = false, context, environments, imageFactory, ...rest } = options;
+  const configured = loadConfig({ sourceRevision: 'test' });
   const outdir = scratchDir();
   const built = buildApp({
     outdir,
@@ -48,6 +59,10 @@ export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}):
       ...CDK_JSON_CONTEXT,
       ...(bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...context,
+    },
+    product: {
+      imageFactory: imageFactory ?? configured.imageFactory,
+      environments: environments ?? configured.environments,
     },
     ...rest,
   });
@@ -68,13 +83,19 @@ export function testApp(options: BuildAppOptions & { bundling?: boolean } = {}):
       }
       return t;
     },
+    factoryTemplate: () => Template.fromStack(built.imageFactory),
     cleanup: () => rmSync(outdir, { recursive: true, force: true }),
   };
 }
 
 /** A configured environment, deep-copied so a test can modify it freely. */
 export function configOf(env: EnvironmentName): EnvironmentConfig {
-  const found = loadEnvironments({ sourceRevision: 'test' }).find((c) => c.name === env);
+  const found = loadConfig({ sourceRevision: 'test' }).environments.find((c) => c.name === env);
   if (!found) throw new Error(`no ${env} environment`);
   return structuredClone(found);
+}
+
+/** The configured image factory, deep-copied so a test can modify it freely. */
+export function factoryConfig(): ImageFactoryConfig {
+  return structuredClone(loadConfig({ sourceRevision: 'test' }).imageFactory);
 }

@@ -1,24 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { Template } from 'aws-cdk-lib/assertions';
 import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { CfnTemplate } from '../../rehearsal/deployment';
+import type { ProductTemplates } from '../../rehearsal/synth';
 
-/** Where jest's global setup (test/setup/synthesize-once.ts) leaves each environment's template. */
+/** Where jest's global setup (test/setup/synthesize-once.ts) leaves every stack's template. */
 export const SYNTHESIZED_TEMPLATES = join(__dirname, '..', '.out', 'synthesized-templates.json');
 
-let templates: Record<EnvironmentName, CfnTemplate> | undefined;
+let templates: ProductTemplates | undefined;
+const product = (): ProductTemplates =>
+  (templates ??= JSON.parse(readFileSync(SYNTHESIZED_TEMPLATES, 'utf8')) as ProductTemplates);
 
 /**
- * The app's templates as `synthesizeTemplates()` returns them, synthesized once for the whole
- * test run: what every rehearsal test runs.
+ * Each environment's template as `synthesizeTemplates()` returns them, synthesized once for the
+ * whole test run: what every rehearsal test runs.
  */
 export function synthesizedTemplates(): Record<EnvironmentName, CfnTemplate> {
-  templates ??= JSON.parse(readFileSync(SYNTHESIZED_TEMPLATES, 'utf8')) as Record<
-    EnvironmentName,
-    CfnTemplate
-  >;
-  return templates;
+  return product().environments;
+}
+
+/** The image factory's template from the run's single synthesis, as JSON. */
+export function synthesizedFactoryTemplate(): CfnTemplate {
+  return product().imageFactory;
 }
 
 const parsed = new Map<EnvironmentName, Template>();
@@ -34,4 +38,12 @@ export function productTemplate(env: EnvironmentName): Template {
     parsed.set(env, template);
   }
   return template;
+}
+
+let factory: Template | undefined;
+
+/** The image factory's template from the run's single synthesis, for assertions. */
+export function factoryTemplate(): Template {
+  factory ??= Template.fromJSON(synthesizedFactoryTemplate());
+  return factory;
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
-import { BUNDLER, HANDLERS_DIR } from '../../lib/constructs/rollout/handler-code';
-import { ROLLOUT_HANDLERS } from '../../lib/constructs/rollout/rollout-functions';
+import { BUNDLER, HANDLERS_DIR } from '../../lib/constructs/functions/handler-code';
+import { DEPLOYED_HANDLERS } from '../../lib/constructs/functions/handlers';
 import { log, median, round } from './stats';
 
 export interface BundleFigure {
@@ -71,10 +71,10 @@ function initOnce(file: string, nodePath?: string): number {
 export function bundleFigures(root: string, runs: number): BundleFigure[] {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bundles-'));
   try {
-    execFileSync(process.execPath, [BUNDLER, join(dir, 'deployed'), ...ROLLOUT_HANDLERS], {
+    execFileSync(process.execPath, [BUNDLER, join(dir, 'deployed'), ...DEPLOYED_HANDLERS], {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
-    return ROLLOUT_HANDLERS.map((handler) => {
+    return DEPLOYED_HANDLERS.map((handler) => {
       const deployed = join(dir, 'deployed', handler, 'index.mjs');
       const baseline = bundleAsNodejsFunctionDefault(handler, join(dir, 'baseline'));
       const times = { deployed: [] as number[], baseline: [] as number[] };

@@ -1,12 +1,11 @@
 import { Token } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
-import type { BakeConfig } from '../../config';
+import type { ImageFactoryProps } from '../../config';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { Severity } from '../../../lambda/shared/severities';
-import { HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../rules';
+import { APP_NAME, HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../rules';
 import type { Rule } from '../rules';
 import {
-  APP_NAME,
   ARTIFACT_URI,
   BUILD_LOG_RETENTION_DAYS,
   IMAGE_AGE_DAYS,
@@ -17,7 +16,7 @@ import {
 } from './bake-rules';
 
 /** Where the recipe's parent image comes from; both forms resolve at build time, never at synth. */
-export type ParentImageSource = BakeConfig['parentImage'];
+export type ParentImageSource = ImageFactoryProps['parentImage'];
 
 /** The application the image carries. */
 export interface BakeAppProps {
@@ -32,6 +31,17 @@ export interface BakeAppProps {
   readonly artifactUri?: string;
   /** systemd unit the image runs at boot (`.service` is added when missing). */
   readonly serviceName: string;
+  /** Port the service listens on: the image test checks it answers there. */
+  readonly port: number;
+  /** Path that answers 200 when the service is healthy (the image test and the load balancers). */
+  readonly healthCheckPath: string;
+}
+
+/** Where the factory's images go besides its own account: launch rights, and copies to other regions. */
+export interface DistributionTarget {
+  readonly region: string;
+  /** Accounts other than the factory's that may launch the AMI in `region`. */
+  readonly accountIds: readonly string[];
 }
 
 /** When the pipeline runs. */
@@ -60,10 +70,8 @@ export interface BakeLifecycleProps {
   readonly keepAtLeast: number;
 }
 
-/** Properties of {@link BakePipeline}: the environment's `bake` config plus what the fleet decides. */
+/** Properties of {@link BakePipeline}: the image factory's configuration and where its images go. */
 export interface BakePipelineProps {
-  /** Environment the pipeline bakes for; part of every name and tag. */
-  readonly environment: EnvironmentName;
   /** Revision (e.g. git sha) the stack is deployed from; tagged on every AMI as lineage. */
   readonly sourceRevision: string;
   /** Semantic version of the image recipe (major.minor.patch). */
@@ -84,13 +92,20 @@ export interface BakePipelineProps {
   readonly lifecycle: BakeLifecycleProps;
   /** Days build logs are kept (S3 and CloudWatch). */
   readonly logRetentionDays: number;
-  /** Port the service listens on: the image test checks it answers there. */
-  readonly appPort: number;
-  /** Path that answers 200 when the service is healthy (the load balancer's health check). */
-  readonly healthCheckPath: string;
   /**
-   * Addresses subscribed to the pipeline's notifications (image available or failed).
-   * @default none
+   * Regions and accounts the AMIs are distributed to; the factory's own region is always one.
+   * @default - the factory's region only, launchable by its own account
+   */
+  readonly distribution?: readonly DistributionTarget[];
+  /**
+   * Environments whose release and rollback tags keep an AMI from the lifecycle policy.
+   * @default - every environment
+   */
+  readonly protectedEnvironments?: readonly EnvironmentName[];
+  /**
+   * Addresses subscribed to the factory's topic: images built or failed, and image announcements
+   * or lineage updates that failed (each confirms its subscription once).
+   * @default none: nobody hears of a failed build unless they subscribe
    */
   readonly notificationEmails?: readonly string[];
   /**
@@ -124,13 +139,13 @@ export function validateBakePipelineProps(props: BakePipelineProps): void {
   if (props.app.artifactUri !== undefined) check('app.artifactUri', ARTIFACT_URI, props.app.artifactUri);
   check('instanceTypes', INSTANCE_TYPES, props.instanceTypes);
   check('rootVolumeGiB', ROOT_VOLUME_GIB, props.rootVolumeGiB);
-  check('appPort', TCP_PORT, props.appPort);
-  check('healthCheckPath', HEALTH_CHECK_PATH, props.healthCheckPath);
+  check('app.port', TCP_PORT, props.app.port);
+  check('app.healthCheckPath', HEALTH_CHECK_PATH, props.app.healthCheckPath);
   check('lifecycle.deprecateAfterDays', IMAGE_AGE_DAYS, lifecycle.deprecateAfterDays);
   check('lifecycle.deleteAfterDays', IMAGE_AGE_DAYS, lifecycle.deleteAfterDays);
   check('lifecycle.deleteAfterDays', deleteAfterDeprecation(lifecycle), lifecycle.deleteAfterDays);
   check('lifecycle.keepAtLeast', KEEP_AT_LEAST, lifecycle.keepAtLeast);
   check('logRetentionDays', BUILD_LOG_RETENTION_DAYS, props.logRetentionDays);
 
-  if (problems.length > 0) throw new Error(`BakePipeline (${props.environment}): ${problems.join('; ')}`);
+  if (problems.length > 0) throw new Error(`BakePipeline (${props.app.name}): ${problems.join('; ')}`);
 }

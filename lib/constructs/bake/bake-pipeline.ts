@@ -1,16 +1,10 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
-import {
-  FLEET_AGENT_NAMESPACE,
-  fleetLogGroupName,
-  resourcePrefix,
-  runtimeParameters,
-} from '../../../lambda/shared/names';
+import { imageFactoryNames } from '../../../lambda/shared/names';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
 import { BuildInfrastructure } from './build-infrastructure';
@@ -22,10 +16,11 @@ import { BakeNotificationTopic } from './notification-topic';
 import type { Severity } from '../../../lambda/shared/severities';
 
 /**
- * The environment's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
- * schedule, tests it on a fresh instance, keeps its Amazon Inspector findings (which the rollout
- * gates on), tags it with its lineage, publishes its id to SSM and retires old AMIs, never one a
- * rollback may need.
+ * The image factory's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
+ * schedule, tests it on a fresh instance, keeps its Amazon Inspector findings (which each
+ * environment gates on), tags it with its lineage, distributes it to every environment's account
+ * and region, publishes its id to SSM and retires old AMIs, never one an environment has
+ * released, may roll back to, or runs.
  *
  * Built from the CloudFormation (L1) Image Builder resources: the L2 library is alpha and not a
  * dependency of this application.
@@ -38,27 +33,36 @@ export class BakePipeline extends Construct {
   readonly imageArnPattern: string;
   /**
    * Lowest Inspector severity that disqualifies an image. Image Builder keeps the findings and
-   * fails no image on them: consumers (the rollout workflow's image trigger) refuse an image whose
+   * fails no image on them: consumers (the environments' image trigger) refuse an image whose
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
-  /** Where Image Builder announces each image (AVAILABLE or FAILED), KMS-encrypted. */
-  readonly notificationTopic: sns.ITopic;
+  /** The pipeline's name (`immutable-<app>`). */
+  readonly pipelineName: string;
+  /** The pipeline's ARN. */
+  readonly pipelineArn: string;
+  /**
+   * Where Image Builder announces each image (AVAILABLE or FAILED), KMS-encrypted; the factory's
+   * alarms (named `<pipeline>-…`) publish here too.
+   */
+  readonly topic: BakeNotificationTopic['topic'];
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
     validateBakePipelineProps(props);
-    const env = props.environment;
-    const pipelineName = `${resourcePrefix(env)}-${props.app.name}`;
+    const names = imageFactoryNames(props.app.name);
+    const pipelineName = names.pipeline;
+    this.pipelineName = pipelineName;
     assertImageBuilderName(pipelineName);
-    const bakedImageParameterName = runtimeParameters(env).bakedImage;
+    const bakedImageParameterName = names.bakedImageParameter;
     this.scanGateSeverity = props.scan.failOnSeverity;
 
     const notifications = new BakeNotificationTopic(this, 'Notifications', {
       displayName: `Image Builder ${pipelineName}`,
       emails: props.notificationEmails,
+      alarmNamePattern: `${pipelineName}-*`,
     });
-    this.notificationTopic = notifications.topic;
+    this.topic = notifications.topic;
     const logs = new BuildLogs(this, 'Logs', {
       pipelineName,
       retentionDays: props.logRetentionDays,
@@ -70,10 +74,6 @@ export class BakePipeline extends Construct {
       parentImage: props.parentImage,
       rootVolumeGiB: props.rootVolumeGiB,
       app: props.app,
-      appPort: props.appPort,
-      healthCheckPath: props.healthCheckPath,
-      // The environment's fleet: its log group and the namespace its instance role may write.
-      cloudWatchAgent: { logGroupName: fleetLogGroupName(env), metricsNamespace: FLEET_AGENT_NAMESPACE },
     });
     // Image ARNs are named after the recipe, in lower case: .../image/<recipe>/<version>/<build>.
     this.imageArnPattern = Stack.of(this).formatArn({
@@ -87,33 +87,41 @@ export class BakePipeline extends Construct {
       instanceTypes: props.instanceTypes,
       logs,
       topic: notifications.topic,
-      instanceTags: { Name: `${pipelineName}-build`, [AMI_TAGS.environment]: env },
+      instanceTags: { Name: `${pipelineName}-build`, [AMI_TAGS.pipeline]: pipelineName },
       artifactUri: props.app.artifactUri,
       vpc: props.vpc,
       subnetSelection: props.subnetSelection,
     });
 
+    const amiDistribution = (accountIds: readonly string[]) => ({
+      // Untyped in the L1 (any), so written in CloudFormation's own casing.
+      Name: `${pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
+      Description: `${props.app.name} ${props.app.version} baked by ${pipelineName}`,
+      AmiTags: {
+        [AMI_TAGS.pipeline]: pipelineName,
+        [AMI_TAGS.recipe]: recipe.recipeName,
+        [AMI_TAGS.recipeVersion]: props.recipeVersion,
+        [AMI_TAGS.sourceRevision]: props.sourceRevision,
+      },
+      // Other accounts launch the factory's AMI (they never own a copy): launch permission only.
+      // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
+      ...(accountIds.length ? { LaunchPermissionConfiguration: { UserIds: [...accountIds] } } : {}),
+    });
+    const home = props.distribution?.find((t) => t.region === Stack.of(this).region);
     const distribution = new CfnDistributionConfiguration(this, 'Distribution', {
       name: `${pipelineName}-distribution`,
-      description: `AMIs of ${pipelineName}, with lineage tags, published to ${bakedImageParameterName}`,
+      description: `AMIs of ${pipelineName}, with lineage tags, to every environment's account and region`,
       distributions: [
         {
           region: Aws.REGION,
-          // Untyped in the L1 (any), so written in CloudFormation's own casing.
-          amiDistributionConfiguration: {
-            Name: `${pipelineName}-${props.recipeVersion}-{{ imagebuilder:buildDate }}`,
-            Description: `${props.app.name} ${props.app.version} baked by ${pipelineName}`,
-            AmiTags: {
-              [AMI_TAGS.environment]: env,
-              [AMI_TAGS.pipeline]: pipelineName,
-              [AMI_TAGS.recipe]: recipe.recipeName,
-              [AMI_TAGS.recipeVersion]: props.recipeVersion,
-              [AMI_TAGS.sourceRevision]: props.sourceRevision,
-            },
-          },
+          amiDistributionConfiguration: amiDistribution(home?.accountIds ?? []),
           // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html
           ssmParameterConfigurations: [{ parameterName: bakedImageParameterName, dataType: 'aws:ec2:image' }],
         },
+        // A copy in each other region an environment runs in, launchable by that region's accounts.
+        ...(props.distribution ?? [])
+          .filter((t) => t !== home)
+          .map((t) => ({ region: t.region, amiDistributionConfiguration: amiDistribution(t.accountIds) })),
       ],
     });
 
@@ -123,11 +131,11 @@ export class BakePipeline extends Construct {
       notifications,
       infrastructure,
     });
-    // Images carry these tags so the lifecycle policy can select exactly this pipeline's images.
-    const imageTags = { [AMI_TAGS.environment]: env, [AMI_TAGS.pipeline]: pipelineName };
-    new CfnImagePipeline(this, 'Pipeline', {
+    // Images carry this tag so the lifecycle policy can select exactly this pipeline's images.
+    const imageTags = { [AMI_TAGS.pipeline]: pipelineName };
+    const pipeline = new CfnImagePipeline(this, 'Pipeline', {
       name: pipelineName,
-      description: `Bakes ${props.app.name} images for ${env}`,
+      description: `Bakes ${props.app.name} images for every environment`,
       imageRecipeArn: recipe.recipeArn,
       infrastructureConfigurationArn: infrastructure.configuration.attrArn,
       distributionConfigurationArn: distribution.attrArn,
@@ -139,8 +147,9 @@ export class BakePipeline extends Construct {
       // build and test instances once EC2 scanning is activated in the account. This is the whole
       // of ImageScanningConfiguration in the CloudFormation template reference (the synth's
       // schema knows no ImageScanningTypes or ScanResultCondition), and Image Builder fails no
-      // image on findings by itself: the rollout's image trigger counts them against
-      // scan.failOnSeverity and refuses an image that reaches it (scanGateSeverity).
+      // image on findings by itself: announce-image sends the findings with each Image
+      // Available, and the environment that takes the factory's images counts them against
+      // scan.failOnSeverity in its image trigger and refuses an image that reaches it.
       // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html
       // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html
       imageScanningConfiguration: { imageScanningEnabled: true },
@@ -157,6 +166,8 @@ export class BakePipeline extends Construct {
         pipelineLogGroupName: logs.pipelineLogGroup.logGroupName,
       },
     });
+    this.pipelineArn = pipeline.attrArn;
+
     new ImageLifecycle(this, 'Lifecycle', {
       name: `${pipelineName}-amis`,
       selectByImageTags: imageTags,
@@ -164,7 +175,9 @@ export class BakePipeline extends Construct {
       deleteAfterDays: props.lifecycle.deleteAfterDays,
       keepAtLeast: props.lifecycle.keepAtLeast,
       // Any environment's keep tag protects an AMI (exclusion tag maps match on any tag).
-      protectedAmiTags: Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [keepTag(e), 'true'])),
+      protectedAmiTags: Object.fromEntries(
+        (props.protectedEnvironments ?? ENVIRONMENT_NAMES).map((e) => [keepTag(e), 'true']),
+      ),
     });
   }
 

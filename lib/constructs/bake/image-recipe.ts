@@ -7,7 +7,7 @@ import { contentAddressedName } from './content-name';
 
 /** Properties of {@link BakeRecipe}. */
 export interface BakeRecipeProps {
-  /** Base of every name (e.g. `immutable-dev-web`); a content fingerprint is appended. */
+  /** Base of every name (e.g. `immutable-web`); a content fingerprint is appended. */
   readonly namePrefix: string;
   /** Semantic version of the recipe. */
   readonly recipeVersion: string;
@@ -15,19 +15,8 @@ export interface BakeRecipeProps {
   readonly parentImage: ParentImageSource;
   /** Size of the encrypted gp3 root volume, GiB. */
   readonly rootVolumeGiB: number;
-  /** The application to install. */
+  /** The application to install, with the port and health path its test checks. */
   readonly app: BakeAppProps;
-  /** Port the service listens on. */
-  readonly appPort: number;
-  /** Path that answers 200 when the service is healthy. */
-  readonly healthCheckPath: string;
-  /** Where the image's CloudWatch agent ships logs and metrics. */
-  readonly cloudWatchAgent: {
-    /** The fleet's log group, which the fleet's instance role may write. */
-    readonly logGroupName: string;
-    /** The metrics namespace the fleet's instance role may write. */
-    readonly metricsNamespace: string;
-  };
 }
 
 /** Component versions never need bumping: a changed document gets a new (fingerprinted) name. */
@@ -82,7 +71,7 @@ export class BakeRecipe extends Construct {
         'CloudWatchAgent',
         props.namePrefix,
         'cloudwatch-agent',
-        'CloudWatch agent: logs and memory and disk metrics, started at boot',
+        'CloudWatch agent and rsyslog, enabled at boot; each environment configures the agent',
       ),
       verify: this.component(
         'Verify',
@@ -94,8 +83,8 @@ export class BakeRecipe extends Construct {
 
     const service = [
       { name: 'ServiceName', value: [props.app.serviceName] },
-      { name: 'Port', value: [String(props.appPort)] },
-      { name: 'HealthPath', value: [props.healthCheckPath] },
+      { name: 'Port', value: [String(props.app.port)] },
+      { name: 'HealthPath', value: [props.app.healthCheckPath] },
     ];
     const entries: RecipeEntry[] = [
       this.entry(this.components.hardening),
@@ -105,20 +94,17 @@ export class BakeRecipe extends Construct {
         { name: 'ArtifactUri', value: [props.app.artifactUri ?? 'none'] },
         ...service,
       ]),
-      // Before the reboot test: its test phase runs on the fresh test instance, whose agent must
-      // have started at boot.
-      this.entry(this.components['cloudwatch-agent'], [
-        { name: 'AppName', value: [props.app.name] },
-        { name: 'LogGroupName', value: [props.cloudWatchAgent.logGroupName] },
-        { name: 'MetricsNamespace', value: [props.cloudWatchAgent.metricsNamespace] },
-      ]),
+      // One image serves every environment: the agent is installed and enabled here, and each
+      // environment's launch template configures it at boot (lib/constructs/fleet/instance-telemetry.ts).
+      // Before the reboot test: its test phase runs on the fresh test instance.
+      this.entry(this.components['cloudwatch-agent'], [{ name: 'AppName', value: [props.app.name] }]),
       { identity: `aws/${REBOOT_TEST}/x.x.x`, arn: awsManagedComponentArn(this, REBOOT_TEST) },
       this.entry(this.components.verify, service),
     ];
 
     const definition = {
       parentImage: parentImageReference(props.parentImage),
-      description: `Golden image of ${props.app.name}: AL2023 hardened, service on port ${props.appPort}`,
+      description: `Golden image of ${props.app.name}: AL2023 hardened, service on port ${props.app.port}`,
       blockDeviceMappings: [
         {
           deviceName: '/dev/xvda',

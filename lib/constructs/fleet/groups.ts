@@ -11,12 +11,8 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig } from '../../config';
 import { DefaultVersion } from './default-version';
 import { COLOUR_TAG } from '../../../lambda/shared/tags';
-import {
-  FLEET_AGENT_NAMESPACE,
-  fleetGroupName,
-  fleetLaunchTemplateName,
-  fleetLogGroupName,
-} from '../../../lambda/shared/names';
+import { fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from '../../../lambda/shared/names';
+import { instanceTelemetryUserData } from './instance-telemetry';
 
 /**
  * Instance metadata hop limit. 1 keeps IMDSv2 tokens on the instance itself: the application
@@ -35,13 +31,15 @@ export const IMDS_HOP_LIMIT = 1;
 export const TERMINATION_POLICIES = ['OldestLaunchTemplate', 'OldestInstance'];
 
 /** CloudWatch agent metrics namespace the instances may publish to (the agent's default). */
-export const AGENT_METRICS_NAMESPACE = FLEET_AGENT_NAMESPACE;
+export const AGENT_METRICS_NAMESPACE = 'CWAgent';
 
 export interface FleetGroupsProps {
   readonly environment: EnvironmentName;
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly instanceType: string;
+  /** The application the image carries (the image factory's `app.name`): its log is shipped. */
+  readonly appName: string;
   readonly appPort: number;
   readonly rootVolumeGiB: number;
   readonly rootDeviceName: string;
@@ -90,9 +88,9 @@ export class FleetGroups extends Construct {
     // AWS APIs (VPC endpoints or NAT) and S3-hosted package repositories are all HTTPS.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and S3');
 
-    // A fixed name: the image's CloudWatch agent is configured with it at bake time. Kept when
-    // the stack is deleted (the instances' logs outlive a teardown), deleted when the create that
-    // made it rolls back, so a failed first deploy can simply be retried. A re-created stack
+    // A fixed name: the launch template's user data configures the CloudWatch agent with it. Kept
+    // when the stack is deleted (the instances' logs outlive a teardown), deleted when the create
+    // that made it rolls back, so a failed first deploy can simply be retried. A re-created stack
     // adopts the kept group with `cdk deploy --import-existing-resources`: CloudFormation imports
     // a named resource whose name is a literal and whose policy is Retain or RetainExceptOnCreate.
     // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
@@ -103,6 +101,13 @@ export class FleetGroups extends Construct {
       removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.role = this.instanceRole(props);
+    // The image installs the agent for every environment; this environment's instances configure
+    // it at boot with their own log group and namespace, which the role above may write.
+    const userData = instanceTelemetryUserData({
+      appName: props.appName,
+      logGroupName: fleetLogGroupName(env),
+      metricsNamespace: AGENT_METRICS_NAMESPACE,
+    });
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       launchTemplateName: fleetLaunchTemplateName(env),
@@ -111,9 +116,10 @@ export class FleetGroups extends Construct {
         getImage: () => ({
           imageId: props.imageId,
           osType: ec2.OperatingSystemType.LINUX,
-          userData: ec2.UserData.forLinux(),
+          userData,
         }),
       },
+      userData,
       role: this.role,
       securityGroup: this.securityGroup,
       httpEndpoint: true,

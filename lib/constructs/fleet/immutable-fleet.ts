@@ -20,18 +20,28 @@ import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
+import { APP_NAME, HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
 
 export type { FleetCapacity } from './fleet-rules';
 
 /**
  * The fleet's configuration (every field of an environment's `fleet` block, documented in
- * lib/config/schema.ts) plus where it runs.
+ * lib/config/environment-schema.ts), the application it serves, and where it runs.
  */
 export interface ImmutableFleetProps extends FleetConfig {
   /** The environment this fleet serves; names every physical resource and runtime parameter. */
   readonly environment: EnvironmentName;
   /** The VPC the load balancer and instances run in. */
   readonly vpc: ec2.IVpc;
+  /**
+   * The image's application (the image factory's `app.name`): the instances ship its log, which
+   * the image writes to `/var/log/<app>/<app>.log`.
+   */
+  readonly appName: string;
+  /** The port the image's application listens on (the image factory's `app.port`). */
+  readonly appPort: number;
+  /** The path that answers 200 when the application is healthy (the image factory's `app.healthCheckPath`). */
+  readonly healthCheckPath: string;
   /**
    * Subnets the instances run in.
    * @default the VPC's private subnets: with egress when it has them, else isolated
@@ -101,7 +111,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       vpc: props.vpc,
       subnets: loadBalancerSubnets,
       appPort: props.appPort,
-      healthCheck: props.healthCheck,
+      healthCheck: { ...props.healthCheck, path: props.healthCheckPath },
       loadBalancer: props.loadBalancer,
       logRetentionDays: props.logRetentionDays,
       weights: runtime.listenerWeight,
@@ -119,6 +129,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       vpc: props.vpc,
       subnets: instanceSubnets,
       instanceType: props.instanceType,
+      appName: props.appName,
       appPort: props.appPort,
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName ?? '/dev/xvda',
@@ -252,4 +263,12 @@ function validateProps(props: ImmutableFleetProps): void {
       `${where} capacity.${problem.field} ${problem.message}, got ${props.capacity[problem.field]}`,
     );
   }
+  if (!APP_NAME.test(props.appName))
+    throw new Error(`${where} appName ${APP_NAME.message}, got ${JSON.stringify(props.appName)}`);
+  if (!Token.isUnresolved(props.appPort) && !TCP_PORT.test(props.appPort))
+    throw new Error(`${where} appPort ${TCP_PORT.message}, got ${props.appPort}`);
+  if (!HEALTH_CHECK_PATH.test(props.healthCheckPath))
+    throw new Error(
+      `${where} healthCheckPath ${HEALTH_CHECK_PATH.message}, got ${JSON.stringify(props.healthCheckPath)}`,
+    );
 }

@@ -32,7 +32,8 @@ export interface FleetLoadBalancerProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly appPort: number;
-  readonly healthCheck: FleetConfig['healthCheck'];
+  /** The target groups' health check: the fleet's settings and the application's path. */
+  readonly healthCheck: FleetConfig['healthCheck'] & { readonly path: string };
   readonly loadBalancer: FleetConfig['loadBalancer'];
   readonly logRetentionDays: number;
   /** Each colour's listener weight (deploy-time references, never literals). */

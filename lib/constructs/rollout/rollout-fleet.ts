@@ -43,10 +43,12 @@ export interface RolloutFleet {
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant;
 }
 
-/** What the workflow needs from the bake pipeline that feeds it. */
+/** Where the environment's images come from: the image factory's announcements. */
 export interface RolloutImages {
-  /** ARN prefix of the images the pipeline builds (`arn:aws:imagebuilder:…:image/<recipe>/`). */
-  readonly imageArnPattern: string;
+  /** The image factory's account: its `Image Available` events are the only ones taken. */
+  readonly factoryAccount: string;
   /** Lowest Inspector severity that keeps a new image out of the fleet. */
   readonly scanGateSeverity: Severity;
+  /** Whether a canary starts for every image the factory announces (the first environment), or only by promotion. */
+  readonly takesFactoryImages: boolean;
 }

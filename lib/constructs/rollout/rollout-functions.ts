@@ -1,83 +1,47 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import type { CfnResource } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { handlerCode } from './handler-code';
+import { PROMOTION_HANDLERS, ROLLOUT_HANDLERS } from '../functions/handlers';
+import type { RolloutHandler } from '../functions/handlers';
+import { productFunction } from '../functions/product-function';
 import { ROLLOUT_METRICS_NAMESPACE } from './metrics';
 
-/** Every Lambda the rollout uses, by the name of its file in lambda/handlers/. */
-export const ROLLOUT_HANDLERS = [
-  'validate-input',
-  'ledger',
-  'plan-rollout',
-  'restore-safe-state',
-  'start-refresh',
-  'check-refresh',
-  'prepare-canary',
-  'check-canary',
-  'shift-traffic',
-  'judge-canary',
-  'tag-release',
-  'retire-colour',
-  'on-image-available',
-  'release-abandoned-lock',
-] as const;
-export type RolloutHandler = (typeof ROLLOUT_HANDLERS)[number];
-
-/** CloudFormation metadata key naming the handler file behind a function (the rehearsal maps tasks with it). */
-export const HANDLER_METADATA = 'immutable:handler';
+export { HANDLER_METADATA, ROLLOUT_HANDLERS, PROMOTION_HANDLERS } from '../functions/handlers';
+export type { RolloutHandler } from '../functions/handlers';
 
 export interface RolloutFunctionsProps {
   /** Environment name, for function names and the Powertools service. */
   readonly environment: string;
   /** Log retention for every function's log group. */
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Whether the environment takes another one's releases (its promotion's functions too).
+   * @default false
+   */
+  readonly promotes?: boolean;
 }
 
-/** The rollout's Lambda functions, one per handler file, configured alike. */
+/** The rollout's Lambda functions (and, where the environment promotes, the promotion's), configured alike. */
 export class RolloutFunctions extends Construct {
   private readonly functions = new Map<RolloutHandler, lambda.Function>();
 
   constructor(scope: Construct, id: string, props: RolloutFunctionsProps) {
     super(scope, id);
-    for (const name of ROLLOUT_HANDLERS) {
-      const logGroup = new logs.LogGroup(this, `${name}-logs`, {
-        retention: props.logRetention,
-        removalPolicy: RemovalPolicy.DESTROY,
-      });
-      // Its own role, writing only to its own log group (no AWSLambdaBasicExecutionRole).
-      const role = new iam.Role(this, `${name}-role`, {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Immutable fleet rollout (${props.environment}): ${name}`,
-      });
-      logGroup.grantWrite(role);
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray tracing and the Describe/GetMetricData reads in this policy support no resource-level permissions',
-      });
-      const fn = new lambda.Function(this, name, {
-        role,
-        code: handlerCode(name, ROLLOUT_HANDLERS),
-        handler: 'index.handler',
-        runtime: lambda.Runtime.NODEJS_24_X,
-        architecture: lambda.Architecture.ARM_64,
-        memorySize: 256,
-        timeout: Duration.seconds(30),
-        description: `Immutable fleet rollout (${props.environment}): ${name}`,
-        logGroup,
-        tracing: lambda.Tracing.ACTIVE,
-        environment: {
-          NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: `immutable-rollout-${props.environment}`,
-          POWERTOOLS_METRICS_NAMESPACE: ROLLOUT_METRICS_NAMESPACE,
-          POWERTOOLS_LOG_LEVEL: 'INFO',
-        },
-      });
-      (fn.node.defaultChild as CfnResource).addMetadata(HANDLER_METADATA, name);
-      this.functions.set(name, fn);
+    const handlers: readonly RolloutHandler[] = [
+      ...ROLLOUT_HANDLERS,
+      ...(props.promotes ? PROMOTION_HANDLERS : []),
+    ];
+    for (const name of handlers) {
+      this.functions.set(
+        name,
+        productFunction(this, name, {
+          handler: name,
+          description: `Immutable fleet rollout (${props.environment}): ${name}`,
+          logRetention: props.logRetention,
+          service: `immutable-rollout-${props.environment}`,
+          metricsNamespace: ROLLOUT_METRICS_NAMESPACE,
+        }),
+      );
     }
   }
 

@@ -1,16 +1,14 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Stack } from 'aws-cdk-lib';
-import { acknowledgeWildcardResource } from '../nag-acknowledgements';
 import type { RolloutLedger } from './ledger';
-import type { RolloutFleet, RolloutImages } from './rollout-fleet';
+import type { RolloutFleet } from './rollout-fleet';
 import type { RolloutFunctions, RolloutHandler } from './rollout-functions';
 
 /** What the rollout functions act on. */
 export interface RolloutResources {
   readonly fleet: RolloutFleet;
   readonly ledger: RolloutLedger;
-  readonly images: RolloutImages;
 }
 
 /**
@@ -45,6 +43,8 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
     'ec2:DescribeImages',
     'ec2:DescribeInstances',
   ]);
+  // The promotion gate: what the upstream environment announced it released.
+  ledger.grant(fn('plan-rollout'), 'dynamodb:GetItem');
 
   describe('restore-safe-state', [
     'autoscaling:DescribeAutoScalingGroups',
@@ -77,53 +77,25 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   describe('judge-canary', ['cloudwatch:GetMetricData']);
   fleet.grantReadAlarms(fn('judge-canary'));
 
-  grantTagRelease(fn('tag-release'));
+  // Announce Release: the record says whether the release was announced yet.
+  ledger.grant(fn('announce-release'), 'dynamodb:GetItem', 'dynamodb:PutItem');
+  grantPutProductEvents(fn('announce-release'));
 
   ledger.grant(fn('retire-colour'), 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem');
   fleet.grantScaleGroups(fn('retire-colour'));
 
-  fn('on-image-available').addToRolePolicy(
-    new iam.PolicyStatement({ actions: ['imagebuilder:GetImage'], resources: [r.images.imageArnPattern] }),
-  );
-  acknowledgeWildcardResource(
-    fn('on-image-available'),
-    r.images.imageArnPattern,
-    "every build version of the environment's own pipeline images",
-  );
-  describe('on-image-available', ['imagebuilder:ListImageScanFindingAggregations']);
+  // The factory's announcements are kept in the table (the record that an AMI is the factory's).
+  ledger.grant(fn('on-image-available'), 'dynamodb:PutItem');
 
   ledger.grant(fn('release-abandoned-lock'), 'dynamodb:GetItem', 'dynamodb:DeleteItem');
 }
 
 /**
- * Only the product's own tags, only on AMIs. ForAllValues alone is true when a request names no
- * tag keys, and DeleteTags without keys deletes every tag (the AMI's lineage too): the Null
- * condition requires the keys to be named. It reads the tags first: DescribeImages has no
- * resource-level permissions.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
- * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
+ * PutEvents on the account's default bus, where the product's events are published (and from
+ * where rules forward them to other accounts and regions).
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html
  */
-function grantTagRelease(tagRelease: lambda.Function): void {
-  const images = Stack.of(tagRelease).formatArn({
-    service: 'ec2',
-    account: '',
-    resource: 'image',
-    resourceName: '*',
-  });
-  tagRelease.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
-  tagRelease.addToRolePolicy(
-    new iam.PolicyStatement({
-      actions: ['ec2:CreateTags', 'ec2:DeleteTags'],
-      resources: [images],
-      conditions: {
-        'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
-        Null: { 'aws:TagKeys': 'false' },
-      },
-    }),
-  );
-  acknowledgeWildcardResource(
-    tagRelease,
-    images,
-    'released AMIs are chosen at run time; only immutable:* tag keys may be written',
-  );
+export function grantPutProductEvents(fn: lambda.IFunction): void {
+  const bus = Stack.of(fn).formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [bus] }));
 }

@@ -7,8 +7,10 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import type { RolloutConfig } from '../../config';
+import type { DownstreamEnvironment } from '../../../lambda/shared/settings';
+import type { PromotionConfig, RolloutConfig } from '../../config';
 import { logRetentionFor } from '../log-retention';
+import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
 import { rolloutDuration, rolloutsFailed } from './metrics';
 import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
@@ -23,7 +25,17 @@ import { RolloutTriggers } from './triggers';
 export interface RolloutWorkflowProps extends RolloutConfig {
   readonly environment: EnvironmentName;
   readonly fleet: RolloutFleet;
+  /** The image factory whose announcements the environment records (and the first one rolls out). */
   readonly images: RolloutImages;
+  /**
+   * Where the environment's images come from: the factory's announcements, or what an upstream
+   * environment released (then a promotion workflow soaks, checks and, if asked, waits for approval).
+   */
+  readonly promotion: PromotionConfig;
+  /** The upstream environment's account, when the environment promotes from one. */
+  readonly upstreamAccount?: string;
+  /** The environments that take this one's releases (what its release notifications announce next). */
+  readonly downstream: readonly DownstreamEnvironment[];
   /**
    * Days the functions' and the state machine's logs are kept (a CloudWatch Logs retention
    * period; the environment's `fleet.logRetentionDays`). Required: a silent default would keep
@@ -48,6 +60,8 @@ export class RolloutWorkflow extends Construct {
   readonly functions: RolloutFunctions;
   /** Where triggers that could not be delivered or handled go (an alarm watches it). */
   readonly deadLetters: sqs.IQueue;
+  /** The promotion from the upstream environment, where the environment takes another's releases. */
+  readonly promotion?: PromotionWorkflow;
 
   constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
     super(scope, id);
@@ -64,15 +78,27 @@ export class RolloutWorkflow extends Construct {
       emails: props.notificationEmails,
     });
     this.topic = notifications.topic;
-    this.functions = new RolloutFunctions(this, 'Functions', { environment, logRetention });
+    const promotion = props.promotion.from === 'image-factory' ? undefined : props.promotion;
+    this.functions = new RolloutFunctions(this, 'Functions', {
+      environment,
+      logRetention,
+      promotes: promotion !== undefined,
+    });
 
-    grantRolloutPermissions(this.functions, { fleet, ledger, images: props.images });
+    grantRolloutPermissions(this.functions, { fleet, ledger });
 
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
       functions: this.functions,
       notifications,
-      settings: workflowSettings({ environment, fleet, table: ledger.table.tableName, rollout: props }),
+      settings: workflowSettings({
+        environment,
+        fleet,
+        table: ledger.table.tableName,
+        rollout: props,
+        ...(promotion ? { promoteFrom: promotion.from } : {}),
+        downstream: props.downstream,
+      }),
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
     }).stateMachine;
@@ -90,6 +116,28 @@ export class RolloutWorkflow extends Construct {
       phoenixSchedule: props.phoenixSchedule,
       topic: notifications.topic,
     }).deadLetters;
+
+    if (promotion) {
+      if (!props.upstreamAccount)
+        throw new Error(
+          `RolloutWorkflow (${environment}): upstreamAccount is required to promote from ${promotion.from}`,
+        );
+      this.promotion = new PromotionWorkflow(this, 'Promotion', {
+        environment,
+        from: promotion.from,
+        upstreamAccount: props.upstreamAccount,
+        soakMinutes: promotion.soakMinutes,
+        approval: promotion.approval,
+        approvalTimeoutHours: promotion.approvalTimeoutHours,
+        functions: this.functions,
+        ledger,
+        notifications,
+        rollout: this.stateMachine,
+        rolloutTimeout: Duration.minutes(props.timeoutMinutes),
+        deadLetters: this.deadLetters,
+        logRetention,
+      });
+    }
   }
 
   /** Permits starting rollouts (states:StartExecution on this state machine), e.g. for an operator role. */

@@ -1,7 +1,7 @@
 import { byColour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { runtimeParameters } from '../../../lambda/shared/names';
-import type { WorkflowSettings } from '../../../lambda/shared/settings';
+import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutConfig } from '../../config';
 import type { RolloutFleet } from './rollout-fleet';
 
@@ -12,6 +12,10 @@ export interface WorkflowSettingsSources {
   readonly table: string;
   /** The environment's rollout configuration. */
   readonly rollout: RolloutConfig;
+  /** The environment whose releases gate this one's canaries, if it takes another's releases. */
+  readonly promoteFrom?: EnvironmentName;
+  /** The environments that take this one's releases. */
+  readonly downstream: readonly DownstreamEnvironment[];
 }
 
 /**
@@ -24,6 +28,8 @@ export function workflowSettings({
   fleet,
   table,
   rollout,
+  promoteFrom,
+  downstream,
 }: WorkflowSettingsSources): WorkflowSettings {
   const parameters = runtimeParameters(environment);
   return {
@@ -55,6 +61,7 @@ export function workflowSettings({
     lockTtlSeconds: rollout.lockTtlSeconds,
     timeoutSeconds: rollout.timeoutMinutes * 60,
     freezeWindows: rollout.freezeWindows.map((w) => ({ ...w })),
-    ...(rollout.promoteFrom ? { promoteFrom: rollout.promoteFrom } : {}),
+    ...(promoteFrom ? { promoteFrom } : {}),
+    downstream: downstream.map((d) => ({ ...d })),
   };
 }

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
+import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { resourcePrefix } from '../../../lambda/shared/names';
 import type { RolloutConfig } from '../../config';
 import type { RolloutLedger } from './ledger';
@@ -26,7 +27,7 @@ export interface RolloutTriggersProps {
   readonly functions: RolloutFunctions;
   /** Where the lock janitor finds an abandoned lock. */
   readonly ledger: RolloutLedger;
-  /** The images whose AVAILABLE events start a canary. */
+  /** The image factory whose announcements are recorded (and, in the first environment, start a canary). */
   readonly images: RolloutImages;
   /** When phoenix rotations run. */
   readonly phoenixSchedule: RolloutConfig['phoenixSchedule'];
@@ -48,20 +49,23 @@ export class RolloutTriggers extends Construct {
     const { environment, stateMachine, functions } = props;
     this.deadLetters = this.deadLetterQueue(environment, props.topic);
 
-    // A baked image becomes AVAILABLE → canary (the handler resolves the AMI and applies the scan gate).
+    // The image factory announced an image → record it; in the first environment, start its
+    // canary (the handler picks this region's AMI and applies the scan gate).
     const onImage = functions.get('on-image-available');
     onImage.addEnvironment('STATE_MACHINE_ARN', stateMachine.stateMachineArn);
+    onImage.addEnvironment('TABLE_NAME', props.ledger.table.tableName);
     onImage.addEnvironment('SCAN_FAIL_ON_SEVERITY', props.images.scanGateSeverity);
-    stateMachine.grantStartExecution(onImage);
+    onImage.addEnvironment('TAKES_FACTORY_IMAGES', String(props.images.takesFactoryImages));
+    onImage.addEnvironment('IMAGE_FACTORY_ACCOUNT', props.images.factoryAccount);
+    if (props.images.takesFactoryImages) stateMachine.grantStartExecution(onImage);
     new events.Rule(this, 'ImageAvailable', {
-      description: `Start a canary when the ${environment} pipeline publishes an image`,
+      description: props.images.takesFactoryImages
+        ? `Start a canary in ${environment} when the image factory announces an image`
+        : `Record in ${environment} each image the image factory announces`,
       eventPattern: {
-        source: ['aws.imagebuilder'],
-        detailType: ['EC2 Image Builder Image State Change'],
-        // The pattern ends in `*`, which a prefix filter would take literally (matching nothing).
-        // @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html
-        resources: events.Match.wildcard(props.images.imageArnPattern),
-        detail: { state: { status: ['AVAILABLE'] } },
+        source: [PRODUCT_EVENTS.imageAvailable.source],
+        detailType: [PRODUCT_EVENTS.imageAvailable.detailType],
+        account: [props.images.factoryAccount],
       },
       targets: [this.target(onImage, 4, Duration.hours(2))],
     });
@@ -105,15 +109,8 @@ export class RolloutTriggers extends Construct {
     });
   }
 
-  /** An EventBridge target that retries, then hands the event to the dead-letter queue. */
   private target(fn: lambda.IFunction, retryAttempts: number, maxEventAge: Duration): targets.LambdaFunction {
-    // A function that keeps failing, like an event that cannot be delivered, ends up there too.
-    fn.configureAsyncInvoke({
-      retryAttempts: 2,
-      maxEventAge,
-      onFailure: new destinations.SqsDestination(this.deadLetters),
-    });
-    return new targets.LambdaFunction(fn, { retryAttempts, maxEventAge, deadLetterQueue: this.deadLetters });
+    return deadLetteredTarget(fn, this.deadLetters, retryAttempts, maxEventAge);
   }
 
   /**
@@ -150,4 +147,24 @@ export class RolloutTriggers extends Construct {
     alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
     return queue;
   }
+}
+
+/**
+ * An EventBridge target that retries, then hands the event to the dead-letter queue; a function
+ * that keeps failing on it (a malformed event, say) ends up there too, after Lambda's own retries.
+ * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+ */
+export function deadLetteredTarget(
+  fn: lambda.IFunction,
+  deadLetters: sqs.IQueue,
+  retryAttempts: number,
+  maxEventAge: Duration,
+): targets.LambdaFunction {
+  fn.configureAsyncInvoke({
+    retryAttempts: 2,
+    maxEventAge,
+    onFailure: new destinations.SqsDestination(deadLetters),
+  });
+  return new targets.LambdaFunction(fn, { retryAttempts, maxEventAge, deadLetterQueue: deadLetters });
 }

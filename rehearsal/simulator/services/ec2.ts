@@ -52,13 +52,21 @@ export class Ec2Service {
     for (const owner of input.Owners ?? []) {
       if (owner !== 'self' && owner !== this.world.spec.accountId) images = [];
     }
+    // Filters AND together; a filter's values OR. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
     for (const filter of input.Filters ?? []) {
+      const name = filter.Name ?? '';
       const values = filter.Values ?? [];
-      if (filter.Name !== 'image-id' || values.some((v) => /[*?]/.test(v)))
+      if (values.some((v) => /[*?]/.test(v)))
+        throw new SimulatorUnsupportedError(`DescribeImages filter ${name} with wildcards is not simulated`);
+      if (name === 'image-id') images = images.filter((i) => values.includes(i.imageId));
+      else if (name === 'tag-key') images = images.filter((i) => values.some((k) => i.tags.has(k)));
+      else if (name.startsWith('tag:')) {
+        const key = name.slice('tag:'.length);
+        images = images.filter((i) => i.tags.has(key) && values.includes(i.tags.get(key) ?? ''));
+      } else
         throw new SimulatorUnsupportedError(
-          `DescribeImages filter ${filter.Name ?? ''} ${values.join(',')} is not simulated (only image-id, without wildcards)`,
+          `DescribeImages filter ${name} is not simulated (image-id, tag-key and tag:<key> are)`,
         );
-      images = images.filter((i) => values.includes(i.imageId));
     }
     return { Images: images.map((i) => this.describeImage(i)) };
   }

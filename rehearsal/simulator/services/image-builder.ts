@@ -1,5 +1,10 @@
-import type { GetImageCommandInput, GetImageCommandOutput } from '@aws-sdk/client-imagebuilder';
-import { awsError } from '../errors';
+import type {
+  GetImageCommandInput,
+  GetImageCommandOutput,
+  ListImageScanFindingAggregationsCommandInput,
+  ListImageScanFindingAggregationsCommandOutput,
+} from '@aws-sdk/client-imagebuilder';
+import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { World } from '../world';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -10,6 +15,8 @@ type Out<T> = Omit<T, '$metadata'>;
  */
 const BUILD_VERSION_ARN =
   /^arn:aws[^:]*:imagebuilder:[^:]+:(?:[0-9]{12}|aws):image\/[a-z0-9-_]+\/[0-9]+\.[0-9]+\.[0-9]+\/[0-9]+$/;
+
+const REQUEST_ID = '00000000-0000-4000-8000-000000000000';
 
 export type ImageBuildStatus =
   | 'PENDING'
@@ -25,16 +32,66 @@ export type ImageBuildStatus =
   | 'DELETED'
   | 'DISABLED';
 
-/** Image Builder GetImage over the image build versions the runner registers. */
+/** What a build's vulnerability scan found, by severity (Inspector's counts). */
+export interface ScanFindings {
+  readonly critical: number;
+  readonly high: number;
+  readonly medium: number;
+  readonly low: number;
+}
+
+/** A build beyond its AMI and status: the pipeline that built it, and its scan (none: not scanned). */
+export interface BuildDetails {
+  readonly pipelineArn?: string;
+  readonly findings?: ScanFindings;
+}
+
+interface Build extends BuildDetails {
+  readonly amiId: string;
+  readonly status: ImageBuildStatus;
+}
+
+/** Image Builder GetImage and scan findings over the image build versions the runner registers. */
 export class ImageBuilderService {
-  readonly builds = new Map<string, { amiId: string; status: ImageBuildStatus }>();
+  readonly builds = new Map<string, Build>();
 
   constructor(private readonly world: World) {}
 
-  register(arn: string, amiId: string, status: ImageBuildStatus): void {
+  register(arn: string, amiId: string, status: ImageBuildStatus, details: BuildDetails = {}): void {
     if (!BUILD_VERSION_ARN.test(arn))
       throw new Error(`registerImageBuildVersion: not an image build version ARN: ${arn}`);
-    this.builds.set(arn, { amiId, status });
+    this.builds.set(arn, { amiId, status, ...details });
+  }
+
+  /**
+   * The scan's counts of one build version (the filter Image Builder documents for it):
+   * `all` counts every finding, and there is no separate count of low ones.
+   * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_ListImageScanFindingAggregations.html
+   */
+  listImageScanFindingAggregations(
+    input: ListImageScanFindingAggregationsCommandInput,
+  ): Out<ListImageScanFindingAggregationsCommandOutput> {
+    const filter = input.filter;
+    if (!filter || filter.name !== 'imageBuildVersionArn' || filter.values?.length !== 1)
+      throw new SimulatorUnsupportedError(
+        'ListImageScanFindingAggregations is simulated for one imageBuildVersionArn filter only',
+      );
+    const arn = filter.values[0] ?? '';
+    const findings = this.builds.get(arn)?.findings;
+    if (!findings) return { requestId: REQUEST_ID, aggregationType: 'imageBuildVersion', responses: [] };
+    const { critical, high, medium, low } = findings;
+    return {
+      requestId: REQUEST_ID,
+      aggregationType: 'imageBuildVersion',
+      responses: [
+        {
+          imageAggregation: {
+            imageBuildVersionArn: arn,
+            severityCounts: { all: critical + high + medium + low, critical, high, medium },
+          },
+        },
+      ],
+    };
   }
 
   getImage(input: GetImageCommandInput): Out<GetImageCommandOutput> {
@@ -63,7 +120,7 @@ export class ImageBuilderService {
           ]
         : [];
     return {
-      requestId: '00000000-0000-4000-8000-000000000000',
+      requestId: REQUEST_ID,
       image: {
         arn,
         name,
@@ -73,6 +130,8 @@ export class ImageBuilderService {
         state: { status: build.status },
         dateCreated: this.world.now().toISOString(),
         outputResources: { amis },
+        ...(build.pipelineArn ? { sourcePipelineArn: build.pipelineArn } : {}),
+        ...(build.findings ? { scanState: { status: 'COMPLETED' } } : {}),
       },
     };
   }

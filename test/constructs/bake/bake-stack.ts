@@ -1,20 +1,18 @@
 import { rmSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { loadConfig } from '../../../lib/config';
+import type { ImageFactoryConfig } from '../../../lib/config';
 import { BakePipeline } from '../../../lib/constructs/bake';
 import type { BakePipelineProps } from '../../../lib/constructs/bake';
-import { configOf, scratchDir } from '../../support/synth';
+import { ImageFactoryStack } from '../../../lib/stacks/image-factory-stack';
+import { placementOf } from '../../../lib/stacks/placement';
+import { CDK_JSON_CONTEXT, factoryConfig, scratchDir } from '../../support/synth';
 
-/** The props the dev stack gives the pipeline, built from the dev config like immutable-stack.ts does. */
+/** The props the image factory's stack gives the pipeline, from the configured factory (as image-factory-stack.ts does). */
 export function devBakeProps(): BakePipelineProps {
-  const config = configOf('dev');
-  return {
-    environment: config.name,
-    sourceRevision: config.sourceRevision,
-    ...config.bake,
-    appPort: config.fleet.appPort,
-    healthCheckPath: config.fleet.healthCheck.path,
-  };
+  return { ...factoryConfig() };
 }
 
 export interface BakeStack {
@@ -24,19 +22,46 @@ export interface BakeStack {
 }
 
 /**
- * A throwaway stack holding only a BakePipeline, for variants the configured environments do not
- * cover. `extend` may add more to the stack (a VPC, say) and return props overrides.
+ * A throwaway stack holding only a BakePipeline, for variants the configured factory does not
+ * cover. `extend` may add more to the stack (a VPC, say) and return props overrides; `stackProps`
+ * pins the stack (an account and region) where a variant needs one.
  */
 export function bakeStack(
   overrides: Partial<BakePipelineProps> = {},
   extend?: (stack: Stack) => Partial<BakePipelineProps>,
+  stackProps: StackProps = {},
 ): BakeStack {
   const outdir = scratchDir();
   try {
     const app = new App({ outdir });
-    const stack = new Stack(app, 'Variant');
+    const stack = new Stack(app, 'Variant', stackProps);
     const bake = new BakePipeline(stack, 'Bake', { ...devBakeProps(), ...overrides, ...extend?.(stack) });
     return { stack, bake, template: Template.fromStack(stack) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The image factory's stack alone (as bin/app.ts builds it, without the environments' stacks),
+ * from the configured factory changed by `change`: for a variant of what the stack itself
+ * decides (its network, where it builds).
+ */
+export function factoryStack(change: (factory: ImageFactoryConfig) => void): {
+  readonly stack: ImageFactoryStack;
+  readonly template: Template;
+} {
+  const outdir = scratchDir();
+  try {
+    const imageFactory = factoryConfig();
+    change(imageFactory);
+    const product = { imageFactory, environments: loadConfig({ sourceRevision: 'test' }).environments };
+    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
+    const stack = new ImageFactoryStack(app, 'Immutable-images', {
+      product,
+      placement: placementOf(product),
+    });
+    return { stack, template: Template.fromStack(stack) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

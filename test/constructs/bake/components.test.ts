@@ -9,7 +9,7 @@ import {
   componentDocumentPath,
 } from '../../../lib/constructs/bake/component-documents';
 import type { ComponentDocumentName } from '../../../lib/constructs/bake/component-documents';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 
 /**
  * Actions AWSTOE (the Image Builder component runner) knows.
@@ -72,35 +72,13 @@ const scriptsOf = (name: ComponentDocumentName, phase: string) =>
     .flatMap((p) => p.steps.flatMap((s) => s.inputs.commands ?? []))
     .join('\n');
 
-interface AgentConfiguration {
-  agent: unknown;
-  metrics: unknown;
-  logs: {
-    logs_collected: {
-      files: { collect_list: { file_path: string; log_group_name: string; log_stream_name: string }[] };
-    };
-  };
-}
-
-/** The agent's JSON configuration as the build writes it, with the component's parameters filled in. */
-function agentConfiguration(parameters: Record<string, string>): AgentConfiguration {
-  const script = scriptsOf('cloudwatch-agent', 'build');
-  const json = /<<'JSON'\n([\s\S]*?)\nJSON\n/.exec(script)?.[1];
-  if (!json) throw new Error('no JSON heredoc in the build phase');
-  const filled = json.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, p: string) => parameters[p] ?? `missing-${p}`);
-  return JSON.parse(filled) as AgentConfiguration;
-}
-
 const EXPECTED: Record<ComponentDocumentName, { phases: string[]; parameters: string[] }> = {
   hardening: { phases: ['build', 'validate'], parameters: [] },
   'app-install': {
     phases: ['build', 'validate'],
     parameters: ['AppName', 'AppVersion', 'ArtifactUri', 'ServiceName', 'Port', 'HealthPath'],
   },
-  'cloudwatch-agent': {
-    phases: ['build', 'validate', 'test'],
-    parameters: ['AppName', 'LogGroupName', 'MetricsNamespace'],
-  },
+  'cloudwatch-agent': { phases: ['build', 'validate', 'test'], parameters: ['AppName'] },
   verify: { phases: ['test'], parameters: ['ServiceName', 'Port', 'HealthPath'] },
 };
 
@@ -167,66 +145,54 @@ describe('component documents', () => {
     expect(scripts(doc).join('\n')).toMatch(/none\)\s+cat > "\$\{release\}\/server\.py"/);
   });
 
-  it('cloudwatch-agent installs the agent and rsyslog from the AL2023 repository, and starts them at boot', () => {
+  it('cloudwatch-agent installs the agent and rsyslog from the AL2023 repository, and enables both at boot', () => {
     const build = scriptsOf('cloudwatch-agent', 'build');
     expect(build).toContain('dnf -y install amazon-cloudwatch-agent rsyslog logrotate');
     expect(build).toContain('systemctl enable rsyslog.service amazon-cloudwatch-agent.service');
-    // Enabled, not started on the build instance.
+    // Enabled, not started on the build instance, and not configured: each environment configures it.
     expect(build).not.toMatch(/systemctl (re)?start|amazon-cloudwatch-agent-ctl/);
-    // The path the agent's unit translates at every start.
-    expect(build).toContain('> /opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json');
+    expect(build).not.toMatch(/amazon-cloudwatch-agent\.json|amazon-cloudwatch-agent\.d|log_group_name/);
   });
 
-  it("cloudwatch-agent's configuration ships every log to the fleet's group, and memory and disk to its namespace", () => {
-    const config = agentConfiguration({
-      AppName: 'web',
-      LogGroupName: '/immutable/dev/fleet',
-      MetricsNamespace: 'CWAgent',
-    });
-    expect(config.agent).toEqual({ metrics_collection_interval: 60, run_as_user: 'root' });
-    const files = config.logs.logs_collected.files.collect_list;
-    expect(files.map((f) => [f.file_path, f.log_group_name, f.log_stream_name])).toEqual([
-      ['/var/log/web/web.log', '/immutable/dev/fleet', '{instance_id}/app'],
-      ['/var/log/messages', '/immutable/dev/fleet', '{instance_id}/messages'],
-      ['/var/log/secure', '/immutable/dev/fleet', '{instance_id}/secure'],
-      ['/var/log/cloud-init-output.log', '/immutable/dev/fleet', '{instance_id}/cloud-init'],
-    ]);
-    expect(config.metrics).toEqual({
-      namespace: 'CWAgent',
-      // From instance metadata: no EC2 API call, which the isolated subnets have no endpoint for.
-      append_dimensions: { ImageId: '${aws:ImageId}', InstanceId: '${aws:InstanceId}' },
-      aggregation_dimensions: [['ImageId']],
-      metrics_collected: {
-        mem: { measurement: ['mem_used_percent'] },
-        disk: { measurement: ['used_percent'], resources: ['/'], drop_device: true },
-      },
-    });
-    // The stack owns the group's retention; an agent setting it would need logs:PutRetentionPolicy.
-    expect(JSON.stringify(config)).not.toContain('retention_in_days');
+  it('cloudwatch-agent names no environment: one image serves them all', () => {
+    const all = scripts(documentOf('cloudwatch-agent')).join('\n');
+    expect(all).not.toMatch(/\/immutable\/(dev|staging|prod)\b|CWAgent/);
+    // Its validate phase refuses an image that carries an agent configuration.
+    const validate = scriptsOf('cloudwatch-agent', 'validate');
+    expect(validate).toContain('"${etc}/amazon-cloudwatch-agent.json"');
+    expect(validate).toContain('"${etc}/amazon-cloudwatch-agent.d"');
   });
 
-  it("cloudwatch-agent routes the application's syslog identifier to the file it ships", () => {
+  it("cloudwatch-agent routes the application's syslog identifier to the file the fleet ships", () => {
     expect(scriptsOf('cloudwatch-agent', 'build')).toContain(
       `if \\$programname == '\${app}' then {\n  action(type="omfile" file="/var/log/\${app}/\${app}.log"`,
     );
     expect(scripts(documentOf('app-install')).join('\n')).toMatch(/^SyslogIdentifier=\$\{app\}$/m);
   });
 
-  it('cloudwatch-agent checks in its test phase that the agent is installed, configured and running since boot', () => {
+  it('cloudwatch-agent tests on a fresh instance, without an environment, that the agent runs once given a configuration', () => {
     const doc = documentOf('cloudwatch-agent');
     const test = doc.phases.find((p) => p.name === 'test')!.steps;
     expect(test.map((s) => s.name)).toEqual([
       'AgentInstalled',
-      'AgentConfiguredForThisFleet',
-      'AgentRunningSinceBoot',
+      'EnabledAtBootWithoutConfiguration',
+      'ApplicationLogRouted',
+      'AgentRunsWithAConfigurationGivenAtBoot',
     ]);
     const all = scriptsOf('cloudwatch-agent', 'test');
-    expect(all).toContain('rpm -q amazon-cloudwatch-agent rsyslog');
-    expect(all).toContain('grep -qF \'{{ LogGroupName }}\' "${toml}"');
-    expect(all).toContain('grep -qF \'{{ MetricsNamespace }}\' "${toml}"');
+    expect(all).toContain('rpm -q amazon-cloudwatch-agent rsyslog logrotate');
     expect(all).toContain('systemctl is-enabled');
+    // Without a configuration the unit exits at boot; it must not have failed.
+    expect(all).toContain('systemctl is-failed --quiet amazon-cloudwatch-agent.service');
+    expect(all).toMatch(/logger -t "\$\{app\}"/);
+    // As each environment's user data does, with a probe configuration of its own.
+    expect(all).toContain('"${ctl}" -a fetch-config -m ec2 -s -c "file:${probe}"');
     expect(all).toContain('"status": "running"');
     expect(all).toContain('"configstatus": "configured"');
+    // The probe's configuration is valid JSON, and leaves nothing behind.
+    const probe = /<<'JSON'\n([\s\S]*?)\nJSON\n/.exec(all)?.[1];
+    expect(() => JSON.parse(probe ?? '')).not.toThrow();
+    expect(all).toContain('-a stop');
   });
 
   it('verify tests the service, the health path, SSH and IMDSv2 in the test phase', () => {
@@ -238,12 +204,12 @@ describe('component documents', () => {
 describe('components in the template', () => {
   let dev: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
   });
 
   it.each(COMPONENT_DOCUMENTS)('%s is created from its YAML file under a content-addressed name', (name) => {
     dev.hasResourceProperties('AWS::ImageBuilder::Component', {
-      Name: Match.stringLikeRegexp(`^immutable-dev-web-${name}_[0-9a-f]{10}$`),
+      Name: Match.stringLikeRegexp(`^immutable-web-${name}_[0-9a-f]{10}$`),
       Platform: 'Linux',
       Version: '1.0.0',
       Data: text(name),
@@ -270,11 +236,8 @@ describe('components in the template', () => {
         },
         {
           ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeCloudWatchAgent'), 'Arn'] },
-          Parameters: [
-            { Name: 'AppName', Value: ['web'] },
-            { Name: 'LogGroupName', Value: ['/immutable/dev/fleet'] },
-            { Name: 'MetricsNamespace', Value: ['CWAgent'] },
-          ],
+          // The application only: each environment configures the agent at boot.
+          Parameters: [{ Name: 'AppName', Value: ['web'] }],
         },
         {
           ComponentArn: {

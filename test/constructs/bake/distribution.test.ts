@@ -1,60 +1,52 @@
+import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
-import { runtimeParameters } from '../../../lambda/shared/names';
-import { testApp } from '../../support/synth';
-import { recipeNameOf } from './bake-stack';
-import type { TestApp } from '../../support/synth';
+import { imageFactoryNames } from '../../../lambda/shared/names';
+import { factoryTemplate } from '../../support/templates';
+import { bakeStack, recipeNameOf } from './bake-stack';
 
-describe('distribution', () => {
-  let app: TestApp;
-  let dev: Template;
-  let prod: Template;
+interface Distribution {
+  readonly Region: unknown;
+  readonly SsmParameterConfigurations?: { ParameterName: string; DataType: string }[];
+  readonly AmiDistributionConfiguration: {
+    readonly Name: string;
+    readonly AmiTags: Record<string, string>;
+    readonly LaunchPermissionConfiguration?: { UserIds: string[] };
+  };
+}
+
+const distributionsOf = (template: Template): Distribution[] => {
+  const configs = Object.values(template.findResources('AWS::ImageBuilder::DistributionConfiguration'));
+  expect(configs).toHaveLength(1);
+  return configs[0]?.Properties.Distributions as Distribution[];
+};
+
+const BAKED_AMI = imageFactoryNames('web').bakedImageParameter;
+/** The stack's own region (eu-west-1 in the pinned variant), as the template names it. */
+const OWN_REGION = { Ref: 'AWS::Region' };
+
+describe('distribution of the configured (single-account) factory', () => {
+  let factory: Template;
   beforeAll(() => {
-    app = testApp({ context: { sourceRevision: 'f00dcafe' } });
-    dev = app.template('dev');
-    prod = app.template('prod');
+    factory = factoryTemplate();
   });
-  afterAll(() => app.cleanup());
 
   it('distributes in the stack region and publishes the AMI id to the baked-image parameter', () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
-      Name: 'immutable-dev-web-distribution',
+    expect(BAKED_AMI).toBe('/immutable/images/web/baked-ami');
+    factory.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
+      Name: 'immutable-web-distribution',
       Distributions: [
         {
           Region: { Ref: 'AWS::Region' },
-          SsmParameterConfigurations: [
-            { ParameterName: runtimeParameters('dev').bakedImage, DataType: 'aws:ec2:image' },
-          ],
+          SsmParameterConfigurations: [{ ParameterName: BAKED_AMI, DataType: 'aws:ec2:image' }],
           AmiDistributionConfiguration: {
-            Name: 'immutable-dev-web-1.0.0-{{ imagebuilder:buildDate }}',
-            Description: 'web 1.0.0 baked by immutable-dev-web',
+            Name: 'immutable-web-1.0.0-{{ imagebuilder:buildDate }}',
+            Description: 'web 1.0.0 baked by immutable-web',
             AmiTags: {
-              [AMI_TAGS.environment]: 'dev',
-              [AMI_TAGS.pipeline]: 'immutable-dev-web',
-              [AMI_TAGS.recipe]: recipeNameOf(dev),
+              [AMI_TAGS.pipeline]: 'immutable-web',
+              [AMI_TAGS.recipe]: recipeNameOf(factory),
               [AMI_TAGS.recipeVersion]: '1.0.0',
-              [AMI_TAGS.sourceRevision]: 'f00dcafe',
-            },
-          },
-        },
-      ],
-    });
-    prod.hasResourceProperties('AWS::ImageBuilder::DistributionConfiguration', {
-      Distributions: [
-        {
-          Region: { Ref: 'AWS::Region' },
-          SsmParameterConfigurations: [
-            { ParameterName: '/immutable/prod/baked-ami', DataType: 'aws:ec2:image' },
-          ],
-          AmiDistributionConfiguration: {
-            Name: 'immutable-prod-web-1.0.0-{{ imagebuilder:buildDate }}',
-            Description: 'web 1.0.0 baked by immutable-prod-web',
-            AmiTags: {
-              [AMI_TAGS.environment]: 'prod',
-              [AMI_TAGS.pipeline]: 'immutable-prod-web',
-              [AMI_TAGS.recipe]: recipeNameOf(prod),
-              [AMI_TAGS.recipeVersion]: '1.0.0',
-              [AMI_TAGS.sourceRevision]: 'f00dcafe',
+              [AMI_TAGS.sourceRevision]: Match.stringLikeRegexp('^[\\w.-]+$'),
             },
           },
         },
@@ -62,19 +54,78 @@ describe('distribution', () => {
     });
   });
 
-  it('publishes each environment’s AMI id to that environment’s parameter only', () => {
-    const published = (['dev', 'staging', 'prod'] as const).map((env) =>
-      Object.values(app.template(env).findResources('AWS::ImageBuilder::DistributionConfiguration')).flatMap(
-        (d) =>
-          (
-            d.Properties.Distributions as { SsmParameterConfigurations: { ParameterName: string }[] }[]
-          ).flatMap((x) => x.SsmParameterConfigurations.map((c) => c.ParameterName)),
-      ),
+  it('tags lineage only: no environment (every environment runs the same AMI)', () => {
+    const [home] = distributionsOf(factory);
+    expect(Object.keys(home?.AmiDistributionConfiguration.AmiTags ?? {}).sort()).toEqual(
+      [AMI_TAGS.pipeline, AMI_TAGS.recipe, AMI_TAGS.recipeVersion, AMI_TAGS.sourceRevision].sort(),
     );
-    expect(published).toEqual([
-      ['/immutable/dev/baked-ami'],
-      ['/immutable/staging/baked-ami'],
-      ['/immutable/prod/baked-ami'],
-    ]);
+  });
+
+  it('grants no other account a launch permission: the AMI is the account’s own', () => {
+    const [home] = distributionsOf(factory);
+    expect(home?.AmiDistributionConfiguration.LaunchPermissionConfiguration).toBeUndefined();
+  });
+});
+
+describe('distribution to other accounts and regions', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = bakeStack(
+      {
+        sourceRevision: 'f00dcafe',
+        distribution: [
+          { region: 'eu-west-1', accountIds: ['222222222222', '333333333333'] },
+          { region: 'us-east-1', accountIds: ['444444444444'] },
+        ],
+      },
+      undefined,
+      { env: { account: '111111111111', region: 'eu-west-1' } },
+    ));
+  });
+
+  it('lets the accounts of the factory’s own region launch the AMI there, and publishes its id there', () => {
+    const [home, ...copies] = distributionsOf(template);
+    expect(copies).toHaveLength(1);
+    expect(home).toMatchObject({
+      Region: OWN_REGION,
+      SsmParameterConfigurations: [{ ParameterName: BAKED_AMI, DataType: 'aws:ec2:image' }],
+      AmiDistributionConfiguration: {
+        LaunchPermissionConfiguration: { UserIds: ['222222222222', '333333333333'] },
+      },
+    });
+  });
+
+  it('copies the AMI, with the same lineage tags, to each other region, launchable by that region’s accounts', () => {
+    const [home, copy] = distributionsOf(template);
+    expect(copy).toEqual({
+      Region: 'us-east-1',
+      AmiDistributionConfiguration: {
+        ...home?.AmiDistributionConfiguration,
+        LaunchPermissionConfiguration: { UserIds: ['444444444444'] },
+      },
+    });
+    expect(home?.AmiDistributionConfiguration.AmiTags).toMatchObject({
+      [AMI_TAGS.sourceRevision]: 'f00dcafe',
+      [AMI_TAGS.pipeline]: 'immutable-web',
+    });
+  });
+
+  it('publishes the baked-image parameter in the factory’s region only', () => {
+    const published = distributionsOf(template).flatMap((d) =>
+      (d.SsmParameterConfigurations ?? []).map((c) => [d.Region, c.ParameterName]),
+    );
+    expect(published).toEqual([[OWN_REGION, BAKED_AMI]]);
+  });
+
+  it('makes no copy in the factory’s own region when only other accounts need it', () => {
+    const { template: ownRegionOnly } = bakeStack(
+      { distribution: [{ region: 'eu-west-1', accountIds: ['222222222222'] }] },
+      undefined,
+      { env: { account: '111111111111', region: 'eu-west-1' } },
+    );
+    expect(distributionsOf(ownRegionOnly).map((d) => d.Region)).toEqual([OWN_REGION]);
+    expect(distributionsOf(ownRegionOnly)[0]?.AmiDistributionConfiguration).toMatchObject({
+      LaunchPermissionConfiguration: { UserIds: ['222222222222'] },
+    });
   });
 });

@@ -2,13 +2,20 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { logRetentionFor } from '../../../lib/constructs/log-retention';
-import { productTemplate } from '../../support/templates';
-import { bakeStack, devBakeProps } from './bake-stack';
-let dev: Template;
-let prod: Template;
+import { factoryTemplate } from '../../support/templates';
+import { bakeStack, devBakeProps, factoryStack } from './bake-stack';
+
+/** The configured factory (t3.small, 90 days of logs, no NAT in its network). */
+let factory: Template;
+/** Other instance types, a year of logs and an S3 artifact. */
+let variant: Template;
 beforeAll(() => {
-  dev = productTemplate('dev');
-  prod = productTemplate('prod');
+  factory = factoryTemplate();
+  ({ template: variant } = bakeStack({
+    instanceTypes: ['t3.medium', 't3a.medium'],
+    logRetentionDays: 365,
+    app: { ...devBakeProps().app, artifactUri: 's3://releases-bucket/web/web-1.0.0.tar.gz' },
+  }));
 });
 
 const statementsOf = (template: Template, rolePrefix: string) =>
@@ -18,25 +25,34 @@ const statementsOf = (template: Template, rolePrefix: string) =>
 
 describe('infrastructure configuration', () => {
   it('requires IMDSv2, uses no key pair and terminates instances of failed builds', () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
-      Name: 'immutable-dev-web-build',
+    factory.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      Name: 'immutable-web-build',
       InstanceMetadataOptions: { HttpTokens: 'required' },
       TerminateInstanceOnFailure: true,
       KeyPair: Match.absent(),
       InstanceTypes: ['t3.small'],
     });
-    prod.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
-      InstanceTypes: ['t3.medium'],
+    variant.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      InstanceTypes: ['t3.medium', 't3a.medium'],
     });
   });
 
   it('sends build logs to the log bucket and notifications to the topic', () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+    factory.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
       Logging: {
         S3Logs: { S3BucketName: { Ref: Match.stringLikeRegexp('^BakeLogsBucket') }, S3KeyPrefix: 'builds' },
       },
       SnsTopicArn: { Ref: Match.stringLikeRegexp('^BakeNotificationsTopic') },
-      ResourceTags: { Name: 'immutable-dev-web-build', 'immutable:environment': 'dev' },
+    });
+  });
+
+  it('tags build instances with the pipeline that runs them, not an environment', () => {
+    const [infrastructure] = Object.values(
+      factory.findResources('AWS::ImageBuilder::InfrastructureConfiguration'),
+    );
+    expect(infrastructure?.Properties.ResourceTags).toEqual({
+      Name: 'immutable-web-build',
+      'immutable:pipeline': 'immutable-web',
     });
   });
 
@@ -49,15 +65,18 @@ describe('infrastructure configuration', () => {
     template.resourceCountIs('AWS::EC2::SecurityGroup', 0);
   });
 
-  it("builds in the fleet's network: a public subnet without NAT, a NAT-routed private one with it", () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
-      SubnetId: { Ref: Match.stringLikeRegexp('^FleetNetworkVpcpublicSubnet') },
+  it("builds in the factory's own network: a public subnet without NAT, a NAT-routed private one with it", () => {
+    factory.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^NetworkVpcpublicSubnet') },
       SecurityGroupIds: [
         { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeInfrastructureSecurityGroup'), 'GroupId'] },
       ],
     });
-    productTemplate('staging').hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
-      SubnetId: { Ref: Match.stringLikeRegexp('^FleetNetworkVpcprivateSubnet') },
+    const { template: withNat } = factoryStack((f) => {
+      f.network = { kind: 'new', cidr: '10.0.0.0/16', maxAzs: 2, natGateways: 1 };
+    });
+    withNat.hasResourceProperties('AWS::ImageBuilder::InfrastructureConfiguration', {
+      SubnetId: { Ref: Match.stringLikeRegexp('^NetworkVpcprivateSubnet') },
     });
   });
 });
@@ -67,7 +86,7 @@ describe('build instance role', () => {
     const managed = (name: string) => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::aws:policy/${name}`]],
     });
-    dev.hasResourceProperties('AWS::IAM::Role', {
+    factory.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'ec2.amazonaws.com' } })],
       },
@@ -76,13 +95,13 @@ describe('build instance role', () => {
         managed('EC2InstanceProfileForImageBuilder'),
       ],
     });
-    dev.hasResourceProperties('AWS::IAM::InstanceProfile', {
+    factory.hasResourceProperties('AWS::IAM::InstanceProfile', {
       Roles: [{ Ref: Match.stringLikeRegexp('^BakeInfrastructureInstanceRole') }],
     });
   });
 
   it('may only upload objects under the build-log prefix of the log bucket', () => {
-    expect(statementsOf(dev, 'BakeInfrastructureInstanceRole')).toEqual([
+    expect(statementsOf(factory, 'BakeInfrastructureInstanceRole')).toEqual([
       {
         Action: 's3:PutObject',
         Effect: 'Allow',
@@ -97,10 +116,7 @@ describe('build instance role', () => {
   });
 
   it('may read the application artifact object when it comes from S3, and nothing else in that bucket', () => {
-    const { template } = bakeStack({
-      app: { ...devBakeProps().app, artifactUri: 's3://releases-bucket/web/web-1.0.0.tar.gz' },
-    });
-    expect(statementsOf(template, 'BakeInfrastructureInstanceRole')).toContainEqual({
+    expect(statementsOf(variant, 'BakeInfrastructureInstanceRole')).toContainEqual({
       Action: 's3:GetObject',
       Effect: 'Allow',
       Resource: {
@@ -154,7 +170,7 @@ describe('build network (with a VPC)', () => {
 
 describe('build log bucket', () => {
   it('is encrypted, private, TLS-only and expires logs after the retention period', () => {
-    dev.hasResourceProperties('AWS::S3::Bucket', {
+    factory.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
       },
@@ -164,12 +180,12 @@ describe('build log bucket', () => {
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
       },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })] },
     });
-    prod.hasResourceProperties('AWS::S3::Bucket', {
+    variant.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 365 })] },
     });
-    dev.hasResourceProperties('AWS::S3::BucketPolicy', {
+    factory.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),

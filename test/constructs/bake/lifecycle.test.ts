@@ -2,17 +2,23 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { ageFilter } from '../../../lib/constructs/bake/lifecycle-rules';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
+import { bakeStack, devBakeProps } from './bake-stack';
 
 describe('AMI lifecycle policy', () => {
-  let dev: Template;
-  let prod: Template;
+  /** The configured factory: deprecate after 30 days, delete after 90, keep 5. */
+  let factory: Template;
+  /** Shorter ages, fewer kept, and only dev's rollback candidates protected. */
+  let variant: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
-    prod = productTemplate('prod');
+    factory = factoryTemplate();
+    ({ template: variant } = bakeStack({
+      lifecycle: { deprecateAfterDays: 14, deleteAfterDays: 30, keepAtLeast: 3 },
+      protectedEnvironments: ['dev'],
+    }));
   });
 
-  // Any environment's keep tag protects an AMI: environments of one account share images.
+  // Any environment's keep tag protects an AMI: every environment runs the factory's images.
   const protectedAmis = {
     Amis: {
       TagMap: {
@@ -24,8 +30,8 @@ describe('AMI lifecycle policy', () => {
   };
 
   it('deprecates, then deletes AMIs and snapshots, always keeping the newest ones and never a rollback candidate', () => {
-    prod.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
-      Name: 'immutable-prod-web-amis',
+    factory.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+      Name: 'immutable-web-amis',
       ResourceType: 'AMI_IMAGE',
       Status: 'ENABLED',
       PolicyDetails: [
@@ -41,7 +47,7 @@ describe('AMI lifecycle policy', () => {
         },
       ],
     });
-    dev.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+    variant.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
       PolicyDetails: [
         Match.objectLike({ Filter: { Type: 'AGE', Unit: 'DAYS', Value: 14 } }),
         Match.objectLike({ Filter: { Type: 'AGE', Unit: 'DAYS', Value: 30, RetainAtLeast: 3 } }),
@@ -49,20 +55,31 @@ describe('AMI lifecycle policy', () => {
     });
   });
 
+  it('protects the rollback candidates of the environments it is told to, and of every one by default', () => {
+    const exclusionsOf = (template: Template) =>
+      Object.values(template.findResources('AWS::ImageBuilder::LifecyclePolicy')).flatMap((p) =>
+        (p.Properties.PolicyDetails as { ExclusionRules: unknown }[]).map((d) => d.ExclusionRules),
+      );
+    expect(exclusionsOf(variant)).toEqual([
+      { Amis: { TagMap: { 'immutable:rollback-candidate:dev': 'true' } } },
+      { Amis: { TagMap: { 'immutable:rollback-candidate:dev': 'true' } } },
+    ]);
+    const { protectedEnvironments, ...withoutList } = devBakeProps();
+    expect(protectedEnvironments).toBeUndefined();
+    expect(exclusionsOf(bakeStack(withoutList).template)).toEqual([protectedAmis, protectedAmis]);
+  });
+
   it("selects only this pipeline's images, by the tags the pipeline puts on them", () => {
-    dev.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
-      ResourceSelection: {
-        TagMap: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-dev-web' },
-        Recipes: Match.absent(),
-      },
+    const [policy] = Object.values(factory.findResources('AWS::ImageBuilder::LifecyclePolicy'));
+    expect(policy?.Properties.ResourceSelection).toEqual({
+      TagMap: { [AMI_TAGS.pipeline]: 'immutable-web' },
     });
-    dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ImageTags: { [AMI_TAGS.environment]: 'dev', [AMI_TAGS.pipeline]: 'immutable-dev-web' },
-    });
+    const [pipeline] = Object.values(factory.findResources('AWS::ImageBuilder::ImagePipeline'));
+    expect(pipeline?.Properties.ImageTags).toEqual({ [AMI_TAGS.pipeline]: 'immutable-web' });
   });
 
   it('runs as a role Image Builder assumes, with the lifecycle execution policy only', () => {
-    dev.hasResourceProperties('AWS::IAM::Role', {
+    factory.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({ Principal: { Service: 'imagebuilder.amazonaws.com' } })],
       },
@@ -79,7 +96,7 @@ describe('AMI lifecycle policy', () => {
         },
       ],
     });
-    dev.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
+    factory.hasResourceProperties('AWS::ImageBuilder::LifecyclePolicy', {
       ExecutionRole: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeLifecycleExecutionRole'), 'Arn'] },
     });
   });

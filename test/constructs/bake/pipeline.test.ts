@@ -1,28 +1,34 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
-import { testApp } from '../../support/synth';
-import { recipeNameOf } from './bake-stack';
-import type { TestApp } from '../../support/synth';
+import type { BakePipeline } from '../../../lib/constructs/bake';
+import { factoryTemplate, productTemplate } from '../../support/templates';
+import { bakeStack, devBakeProps, recipeNameOf } from './bake-stack';
 
-let app: TestApp;
+/** The configured factory: weekdays at 03:00 UTC on every match, fails on CRITICAL, 90 days of logs. */
 let dev: Template;
+/** Weekly, only when dependencies were updated, fails on HIGH, a year of logs. */
 let prod: Template;
+let prodBake: BakePipeline;
 
 beforeAll(() => {
-  app = testApp({ context: { sourceRevision: 'abc1234' } });
-  dev = app.template('dev');
-  prod = app.template('prod');
+  dev = factoryTemplate();
+  const variant = bakeStack({
+    schedule: { cron: 'cron(0 3 ? * WED *)', timezone: 'UTC', onlyWhenDependenciesUpdated: true },
+    scan: { failOnSeverity: 'HIGH' },
+    logRetentionDays: 365,
+  });
+  prod = variant.template;
+  prodBake = variant.bake;
 });
-afterAll(() => app.cleanup());
 
 const pipelineOf = (template: Template) => template.findResources('AWS::ImageBuilder::ImagePipeline');
 
 describe('image pipeline', () => {
-  it('is one enabled pipeline per environment, named after it, with enhanced metadata', () => {
+  it('is the one enabled pipeline of the factory, named after the application, with enhanced metadata', () => {
     expect(Object.keys(pipelineOf(dev))).toHaveLength(1);
     dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      Name: 'immutable-dev-web',
+      Name: 'immutable-web',
       Status: 'ENABLED',
       EnhancedImageMetadataEnabled: true,
       ImageRecipeArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipe'), 'Arn'] },
@@ -59,7 +65,7 @@ describe('image pipeline', () => {
 
   it('tags its images so the lifecycle policy can select exactly them', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::ImagePipeline', {
-      ImageTags: { 'immutable:environment': 'dev', 'immutable:pipeline': 'immutable-dev-web' },
+      ImageTags: { 'immutable:pipeline': 'immutable-web', 'immutable:environment': Match.absent() },
     });
   });
 
@@ -71,11 +77,11 @@ describe('image pipeline', () => {
       },
     });
     dev.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/imagebuilder/immutable-dev-web',
-      RetentionInDays: 30,
+      LogGroupName: '/aws/imagebuilder/immutable-web',
+      RetentionInDays: 90,
     });
     prod.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/imagebuilder/pipeline/immutable-prod-web',
+      LogGroupName: '/aws/imagebuilder/pipeline/immutable-web',
       RetentionInDays: 365,
     });
   });
@@ -91,21 +97,18 @@ describe('vulnerability scan gate', () => {
     }
   });
 
-  it('leaves the gate to the rollout: the image trigger counts findings against scan.failOnSeverity', () => {
-    for (const [template, severity] of [
-      [dev, 'CRITICAL'],
-      [prod, 'HIGH'],
-    ] as const) {
-      template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: { Variables: Match.objectLike({ SCAN_FAIL_ON_SEVERITY: severity }) },
-      });
-    }
+  it("leaves the gate to the environments: dev's image trigger counts findings against scan.failOnSeverity", () => {
+    // The factory announces each image with its findings; the first environment refuses one that
+    // reaches the factory's configured severity (CRITICAL).
+    productTemplate('dev').hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SCAN_FAIL_ON_SEVERITY: 'CRITICAL' }) },
+    });
   });
 
   it('exposes the configured severity for the rollout workflow to enforce', () => {
-    const [devStack, , prodStack] = app.stacks;
-    expect(devStack?.bake.scanGateSeverity).toBe('CRITICAL');
-    expect(prodStack?.bake.scanGateSeverity).toBe('HIGH');
+    expect(devBakeProps().scan.failOnSeverity).toBe('CRITICAL');
+    expect(bakeStack().bake.scanGateSeverity).toBe('CRITICAL');
+    expect(prodBake.scanGateSeverity).toBe('HIGH');
   });
 });
 
@@ -152,7 +155,7 @@ describe('pipeline execution role', () => {
                   { Ref: 'AWS::Region' },
                   ':',
                   { Ref: 'AWS::AccountId' },
-                  ':parameter/immutable/dev/baked-ami',
+                  ':parameter/immutable/images/web/baked-ami',
                 ],
               ],
             },
@@ -165,11 +168,11 @@ describe('pipeline execution role', () => {
 
 describe('pipeline attributes', () => {
   it('names the recipe after the pipeline and its content', () => {
-    expect(recipeNameOf(dev)).toMatch(/^immutable-dev-web_[0-9a-f]{10}$/);
+    expect(recipeNameOf(dev)).toMatch(/^immutable-web_[0-9a-f]{10}$/);
   });
 
   it('gives an image ARN pattern that matches every build of every recipe of this pipeline only', () => {
-    const bake = app.stacks[0]!.bake;
+    const bake = prodBake;
     expect(Stack.of(bake).resolve(bake.imageArnPattern)).toEqual({
       'Fn::Join': [
         '',
@@ -180,13 +183,13 @@ describe('pipeline attributes', () => {
           { Ref: 'AWS::Region' },
           ':',
           { Ref: 'AWS::AccountId' },
-          ':image/immutable-dev-web_*',
+          ':image/immutable-web_*',
         ],
       ],
     });
-    const pattern = /^image\/immutable-dev-web_.*$/;
+    const pattern = /^image\/immutable-web_.*$/;
     expect(`image/${recipeNameOf(dev)}/1.0.0/3`).toMatch(pattern);
     // Another app whose name starts the same must not match.
-    expect('image/immutable-dev-web-api_0123456789/1.0.0/1').not.toMatch(pattern);
+    expect('image/immutable-web-api_0123456789/1.0.0/1').not.toMatch(pattern);
   });
 });

@@ -1,16 +1,16 @@
 import { Lazy } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { contentAddressedName, fingerprint } from '../../../lib/constructs/bake/content-name';
-import { productTemplate } from '../../support/templates';
+import { factoryTemplate } from '../../support/templates';
 import { bakeStack, devBakeProps, recipeNameOf } from './bake-stack';
 
 describe('image recipe', () => {
   let dev: Template;
   beforeAll(() => {
-    dev = productTemplate('dev');
+    dev = factoryTemplate();
   });
 
-  it('takes its semantic version from bake.recipeVersion', () => {
+  it('takes its semantic version from imageFactory.recipeVersion', () => {
     dev.hasResourceProperties('AWS::ImageBuilder::ImageRecipe', { Version: '1.0.0' });
   });
 
@@ -63,8 +63,8 @@ describe('recipe naming (recipes are immutable)', () => {
     const changed = [
       recipeName({ rootVolumeGiB: 32 }),
       recipeName({ app: { ...base.app, version: '1.0.1' } }),
-      recipeName({ appPort: 9090 }),
-      recipeName({ healthCheckPath: '/ready' }),
+      recipeName({ app: { ...base.app, port: 9090 } }),
+      recipeName({ app: { ...base.app, healthCheckPath: '/ready' } }),
       recipeName({ parentImage: { kind: 'ssm-parameter', name: '/aws/service/other' } }),
     ];
     for (const name of changed) expect(name).not.toBe(original);

@@ -3,19 +3,20 @@ import { bakeStack, devBakeProps } from './bake-stack';
 describe('BakePipeline validation', () => {
   const base = devBakeProps();
 
-  it('accepts the dev configuration', () => {
+  it('accepts the configured factory', () => {
     expect(() => bakeStack()).not.toThrow();
   });
 
   it('fails when keepAtLeast is more than an Image Builder rule can retain', () => {
     expect(() => bakeStack({ lifecycle: { ...base.lifecycle, keepAtLeast: 11 } })).toThrow(
-      'BakePipeline (dev): lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 11',
+      'BakePipeline (web): lifecycle.keepAtLeast must be a whole number 1-10 (Image Builder RetainAtLeast), got 11',
     );
   });
 
   it('fails when AMIs would be deleted before they are deprecated', () => {
-    expect(() => bakeStack({ lifecycle: { ...base.lifecycle, deleteAfterDays: 14 } })).toThrow(
-      'lifecycle.deleteAfterDays must be greater than lifecycle.deprecateAfterDays (14), got 14',
+    expect(base.lifecycle.deprecateAfterDays).toBe(30);
+    expect(() => bakeStack({ lifecycle: { ...base.lifecycle, deleteAfterDays: 30 } })).toThrow(
+      'lifecycle.deleteAfterDays must be greater than lifecycle.deprecateAfterDays (30), got 30',
     );
   });
 
@@ -33,9 +34,11 @@ describe('BakePipeline validation', () => {
   });
 
   it('fails when the port or health path could not be served', () => {
-    expect(() => bakeStack({ appPort: 0 })).toThrow('appPort must be a whole number 1-65535, got 0');
-    expect(() => bakeStack({ healthCheckPath: 'health' })).toThrow(
-      'healthCheckPath must be an absolute path such as /health, got "health"',
+    expect(() => bakeStack({ app: { ...base.app, port: 0 } })).toThrow(
+      'app.port must be a whole number 1-65535, got 0',
+    );
+    expect(() => bakeStack({ app: { ...base.app, healthCheckPath: 'health' } })).toThrow(
+      'app.healthCheckPath must be an absolute path such as /health, got "health"',
     );
   });
 
@@ -52,8 +55,8 @@ describe('BakePipeline validation', () => {
   });
 
   it('reports every broken rule at once', () => {
-    expect(() => bakeStack({ appPort: 70000, logRetentionDays: 0 })).toThrow(
-      'BakePipeline (dev): appPort must be a whole number 1-65535, got 70000; logRetentionDays must be a whole number 1-3653, got 0',
+    expect(() => bakeStack({ app: { ...base.app, port: 70000 }, logRetentionDays: 0 })).toThrow(
+      'BakePipeline (web): app.port must be a whole number 1-65535, got 70000; logRetentionDays must be a whole number 1-3653, got 0',
     );
   });
 });

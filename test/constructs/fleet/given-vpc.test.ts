@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
-import { configOf, scratchDir } from '../../support/synth';
+import { configOf, factoryConfig, scratchDir } from '../../support/synth';
 
 const outdir = scratchDir();
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -20,7 +20,16 @@ function fleetIn(overrides: (vpc: ec2.Vpc) => Partial<ImmutableFleetProps> = () 
       { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  new ImmutableFleet(stack, 'Fleet', { environment: config.name, vpc, ...config.fleet, ...overrides(vpc) });
+  const { name, port, healthCheckPath } = factoryConfig().app;
+  new ImmutableFleet(stack, 'Fleet', {
+    environment: config.name,
+    vpc,
+    ...config.fleet,
+    appName: name,
+    appPort: port,
+    healthCheckPath,
+    ...overrides(vpc),
+  });
   const subnets = (selection: ec2.SubnetSelection) =>
     vpc.selectSubnets(selection).subnetIds.map((id) => stack.resolve(id) as unknown);
   return { template: Template.fromStack(stack), subnets };

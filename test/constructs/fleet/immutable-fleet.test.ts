@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
-import { configOf, testApp } from '../../support/synth';
+import { configOf, factoryConfig, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { RUNTIME_PARAMETER_IDS } from '../../../lib/constructs/fleet';
 
@@ -149,14 +149,17 @@ describe('load balancer and listener', () => {
 describe('target groups', () => {
   it('checks health as configured and drains quickly for rotations', () => {
     const hc = configOf('prod').fleet.healthCheck;
+    // The port and the path are the application's, from the image factory.
+    const served = factoryConfig().app;
+    expect([served.port, served.healthCheckPath]).toEqual([8080, '/health']);
     prod.resourceCountIs('AWS::ElasticLoadBalancingV2::TargetGroup', 2);
     for (const colour of ['blue', 'green']) {
       prod.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-        Port: 8080,
+        Port: served.port,
         Protocol: 'HTTP',
         TargetType: 'instance',
         HealthCheckEnabled: true,
-        HealthCheckPath: hc.path,
+        HealthCheckPath: served.healthCheckPath,
         HealthCheckIntervalSeconds: hc.intervalSeconds,
         HealthCheckTimeoutSeconds: hc.timeoutSeconds,
         HealthyThresholdCount: hc.healthyThreshold,

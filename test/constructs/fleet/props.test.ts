@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
 import { rmSync } from 'node:fs';
-import { configOf, scratchDir } from '../../support/synth';
+import { configOf, factoryConfig, scratchDir } from '../../support/synth';
 
 // One assembly folder for every probe app (an App without outdir leaves a temp folder behind).
 const outdir = scratchDir();
@@ -12,7 +12,16 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any }) => void) {
   const config = configOf('prod');
   const stack = new Stack(new App({ outdir }), 'Probe');
-  const props = { environment: config.name, vpc: new ec2.Vpc(stack, 'Vpc'), ...config.fleet };
+  // The application's port and health path come from the image factory, as the stack passes them.
+  const { name, port, healthCheckPath } = factoryConfig().app;
+  const props = {
+    environment: config.name,
+    vpc: new ec2.Vpc(stack, 'Vpc'),
+    ...config.fleet,
+    appName: name,
+    appPort: port,
+    healthCheckPath,
+  };
   mutate(props);
   return () => new ImmutableFleet(stack, 'Fleet', props);
 }
@@ -37,6 +46,24 @@ describe('ImmutableFleet props validation', () => {
   it('fails when a capacity is not a whole number', () => {
     expect(build((p) => (p.capacity = { min: 1, desired: 2.5, max: 8 }))).toThrow(
       'ImmutableFleet(prod) capacity.desired must be a whole number >= 0, got 2.5',
+    );
+  });
+
+  it('fails when the application port could not be served', () => {
+    expect(build((p) => (p.appPort = 0))).toThrow(
+      'ImmutableFleet(prod) appPort must be a whole number 1-65535, got 0',
+    );
+  });
+
+  it('fails when the application name could not name its log file', () => {
+    expect(build((p) => (p.appName = 'Web App'))).toThrow(
+      'ImmutableFleet(prod) appName must be 2-41 lower-case letters, digits and dashes, starting with a letter, got "Web App"',
+    );
+  });
+
+  it('fails when the health check path is not absolute', () => {
+    expect(build((p) => (p.healthCheckPath = 'health'))).toThrow(
+      'ImmutableFleet(prod) healthCheckPath must be an absolute path such as /health, got "health"',
     );
   });
 

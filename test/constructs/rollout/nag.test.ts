@@ -42,6 +42,38 @@ describe('cdk-nag AwsSolutions', () => {
       expect(reason.length).toBeGreaterThan(30);
     }
   });
+
+  it.each(['staging', 'prod'] as const)(
+    '%s: the promotion acknowledges only the wildcards IAM leaves it, each by its resource',
+    (env) => {
+      const stack = app.stack(env);
+      const promotion = stack.rollout.promotion;
+      if (!promotion) throw new Error(`${env} promotes from an environment: it has a promotion`);
+      const functionId = stack.getLogicalId(
+        stack.rollout.functions.get('promotion').node.defaultChild as never,
+      );
+      // the state machine's role, and the role of the function it runs
+      const acknowledged = [promotion, stack.rollout.functions.get('promotion').role as iam.Role]
+        .flatMap((scope) => scope.node.findAll())
+        .flatMap((c) => c.node.metadata)
+        .filter((m) => m.type === 'aws:cdk:acknowledged-rules')
+        .flatMap((m) => Object.keys(m.data as Record<string, string>));
+      expect(acknowledged.sort()).toEqual(
+        [
+          // the state machine: log delivery and X-Ray; versions of the function it runs
+          'Annotation::AwsSolutions-IAM5[Resource::*]',
+          `Annotation::AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
+          // the function: X-Ray and DescribeImages; the executions of this environment's rollout
+          'Annotation::AwsSolutions-IAM5[Resource::*]',
+          `Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:immutable-${env}-rollout:*]`,
+        ].sort(),
+      );
+    },
+  );
+
+  it('dev has no promotion to acknowledge anything for', () => {
+    expect(app.stack('dev').rollout.promotion).toBeUndefined();
+  });
 });
 
 // A write on Resource `*` added to a function role is not reported: each role acknowledges its

@@ -1,6 +1,10 @@
-import { HANDLER_METADATA, ROLLOUT_HANDLERS } from '../../../lib/constructs/rollout/rollout-functions';
+import {
+  HANDLER_METADATA,
+  PROMOTION_HANDLERS,
+  ROLLOUT_HANDLERS,
+} from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { testApp } from '../../support/synth';
+import { configOf, factoryConfig, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { grantsOf, render, rendered } from './rollout-template';
 
@@ -45,9 +49,21 @@ function rolloutFunctions(env: Env): Map<string, FunctionResource & { logicalId:
 const variablesOf = (env: Env, handler: string) =>
   rolloutFunctions(env).get(handler)?.Properties.Environment?.Variables ?? {};
 
+/** The handlers deployed in an environment: the rollout's, and the promotion's where it takes another's releases. */
+const handlersOf = (env: Env): string[] => [
+  ...ROLLOUT_HANDLERS,
+  ...(configOf(env).promotion.from === 'image-factory' ? [] : PROMOTION_HANDLERS),
+];
+
 describe('rollout functions', () => {
   it.each(ENVS)('%s: one function per handler file, each tagged with its handler', (env) => {
-    expect([...rolloutFunctions(env).keys()].sort()).toEqual([...ROLLOUT_HANDLERS].sort());
+    expect([...rolloutFunctions(env).keys()].sort()).toEqual(handlersOf(env).sort());
+  });
+
+  it('deploys the promotion’s functions only where the environment takes another one’s releases', () => {
+    expect(handlersOf('dev')).toEqual([...ROLLOUT_HANDLERS]);
+    expect(handlersOf('staging')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
+    expect(handlersOf('prod')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
   });
 
   it.each(ENVS)('%s: Node.js 24 on arm64, X-Ray on, handler index.handler', (env) => {
@@ -66,8 +82,8 @@ describe('rollout functions', () => {
     const fns = [...rolloutFunctions(env).values()];
     const roles = new Set(fns.map((fn) => render(fn.Properties.Role)));
     const logGroups = new Set(fns.map((fn) => render(fn.Properties.LoggingConfig?.LogGroup)));
-    expect(roles.size).toBe(ROLLOUT_HANDLERS.length);
-    expect(logGroups.size).toBe(ROLLOUT_HANDLERS.length);
+    expect(roles.size).toBe(handlersOf(env).length);
+    expect(logGroups.size).toBe(handlersOf(env).length);
   });
 
   it.each(ENVS)("%s: log groups keep the environment's fleet.logRetentionDays", (env) => {
@@ -114,12 +130,41 @@ describe('rollout functions', () => {
 
 describe('environment of the EventBridge-triggered functions', () => {
   it.each(ENVS)(
-    '%s: on-image-available starts this state machine, gated at the bake scan severity',
+    '%s: on-image-available records in this ledger what the factory announces, gated at the factory’s scan severity',
     (env) => {
       const stack = stacks[env];
       expect(variablesOf(env, 'on-image-available')).toMatchObject({
         STATE_MACHINE_ARN: stack.resolve(stack.rollout.stateMachine.stateMachineArn) as unknown,
-        SCAN_FAIL_ON_SEVERITY: stack.config.bake.scan.failOnSeverity,
+        TABLE_NAME: stack.resolve(stack.rollout.table.tableName) as unknown,
+        SCAN_FAIL_ON_SEVERITY: factoryConfig().scan.failOnSeverity,
+        // one account: the factory's announcements come from this stack's own
+        IMAGE_FACTORY_ACCOUNT: { Ref: 'AWS::AccountId' },
+      });
+    },
+  );
+
+  it('on-image-available starts a canary of the factory’s images in dev only', () => {
+    expect(ENVS.map((env) => variablesOf(env, 'on-image-available').TAKES_FACTORY_IMAGES)).toEqual([
+      'true',
+      'false',
+      'false',
+    ]);
+  });
+
+  it.each(['staging', 'prod'] as const)(
+    '%s: on-upstream-release starts this promotion for what the upstream environment releases',
+    (env) => {
+      const stack = stacks[env];
+      const promotion = configOf(env).promotion;
+      if (promotion.from === 'image-factory') throw new Error(`${env} must promote from an environment`);
+      expect(variablesOf(env, 'on-upstream-release')).toMatchObject({
+        TABLE_NAME: stack.resolve(stack.rollout.table.tableName) as unknown,
+        PROMOTION_STATE_MACHINE_ARN: stack.resolve(
+          stack.rollout.promotion?.stateMachine.stateMachineArn,
+        ) as unknown,
+        PROMOTE_FROM: promotion.from,
+        UPSTREAM_ACCOUNT: { Ref: 'AWS::AccountId' },
+        SOAK_MINUTES: String(promotion.soakMinutes),
       });
     },
   );
@@ -132,9 +177,10 @@ describe('environment of the EventBridge-triggered functions', () => {
   });
 
   it.each(ENVS)('%s: functions the state machine runs get their settings in the payload, not env', (env) => {
-    for (const name of ROLLOUT_HANDLERS.filter(
-      (h) => h !== 'on-image-available' && h !== 'release-abandoned-lock',
-    )) {
+    const triggered = ['on-image-available', 'release-abandoned-lock', 'on-upstream-release'];
+    const run = handlersOf(env).filter((h) => !triggered.includes(h));
+    expect(run).toContain('announce-release');
+    for (const name of run) {
       expect(Object.keys(variablesOf(env, name)).sort()).toEqual([
         'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
@@ -145,7 +191,7 @@ describe('environment of the EventBridge-triggered functions', () => {
   });
 
   it.each(ENVS)('%s: Powertools names the service after the environment', (env) => {
-    for (const name of ROLLOUT_HANDLERS) {
+    for (const name of handlersOf(env)) {
       expect(variablesOf(env, name)).toMatchObject({
         POWERTOOLS_SERVICE_NAME: `immutable-rollout-${env}`,
         NODE_OPTIONS: '--enable-source-maps',

@@ -34,11 +34,16 @@ const WRITES_WITHOUT_RESOURCES = new Set([
 const idOf = (stack: ImmutableStack, construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as never);
 
-/** The roles of the rollout: each function's, the state machine's and the schedule's. */
+/**
+ * The roles of the rollout: each function's (the promotion's too, where the environment takes
+ * another's releases), the state machines' and the schedule's.
+ */
 function rolloutRoles(stack: ImmutableStack, template: Template): Map<string, string> {
   const roles = new Map<string, string>();
   for (const fn of stack.rollout.functions.all()) roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
   roles.set('state machine', idOf(stack, stack.rollout.stateMachine.role));
+  const promotion = stack.rollout.promotion;
+  if (promotion) roles.set('promotion state machine', idOf(stack, promotion.stateMachine.role));
   const schedules = template.findResources('AWS::Scheduler::Schedule') as Record<
     string,
     { Properties: { Target: { RoleArn: unknown } } }
@@ -83,6 +88,10 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
   const functions = rollout.functions.all().map((fn) => rendered(stack, fn.functionArn));
   const logGroups = rollout.functions.all().map((fn) => rendered(stack, fn.logGroup.logGroupArn));
   const topicKey = rendered(stack, rollout.topic.masterKey?.keyArn as string);
+  const stateMachines = [
+    rollout.stateMachine,
+    ...(rollout.promotion ? [rollout.promotion.stateMachine] : []),
+  ];
   return {
     'autoscaling:UpdateAutoScalingGroup': groups,
     'autoscaling:StartInstanceRefresh': groups,
@@ -90,8 +99,8 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
     'ec2:RunInstances': [launchTemplate, ...launched, image],
-    'ec2:CreateTags': [image, ...['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`)],
-    'ec2:DeleteTags': [image],
+    // What a launch creates, tagged as it is created (never an image: the factory tags those)
+    'ec2:CreateTags': ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
     'iam:PassRole': [instanceRoleArn(stack, template)],
     'dynamodb:PutItem': [table],
     'dynamodb:UpdateItem': [table],
@@ -100,7 +109,9 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'sns:Publish': [rendered(stack, rollout.topic.topicArn)],
     'kms:Decrypt': [topicKey],
     'kms:GenerateDataKey': [topicKey],
-    'states:StartExecution': [rendered(stack, rollout.stateMachine.stateMachineArn)],
+    'states:StartExecution': stateMachines.map((m) => rendered(stack, m.stateMachineArn)),
+    // Image Released, on this account's default bus (rules forward it where it must go)
+    'events:PutEvents': [`${arnPrefix('events')}event-bus/default`],
     'lambda:InvokeFunction': [...functions, ...functions.map((f) => `${f}:*`)],
     'logs:CreateLogStream': logGroups,
     'logs:PutLogEvents': logGroups,
@@ -150,7 +161,9 @@ const allGrants = (env: Env): [string, Grant][] =>
 
 describe('least privilege', () => {
   it.each(ENVS)('%s: no wildcard action, no write on *, every write on the fleet’s own resources', (env) => {
-    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(16);
+    // 14 rollout functions, the state machine and the schedule; where the environment promotes
+    // from another, the promotion's two functions and its state machine too
+    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(env === 'dev' ? 16 : 19);
     expect(iamFindings(stacks[env], app.template(env))).toEqual([]);
   });
 
@@ -230,9 +243,7 @@ describe('launching instances', () => {
 
 describe('tagging', () => {
   it.each(ENVS)('%s: the functions that launch tag only what their launches create', (env) => {
-    const onLaunch = allGrants(env).filter(
-      ([, g]) => g.actions.includes('ec2:CreateTags') && !g.resources.some((r) => r.includes('::image/')),
-    );
+    const onLaunch = allGrants(env).filter(([, g]) => g.actions.includes('ec2:CreateTags'));
     expect(onLaunch.map(([who, g]) => [who, g.actions, g.condition]).sort()).toEqual(
       ['prepare-canary', 'start-refresh'].map((who) => [
         who,
@@ -242,19 +253,27 @@ describe('tagging', () => {
     );
   });
 
-  it.each(ENVS)('%s: only tag-release tags images, only immutable:* keys, and always names them', (env) => {
+  // The image factory owns the AMIs and tags what each environment announces (image-factory-stack.test.ts).
+  it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything else', (env) => {
     const tagging = allGrants(env).filter(
       ([, g]) =>
-        g.actions.some((a) => /^ec2:(Create|Delete)Tags$/.test(a)) &&
-        g.resources.some((r) => r.includes('::image/')),
+        g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)) &&
+        !(g.actions.length === 1 && g.actions[0] === 'ec2:CreateTags' && g.condition?.StringEquals),
     );
-    expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([
-      ['tag-release', ['ec2:CreateTags', 'ec2:DeleteTags']],
+    expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([]);
+    expect(
+      allGrants(env)
+        .filter(([, g]) => g.actions.includes('ec2:CreateTags'))
+        .flatMap(([, g]) => g.resources)
+        .filter((r) => r.includes('::image/')),
+    ).toEqual([]);
+  });
+
+  it.each(ENVS)('%s: announce-release only puts events on this account’s default bus', (env) => {
+    const puts = allGrants(env).filter(([, g]) => g.actions.includes('events:PutEvents'));
+    expect(puts.map(([who, g]) => [who, g.actions, g.resources])).toEqual([
+      ['announce-release', ['events:PutEvents'], [`${arnPrefix('events')}event-bus/default`]],
     ]);
-    expect(tagging[0]?.[1].condition).toEqual({
-      'ForAllValues:StringLike': { 'aws:TagKeys': ['immutable:*'] },
-      Null: { 'aws:TagKeys': 'false' },
-    });
   });
 });
 
@@ -279,6 +298,11 @@ describe('state machine role', () => {
       rendered(stack, stack.rollout.functions.get(h).functionArn),
     );
     for (const t of triggers) expect(invoked).not.toContain(t);
+    // the promotion's functions are the promotion state machine's, never the rollout's
+    if (stack.rollout.promotion) {
+      for (const h of ['on-upstream-release', 'promotion'] as const)
+        expect(invoked).not.toContain(rendered(stack, stack.rollout.functions.get(h).functionArn));
+    }
   });
 
   it.each(ENVS)('%s: publishes only to its own topic, with its key', (env) => {
@@ -308,6 +332,55 @@ describe('state machine role', () => {
       [['sqs:SendMessage'], [rendered(stack, stack.rollout.deadLetters.queueArn)]],
     ]);
   });
+});
+
+describe('promotion roles', () => {
+  const PROMOTING = ['staging', 'prod'] as const;
+
+  it('exist only where the environment takes another one’s releases', () => {
+    expect(stacks.dev.rollout.promotion).toBeUndefined();
+    for (const env of PROMOTING) expect(stacks[env].rollout.promotion).toBeDefined();
+    expect(() => stacks.dev.rollout.functions.get('promotion')).toThrow(/no rollout function promotion/);
+  });
+
+  it.each(PROMOTING)('%s: the promotion state machine invokes the promotion function only', (env) => {
+    const stack = stacks[env];
+    const promotion = stack.rollout.promotion!;
+    const fn = rendered(stack, stack.rollout.functions.get('promotion').functionArn);
+    const grants = grantsOf(app.template(env), idOf(stack, promotion.stateMachine.role));
+    const invoked = grants
+      .filter((g) => g.actions.includes('lambda:InvokeFunction'))
+      .flatMap((g) => g.resources);
+    expect(new Set(invoked)).toEqual(new Set([fn, `${fn}:*`]));
+    expect(grants.flatMap((g) => g.actions).filter((a) => a.startsWith('states:'))).toEqual([]);
+  });
+
+  it.each(PROMOTING)('%s: on-upstream-release starts the promotion, never a rollout', (env) => {
+    const stack = stacks[env];
+    const starts = grantsOfFunction(env, 'on-upstream-release').filter((g) =>
+      g.actions.includes('states:StartExecution'),
+    );
+    expect(starts.flatMap((g) => g.resources)).toEqual([
+      rendered(stack, stack.rollout.promotion!.stateMachine.stateMachineArn),
+    ]);
+  });
+
+  it.each(PROMOTING)(
+    '%s: the promotion function starts this environment’s rollout and reads only its executions',
+    (env) => {
+      const stack = stacks[env];
+      const grants = grantsOfFunction(env, 'promotion');
+      const on = (action: string) =>
+        grants.filter((g) => g.actions.includes(action)).flatMap((g) => g.resources);
+      expect(on('states:StartExecution')).toEqual([
+        rendered(stack, stack.rollout.stateMachine.stateMachineArn),
+      ]);
+      expect(on('states:DescribeExecution')).toEqual([
+        `arn:\${AWS::Partition}:states:\${AWS::Region}:\${AWS::AccountId}:execution:immutable-${env}-rollout:*`,
+      ]);
+      expect(on('sns:Publish')).toEqual([rendered(stack, stack.rollout.topic.topicArn)]);
+    },
+  );
 });
 
 describe('per-function scope', () => {

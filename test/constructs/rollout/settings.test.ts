@@ -1,7 +1,7 @@
 import { runtimeParameters } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { testApp } from '../../support/synth';
+import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { rendered, rolloutDefinition } from './rollout-template';
 import type { AslDefinition, AslState } from './rollout-template';
@@ -80,8 +80,28 @@ describe('settings', () => {
         lockTtlSeconds: r.lockTtlSeconds,
         timeoutSeconds: r.timeoutMinutes * 60,
         freezeWindows: r.freezeWindows,
-        ...(r.promoteFrom ? { promoteFrom: r.promoteFrom } : {}),
+        ...(config.promotion.from === 'image-factory' ? {} : { promoteFrom: config.promotion.from }),
+        downstream: downstreamOf(env),
       },
     });
   });
+
+  it('names the upstream environment where there is one, and what each release is promoted to next', () => {
+    const settingsOf = (env: Env) =>
+      (defs[env].States['Load Settings'] as AslState).Parameters?.settings as Record<string, unknown>;
+    expect(ENVS.map((env) => [settingsOf(env).promoteFrom, settingsOf(env).downstream])).toEqual([
+      [undefined, [{ environment: 'staging', soakMinutes: 60, approval: 'automatic' }]],
+      ['dev', [{ environment: 'prod', soakMinutes: 240, approval: 'manual' }]],
+      ['staging', []],
+    ]);
+  });
 });
+
+/** The environments that promote from `env`, as their configurations say. */
+function downstreamOf(env: Env) {
+  return ENVS.map(configOf).flatMap((c) =>
+    c.promotion.from === env
+      ? [{ environment: c.name, soakMinutes: c.promotion.soakMinutes, approval: c.promotion.approval }]
+      : [],
+  );
+}

@@ -1,10 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { rolloutInputSchema } from '../../../lambda/shared/input-schema';
 import type { EnvironmentConfig } from '../../../lib/config';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
-import { recipeNameOf } from '../bake/bake-stack';
 import { render, rendered } from './rollout-template';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -51,24 +51,10 @@ const rulesOf = (env: Env, source: string): [string, RuleResource][] =>
     ([, r]) => (r.Properties.EventPattern.source as string[]).includes(source),
   );
 
-const functionArn = (env: Env, handler: 'on-image-available' | 'release-abandoned-lock') =>
-  rendered(stacks[env], stacks[env].rollout.functions.get(handler).functionArn);
-
-/** EventBridge wildcard semantics: `*` matches any run of characters, everything else itself. */
-const wildcardMatches = (pattern: string, value: string) =>
-  new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
-      .join('.*')}$`,
-  ).test(value);
-
-/** A rendered ARN in a concrete account and region. */
-const inAccount = (arn: string) =>
-  arn
-    .replace('${AWS::Partition}', 'aws')
-    .replace('${AWS::Region}', 'eu-west-1')
-    .replace('${AWS::AccountId}', '111111111111');
+const functionArn = (
+  env: Env,
+  handler: 'on-image-available' | 'release-abandoned-lock' | 'on-upstream-release',
+) => rendered(stacks[env], stacks[env].rollout.functions.get(handler).functionArn);
 
 /** Filter values whose `*` EventBridge matches literally (only `wildcard` treats it as one). */
 function literalStars(value: unknown): string[] {
@@ -82,35 +68,25 @@ function literalStars(value: unknown): string[] {
 }
 
 describe('new image trigger', () => {
-  it.each(ENVS)('%s: an AVAILABLE image of this pipeline invokes on-image-available, with retries', (env) => {
-    const rules = rulesOf(env, 'aws.imagebuilder');
+  const { source } = PRODUCT_EVENTS.imageAvailable;
+
+  it.each(ENVS)("%s: the image factory's Image Available invokes on-image-available, with retries", (env) => {
+    const rules = rulesOf(env, source);
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0] as [string, RuleResource];
-    const pattern = rule.Properties.EventPattern;
-    expect(pattern).toMatchObject({
-      source: ['aws.imagebuilder'],
-      'detail-type': ['EC2 Image Builder Image State Change'],
-      detail: { state: { status: ['AVAILABLE'] } },
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['immutable.images'],
+      'detail-type': ['Image Available'],
+      // one account: the factory's announcements come from this stack's own account
+      account: [{ Ref: 'AWS::AccountId' }],
     });
-    const resources = pattern.resources as { wildcard?: unknown }[];
-    expect(resources.map((r) => render(r.wildcard))).toEqual([
-      rendered(stacks[env], stacks[env].bake.imageArnPattern),
-    ]);
     expect(rule.Properties.Targets.map((t) => [render(t.Arn), t.RetryPolicy])).toEqual([
       [functionArn(env, 'on-image-available'), { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 7200 }],
     ]);
   });
 
-  it.each(ENVS)("%s: the filter matches this pipeline's image ARNs and no other environment's", (env) => {
-    const [, rule] = rulesOf(env, 'aws.imagebuilder')[0] as [string, RuleResource];
-    const filter = inAccount(
-      render((rule.Properties.EventPattern.resources as { wildcard: unknown }[])[0]?.wildcard),
-    );
-    const imageArn = (of: Env) =>
-      `arn:aws:imagebuilder:eu-west-1:111111111111:image/${recipeNameOf(app.template(of)).toLowerCase()}/1.0.0/3`;
-    expect(wildcardMatches(filter, imageArn(env))).toBe(true);
-    for (const other of ENVS.filter((e) => e !== env))
-      expect(wildcardMatches(filter, imageArn(other))).toBe(false);
+  it.each(ENVS)('%s: no rule listens to Image Builder itself any more: the factory announces', (env) => {
+    expect(rulesOf(env, 'aws.imagebuilder')).toEqual([]);
   });
 
   it.each(ENVS)('%s: no prefix or suffix filter holds a * (EventBridge would take it literally)', (env) => {
@@ -127,11 +103,40 @@ describe('new image trigger', () => {
   });
 
   it.each(ENVS)('%s: EventBridge may invoke on-image-available for this rule only', (env) => {
-    const [ruleId] = rulesOf(env, 'aws.imagebuilder')[0] as [string, RuleResource];
+    const [ruleId] = rulesOf(env, source)[0] as [string, RuleResource];
     app.template(env).hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'events.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutFunctionsonimageavailable'), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+    });
+  });
+});
+
+describe('upstream release trigger', () => {
+  it('dev takes the factory’s images: it listens to no environment’s releases', () => {
+    expect(rulesOf('dev', PRODUCT_EVENTS.imageReleased.source)).toEqual([]);
+  });
+
+  it.each([
+    ['staging', 'dev'],
+    ['prod', 'staging'],
+  ] as const)("%s: %s's Image Released, from its account, invokes on-upstream-release", (env, upstream) => {
+    const rules = rulesOf(env, PRODUCT_EVENTS.imageReleased.source);
+    expect(rules).toHaveLength(1);
+    const [ruleId, rule] = rules[0] as [string, RuleResource];
+    expect(rule.Properties.EventPattern).toEqual({
+      source: ['immutable.rollout'],
+      'detail-type': ['Image Released'],
+      account: [{ Ref: 'AWS::AccountId' }],
+      detail: { environment: [upstream] },
+    });
+    expect(rule.Properties.Targets.map((t) => [render(t.Arn), t.RetryPolicy])).toEqual([
+      [functionArn(env, 'on-upstream-release'), { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 21600 }],
+    ]);
+    app.template(env).hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RolloutFunctionsonupstreamrelease'), 'Arn'] },
       SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
     });
   });
@@ -242,12 +247,17 @@ describe('failed triggers are kept, not lost', () => {
     },
   );
 
-  it.each(['dev', 'prod'] as const)(
+  it.each([
+    ['dev', ['on-image-available', 'release-abandoned-lock']],
+    ['prod', ['on-image-available', 'on-upstream-release', 'release-abandoned-lock']],
+  ] as const)(
     '%s: the trigger functions send their own failures there after two retries',
-    (env) => {
+    (env, triggered) => {
       const t = app.template(env);
       const configs = Object.values(t.findResources('AWS::Lambda::EventInvokeConfig'));
-      expect(configs).toHaveLength(2);
+      expect(configs.map((c) => render(c.Properties.FunctionName)).sort()).toEqual(
+        triggered.map((h) => rendered(stacks[env], stacks[env].rollout.functions.get(h).functionName)).sort(),
+      );
       for (const c of configs) {
         expect(c.Properties).toMatchObject({
           MaximumRetryAttempts: 2,

@@ -196,3 +196,21 @@ describe('Ec2Images tags', () => {
     });
   });
 });
+
+describe('Ec2Images.taggedWith', () => {
+  it("lists this account's images carrying a tag key, page by page", async () => {
+    ec2
+      .on(DescribeImagesCommand, {
+        Owners: ['self'],
+        Filters: [{ Name: 'tag-key', Values: ['immutable:rollback-candidate:dev'] }],
+        NextToken: undefined,
+      })
+      .resolves({ Images: [{ ImageId: 'ami-0aaaaaaaaaaaaaaaa' }], NextToken: 'page-2' })
+      .on(DescribeImagesCommand, { NextToken: 'page-2' })
+      .resolves({ Images: [{ ImageId: 'ami-0bbbbbbbbbbbbbbbb' }] });
+    expect(await new Ec2Images(new EC2Client({})).taggedWith('immutable:rollback-candidate:dev')).toEqual([
+      'ami-0aaaaaaaaaaaaaaaa',
+      'ami-0bbbbbbbbbbbbbbbb',
+    ]);
+  });
+});

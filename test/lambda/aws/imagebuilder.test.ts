@@ -15,12 +15,16 @@ const api = () => new ImageBuilderApi(new ImagebuilderClient({}));
 
 beforeEach(() => imagebuilder.reset());
 
-describe('ImageBuilderApi.amis', () => {
-  it("resolves an image build version's AMIs, by region", async () => {
+describe('ImageBuilderApi.image', () => {
+  const PIPELINE = 'arn:aws:imagebuilder:us-west-2:111122223333:image-pipeline/immutable-web';
+
+  it("reads an image build version's pipeline, AMIs by region and scan state", async () => {
     imagebuilder.on(GetImageCommand).resolves({
       image: {
         arn: IMAGE_ARN,
         state: { status: 'AVAILABLE' },
+        sourcePipelineArn: PIPELINE,
+        scanState: { status: 'COMPLETED' },
         outputResources: {
           amis: [
             { region: 'us-east-1', image: 'ami-0eeeeeeeeeeeeeeee', accountId: '111122223333' },
@@ -29,10 +33,14 @@ describe('ImageBuilderApi.amis', () => {
         },
       },
     });
-    expect(await api().amis(IMAGE_ARN)).toEqual([
-      { region: 'us-east-1', imageId: 'ami-0eeeeeeeeeeeeeeee' },
-      { region: 'us-west-2', imageId: 'ami-0123456789abcdef0' },
-    ]);
+    expect(await api().image(IMAGE_ARN)).toEqual({
+      pipelineArn: PIPELINE,
+      amis: [
+        { region: 'us-east-1', imageId: 'ami-0eeeeeeeeeeeeeeee' },
+        { region: 'us-west-2', imageId: 'ami-0123456789abcdef0' },
+      ],
+      scanStatus: 'COMPLETED',
+    });
     expect(inputsOf(imagebuilder, GetImageCommand)).toEqual([{ imageBuildVersionArn: IMAGE_ARN }]);
   });
 
@@ -40,7 +48,12 @@ describe('ImageBuilderApi.amis', () => {
     imagebuilder
       .on(GetImageCommand)
       .rejects(Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
-    await expect(api().amis(IMAGE_ARN)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    await expect(api().image(IMAGE_ARN)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
+  it('leaves out what Image Builder does not report (an image built outside a pipeline, not scanned)', async () => {
+    imagebuilder.on(GetImageCommand).resolves({ image: { arn: IMAGE_ARN } });
+    expect(await api().image(IMAGE_ARN)).toEqual({ amis: [] });
   });
 });
 

@@ -1,25 +1,32 @@
+import type { BuiltImage, DistributedAmi, ImageBuilder } from '../../../lambda/factory/ports';
 import type { Severity } from '../../../lambda/shared/severities';
-import type { DistributedAmi, ImageBuilder } from '../../../lambda/triggers/ports';
 import { awsError } from '../aws-errors';
 import { Failures } from './failures';
 
 export interface FakeBuild {
+  pipelineArn?: string;
   amis: DistributedAmi[];
+  scanStatus?: string;
   findings: Record<Severity, number>;
 }
 
 export const NO_FINDINGS: Record<Severity, number> = { LOW: 0, MEDIUM: 0, HIGH: 0, CRITICAL: 0 };
 
-/** Image Builder held in memory: each image build version's AMIs and scan findings. */
+/** Image Builder held in memory: each image build version's pipeline, AMIs, scan state and findings. */
 export class FakeImageBuilder implements ImageBuilder {
   readonly builds = new Map<string, FakeBuild>();
   /** The build each findings read asked about. */
   readonly findingReads: string[] = [];
-  readonly failures = new Failures<'amis' | 'findings'>();
+  readonly failures = new Failures<'image' | 'findings'>();
 
-  async amis(imageBuildVersionArn: string): Promise<readonly DistributedAmi[]> {
-    await this.failures.check('amis');
-    return this.build(imageBuildVersionArn).amis;
+  async image(imageBuildVersionArn: string): Promise<BuiltImage> {
+    await this.failures.check('image');
+    const b = this.build(imageBuildVersionArn);
+    return {
+      ...(b.pipelineArn ? { pipelineArn: b.pipelineArn } : {}),
+      amis: b.amis,
+      ...(b.scanStatus ? { scanStatus: b.scanStatus } : {}),
+    };
   }
 
   async findings(imageBuildVersionArn: string): Promise<Readonly<Record<Severity, number>>> {

@@ -22,7 +22,7 @@ export class FakeImages implements Images {
   readonly writes: Array<
     { add: string[]; tags: Record<string, string> } | { remove: string[]; keys: string[] }
   > = [];
-  readonly failures = new Failures<'describe' | 'tagsOf' | 'addTags' | 'removeTags'>();
+  readonly failures = new Failures<'describe' | 'tagsOf' | 'taggedWith' | 'addTags' | 'removeTags'>();
 
   /** An image available in this account, with these tags. */
   put(id: string, o: Partial<FakeImage> = {}): this {
@@ -48,6 +48,11 @@ export class FakeImages implements Images {
       return image?.owner === 'self' ? [[id, new Map(Object.entries(image.tags))] as const] : [];
     });
     return new Map(own);
+  }
+
+  async taggedWith(key: string): Promise<readonly string[]> {
+    await this.failures.check('taggedWith');
+    return [...this.images].filter(([, i]) => i.owner === 'self' && key in i.tags).map(([id]) => id);
   }
 
   async addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void> {

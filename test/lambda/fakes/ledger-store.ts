@@ -54,6 +54,11 @@ export class FakeLedgerStore implements LedgerStore {
     return true;
   }
 
+  async holder(): Promise<LockHolder | undefined> {
+    await this.called('holder');
+    return this.lock && { ...this.lock };
+  }
+
   async fleet(): Promise<FleetRecord | undefined> {
     await this.called('fleet');
     return this.record && clone(this.record);

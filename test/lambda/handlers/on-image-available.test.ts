@@ -1,85 +1,60 @@
-import type {
-  GetImageCommand as GetImage,
-  ListImageScanFindingAggregationsCommand as ListFindings,
-} from '@aws-sdk/client-imagebuilder';
-import type { StartExecutionCommand as StartExecution } from '@aws-sdk/client-sfn';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsStub } from 'aws-sdk-client-mock';
-import { IMAGE_ARN, imageStateChange } from '../triggers/events';
+import { handler } from '../../../lambda/handlers/on-image-available';
+import { FACTORY_ACCOUNT, imageAvailable } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import type * as OnImageAvailable from '../../../lambda/handlers/on-image-available';
+import { withEnv } from './env';
 
-const ROLLOUT = 'arn:aws:states:us-west-2:111122223333:stateMachine:immutable-dev-rollout';
-const ENV = { STATE_MACHINE_ARN: ROLLOUT, AWS_REGION: 'us-west-2', SCAN_FAIL_ON_SEVERITY: 'CRITICAL' };
+const ROLLOUT = 'arn:aws:states:us-west-2:222233334444:stateMachine:immutable-dev-rollout';
 const AMI = 'ami-0123456789abcdef0';
+const ENV = {
+  TABLE_NAME: 'immutable-dev-rollouts',
+  STATE_MACHINE_ARN: ROLLOUT,
+  AWS_REGION: 'us-west-2',
+  SCAN_FAIL_ON_SEVERITY: 'CRITICAL',
+  TAKES_FACTORY_IMAGES: 'true',
+  IMAGE_FACTORY_ACCOUNT: FACTORY_ACCOUNT,
+};
 
-interface ColdStart {
-  handler: (event: unknown) => Promise<{ started: boolean }>;
-  imagebuilder: AwsStub<any, any, any>;
-  sfn: AwsStub<any, any, any>;
-  commands: {
-    GetImage: typeof GetImage;
-    ListFindings: typeof ListFindings;
-    StartExecution: typeof StartExecution;
-  };
-}
-
-/**
- * Load the handler module fresh with `env`, as a Lambda cold start does. The module registry
- * is isolated, so the SDK clients it creates are mocked from inside that registry.
- */
-async function coldStart(env: Record<string, string | undefined>): Promise<ColdStart> {
-  const saved = { ...process.env };
-  for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  try {
-    let loaded: ColdStart | undefined;
-    await jest.isolateModulesAsync(async () => {
-      const ib = await import('@aws-sdk/client-imagebuilder');
-      const sf = await import('@aws-sdk/client-sfn');
-      const imagebuilder = mockClient(ib.ImagebuilderClient);
-      const sfn = mockClient(sf.SFNClient);
-      imagebuilder.on(ib.GetImageCommand).resolves({
-        image: { outputResources: { amis: [{ region: 'us-west-2', image: AMI }] } },
-      });
-      imagebuilder.on(ib.ListImageScanFindingAggregationsCommand).resolves({
-        responses: [{ imageAggregation: { severityCounts: { all: 5, critical: 0, high: 3, medium: 2 } } }],
-      });
-      sfn.on(sf.StartExecutionCommand).resolves({ executionArn: `${ROLLOUT}:image-1` });
-      const { handler } = jest.requireActual<typeof OnImageAvailable>(
-        '../../../lambda/handlers/on-image-available',
-      );
-      loaded = {
-        handler,
-        imagebuilder,
-        sfn,
-        commands: {
-          GetImage: ib.GetImageCommand,
-          ListFindings: ib.ListImageScanFindingAggregationsCommand,
-          StartExecution: sf.StartExecutionCommand,
-        },
-      };
-    });
-    return loaded as ColdStart;
-  } finally {
-    process.env = saved;
-  }
-}
+const db = mockClient(DynamoDBClient);
+const sfn = mockClient(SFNClient);
+beforeEach(() => {
+  db.reset();
+  sfn.reset();
+});
 
 describe('on-image-available handler', () => {
-  it('starts the state machine STATE_MACHINE_ARN names with the AMI of AWS_REGION, past the SCAN_FAIL_ON_SEVERITY gate', async () => {
-    const { handler, imagebuilder, sfn, commands } = await coldStart(ENV);
-    expect(await handler(imageStateChange())).toEqual({
-      started: true,
-      imageId: AMI,
-      executionArn: `${ROLLOUT}:image-1`,
-    });
-    expect(inputsOf(imagebuilder, commands.GetImage)).toEqual([{ imageBuildVersionArn: IMAGE_ARN }]);
-    expect(inputsOf(imagebuilder, commands.ListFindings)).toHaveLength(1);
-    expect(inputsOf(sfn, commands.StartExecution)).toEqual([
+  it("records the announcement in TABLE_NAME and starts STATE_MACHINE_ARN on AWS_REGION's AMI", async () => {
+    db.on(PutItemCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${ROLLOUT}:image-1` });
+    const r = await withEnv(ENV, () => handler(imageAvailable()));
+    expect(r).toEqual({ started: true, imageId: AMI, executionArn: `${ROLLOUT}:image-1` });
+    expect(inputsOf(db, PutItemCommand)).toEqual([
+      expect.objectContaining({
+        TableName: 'immutable-dev-rollouts',
+        Item: expect.objectContaining({ sk: { S: AMI } }),
+      }),
+    ]);
+    expect(inputsOf(sfn, StartExecutionCommand)).toEqual([
       expect.objectContaining({ stateMachineArn: ROLLOUT, input: expect.stringContaining(AMI) as unknown }),
     ]);
+  });
+
+  it('fails its cold start, loudly, on a scan gate it cannot read (no guessed threshold)', async () => {
+    const coldStart = () =>
+      jest.isolateModules(() => {
+        jest.requireActual('../../../lambda/handlers/on-image-available');
+      });
+    const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'immutable-dev-on-image-available' };
+    await withEnv({ ...ENV, ...lambda, SCAN_FAIL_ON_SEVERITY: 'SEVERE' }, () =>
+      Promise.resolve(
+        expect(coldStart).toThrow(
+          'SCAN_FAIL_ON_SEVERITY must be LOW, MEDIUM, HIGH or CRITICAL, got "SEVERE"',
+        ),
+      ),
+    );
+    // the same module with a gate it can read loads
+    await withEnv({ ...ENV, ...lambda }, () => Promise.resolve(expect(coldStart).not.toThrow()));
   });
 });

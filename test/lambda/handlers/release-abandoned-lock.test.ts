@@ -1,51 +1,52 @@
-import type { DeleteItemCommand as DeleteItem } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { AwsStub } from 'aws-sdk-client-mock';
+import { handler } from '../../../lambda/handlers/release-abandoned-lock';
 import { ENDED_EXECUTION_ARN, executionStatusChange } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import type * as ReleaseAbandonedLock from '../../../lambda/handlers/release-abandoned-lock';
+import { withEnv } from './env';
 
-interface ColdStart {
-  handler: (event: unknown) => Promise<{ released: boolean }>;
-  db: AwsStub<any, any, any>;
-  DeleteItemCommand: typeof DeleteItem;
-}
-
-/** Load the handler module fresh with TABLE_NAME set (or not), as a Lambda cold start does. */
-async function coldStart(table: string | undefined): Promise<ColdStart> {
-  const saved = { ...process.env };
-  if (table === undefined) delete process.env.TABLE_NAME;
-  else process.env.TABLE_NAME = table;
-  try {
-    let loaded: ColdStart | undefined;
-    await jest.isolateModulesAsync(async () => {
-      const ddb = await import('@aws-sdk/client-dynamodb');
-      const db = mockClient(ddb.DynamoDBClient);
-      db.on(ddb.DeleteItemCommand).resolves({});
-      const { handler } = jest.requireActual<typeof ReleaseAbandonedLock>(
-        '../../../lambda/handlers/release-abandoned-lock',
-      );
-      loaded = { handler, db, DeleteItemCommand: ddb.DeleteItemCommand };
-    });
-    return loaded as ColdStart;
-  } finally {
-    process.env = saved;
-  }
-}
+const db = mockClient(DynamoDBClient);
 
 describe('release-abandoned-lock handler', () => {
+  beforeEach(() => {
+    db.reset();
+    db.on(DeleteItemCommand).resolves({});
+  });
+
   it('releases the ended execution’s lock in the table TABLE_NAME names', async () => {
-    const { handler, db, DeleteItemCommand } = await coldStart('immutable-prod-rollouts');
-    expect(await handler(executionStatusChange('TIMED_OUT'))).toEqual({
-      released: true,
-      execution: ENDED_EXECUTION_ARN,
-      status: 'TIMED_OUT',
-    });
+    const result = await withEnv({ TABLE_NAME: 'immutable-prod-rollouts' }, () =>
+      handler(executionStatusChange('TIMED_OUT')),
+    );
+    expect(result).toEqual({ released: true, execution: ENDED_EXECUTION_ARN, status: 'TIMED_OUT' });
     expect(inputsOf(db, DeleteItemCommand)).toEqual([
       expect.objectContaining({
         TableName: 'immutable-prod-rollouts',
         ExpressionAttributeValues: { ':owner': { S: ENDED_EXECUTION_ARN } },
       }),
     ]);
+  });
+
+  it('reads TABLE_NAME at each invocation: another environment’s function in the same process uses its own table', async () => {
+    await withEnv({ TABLE_NAME: 'immutable-dev-rollouts' }, () => handler(executionStatusChange('FAILED')));
+    await withEnv({ TABLE_NAME: 'immutable-staging-rollouts' }, () =>
+      handler(executionStatusChange('ABORTED')),
+    );
+    expect(inputsOf(db, DeleteItemCommand).map((i) => i.TableName)).toEqual([
+      'immutable-dev-rollouts',
+      'immutable-staging-rollouts',
+    ]);
+  });
+
+  it('refuses to run without TABLE_NAME, naming it, and deletes nothing', async () => {
+    const saved = process.env.TABLE_NAME;
+    delete process.env.TABLE_NAME;
+    try {
+      await expect(handler(executionStatusChange('TIMED_OUT'))).rejects.toThrow(
+        'environment variable TABLE_NAME is not set',
+      );
+    } finally {
+      if (saved !== undefined) process.env.TABLE_NAME = saved;
+    }
+    expect(inputsOf(db, DeleteItemCommand)).toEqual([]);
   });
 });

@@ -206,6 +206,7 @@ describe('recordRelease', () => {
     previousImage: OLD_AMI,
     releasedAt: NOW.toISOString(),
     releasedBy: EXECUTION_ARN,
+    releasedAction: 'canary',
     versions: { blue: '7', green: '8' },
     warm: { colour: 'blue', image: OLD_AMI, until: at(300).toISOString() },
     generation: 6,
@@ -226,7 +227,7 @@ describe('recordRelease', () => {
   it('leaves no previous image after a rollback: a second one must not return to the release it fled', async () => {
     parametersOf(fleet());
     const r = await recordRelease(
-      { ...base, request: { action: 'rollback' }, plan: flipPlan(), fleet: fleet() },
+      { ...base, request: { action: 'rollback', trigger: 'console' }, plan: flipPlan(), fleet: fleet() },
       deps(),
     );
     expect(r).not.toHaveProperty('previousImage');
@@ -446,6 +447,40 @@ describe('recordFinish', () => {
       'Cause: step 2/3 at 50 % on ami-0bbbbbbbbbbbbbbbb: canary 5xx ratio 0.08 > 0.05 (80/1000)',
       `Execution: ${EXECUTION_ARN}`,
     ]);
+  });
+
+  it('says what the environments downstream do with the release, and when', async () => {
+    storedFleet(fleet({ releasedImage: NEW_AMI, releasedBy: EXECUTION_ARN, releasedAction: 'canary' }));
+    const r = await recordFinish(
+      {
+        ...base,
+        settings: settings({
+          downstream: [
+            { environment: 'staging', soakMinutes: 60, approval: 'automatic' },
+            { environment: 'prod', soakMinutes: 240, approval: 'manual' },
+          ],
+        }),
+        document: { request: request({ action: 'canary', imageId: NEW_AMI }), plan: canaryPlan() },
+      },
+      deps(),
+    );
+    expect(r.message).toContain(
+      `Next: staging starts a canary of ${NEW_AMI} after a 60-minute soak, at ${at(3600).toISOString()}, if dev still runs it then`,
+    );
+    expect(r.message).toContain(
+      `Next: prod asks for approval of ${NEW_AMI} after a 240-minute soak, at ${at(4 * 3600).toISOString()}, if dev still runs it then (npm run approve -- --env prod --image ${NEW_AMI})`,
+    );
+  });
+
+  it('says a rollback is not promoted, and says nothing of what comes next for a rollout that released nothing', async () => {
+    storedFleet(fleet({ releasedImage: OLD_AMI, releasedBy: EXECUTION_ARN, releasedAction: 'rollback' }));
+    const rollback = await finish({ request: request({ action: 'rollback' }), plan: flipPlan() });
+    expect(rollback.message).toContain(
+      'Next: nothing downstream; a rollback is not promoted (staging stays on its release)',
+    );
+    storedFleet(fleet({ releasedImage: OLD_AMI, releasedBy: 'another execution' }));
+    const phoenix = await finish({ request: request({ action: 'phoenix' }), plan: refreshPlan() });
+    expect(phoenix.message).not.toContain('Next:');
   });
 
   it('says loudly when returning traffic to the last good fleet failed as well', async () => {

@@ -11,6 +11,7 @@ import type { RolloutRequest } from '../../../lambda/shared/documents';
 import { awsError } from '../aws-errors';
 import { FakeFleetGroups } from '../fakes/fleet-groups';
 import type { GroupSpec } from '../fakes/fleet-groups';
+import { FakePromotionStore } from '../fakes/promotion-store';
 import { FakeImages } from '../fakes/images';
 import type { FakeImage } from '../fakes/images';
 import { FakeInstances } from '../fakes/instances';
@@ -32,8 +33,10 @@ const DAY = 86_400;
 let groups: FakeFleetGroups;
 let ec2Instances: FakeInstances;
 let images: FakeImages;
+let upstream: FakePromotionStore;
 
 beforeEach(() => {
+  upstream = new FakePromotionStore();
   groups = new FakeFleetGroups();
   ec2Instances = new FakeInstances();
   images = new FakeImages();
@@ -66,7 +69,7 @@ const plan = (
 ) =>
   planRollout(
     { settings: settings(o.s), execution: execution(), request: request(r), fleet: o.f ?? fleet() },
-    { groups, instances: ec2Instances, images, now: NOW },
+    { groups, instances: ec2Instances, images, upstream, now: NOW },
   );
 
 describe('planRollout reads the fleet', () => {
@@ -288,9 +291,21 @@ describe('planRollout for a canary', () => {
 describe('planRollout gates promotion between environments', () => {
   const staging = { environment: 'staging', promoteFrom: 'dev' } as const;
 
+  const releasedIn = (environment: 'dev' | 'staging', imageId = NEW_AMI) =>
+    upstream.recordUpstreamRelease({
+      environment,
+      imageId,
+      action: 'canary',
+      releasedAt: at(-3600).toISOString(),
+      execution: 'x',
+    });
+
   it('fails with ImageNotPromoted when the image was never released in the previous environment', async () => {
     fleetOf({ instances: instances(4) });
-    image({ tags: { 'immutable:released-staging': '2026-01-01T00:00:00Z' } });
+    image();
+    // released elsewhere (and tagged so), never in dev: tags are not the record
+    await releasedIn('staging');
+    image({ tags: { 'immutable:released-dev': '2026-01-01T00:00:00Z' } });
     await expect(plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).rejects.toThrow(
       new ImageNotPromoted(
         `${NEW_AMI} has no successful release in dev; staging only accepts images released there first`,
@@ -298,9 +313,10 @@ describe('planRollout gates promotion between environments', () => {
     );
   });
 
-  it('accepts an image tagged as released in the previous environment', async () => {
+  it('accepts an image the previous environment announced it released', async () => {
     fleetOf({ instances: instances(4) });
-    image({ tags: { 'immutable:released-dev': '2026-03-01T08:00:00.000Z' } });
+    image();
+    await releasedIn('dev');
     expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: staging })).toMatchObject({
       kind: 'canary',
     });
@@ -346,6 +362,24 @@ describe('planRollout for a rollback', () => {
       steps: [100],
     });
     expect(images.described).toEqual([OLDER_AMI]);
+  });
+
+  it('returns to its own previous release without the promotion gate (it passed it when it was released here)', async () => {
+    fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
+    image({ id: OLDER_AMI });
+    const expired = { ...warm, until: NOW.toISOString() };
+    const staging = settings({ environment: 'staging', promoteFrom: 'dev' });
+    expect(
+      await planRollout(
+        {
+          settings: staging,
+          execution: execution(),
+          request: request({ action: 'rollback' }),
+          fleet: fleet({ warm: expired }),
+        },
+        { groups, instances: ec2Instances, images, upstream, now: NOW },
+      ),
+    ).toMatchObject({ kind: 'canary', to: { imageId: OLDER_AMI } });
   });
 
   it('runs a canary when the warm colour is short of instances', async () => {
@@ -406,7 +440,7 @@ describe('planRollout in a freeze window', () => {
     { start: '2026-03-01T00:00:00Z', end: '2026-03-03T00:00:00Z', reason: 'quarter close' },
   ];
 
-  it.each(['schedule', 'image-builder'] as const)(
+  it.each(['schedule', 'image-factory', 'promotion'] as const)(
     'skips an automatic (%s) rollout without touching AWS',
     async (trigger) => {
       expect(await plan({ trigger }, { s: { freezeWindows } })).toEqual({

@@ -35,7 +35,7 @@ describe('validateRequest accepts the documented inputs', () => {
         action: 'canary',
         imageId: AMI,
         reason: 'CVE-2026-0001 patch',
-        trigger: 'image-builder',
+        trigger: 'image-factory',
         dryRun: true,
       }),
     ).toEqual({
@@ -44,7 +44,7 @@ describe('validateRequest accepts the documented inputs', () => {
       reason: 'CVE-2026-0001 patch',
       force: false,
       dryRun: true,
-      trigger: 'image-builder',
+      trigger: 'image-factory',
     });
   });
 
@@ -123,7 +123,7 @@ describe('validateRequest refuses wrong types and values', () => {
 
   it('fails when trigger is not a known trigger', () => {
     expect(refusal({ action: 'phoenix', trigger: 'cron' })).toBe(
-      'trigger must be "console", "schedule" or "image-builder", got "cron"',
+      'trigger must be "console", "schedule", "image-factory" or "promotion", got "cron"',
     );
   });
 

@@ -1,3 +1,5 @@
+import type { ImageAvailableDetail, ImageReleasedDetail } from '../../../lambda/shared/events';
+
 /**
  * The example events AWS documents, with placeholders filled in: tests start from what
  * EventBridge really delivers.
@@ -50,6 +52,57 @@ export function executionStatusChange(status = 'ABORTED') {
       outputDetails: null,
       error: null,
       cause: null,
+    },
+  };
+}
+
+/** The image factory's announcement, as a rule in an environment's account receives it. */
+export const FACTORY_ACCOUNT = '111122223333';
+export function imageAvailable(detail: Partial<ImageAvailableDetail> = {}, account = FACTORY_ACCOUNT) {
+  return {
+    version: '0',
+    id: 'b2c3d4e5-6789-01ab-cdef-EXAMPLE33333',
+    'detail-type': 'Image Available',
+    source: 'immutable.images',
+    account,
+    time: '2026-03-02T09:00:00Z',
+    region: 'us-west-2',
+    resources: [],
+    detail: {
+      imageArn: IMAGE_ARN,
+      pipelineArn: 'arn:aws:imagebuilder:us-west-2:111122223333:image-pipeline/immutable-web',
+      amis: [
+        { region: 'us-east-1', imageId: 'ami-0eeeeeeeeeeeeeeee' },
+        { region: 'us-west-2', imageId: 'ami-0123456789abcdef0' },
+      ],
+      findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
+      recipeVersion: '1.0.0',
+      sourceRevision: 'abc1234',
+      ...detail,
+    },
+  };
+}
+
+/** An environment's release, as the next environment's rule receives it. */
+export function imageReleased(detail: Partial<ImageReleasedDetail> = {}, account = '222233334444') {
+  return {
+    version: '0',
+    id: 'c3d4e5f6-7890-12ab-cdef-EXAMPLE44444',
+    'detail-type': 'Image Released',
+    source: 'immutable.rollout',
+    account,
+    time: '2026-03-02T09:30:00Z',
+    region: 'us-west-2',
+    resources: [],
+    detail: {
+      environment: 'dev',
+      imageId: 'ami-0bbbbbbbbbbbbbbbb',
+      previousImage: 'ami-0aaaaaaaaaaaaaaaa',
+      action: 'canary',
+      trigger: 'image-factory',
+      execution: 'arn:aws:states:us-west-2:222233334444:execution:immutable-dev-rollout:image-1',
+      releasedAt: '2026-03-02T09:30:00.000Z',
+      ...detail,
     },
   };
 }

@@ -1,166 +1,167 @@
-import { onImageAvailable } from '../../../lambda/triggers/image-available';
-import type { Severity } from '../../../lambda/shared/severities';
-import type { DistributedAmi } from '../../../lambda/triggers/ports';
 import { validateRequest } from '../../../lambda/planning/validate-request';
+import type { Severity } from '../../../lambda/shared/severities';
+import { onImageAvailable } from '../../../lambda/triggers/image-available';
 import { FakeExecutions } from '../fakes/executions';
-import { FakeImageBuilder, NO_FINDINGS } from '../fakes/image-builder';
-import { IMAGE_ARN, imageStateChange } from './events';
+import { FakePromotionStore } from '../fakes/promotion-store';
+import { NOW } from '../fixtures';
+import { FACTORY_ACCOUNT, IMAGE_ARN, imageAvailable } from './events';
 
-const ROLLOUT = 'arn:aws:states:us-west-2:111122223333:stateMachine:immutable-dev-rollout';
+const ROLLOUT = 'arn:aws:states:us-west-2:222233334444:stateMachine:immutable-dev-rollout';
 const AMI = 'ami-0123456789abcdef0';
 
-let imageBuilder: FakeImageBuilder;
+let store: FakePromotionStore;
 let executions: FakeExecutions;
 
 beforeEach(() => {
-  imageBuilder = new FakeImageBuilder();
+  store = new FakePromotionStore();
   executions = new FakeExecutions(ROLLOUT);
 });
 
-const deps = (failOnSeverity: Severity = 'HIGH', region = 'us-west-2') => ({
-  imageBuilder,
+const deps = (o: { failOnSeverity?: Severity; takesFactoryImages?: boolean; region?: string } = {}) => ({
+  store,
   executions,
-  region,
-  failOnSeverity,
+  region: o.region ?? 'us-west-2',
+  failOnSeverity: o.failOnSeverity ?? 'HIGH',
+  takesFactoryImages: o.takesFactoryImages ?? true,
+  factoryAccount: FACTORY_ACCOUNT,
+  now: NOW,
 });
-/** The image build of the event, distributed to these regions, with these findings. */
-function baked(
-  findings: Partial<Record<Severity, number>> = {},
-  amis: DistributedAmi[] = [
-    { region: 'us-east-1', imageId: 'ami-0eeeeeeeeeeeeeeee' },
-    { region: 'us-west-2', imageId: AMI },
-  ],
-) {
-  imageBuilder.builds.set(IMAGE_ARN, { amis, findings: { ...NO_FINDINGS, ...findings } });
-}
 
-describe('onImageAvailable with the documented event', () => {
-  it('resolves the image ARN from resources[0] and starts a canary of its AMI in this region', async () => {
-    baked();
-    const r = await onImageAvailable(imageStateChange(), deps());
+describe('onImageAvailable in the environment that takes the factory images', () => {
+  it("records the announcement and starts a canary of this region's AMI, named after the event", async () => {
+    const r = await onImageAvailable(imageAvailable(), deps());
     expect(r).toEqual({
       started: true,
       imageId: AMI,
       executionArn:
-        'arn:aws:states:us-west-2:111122223333:execution:immutable-dev-rollout:image-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111',
+        'arn:aws:states:us-west-2:222233334444:execution:immutable-dev-rollout:image-b2c3d4e5-6789-01ab-cdef-EXAMPLE33333',
     });
-  });
-
-  it('starts the execution with a valid canary input, named after the event id', async () => {
-    baked();
-    await onImageAvailable(imageStateChange(), deps());
     const input = {
       action: 'canary',
       imageId: AMI,
-      trigger: 'image-builder',
-      reason: `image ${IMAGE_ARN} is available`,
+      trigger: 'image-factory',
+      reason: `the image factory baked ${IMAGE_ARN}`,
     };
-    expect([...executions.executions]).toEqual([['image-a1b2c3d4-5678-90ab-cdef-EXAMPLE11111', input]]);
+    expect([...executions.executions.values()]).toEqual([input]);
     // what it starts passes the workflow's own validation
     expect(validateRequest(input)).toMatchObject({
       action: 'canary',
       imageId: AMI,
+      trigger: 'image-factory',
+    });
+    expect(store.factoryImages.get(AMI)).toMatchObject({
+      imageId: AMI,
+      imageArn: IMAGE_ARN,
+      announcedAt: NOW.toISOString(),
     });
   });
 
   it('uses the same execution name for a duplicate delivery, so Step Functions starts it once', async () => {
-    baked();
-    const first = await onImageAvailable(imageStateChange(), deps());
-    const again = await onImageAvailable(imageStateChange(), deps());
-    expect(again).toEqual(first);
+    const first = await onImageAvailable(imageAvailable(), deps());
+    expect(await onImageAvailable(imageAvailable(), deps())).toEqual(first);
     expect(executions.executions.size).toBe(1);
   });
 });
 
-describe('onImageAvailable ignores what it should not roll out', () => {
-  it.each(['BUILDING', 'TESTING', 'DISTRIBUTING', 'INTEGRATING', 'FAILED', 'CANCELLED'])(
-    'ignores an image that became %s, without calling AWS',
-    async (status) => {
-      expect(await onImageAvailable(imageStateChange(status, 'BUILDING'), deps())).toEqual({
-        started: false,
-        reason: `image is ${status}`,
-      });
-      expect(imageBuilder.findingReads).toHaveLength(0);
-      expect(executions.executions.size).toBe(0);
-    },
-  );
-
-  it('refuses an image with no AMI in this region', async () => {
-    baked({}, [{ region: 'us-east-1', imageId: 'ami-0eeeeeeeeeeeeeeee' }]);
-    expect(await onImageAvailable(imageStateChange(), deps())).toEqual({
+describe('onImageAvailable in an environment that takes released images only', () => {
+  it('records the announcement and starts nothing', async () => {
+    expect(await onImageAvailable(imageAvailable(), deps({ takesFactoryImages: false }))).toEqual({
       started: false,
-      reason: `${IMAGE_ARN} has no AMI in us-west-2`,
+      recorded: true,
+      reason: `recorded ${AMI}; this environment takes released images only`,
     });
-    expect(executions.executions.size).toBe(0);
-  });
-
-  it.each([
-    ['another source', { source: 'aws.ec2' }],
-    ['another detail type', { 'detail-type': 'EC2 Image Builder CVE Detected' }],
-    ['no resources', { resources: [] }],
-    [
-      'a resource that is not an image',
-      { resources: ['arn:aws:imagebuilder:us-west-2:111122223333:image-pipeline/p'] },
-    ],
-  ])('fails loudly on an event with %s', async (_what, change) => {
-    await expect(onImageAvailable({ ...imageStateChange(), ...change }, deps())).rejects.toMatchObject({
-      name: '$ZodError',
-    });
+    expect(store.factoryImages.has(AMI)).toBe(true);
     expect(executions.executions.size).toBe(0);
   });
 });
 
-describe('onImageAvailable scan gate', () => {
-  it('asks for the findings of exactly this image build', async () => {
-    baked();
-    await onImageAvailable(imageStateChange(), deps());
-    expect(imageBuilder.findingReads).toEqual([IMAGE_ARN]);
+describe('onImageAvailable refuses what it must not roll out', () => {
+  it('ignores an announcement from any account but the factory', async () => {
+    const r = await onImageAvailable(imageAvailable({}, '999988887777'), deps());
+    expect(r).toEqual({
+      started: false,
+      recorded: false,
+      reason: `an Image Available event from account 999988887777, not the image factory's (${FACTORY_ACCOUNT}); ignored`,
+    });
+    expect(store.factoryImages.size).toBe(0);
+    expect(executions.executions.size).toBe(0);
+  });
+
+  it('ignores an image with no AMI in this region', async () => {
+    expect(await onImageAvailable(imageAvailable(), deps({ region: 'eu-west-1' }))).toEqual({
+      started: false,
+      recorded: false,
+      reason: `${IMAGE_ARN} has no AMI in eu-west-1`,
+    });
+  });
+
+  it('refuses an image that was never scanned', async () => {
+    const r = await onImageAvailable(
+      imageAvailable({ findings: { scanned: false, critical: 0, high: 0, medium: 0, low: 0 } }),
+      deps(),
+    );
+    expect(r).toEqual({
+      started: false,
+      recorded: true,
+      reason: `${IMAGE_ARN} (${AMI}) was not scanned (no completed vulnerability scan); not rolled out`,
+    });
+    expect(executions.executions.size).toBe(0);
   });
 
   it.each([
-    // gate, findings by severity, blocking findings
-    ['CRITICAL', { LOW: 2, MEDIUM: 4, HIGH: 3, CRITICAL: 0 }, 0],
-    ['CRITICAL', { LOW: 0, MEDIUM: 4, HIGH: 3, CRITICAL: 2 }, 2],
-    ['HIGH', { LOW: 0, MEDIUM: 4, HIGH: 3, CRITICAL: 2 }, 5],
-    ['HIGH', { LOW: 0, MEDIUM: 4, HIGH: 0, CRITICAL: 0 }, 0],
-    ['MEDIUM', { LOW: 0, MEDIUM: 4, HIGH: 3, CRITICAL: 2 }, 9],
-    ['LOW', { LOW: 3, MEDIUM: 4, HIGH: 3, CRITICAL: 2 }, 12],
-    ['MEDIUM', { LOW: 3, MEDIUM: 4, HIGH: 3, CRITICAL: 2 }, 9],
-  ] as Array<[Severity, Record<Severity, number>, number]>)(
-    'with the gate at %s, counts %j as %i blocking findings',
-    async (gate, findings, blocking) => {
-      baked(findings);
-      const r = await onImageAvailable(imageStateChange(), deps(gate));
-      if (blocking === 0) {
-        expect(r.started).toBe(true);
-      } else {
-        expect(r).toEqual({
-          started: false,
-          reason: `${IMAGE_ARN} (${AMI}) has ${blocking} findings at or above ${gate}; not rolled out`,
-        });
-        expect(executions.executions.size).toBe(0);
-      }
-    },
-  );
+    // gate, findings, blocking
+    ['CRITICAL', { critical: 0, high: 3, medium: 4, low: 2 }, 0],
+    ['CRITICAL', { critical: 2, high: 3, medium: 4, low: 0 }, 2],
+    ['HIGH', { critical: 2, high: 3, medium: 4, low: 0 }, 5],
+    ['HIGH', { critical: 0, high: 0, medium: 4, low: 0 }, 0],
+    ['MEDIUM', { critical: 2, high: 3, medium: 4, low: 3 }, 9],
+    ['LOW', { critical: 2, high: 3, medium: 4, low: 3 }, 12],
+  ] as const)('with the gate at %s, counts %j as %i blocking findings', async (gate, counts, blocking) => {
+    const r = await onImageAvailable(
+      imageAvailable({ findings: { scanned: true, ...counts } }),
+      deps({ failOnSeverity: gate }),
+    );
+    if (blocking === 0) expect(r.started).toBe(true);
+    else {
+      expect(r).toEqual({
+        started: false,
+        recorded: true,
+        reason: `${IMAGE_ARN} (${AMI}) has ${blocking} findings at or above ${gate}; not rolled out`,
+      });
+      expect(executions.executions.size).toBe(0);
+    }
+  });
 
-  it('lets an image through when the scan found nothing', async () => {
-    baked();
-    expect((await onImageAvailable(imageStateChange(), deps('LOW'))).started).toBe(true);
+  it.each([
+    ['another source', { source: 'aws.imagebuilder' }],
+    ['another detail type', { 'detail-type': 'Image Released' }],
+    [
+      'an AMI id that is not one',
+      { detail: { ...imageAvailable().detail, amis: [{ region: 'us-west-2', imageId: 'ami-x' }] } },
+    ],
+    ['no AMI at all', { detail: { ...imageAvailable().detail, amis: [] } }],
+    [
+      'negative findings',
+      {
+        detail: {
+          ...imageAvailable().detail,
+          findings: { scanned: true, critical: -1, high: 0, medium: 0, low: 0 },
+        },
+      },
+    ],
+  ])('fails loudly on an event with %s (the dead-letter queue keeps it)', async (_what, change) => {
+    await expect(onImageAvailable({ ...imageAvailable(), ...change }, deps())).rejects.toMatchObject({
+      name: 'MalformedEvent',
+    });
+    expect(store.factoryImages.size).toBe(0);
+    expect(executions.executions.size).toBe(0);
   });
 });
 
 describe('onImageAvailable errors', () => {
-  it('propagates an Image Builder error by name', async () => {
-    imageBuilder.failures.on('amis', Object.assign(new Error('gone'), { name: 'ResourceNotFoundException' }));
-    await expect(onImageAvailable(imageStateChange(), deps())).rejects.toMatchObject({
-      name: 'ResourceNotFoundException',
-    });
-  });
-
   it('propagates a refused start (EventBridge retries the event)', async () => {
-    baked();
     executions.failures.on('start', Object.assign(new Error('limit'), { name: 'ExecutionLimitExceeded' }));
-    await expect(onImageAvailable(imageStateChange(), deps())).rejects.toMatchObject({
+    await expect(onImageAvailable(imageAvailable(), deps())).rejects.toMatchObject({
       name: 'ExecutionLimitExceeded',
     });
   });

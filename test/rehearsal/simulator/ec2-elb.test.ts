@@ -45,8 +45,32 @@ describe('images', () => {
     expect(other.Images).toEqual([]);
   });
 
+  it('filters by tag key and by tag value, each filter narrowing the others', async () => {
+    const byKey = await clients.ec2.send(
+      new DescribeImagesCommand({ Filters: [{ Name: 'tag-key', Values: ['Name'] }] }),
+    );
+    expect(byKey.Images?.map((i) => i.ImageId).sort()).toEqual([NEW_AMI, OLD_AMI].sort());
+    const byValue = await clients.ec2.send(
+      new DescribeImagesCommand({ Filters: [{ Name: 'tag:Name', Values: ['web-1.1.0', 'web-9'] }] }),
+    );
+    expect(byValue.Images?.map((i) => i.ImageId)).toEqual([NEW_AMI]);
+    const both = await clients.ec2.send(
+      new DescribeImagesCommand({
+        Filters: [
+          { Name: 'tag-key', Values: ['Name'] },
+          { Name: 'image-id', Values: [OLD_AMI] },
+        ],
+      }),
+    );
+    expect(both.Images?.map((i) => i.ImageId)).toEqual([OLD_AMI]);
+    const none = await clients.ec2.send(
+      new DescribeImagesCommand({ Filters: [{ Name: 'tag-key', Values: ['nope'] }] }),
+    );
+    expect(none.Images).toEqual([]);
+  });
+
   it.each([
-    ['another filter', { Name: 'tag:immutable:environment', Values: ['dev'] }],
+    ['another filter', { Name: 'architecture', Values: ['x86_64'] }],
     ['a wildcard', { Name: 'image-id', Values: ['ami-0b*'] }],
   ])('refuses %s as not simulated', async (_, filter) => {
     const error = await rejection(clients.ec2.send(new DescribeImagesCommand({ Filters: [filter] })));

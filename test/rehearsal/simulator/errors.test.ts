@@ -3,8 +3,10 @@ import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as dynamodb from '@aws-sdk/client-dynamodb';
 import * as ec2 from '@aws-sdk/client-ec2';
+import * as eventBridge from '@aws-sdk/client-eventbridge';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as imageBuilder from '@aws-sdk/client-imagebuilder';
+import * as stepFunctions from '@aws-sdk/client-sfn';
 import * as sns from '@aws-sdk/client-sns';
 import * as ssm from '@aws-sdk/client-ssm';
 import {
@@ -47,6 +49,14 @@ async function realSdkError(service: SimService, code: string): Promise<Error & 
       headers: { 'content-type': 'application/json', 'x-amzn-errortype': code },
       body: JSON.stringify({ message: 'm' }),
     },
+    events: {
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ __type: code, message: 'm' }),
+    },
+    sfn: {
+      headers: { 'content-type': 'application/x-amz-json-1.0' },
+      body: JSON.stringify({ __type: `com.amazonaws.sfn#${code}`, message: 'm' }),
+    },
   };
   const answer = answers[service];
   const config = {
@@ -77,6 +87,16 @@ async function realSdkError(service: SimService, code: string): Promise<Error & 
     ssm: () => new ssm.SSMClient(config).send(new ssm.GetParameterCommand({ Name: 'x' })),
     dynamodb: () =>
       new dynamodb.DynamoDBClient(config).send(new dynamodb.GetItemCommand({ TableName: 't', Key: {} })),
+    events: () =>
+      new eventBridge.EventBridgeClient(config).send(
+        new eventBridge.PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
+      ),
+    sfn: () =>
+      new stepFunctions.SFNClient(config).send(
+        new stepFunctions.DescribeExecutionCommand({
+          executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:e',
+        }),
+      ),
     imageBuilder: () =>
       new imageBuilder.ImagebuilderClient(config).send(
         new imageBuilder.GetImageCommand({
@@ -123,6 +143,15 @@ const CODES: Array<[SimService, string]> = [
   ['imageBuilder', 'CallRateLimitExceededException'],
   ['imageBuilder', 'ResourceNotFoundException'],
   ['imageBuilder', 'InvalidParameterValueException'],
+  ['sfn', 'ThrottlingException'],
+  ['sfn', 'ExecutionAlreadyExists'],
+  ['sfn', 'ExecutionDoesNotExist'],
+  ['sfn', 'StateMachineDoesNotExist'],
+  ['sfn', 'InvalidName'],
+  ['sfn', 'InvalidExecutionInput'],
+  ['sfn', 'InvalidToken'],
+  ['sfn', 'TaskDoesNotExist'],
+  ['sfn', 'TaskTimedOut'],
 ];
 
 describe('errors match what the AWS SDK raises for the same wire error', () => {
@@ -168,7 +197,7 @@ describe('throttling', () => {
   it('fails the next N calls of any service with that service throttling error, then recovers', async () => {
     const { sim, uninstall: off } = simulate();
     uninstall = off;
-    sim.throttleNext(8);
+    sim.throttleNext(10);
     const results = await Promise.all([
       rejection(clients.autoScaling.send(new autoScaling.DescribeAutoScalingGroupsCommand({}))),
       rejection(clients.ec2.send(new ec2.DescribeImagesCommand({}))),
@@ -189,6 +218,18 @@ describe('throttling', () => {
         clients.imageBuilder.send(
           new imageBuilder.GetImageCommand({
             imageBuildVersionArn: 'arn:aws:imagebuilder:eu-west-1:123456789012:image/x/1.0.0/1',
+          }),
+        ),
+      ),
+      rejection(
+        clients.events.send(
+          new eventBridge.PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: '{}' }] }),
+        ),
+      ),
+      rejection(
+        clients.sfn.send(
+          new stepFunctions.DescribeExecutionCommand({
+            executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:m:e',
           }),
         ),
       ),

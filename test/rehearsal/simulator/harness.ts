@@ -3,6 +3,8 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -21,6 +23,8 @@ export const clients = {
   dynamodb: new DynamoDBClient({ region }),
   sns: new SNSClient({ region }),
   imageBuilder: new ImagebuilderClient({ region }),
+  events: new EventBridgeClient({ region }),
+  sfn: new SFNClient({ region }),
 };
 
 /** A simulator with its mocks installed; call `uninstall` in afterEach. */

@@ -16,8 +16,8 @@ export interface FinishRolloutProps {
 const caughtAt = (resultPath: string): sfn.CatchProps => ({ errors: [sfn.Errors.ALL], resultPath });
 
 /**
- * Every path after the lock ends here: Record Outcome → Put Idle Colour To Rest → Tag Released
- * Image → Notify Outcome → Release Lock → Did It Fail?, then fail, or keep the old colour warm
+ * Every path after the lock ends here: Record Outcome → Put Idle Colour To Rest → Announce
+ * Release → Notify Outcome → Release Lock → Did It Fail?, then fail, or keep the old colour warm
  * and retire it. Three ways in:
  * - the start state, for a rollout that ends as planned (or had nothing to do);
  * - {@link release}: Promote Release first (a canary that passed, a warm flip);
@@ -55,14 +55,15 @@ export class FinishRollout extends sfn.StateMachineFragment {
       { 'fleet.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
       '$.rested',
     );
-    // Every rollout, not only a release, writes the release's tags (the same whenever written):
-    // one stopped between Promote Release and here left the released image without them.
+    // Every rollout, not only a release, announces a release not yet announced: one stopped
+    // between Promote Release and here left it unannounced (the next environment would never
+    // promote it, the image factory never keep it).
     const tag = steps.invoke(
       this,
-      'Tag Released Image',
-      'tag-release',
-      { 'before.$': '$.lock.fleet', 'after.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
-      '$.tagged',
+      'Announce Release',
+      'announce-release',
+      { 'dryRun.$': '$.request.dryRun' },
+      '$.announced',
     );
     const notify = this.notify(props.topic);
     const releaseLock = steps.invoke(this, 'Release Lock', 'ledger', { op: 'unlock' }, null);
@@ -70,7 +71,7 @@ export class FinishRollout extends sfn.StateMachineFragment {
 
     recordOutcome.addCatch(releaseLock, caughtAt('$.recordError')).next(putIdleToRest);
     putIdleToRest.addCatch(tag, caughtAt('$.restError')).next(tag);
-    tag.addCatch(notify, caughtAt('$.tagError')).next(notify);
+    tag.addCatch(notify, caughtAt('$.announceError')).next(notify);
     notify.addCatch(releaseLock, caughtAt('$.notifyError')).next(releaseLock);
     releaseLock.addCatch(outcome, caughtAt('$.unlockError')).next(outcome);
 

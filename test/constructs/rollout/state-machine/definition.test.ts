@@ -169,7 +169,7 @@ describe('error handling', () => {
   it.each(ENVS)('%s: tasks that change the fleet compensate before finishing', (env) => {
     const def = defs[env];
     const finishing = reachable(def, [COMPENSATE]);
-    const changing = tasksAfterLock(def).filter((n) => !finishing.has(n) && n !== 'Tag Released Image');
+    const changing = tasksAfterLock(def).filter((n) => !finishing.has(n));
     expect(changing.length).toBeGreaterThan(8);
     for (const name of changing) {
       const target = def.States[name]?.Catch?.find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
@@ -212,11 +212,11 @@ describe('error handling', () => {
       const def = defs[env];
       const rest = def.States['Put Idle Colour To Rest'] as AslState;
       expect(def.States[FINISH]?.Next).toBe('Put Idle Colour To Rest');
-      expect(rest.Next).toBe('Tag Released Image');
+      expect(rest.Next).toBe('Announce Release');
       expect(rest.Catch).toEqual([
         expect.objectContaining({
           ErrorEquals: ['States.ALL'],
-          Next: 'Tag Released Image',
+          Next: 'Announce Release',
           ResultPath: '$.restError',
         }),
       ]);
@@ -226,27 +226,39 @@ describe('error handling', () => {
   );
 
   it.each(ENVS)(
-    '%s: every rollout, not only a release, writes the release tags of the record it finished with',
+    '%s: every rollout, not only a release, announces a release the record has not announced yet',
     (env) => {
       const def = defs[env];
-      const tag = def.States['Tag Released Image'] as AslState;
+      const announce = def.States['Announce Release'] as AslState;
       expect(def.States['Promote Release']?.Next).toBe(FINISH);
-      expect(tag.Parameters).toMatchObject({
-        'before.$': '$.lock.fleet',
-        'after.$': '$.finished.fleet',
+      expect(reachable(def, [FINISH])).toContain('Announce Release');
+      expect(reachable(def, [COMPENSATE])).toContain('Announce Release');
+      expect(announce.Resource).toBe(
+        rendered(stacks[env], stacks[env].rollout.functions.get('announce-release').functionArn),
+      );
+      // the release is read from the fleet record (by the settings' table), not from the document
+      expect(announce.Parameters).toEqual({
+        'settings.$': '$.settings',
+        'execution.$': '$.execution',
         'dryRun.$': '$.request.dryRun',
       });
-      expect(tag.Next).toBe('Notify Outcome');
-      // tags are bookkeeping: a failure is reported, never turned into a failed rollout
-      expect(tag.Catch).toEqual([
+      expect(announce.Next).toBe('Notify Outcome');
+      // the announcement is bookkeeping: a failure is reported, never turned into a failed rollout
+      expect(announce.Catch).toEqual([
         expect.objectContaining({
           ErrorEquals: ['States.ALL'],
           Next: 'Notify Outcome',
-          ResultPath: '$.tagError',
+          ResultPath: '$.announceError',
         }),
       ]);
     },
   );
+
+  it('no state tags images any more: the image factory tags what each environment announces', () => {
+    for (const env of ENVS) {
+      expect(Object.keys(defs[env].States).filter((n) => /\bTag/i.test(n))).toEqual([]);
+    }
+  });
 
   it.each(ENVS)('%s: a failed rollout still ends in the Fail state after the finishing chain', (env) => {
     expect(reachable(defs[env], [COMPENSATE])).toContain('Rollout Failed');

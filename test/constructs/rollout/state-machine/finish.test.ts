@@ -15,11 +15,11 @@ describe('finish of a rollout', () => {
     expect(finish.endStates).toEqual([]);
   });
 
-  it('records, rests the idle colour, tags, notifies and unlocks, whatever each of them does', () => {
+  it('records, rests the idle colour, announces the release, notifies and unlocks, whatever each of them does', () => {
     const chain = [
       ['Record Outcome', 'Put Idle Colour To Rest', 'Release Lock', '$.recordError'],
-      ['Put Idle Colour To Rest', 'Tag Released Image', 'Tag Released Image', '$.restError'],
-      ['Tag Released Image', 'Notify Outcome', 'Notify Outcome', '$.tagError'],
+      ['Put Idle Colour To Rest', 'Announce Release', 'Announce Release', '$.restError'],
+      ['Announce Release', 'Notify Outcome', 'Notify Outcome', '$.announceError'],
       ['Notify Outcome', 'Release Lock', 'Release Lock', '$.notifyError'],
       ['Release Lock', 'Did It Fail?', 'Did It Fail?', '$.unlockError'],
     ];
@@ -43,6 +43,14 @@ describe('finish of a rollout', () => {
       Default: 'Rollout Done',
     });
     expect(states['Keep Previous Colour Warm']).toMatchObject({ TimestampPath: '$.released.warm.until' });
+  });
+
+  it('announces the release with the announce-release function (a dry run announces nothing)', () => {
+    expect(states['Announce Release']).toMatchObject({
+      Resource: h.arnOf('announce-release'),
+      Parameters: { 'dryRun.$': '$.request.dryRun' },
+      ResultPath: '$.announced',
+    });
   });
 
   it('promotes a release, compensating if that fails', () => {

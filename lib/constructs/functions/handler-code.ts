@@ -5,33 +5,33 @@ import { join } from 'node:path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 
+import { DEPLOYED_HANDLERS } from './handlers';
+
 export const PROJECT_ROOT = join(__dirname, '..', '..', '..');
 export const HANDLERS_DIR = join(PROJECT_ROOT, 'lambda', 'handlers');
 /** The one bundler: the same script builds deployed assets and the benchmark's bundles. */
 export const BUNDLER = join(PROJECT_ROOT, 'tools', 'bundle-handlers.mjs');
 
-let bundled: { dir: string; names: Set<string>; handedOut: Set<string> } | undefined;
+let bundled: string | undefined;
 
 /**
- * Build every requested handler in a single esbuild run the first time any of them is
- * needed during a synth (one run for all functions of all stacks is several times faster
- * than one per function), then hand each asset its own file. The build folder goes once
- * every handler has been handed out (CDK caches each asset, so the other stacks reuse it).
+ * Build every deployed handler in a single esbuild run the first time any of them is needed
+ * during a synth (one run for all functions of all stacks is several times faster than one per
+ * function), then hand each asset its own file. CDK caches each asset, so stacks that deploy the
+ * same handler reuse it; the build folder goes when the process exits.
  */
-function takeBundle(name: string, names: readonly string[], outputDir: string): void {
-  if (!bundled || !bundled.names.has(name)) {
-    const dir = mkdtempSync(join(tmpdir(), 'rollout-handlers-'));
-    execFileSync(process.execPath, [BUNDLER, dir, ...names], { stdio: ['ignore', 'inherit', 'inherit'] });
-    bundled = { dir, names: new Set(names), handedOut: new Set() };
+function takeBundle(name: string, outputDir: string): void {
+  if (!bundled) {
+    const dir = mkdtempSync(join(tmpdir(), 'product-handlers-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    execFileSync(process.execPath, [BUNDLER, dir, ...DEPLOYED_HANDLERS], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    bundled = dir;
   }
   for (const file of ['index.mjs', 'index.mjs.map']) {
-    const from = join(bundled.dir, name, file);
+    const from = join(bundled, name, file);
     if (existsSync(from)) copyFileSync(from, join(outputDir, file));
-  }
-  bundled.handedOut.add(name);
-  if (bundled.handedOut.size === bundled.names.size) {
-    rmSync(bundled.dir, { recursive: true, force: true });
-    bundled = undefined;
   }
 }
 
@@ -44,7 +44,7 @@ function takeBundle(name: string, names: readonly string[], outputDir: string): 
  * and without one the current EC2 client's schemas defeat tree shaking (an 830 KB bundle
  * instead of 250 KB; see the plugin's comment).
  */
-export function handlerCode(name: string, all: readonly string[]): lambda.Code {
+export function handlerCode(name: string): lambda.Code {
   return lambda.Code.fromAsset(HANDLERS_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -54,7 +54,7 @@ export function handlerCode(name: string, all: readonly string[]): lambda.Code {
       environment: { ROLLOUT_HANDLER: name },
       local: {
         tryBundle(outputDir: string): boolean {
-          takeBundle(name, all, outputDir);
+          takeBundle(name, outputDir);
           return true;
         },
       },

@@ -1,0 +1,64 @@
+import { StateMachine } from 'aws-local-stepfunctions';
+import { assertFaithful, rewriteWaits } from '../asl';
+import type { AslDefinition } from '../asl';
+import type { SimulatedDeployment } from '../deployment';
+import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
+import { LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, TaskStandIns } from './task-handlers';
+
+/**
+ * One synthesized state machine, ready to run: its definition resolved against the simulated
+ * deployment, checked for anything the local interpreter would not run as AWS does, its Waits
+ * rewritten to simulated time, and a local stand-in for each Task (the deployed handler each
+ * function's `immutable:handler` metadata names). Building the local machine validates the
+ * definition, which takes up to a second: build once, run many times.
+ */
+export class CompiledMachine {
+  /** As synthesized (resolved). */
+  readonly original: AslDefinition;
+  /** With its Waits rewritten as Tasks. */
+  readonly definition: AslDefinition;
+  readonly machine: StateMachine;
+  readonly tasks: TaskStandIns;
+  readonly arn: string;
+  readonly name: string;
+
+  constructor(
+    readonly deployment: SimulatedDeployment,
+    readonly logicalId: string,
+  ) {
+    this.arn = deployment.arnOf(logicalId);
+    this.name = deployment.nameOf(logicalId);
+    this.original = JSON.parse(String(deployment.properties(logicalId).DefinitionString)) as AslDefinition;
+    const handlerByResource = new Map<string, string>();
+    for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
+      const handler = deployment.resource(fnId).Metadata?.['immutable:handler'];
+      if (typeof handler === 'string' && handler in STATE_MACHINE_HANDLERS)
+        handlerByResource.set(deployment.arnOf(fnId), handler);
+    }
+    assertFaithful(this.original, (resource, state) => {
+      if (resource === SNS_PUBLISH) return true;
+      if (resource === LAMBDA_WAIT_FOR_TOKEN) {
+        const fn = (state.Parameters as { FunctionName?: unknown } | undefined)?.FunctionName;
+        return handlerByResource.has(String(fn));
+      }
+      return handlerByResource.has(resource);
+    });
+    const { definition, waits } = rewriteWaits(this.original);
+    this.definition = definition;
+    this.tasks = new TaskStandIns(definition, waits, handlerByResource);
+    this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  }
+
+  /** The deployment's state machines whose definition starts at `startAt`. */
+  static startingAt(deployment: SimulatedDeployment, startAt: string): string[] {
+    return deployment.ofType('AWS::StepFunctions::StateMachine').filter((id) => {
+      const body = String(deployment.properties(id).DefinitionString);
+      return (JSON.parse(body) as AslDefinition).StartAt === startAt;
+    });
+  }
+
+  /** The state machine's timeout, in seconds. */
+  get timeoutSeconds(): number | undefined {
+    return this.definition.TimeoutSeconds;
+  }
+}

@@ -1,0 +1,46 @@
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { handler } from '../../../lambda/handlers/on-upstream-release';
+import { imageReleased } from '../triggers/events';
+import { inputsOf } from '../sdk-mocks';
+import { withEnv } from './env';
+
+const PROMOTION = 'arn:aws:states:us-west-2:333344445555:stateMachine:immutable-staging-promotion';
+const ENV = {
+  TABLE_NAME: 'immutable-staging-rollouts',
+  PROMOTION_STATE_MACHINE_ARN: PROMOTION,
+  PROMOTE_FROM: 'dev',
+  UPSTREAM_ACCOUNT: '222233334444',
+  SOAK_MINUTES: '60',
+};
+
+const db = mockClient(DynamoDBClient);
+const sfn = mockClient(SFNClient);
+
+describe('on-upstream-release handler', () => {
+  it('records the release in TABLE_NAME and starts PROMOTION_STATE_MACHINE_ARN, soaking SOAK_MINUTES', async () => {
+    db.on(GetItemCommand).resolves({});
+    db.on(PutItemCommand).resolves({});
+    sfn.on(StartExecutionCommand).resolves({ executionArn: `${PROMOTION}:promote-1` });
+    const r = await withEnv(ENV, () => handler(imageReleased()));
+    expect(r).toEqual({
+      promotion: true,
+      executionArn: `${PROMOTION}:promote-1`,
+      soakUntil: '2026-03-02T10:30:00.000Z',
+    });
+    expect(inputsOf(db, PutItemCommand).map((i) => i.TableName)).toEqual([
+      'immutable-staging-rollouts',
+      'immutable-staging-rollouts',
+    ]);
+    expect(inputsOf(sfn, StartExecutionCommand)).toEqual([
+      expect.objectContaining({ stateMachineArn: PROMOTION }),
+    ]);
+  });
+
+  it('refuses a PROMOTE_FROM that is no environment, naming it', async () => {
+    await expect(withEnv({ ...ENV, PROMOTE_FROM: 'qa' }, () => handler(imageReleased()))).rejects.toThrow(
+      'PROMOTE_FROM must be dev, staging or prod, got "qa"',
+    );
+  });
+});
