@@ -6,6 +6,7 @@ import type { FactoryImage, PendingApproval, PromotionStore, UpstreamRelease } f
 /**
  * Promotion's records in the environment's table, beside the lock and the ledger:
  *   pk=factory-image      sk=<ami>          what the image factory announced (JSON)
+ *   pk=factory-ami        sk=<ami>          any region's AMI of it → this region's ({ imageId })
  *   pk=upstream#<env>     sk=latest         the upstream environment's current release (JSON)
  *   pk=upstream#<env>     sk=image#<ami>    an image it ever released (JSON)
  *   pk=approval           sk=<ami>          an approval a promotion waits for (JSON, task token)
@@ -13,6 +14,7 @@ import type { FactoryImage, PendingApproval, PromotionStore, UpstreamRelease } f
  */
 const CONDITION_FAILED = 'ConditionalCheckFailedException';
 const FACTORY = 'factory-image';
+const FACTORY_AMI = 'factory-ami';
 const APPROVAL = 'approval';
 const upstream = (env: EnvironmentName) => `upstream#${env}`;
 
@@ -33,6 +35,13 @@ export class DynamoDbPromotionStore implements PromotionStore {
 
   async recordFactoryImage(image: FactoryImage): Promise<void> {
     await this.put(item(FACTORY, image.imageId, image));
+    // AMI ids differ per region: an upstream environment elsewhere announces its own region's.
+    for (const ami of new Set([image.imageId, ...image.amis.map((a) => a.imageId)]))
+      await this.put(item(FACTORY_AMI, ami, { imageId: image.imageId }));
+  }
+
+  async localImage(anyRegionImageId: string): Promise<string | undefined> {
+    return (await this.get<{ imageId: string }>(FACTORY_AMI, anyRegionImageId))?.imageId;
   }
 
   factoryImage(imageId: string): Promise<FactoryImage | undefined> {

@@ -18,7 +18,10 @@ export interface FactoryImage extends ImageAvailableDetail {
 /** A release an upstream environment announced. */
 export interface UpstreamRelease {
   readonly environment: EnvironmentName;
+  /** The AMI in this environment's region (the copy of the upstream one, when regions differ). */
   readonly imageId: string;
+  /** The AMI as the upstream environment announced it, when its region's copy has another id. */
+  readonly upstreamImageId?: string;
   readonly action: 'canary' | 'rollback';
   readonly releasedAt: string;
   readonly execution: string;
@@ -38,8 +41,14 @@ export interface PendingApproval {
 }
 
 export interface PromotionStore {
+  /** Record an announcement: the image under this region's AMI, findable by every region's. */
   recordFactoryImage(image: FactoryImage): Promise<void>;
   factoryImage(imageId: string): Promise<FactoryImage | undefined>;
+  /**
+   * This region's AMI of the factory image that `anyRegionImageId` (an AMI of it in any region it
+   * was distributed to) belongs to; undefined when the factory never announced it here.
+   */
+  localImage(anyRegionImageId: string): Promise<string | undefined>;
 
   /** Record an upstream release: the environment's latest, and one it has ever released. */
   recordUpstreamRelease(release: UpstreamRelease): Promise<void>;

@@ -30,7 +30,7 @@ export interface PromotionInput {
 }
 
 export interface UpstreamReleaseDeps {
-  readonly store: Pick<PromotionStore, 'recordUpstreamRelease' | 'latestUpstreamRelease'>;
+  readonly store: Pick<PromotionStore, 'recordUpstreamRelease' | 'latestUpstreamRelease' | 'localImage'>;
   /** Executions of this environment's promotion state machine. */
   readonly promotions: Executions;
   /** The environment this one promotes from, and its account. */
@@ -68,9 +68,13 @@ export async function onUpstreamRelease(
       reason: `${d.from} released ${latest.imageId} at ${latest.releasedAt}, after this release of ${r.imageId} (${r.releasedAt})`,
     };
   }
+  // The upstream environment names its own region's AMI; this one runs its region's copy.
+  const local = await d.store.localImage(r.imageId);
+  const imageId = local ?? r.imageId;
   await d.store.recordUpstreamRelease({
     environment: r.environment,
-    imageId: r.imageId,
+    imageId,
+    ...(imageId !== r.imageId ? { upstreamImageId: r.imageId } : {}),
     action: r.action,
     releasedAt: r.releasedAt,
     execution: r.execution,
@@ -81,15 +85,21 @@ export async function onUpstreamRelease(
       reason: `${d.from} rolled back to ${r.imageId}; a promotion of anything else is cancelled at its next check`,
     };
   }
+  if (!local) {
+    return {
+      promotion: false,
+      reason: `${d.from} released ${r.imageId}, which the image factory never announced here; nothing to promote`,
+    };
+  }
   const soakUntil = new Date(Date.parse(r.releasedAt) + d.soakMinutes * 60_000).toISOString();
   const input: PromotionInput = {
-    imageId: r.imageId,
+    imageId,
     from: d.from,
     releasedAt: r.releasedAt,
     soakUntil,
     releasedBy: r.execution,
   };
   // One promotion per announcement, however often EventBridge delivers it.
-  const executionArn = await d.promotions.start(`promote-${r.imageId}-${e.id}`, input);
+  const executionArn = await d.promotions.start(`promote-${imageId}-${e.id}`, input);
   return { promotion: true, executionArn, soakUntil };
 }

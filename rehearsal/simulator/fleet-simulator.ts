@@ -161,6 +161,16 @@ export class FleetSimulator {
     this.settle();
   }
 
+  /**
+   * The image is deregistered: DescribeImages no longer finds it and launches from it fail;
+   * instances already running it keep running.
+   */
+  deregisterImage(imageId: string): void {
+    const image = this.world.images.get(imageId);
+    if (!image) throw new Error(`deregisterImage: ${imageId} is not an image of this account`);
+    this.world.images.set(imageId, { ...image, exists: false });
+  }
+
   registerImageBuildVersion(
     arn: string,
     amiId: string,

@@ -29,11 +29,19 @@ function matchesAny(expected: readonly unknown[], actual: unknown, field: string
   return expected.some((e) => {
     if (isObject(e)) {
       if ('exists' in e) return (actual !== undefined) === Boolean(e.exists);
+      // Refused even when the field is absent: a pattern the rehearsal cannot judge is never judged.
+      const name = Object.keys(e)[0] ?? '';
+      if (!OPERATORS.has(name))
+        throw new SimulatorUnsupportedError(
+          `event pattern field "${field}" uses ${JSON.stringify(e)}, which the rehearsal does not match`,
+        );
       return values.some((v) => operator(e, v, field));
     }
     return values.some((v) => v === e);
   });
 }
+
+const OPERATORS = new Set(['prefix', 'suffix', 'wildcard', 'anything-but']);
 
 function operator(op: Record<string, unknown>, value: unknown, field: string): boolean {
   const [name, arg] = Object.entries(op)[0] ?? [];

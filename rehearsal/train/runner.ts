@@ -359,6 +359,11 @@ class TrainRun_ {
             );
           }
         });
+      } else if (f.kind === 'deregister') {
+        vt.at(f.atSecond, () => {
+          this.note('image-factory', `${f.imageId} deregistered`, f.atSecond);
+          for (const world of this.worlds.values()) world.deregisterImage(f.imageId);
+        });
       } else if (f.kind === 'event') {
         vt.at(f.atSecond, () => {
           this.note('image-factory', `an event put on the bus: ${f.source} ${f.detailType}`, f.atSecond);
@@ -448,7 +453,8 @@ class TrainRun_ {
   /** The environment's faults that act on its world, in a single environment's terms. */
   private faultsIn(name: EnvironmentName): Fault[] {
     return this.s.faults.flatMap((f): Fault[] => {
-      if (f.kind === 'execution' || f.kind === 'event' || f.environment !== name) return [];
+      if (f.kind === 'execution' || f.kind === 'event' || f.kind === 'deregister' || f.environment !== name)
+        return [];
       const { environment: _env, ...fault } = f;
       return [fault];
     });

@@ -56,6 +56,8 @@ const fault = z.discriminatedUnion(
     z.strictObject({ kind: z.literal('lambda-error'), environment, atSecond: seconds, count }),
     /** A person starts an execution of the environment's rollout (a rollback, a phoenix). */
     z.strictObject({ kind: z.literal('execution'), environment, atSecond: seconds, input: executionInput }),
+    /** The image is deregistered (by hand, or by a lifecycle policy that should not have): gone everywhere. */
+    z.strictObject({ kind: z.literal('deregister'), atSecond: seconds, imageId: amiId }),
     /** An event put on the account's bus as is: what a misbehaving producer or a forged event would send. */
     z.strictObject({
       kind: z.literal('event'),
@@ -65,7 +67,7 @@ const fault = z.discriminatedUnion(
       detail: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
     }),
   ],
-  { error: 'must be alarm, throttle, launch-failure, lambda-error, execution or event' },
+  { error: 'must be alarm, throttle, launch-failure, lambda-error, execution, deregister or event' },
 );
 
 export const trainScenarioSchema = z
@@ -157,6 +159,12 @@ export const trainScenarioSchema = z
         });
     });
     s.faults.forEach((f, i) => {
+      if (f.kind === 'deregister' && !(f.imageId in s.images) && f.imageId !== s.releasedImage)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['faults', i, 'imageId'],
+          message: 'is not an image of the scenario',
+        });
       if ('environment' in f && !inTrain.has(f.environment))
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'environment'], message: 'is not in the train' });
     });

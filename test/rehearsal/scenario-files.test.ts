@@ -4,6 +4,9 @@ import type { RehearsalResult } from '../../rehearsal/run/result';
 import { loadScenarioFile } from '../../rehearsal/scenario';
 import { synthesizedTemplates } from '../support/templates';
 import { RehearsalSession } from '../../rehearsal/session';
+import { loadTrainScenarioFile } from '../../rehearsal/train/scenario';
+import { formatTrainTimeline } from '../../rehearsal/train/timeline';
+import { trains } from './train/support';
 import { formatTimeline, renderSvg } from '../../rehearsal/timeline';
 import { expectContractShape, expectTimelineSvg } from './contract';
 import { expectKnownEndState } from './support';
@@ -131,9 +134,23 @@ describe('the picture and the timeline of a scenario', () => {
   });
 });
 
+/** The built-in release train (a `train` scenario, rehearsed by the train runner). */
+const TRAIN_DEMO = '5-release-train';
+
 describe('built-in demos', () => {
-  it('are the four the CLI prints with no arguments', () => {
-    expect(jsonFiles(DEMOS)).toEqual(Object.keys(DEMO_EXPECTED).sort());
+  it('are the four single-environment ones and the release train the CLI prints with no arguments', () => {
+    expect(jsonFiles(DEMOS)).toEqual([...Object.keys(DEMO_EXPECTED), TRAIN_DEMO].sort());
+  });
+
+  it(`${TRAIN_DEMO} carries the baked image to every environment, prod after its approval`, async () => {
+    const run = await trains().run(loadTrainScenarioFile(join(DEMOS, `${TRAIN_DEMO}.json`)));
+    for (const env of ['dev', 'staging', 'prod'] as const)
+      expect(run.result.environments[env]).toMatchObject({
+        status: 'SUCCEEDED',
+        live: { image: 'ami-0bbbbbbbbbbbbbbbb' },
+      });
+    expect(run.result.approvals).toEqual([expect.objectContaining({ environment: 'prod', accepted: true })]);
+    expect(formatTrainTimeline(run)).toContain('lead time');
   });
 
   it.each(Object.keys(DEMO_EXPECTED).sort())('%s tells its story', async (name) => {

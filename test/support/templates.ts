@@ -12,6 +12,11 @@ let templates: ProductTemplates | undefined;
 const product = (): ProductTemplates =>
   (templates ??= JSON.parse(readFileSync(SYNTHESIZED_TEMPLATES, 'utf8')) as ProductTemplates);
 
+/** Every stack's template, the image factory's and each environment's: what a train rehearses. */
+export function productTemplates(): ProductTemplates {
+  return product();
+}
+
 /**
  * Each environment's template as `synthesizeTemplates()` returns them, synthesized once for the
  * whole test run: what every rehearsal test runs.

@@ -1,4 +1,4 @@
-import { prepareRehearsalProcess } from '../../rehearsal/process';
+import type { ProductTemplates } from '../../rehearsal/synth';
 import { parseScenario } from '../../rehearsal/scenario';
 import { log, round } from './stats';
 
@@ -21,12 +21,13 @@ export interface RolloutFigure {
  * simulated clock: their overhead against the fleet-physics floor, and what they cost in state
  * transitions, invocations and API calls.
  */
-export async function rolloutFigures(environment: 'dev' | 'staging' | 'prod', sizes: readonly number[]) {
-  // Loaded only now: the handlers the rehearsal runs read the process defaults when they load.
-  prepareRehearsalProcess();
+export async function rolloutFigures(
+  templates: ProductTemplates,
+  environment: 'dev' | 'staging' | 'prod',
+  sizes: readonly number[],
+) {
   const { Rehearsal } = await import('../../rehearsal/runner.js');
-  const { synthesizeTemplates } = await import('../../rehearsal/synth.js');
-  const rehearsal = Rehearsal.fromTemplate(environment, synthesizeTemplates()[environment]);
+  const rehearsal = Rehearsal.fromTemplate(environment, templates.environments[environment]);
   const boot = rehearsal.settings.expectedBootSeconds;
   const figures: RolloutFigure[] = [];
   for (const action of ['phoenix', 'canary'] as const) {

@@ -65,6 +65,45 @@ describe('DynamoDbPromotionStore upstream releases', () => {
   });
 });
 
+describe('DynamoDbPromotionStore factory announcements', () => {
+  const announced = {
+    imageArn: 'arn:aws:imagebuilder:eu-west-1:111122223333:image/web/1.0.0/1',
+    pipelineArn: 'arn:aws:imagebuilder:eu-west-1:111122223333:image-pipeline/web',
+    amis: [
+      { region: 'eu-west-1', imageId: 'ami-0aaaaaaaaaaaaaaaa' },
+      { region: 'us-east-1', imageId: 'ami-0bbbbbbbbbbbbbbbb' },
+    ],
+    findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
+    recipeVersion: '1.0.0',
+    sourceRevision: 'abc',
+    imageId: 'ami-0bbbbbbbbbbbbbbbb',
+    announcedAt: '2026-03-02T09:00:00.000Z',
+  };
+
+  it('keeps the announcement under this region’s AMI, and every region’s AMI pointing to it', async () => {
+    db.on(PutItemCommand).resolves({});
+    await store().recordFactoryImage(announced);
+    expect(inputsOf(db, PutItemCommand).map((i) => [i.Item?.pk?.S, i.Item?.sk?.S, i.Item?.doc?.S])).toEqual([
+      ['factory-image', 'ami-0bbbbbbbbbbbbbbbb', JSON.stringify(announced)],
+      ['factory-ami', 'ami-0bbbbbbbbbbbbbbbb', JSON.stringify({ imageId: 'ami-0bbbbbbbbbbbbbbbb' })],
+      ['factory-ami', 'ami-0aaaaaaaaaaaaaaaa', JSON.stringify({ imageId: 'ami-0bbbbbbbbbbbbbbbb' })],
+    ]);
+  });
+
+  it('translates another region’s AMI to this region’s, and knows nothing of an unannounced one', async () => {
+    db.on(GetItemCommand, { Key: { pk: { S: 'factory-ami' }, sk: { S: 'ami-0aaaaaaaaaaaaaaaa' } } }).resolves(
+      {
+        Item: { doc: doc({ imageId: 'ami-0bbbbbbbbbbbbbbbb' }) },
+      },
+    );
+    db.on(GetItemCommand, { Key: { pk: { S: 'factory-ami' }, sk: { S: 'ami-0cccccccccccccccc' } } }).resolves(
+      {},
+    );
+    expect(await store().localImage('ami-0aaaaaaaaaaaaaaaa')).toBe('ami-0bbbbbbbbbbbbbbbb');
+    expect(await store().localImage('ami-0cccccccccccccccc')).toBeUndefined();
+  });
+});
+
 describe('DynamoDbPromotionStore approvals', () => {
   it('keeps an approval request by image, and lists them', async () => {
     db.on(PutItemCommand).resolves({});

@@ -10,6 +10,8 @@ import { Failures } from './failures';
 /** The environment table's promotion records held in memory, as the DynamoDB adapter keeps them. */
 export class FakePromotionStore implements PromotionStore {
   readonly factoryImages = new Map<string, FactoryImage>();
+  /** Any region's AMI of an announced image → this region's. */
+  readonly localImages = new Map<string, string>();
   readonly latest = new Map<EnvironmentName, UpstreamRelease>();
   readonly released = new Map<string, UpstreamRelease>();
   readonly approvals = new Map<string, PendingApproval>();
@@ -18,6 +20,13 @@ export class FakePromotionStore implements PromotionStore {
   async recordFactoryImage(image: FactoryImage): Promise<void> {
     await this.failures.check('recordFactoryImage');
     this.factoryImages.set(image.imageId, structuredClone(image));
+    for (const ami of [image.imageId, ...image.amis.map((a) => a.imageId)])
+      this.localImages.set(ami, image.imageId);
+  }
+
+  async localImage(anyRegionImageId: string): Promise<string | undefined> {
+    await this.failures.check('localImage');
+    return this.localImages.get(anyRegionImageId);
   }
 
   async factoryImage(imageId: string): Promise<FactoryImage | undefined> {

@@ -21,6 +21,12 @@ const sfn = mockClient(SFNClient);
 describe('on-upstream-release handler', () => {
   it('records the release in TABLE_NAME and starts PROMOTION_STATE_MACHINE_ARN, soaking SOAK_MINUTES', async () => {
     db.on(GetItemCommand).resolves({});
+    // The factory announced the image here (its AMI in this region is the one released upstream).
+    db.on(GetItemCommand, {
+      Key: { pk: { S: 'factory-ami' }, sk: { S: imageReleased().detail.imageId } },
+    }).resolves({
+      Item: { doc: { S: JSON.stringify({ imageId: imageReleased().detail.imageId }) } },
+    });
     db.on(PutItemCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${PROMOTION}:promote-1` });
     const r = await withEnv(ENV, () => handler(imageReleased()));

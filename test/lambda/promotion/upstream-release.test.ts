@@ -1,7 +1,7 @@
 import { onUpstreamRelease } from '../../../lambda/promotion/upstream-release';
 import { FakeExecutions } from '../fakes/executions';
 import { FakePromotionStore } from '../fakes/promotion-store';
-import { imageReleased } from '../triggers/events';
+import { imageAvailable, imageReleased } from '../triggers/events';
 
 const PROMOTION = 'arn:aws:states:us-west-2:333344445555:stateMachine:immutable-staging-promotion';
 const DEV_ACCOUNT = '222233334444';
@@ -10,9 +10,20 @@ const RELEASED = 'ami-0bbbbbbbbbbbbbbbb';
 let store: FakePromotionStore;
 let promotions: FakeExecutions;
 
-beforeEach(() => {
+/** What on-image-available recorded when the factory announced the image to this environment. */
+async function announced(amis: Array<{ region: string; imageId: string }>, here = amis[0]?.imageId ?? '') {
+  await store.recordFactoryImage({
+    ...imageAvailable().detail,
+    amis,
+    imageId: here,
+    announcedAt: '2026-03-02T09:00:00.000Z',
+  });
+}
+
+beforeEach(async () => {
   store = new FakePromotionStore();
   promotions = new FakeExecutions(PROMOTION);
+  await announced([{ region: 'us-west-2', imageId: RELEASED }]);
 });
 
 const deps = () => ({
@@ -42,6 +53,34 @@ describe('onUpstreamRelease of a canary that passed upstream', () => {
     ]);
     expect(store.latest.get('dev')).toMatchObject({ imageId: RELEASED, action: 'canary' });
     expect(await store.upstreamRelease('dev', RELEASED)).toBeDefined();
+  });
+
+  it('promotes this region’s copy when the upstream environment runs in another region', async () => {
+    const here = 'ami-0eeeeeeeeeeeeeeee';
+    await announced(
+      [
+        { region: 'eu-west-1', imageId: RELEASED },
+        { region: 'us-west-2', imageId: here },
+      ],
+      here,
+    );
+    const r = await onUpstreamRelease(imageReleased(), deps());
+    expect(r).toMatchObject({ promotion: true });
+    expect([...promotions.executions.values()]).toEqual([expect.objectContaining({ imageId: here })]);
+    expect(store.latest.get('dev')).toMatchObject({ imageId: here, upstreamImageId: RELEASED });
+    // The promotion gate looks the release up by the AMI this environment runs.
+    expect(await store.upstreamRelease('dev', here)).toMatchObject({ upstreamImageId: RELEASED });
+  });
+
+  it('records, but does not promote, a release of an image the factory never announced here', async () => {
+    const stranger = 'ami-0ffffffffffffffff';
+    const r = await onUpstreamRelease(imageReleased({ imageId: stranger }), deps());
+    expect(r).toEqual({
+      promotion: false,
+      reason: `dev released ${stranger}, which the image factory never announced here; nothing to promote`,
+    });
+    expect(store.latest.get('dev')?.imageId).toBe(stranger);
+    expect(promotions.executions.size).toBe(0);
   });
 
   it('starts one promotion per announcement however often it is delivered', async () => {
