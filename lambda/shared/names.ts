@@ -76,12 +76,13 @@ export function fleetAlarmNames(env: EnvironmentName, colour: Colour): FleetAlar
   };
 }
 
-/** The rollout workflow's own resources. */
+/**
+ * The rollout workflow's own resources with fixed names. The ledger table has none (a re-created
+ * stack gets a table of its own): the stack output LedgerTableName names it.
+ */
 export function rolloutNames(env: EnvironmentName) {
   const prefix = resourcePrefix(env);
   return {
-    /** The lock, the fleet record and the ledger. */
-    table: `${prefix}-rollouts`,
     /** Rollout notifications. */
     topic: `${prefix}-rollouts`,
     stateMachine: `${prefix}-rollout`,

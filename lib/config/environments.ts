@@ -24,7 +24,8 @@ export const IMAGE_FACTORY: Omit<ImageFactoryConfig, 'sourceRevision'> = {
   scan: { failOnSeverity: 'CRITICAL' },
   lifecycle: { deprecateAfterDays: 30, deleteAfterDays: 90, keepAtLeast: 5 },
   logRetentionDays: 90,
-  notificationEmails: [],
+  // A placeholder: synth warns until it is a real address, and a pinned factory refuses it.
+  notificationEmails: ['platform-oncall@example.com'],
 };
 
 const dev: RawConfig = {
@@ -87,7 +88,8 @@ const dev: RawConfig = {
       flexibleWindowMinutes: 30,
     },
     freezeWindows: [],
-    notificationEmails: [],
+    // A placeholder: synth warns until it is a real address, and a pinned environment refuses it.
+    notificationEmails: ['platform-oncall@example.com'],
   },
 };
 

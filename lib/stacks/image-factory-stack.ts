@@ -1,9 +1,10 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
+import { imageFactoryDeployabilityWarnings } from '../config';
 import type { DeepReadonly, ProductConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import type { DistributionTarget } from '../constructs/bake';
@@ -33,6 +34,10 @@ export class ImageFactoryStack extends Stack {
     const { product, placement } = props;
     const f = product.imageFactory;
     Tags.of(this).add('immutable:component', 'image-factory');
+    // Synth keeps working for a factory that is not deployable yet, and says why.
+    for (const warning of imageFactoryDeployabilityWarnings(f)) {
+      Annotations.of(this).addWarningV2('immutable:not-deployable', warning);
+    }
     const network = new EnvironmentNetwork(this, 'Network', {
       network: f.network,
       // Nothing here takes traffic from the internet: builds run in private subnets.
@@ -62,6 +67,13 @@ export class ImageFactoryStack extends Stack {
       topic: this.pipeline.topic,
       logRetention: logRetentionFor(f.logRetentionDays),
     });
+    // What operators look up (`aws cloudformation describe-stacks`).
+    new CfnOutput(this, 'ImageTopicArn', {
+      description:
+        'Images built or failed, and failed image announcements or lineage updates: subscribe here (aws sns subscribe)',
+      value: this.pipeline.topic.topicArn,
+    });
+
     const elsewhere = product.environments
       .map((e) => ({ name: e.name, at: placement.environments[e.name] ?? {} }))
       .filter(({ at }) => !sameBus(at, placement.imageFactory));

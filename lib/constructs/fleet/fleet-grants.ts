@@ -5,6 +5,13 @@ import { COLOURS } from '../../../lambda/shared/colours';
 import type { Colour } from '../../../lambda/shared/colours';
 import { acknowledgeWildcardResource } from '../nag-acknowledgements';
 
+/**
+ * What the fleet's launch template tags at launch: its tag specifications name these resource
+ * types (CDK propagates the stack's tags to instances and volumes). The deployability tests
+ * compare this list with the synthesized template's tag specifications.
+ */
+export const TAGGED_ON_LAUNCH: readonly string[] = ['instance', 'volume'];
+
 /** The fleet resources a grant names. */
 export interface FleetGrantResources {
   readonly groupNames: Readonly<Record<Colour, string>>;
@@ -65,13 +72,17 @@ export class FleetGrants {
 
   /**
    * Create launch-template versions and launch from the fleet's template, passing its instance
-   * role: switching a group's version, or refreshing it, requires the rights to launch from it.
+   * role and tagging what the launch creates: Auto Scaling checks the RunInstances rights of
+   * whoever hands it a launch template (UpdateAutoScalingGroup, StartInstanceRefresh with a
+   * desired configuration), and a template with tag specifications needs ec2:CreateTags on
+   * create as well ("This policy is needed if there are tags specified in the launch template").
    * Launch rights are code execution on the fleet, so each resource of a launch is bounded by
    * what IAM can check: the template, an image of `imageOwners` only (`ec2:Owner`), the fleet's
    * own subnets and security group, its instance profile and IMDSv2 (`ec2:InstanceProfile`,
    * `ec2:MetadataHttpTokens`). IAM cannot constrain what a new template version contains, so
    * these conditions, not the version, are what keeps a foreign image or another profile out.
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ts-as-launch-template.html
    * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html (RunInstances condition keys)
    */
   launch(grantee: iam.IGrantable, imageOwners: readonly string[]): iam.Grant {
@@ -94,13 +105,14 @@ export class FleetGrants {
       acknowledgeWildcardResource(
         grantee,
         createdArns[i] as string,
-        `RunInstances creates this ${type}; allowed only through the fleet's launch template`,
+        `RunInstances creates this ${type}; allowed only through the fleet's launch template` +
+          (TAGGED_ON_LAUNCH.includes(type) ? ', and tagged only as it is created (ec2:CreateAction)' : ''),
       ),
     );
     acknowledgeWildcardResource(
       grantee,
       instances,
-      "RunInstances creates the instance; only through the fleet's launch template, with its instance profile and IMDSv2 required",
+      "RunInstances creates the instance; only through the fleet's launch template, with its instance profile and IMDSv2 required, and tagged only as it is created (ec2:CreateAction)",
     );
     acknowledgeWildcardResource(
       grantee,
@@ -146,6 +158,17 @@ export class FleetGrants {
           actions: ['ec2:RunInstances'],
           resourceArns: [images],
           conditions: { ...viaTemplate, StringEquals: { 'ec2:Owner': [...imageOwners] } },
+        }),
+      )
+      .combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: ['ec2:CreateTags'],
+          resourceArns: TAGGED_ON_LAUNCH.map((type) =>
+            stack.formatArn({ service: 'ec2', resource: type, resourceName: '*' }),
+          ),
+          // Tags only as part of a launch: never on an existing instance or volume.
+          conditions: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
         }),
       )
       .combine(

@@ -20,7 +20,7 @@ import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
-import { HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
+import { APP_NAME, HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
 
 export type { FleetCapacity } from './fleet-rules';
 
@@ -33,6 +33,11 @@ export interface ImmutableFleetProps extends FleetConfig {
   readonly environment: EnvironmentName;
   /** The VPC the load balancer and instances run in. */
   readonly vpc: ec2.IVpc;
+  /**
+   * The image's application (the image factory's `app.name`): the instances ship its log, which
+   * the image writes to `/var/log/<app>/<app>.log`.
+   */
+  readonly appName: string;
   /** The port the image's application listens on (the image factory's `app.port`). */
   readonly appPort: number;
   /** The path that answers 200 when the application is healthy (the image factory's `app.healthCheckPath`). */
@@ -124,6 +129,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       vpc: props.vpc,
       subnets: instanceSubnets,
       instanceType: props.instanceType,
+      appName: props.appName,
       appPort: props.appPort,
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName ?? '/dev/xvda',
@@ -263,6 +269,8 @@ function validateProps(props: ImmutableFleetProps): void {
       `${where} capacity.${problem.field} ${problem.message}, got ${props.capacity[problem.field]}`,
     );
   }
+  if (!APP_NAME.test(props.appName))
+    throw new Error(`${where} appName ${APP_NAME.message}, got ${JSON.stringify(props.appName)}`);
   if (!Token.isUnresolved(props.appPort) && !TCP_PORT.test(props.appPort))
     throw new Error(`${where} appPort ${TCP_PORT.message}, got ${props.appPort}`);
   if (!HEALTH_CHECK_PATH.test(props.healthCheckPath))

@@ -62,13 +62,14 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   fleet.grantScaleGroups(fn('restore-safe-state'));
   fleet.grantCancelRefresh(fn('restore-safe-state'));
 
-  describe('start-refresh', ['autoscaling:DescribeInstanceRefreshes']);
+  // A new launch-template version is built from the default version, by its number.
+  describe('start-refresh', ['autoscaling:DescribeInstanceRefreshes', 'ec2:DescribeLaunchTemplates']);
   fleet.grantRefresh(fn('start-refresh'));
   fleet.grantLaunch(fn('start-refresh'), imageOwners);
 
   describe('check-refresh', ['autoscaling:DescribeInstanceRefreshes']);
 
-  describe('prepare-canary', ['autoscaling:DescribeAutoScalingGroups']);
+  describe('prepare-canary', ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplates']);
   fleet.grantScaleGroups(fn('prepare-canary'));
   fleet.grantLaunch(fn('prepare-canary'), imageOwners);
 

@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -10,6 +9,7 @@ import { Construct } from 'constructs';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment } from '../../../lambda/shared/settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
+import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
 import { rolloutDuration, rolloutsFailed } from './metrics';
@@ -38,10 +38,11 @@ export interface RolloutWorkflowProps extends RolloutConfig {
   /** The environments that take this one's releases (what its release notifications announce next). */
   readonly downstream: readonly DownstreamEnvironment[];
   /**
-   * Log retention for the functions and the state machine.
-   * @default one year
+   * Days the functions' and the state machine's logs are kept (a CloudWatch Logs retention
+   * period; the environment's `fleet.logRetentionDays`). Required: a silent default would keep
+   * every environment's logs alike, whatever its configuration says.
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logRetentionDays: number;
 }
 
 /**
@@ -66,7 +67,7 @@ export class RolloutWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
     super(scope, id);
     const { environment, fleet } = props;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const logRetention = logRetentionFor(props.logRetentionDays);
 
     const ledger = new RolloutLedger(this, 'Ledger', {
       environment,

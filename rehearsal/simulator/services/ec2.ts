@@ -9,6 +9,8 @@ import type {
   DescribeImagesCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
+  DescribeLaunchTemplatesCommandInput,
+  DescribeLaunchTemplatesCommandOutput,
   LaunchTemplateVersion,
 } from '@aws-sdk/client-ec2';
 import { awsError, SimulatorUnsupportedError } from '../errors';
@@ -124,9 +126,44 @@ export class Ec2Service {
   }
 
   /**
+   * The account's one launch template, by id or name, with its default and latest version
+   * numbers. An unknown id is InvalidLaunchTemplateId.NotFound, an unknown name
+   * InvalidLaunchTemplateName.NotFoundException, as for the other launch-template calls.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplates.html
+   */
+  describeLaunchTemplates(
+    input: DescribeLaunchTemplatesCommandInput,
+  ): Out<DescribeLaunchTemplatesCommandOutput> {
+    if (input.Filters?.length)
+      throw new SimulatorUnsupportedError('DescribeLaunchTemplates Filters are not simulated');
+    const ids = input.LaunchTemplateIds ?? [];
+    const names = input.LaunchTemplateNames ?? [];
+    if (ids.length + names.length !== 1)
+      throw new SimulatorUnsupportedError(
+        'DescribeLaunchTemplates is simulated for exactly one LaunchTemplateIds or LaunchTemplateNames entry',
+      );
+    const lt = this.launchTemplate(ids[0], names[0]);
+    return {
+      LaunchTemplates: [
+        {
+          LaunchTemplateId: lt.id,
+          LaunchTemplateName: lt.name,
+          CreateTime: lt.createdAt,
+          DefaultVersionNumber: lt.defaultVersion,
+          LatestVersionNumber: lt.latestVersion,
+        },
+      ],
+    };
+  }
+
+  /**
    * The new version is the source version with LaunchTemplateData's top-level fields replacing
    * its own; its number is the highest + 1. An AMI that is malformed or gone does not fail the
    * call: EC2 answers with a Warning, and launches from that version fail later.
+   *
+   * SourceVersion is documented as a version and every AWS example passes a number; the
+   * `$Default` and `$Latest` aliases are documented for other calls only, so the simulator
+   * refuses them rather than vouch for behaviour AWS does not promise.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
    */
   createLaunchTemplateVersion(
@@ -139,6 +176,10 @@ export class Ec2Service {
       throw ec2Error('InvalidParameterValue', 'VersionDescription must be at most 255 characters');
     let base: Record<string, unknown> = {};
     if (input.SourceVersion !== undefined) {
+      if (input.SourceVersion.startsWith('$'))
+        throw new SimulatorUnsupportedError(
+          `CreateLaunchTemplateVersion SourceVersion ${input.SourceVersion} is not simulated: the API reference documents a version number; resolve it first (DescribeLaunchTemplates DefaultVersionNumber)`,
+        );
       const number = this.world.resolveVersion(input.SourceVersion);
       const source = number === undefined ? undefined : lt.versions.get(number);
       if (!source)

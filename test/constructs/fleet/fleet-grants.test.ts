@@ -80,7 +80,9 @@ describe('launching', () => {
   const launchTemplate = () =>
     `${arnPrefix('ec2')}launch-template/${rendered(Stack.of(fleet), fleet.launchTemplateId)}`;
   const statement = (resource: string) => {
-    const found = grantedBy('grantLaunch').filter((g) => g.resources.some((r) => r.includes(resource)));
+    const found = grantedBy('grantLaunch').filter(
+      (g) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(resource)),
+    );
     expect(found).toHaveLength(1);
     return found[0];
   };
@@ -131,6 +133,14 @@ describe('launching', () => {
         ArnLike: { 'ec2:LaunchTemplate': launchTemplate() },
         StringEquals: { 'ec2:Owner': [FACTORY, TRUSTED] },
       },
+    });
+  });
+
+  it('tags instances and volumes only as a launch creates them', () => {
+    expect(grantedBy('grantLaunch')).toContainEqual({
+      actions: ['ec2:CreateTags'],
+      resources: ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
+      condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
     });
   });
 

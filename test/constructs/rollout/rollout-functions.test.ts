@@ -86,14 +86,17 @@ describe('rollout functions', () => {
     expect(logGroups.size).toBe(handlersOf(env).length);
   });
 
-  it.each(ENVS)('%s: log groups keep a year of logs', (env) => {
+  it.each(ENVS)("%s: log groups keep the environment's fleet.logRetentionDays", (env) => {
     const logGroups = app.template(env).findResources('AWS::Logs::LogGroup') as Record<
       string,
       { Properties: { RetentionInDays?: number } }
     >;
     for (const fn of rolloutFunctions(env).values()) {
       const id = /^\$\{(\w+)\}$/.exec(render(fn.Properties.LoggingConfig?.LogGroup))?.[1] as string;
-      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({ id, retention: 365 });
+      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({
+        id,
+        retention: stacks[env].config.fleet.logRetentionDays,
+      });
     }
   });
 

@@ -105,6 +105,8 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
     'ec2:RunInstances': [launchTemplate, ...launched, ...used, image],
+    // What a launch creates, tagged as it is created (never an image: the factory tags those)
+    'ec2:CreateTags': ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
     'iam:PassRole': [instanceRoleArn(stack, template)],
     'dynamodb:PutItem': [table],
     'dynamodb:UpdateItem': [table],
@@ -271,11 +273,32 @@ describe('launching instances', () => {
   });
 });
 
-describe('tagging released images', () => {
+describe('tagging', () => {
+  it.each(ENVS)('%s: the functions that launch tag only what their launches create', (env) => {
+    const onLaunch = allGrants(env).filter(([, g]) => g.actions.includes('ec2:CreateTags'));
+    expect(onLaunch.map(([who, g]) => [who, g.actions, g.condition]).sort()).toEqual(
+      ['prepare-canary', 'start-refresh'].map((who) => [
+        who,
+        ['ec2:CreateTags'],
+        { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      ]),
+    );
+  });
+
   // The image factory owns the AMIs and tags what each environment announces (image-factory-stack.test.ts).
-  it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything', (env) => {
-    const tagging = allGrants(env).filter(([, g]) => g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)));
+  it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything else', (env) => {
+    const tagging = allGrants(env).filter(
+      ([, g]) =>
+        g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)) &&
+        !(g.actions.length === 1 && g.actions[0] === 'ec2:CreateTags' && g.condition?.StringEquals),
+    );
     expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([]);
+    expect(
+      allGrants(env)
+        .filter(([, g]) => g.actions.includes('ec2:CreateTags'))
+        .flatMap(([, g]) => g.resources)
+        .filter((r) => r.includes('::image/')),
+    ).toEqual([]);
   });
 
   it.each(ENVS)('%s: announce-release only puts events on this account’s default bus', (env) => {
