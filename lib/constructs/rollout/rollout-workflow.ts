@@ -107,6 +107,8 @@ export class RolloutWorkflow extends Construct {
       }),
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
+      // The execution history is the audit trail beside the ledger: kept where the ledger is.
+      retainLogs: props.ledgerDeletionProtection,
     }).stateMachine;
 
     // 'Default', which CDK leaves out of every id it derives from a path, keeps the ids the
@@ -142,6 +144,7 @@ export class RolloutWorkflow extends Construct {
         rolloutTimeout: Duration.minutes(props.timeoutMinutes),
         deadLetters: this.deadLetters,
         logRetention,
+        retainLogs: props.ledgerDeletionProtection,
       });
     }
   }
