@@ -114,7 +114,11 @@ export const imageFactoryConfigSchema = z
     }
     for (const issue of placementProblems(f, false)) ctx.addIssue({ code: 'custom', ...issue });
     // Without NAT the builds reach S3 and AWS endpoints only: an https:// download has no route.
-    if (f.network.kind === 'new' && f.network.natGateways === 0 && f.app.artifactUri?.startsWith('https://')) {
+    if (
+      f.network.kind === 'new' &&
+      f.network.natGateways === 0 &&
+      f.app.artifactUri?.startsWith('https://')
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['app', 'artifactUri'],

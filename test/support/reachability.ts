@@ -12,7 +12,7 @@ type Resource = { Type: string; Properties?: Record<string, unknown> };
 type Resources = Record<string, Resource>;
 
 const refOf = (v: unknown): string | undefined =>
-  typeof v === 'object' && v !== null && 'Ref' in v ? String((v).Ref) : undefined;
+  typeof v === 'object' && v !== null && 'Ref' in v ? String(v.Ref) : undefined;
 const groupIdOf = (v: unknown): string | undefined => {
   if (typeof v !== 'object' || v === null) return undefined;
   const att = (v as { 'Fn::GetAtt'?: unknown[] })['Fn::GetAtt'];

@@ -434,7 +434,9 @@ describe('per-function scope', () => {
   it.each(ENVS)(
     '%s: the ledger may describe images, which SSM needs to store the aws:ec2:image released-ami value',
     (env) => {
-      const describes = grantsOfFunction(env, 'ledger').filter((g) => g.actions.includes('ec2:DescribeImages'));
+      const describes = grantsOfFunction(env, 'ledger').filter((g) =>
+        g.actions.includes('ec2:DescribeImages'),
+      );
       expect(describes.map((g) => g.resources)).toEqual([['*']]);
     },
   );
