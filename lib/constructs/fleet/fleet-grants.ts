@@ -19,6 +19,8 @@ export interface FleetGrantResources {
   readonly instanceRole: iam.IRole;
   /** The instance profile the launch template names (a launch may pass no other). */
   readonly instanceProfileArn: string;
+  /** The largest size either group may be given (the template's MaxSize). */
+  readonly maxSize: number;
   /** The subnets the groups launch into, and the instances' security group. */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
@@ -55,9 +57,21 @@ export class FleetGrants {
     });
   }
 
-  /** Resize either group (desired capacity, minimum) and switch its launch-template version. */
+  /**
+   * Resize either group (desired capacity, minimum) and switch its launch-template version, within
+   * bounds IAM can check: neither size above the fleet's maximum, and never the group's subnets
+   * (a request that names `VPCZoneIdentifier` is refused). The keys are `IfExists`: a request that
+   * leaves a size out keeps it.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/control-access-using-iam.html#policy-auto-scaling-condition-keys
+   */
   scaleGroups(grantee: iam.IGrantable): iam.Grant {
-    return this.onGroups(grantee, 'autoscaling:UpdateAutoScalingGroup');
+    return this.onGroups(grantee, 'autoscaling:UpdateAutoScalingGroup', {
+      NumericLessThanEqualsIfExists: {
+        'autoscaling:MaxSize': this.resources.maxSize,
+        'autoscaling:MinSize': this.resources.maxSize,
+      },
+      Null: { 'autoscaling:VPCZoneIdentifiers': 'true' },
+    });
   }
 
   /** Start an instance refresh of either group. */
@@ -218,7 +232,11 @@ export class FleetGrants {
     });
   }
 
-  private onGroups(grantee: iam.IGrantable, action: string): iam.Grant {
+  private onGroups(
+    grantee: iam.IGrantable,
+    action: string,
+    conditions?: Record<string, Record<string, unknown>>,
+  ): iam.Grant {
     for (const colour of COLOURS) {
       acknowledgeWildcardResource(
         grantee,
@@ -230,6 +248,7 @@ export class FleetGrants {
       grantee,
       actions: [action],
       resourceArns: COLOURS.map((c) => this.groupArns[c]),
+      ...(conditions ? { conditions } : {}),
     });
   }
 

@@ -150,6 +150,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       launchTemplateId: this.launchTemplateId,
       instanceRole: groups.role,
       instanceProfileArn: groups.instanceProfileArn,
+      maxSize: props.capacity.max,
       subnetIds: props.vpc.selectSubnets(instanceSubnets).subnetIds,
       securityGroupId: groups.securityGroup.securityGroupId,
       listenerArn: this.listenerArn,

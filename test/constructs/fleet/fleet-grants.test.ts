@@ -67,8 +67,23 @@ function instanceRoleArn(): string {
 }
 
 describe('groups', () => {
+  it('grantScaleGroups permits resizing the two groups, by name, never above the fleet maximum nor to other subnets', () => {
+    expect(grantedBy('grantScaleGroups')).toEqual([
+      {
+        actions: ['autoscaling:UpdateAutoScalingGroup'],
+        resources: groups,
+        condition: {
+          NumericLessThanEqualsIfExists: {
+            'autoscaling:MaxSize': String(configOf('staging').fleet.capacity.max),
+            'autoscaling:MinSize': String(configOf('staging').fleet.capacity.max),
+          },
+          Null: { 'autoscaling:VPCZoneIdentifiers': 'true' },
+        },
+      },
+    ]);
+  });
+
   it.each([
-    ['grantScaleGroups', 'autoscaling:UpdateAutoScalingGroup'],
     ['grantRefresh', 'autoscaling:StartInstanceRefresh'],
     ['grantCancelRefresh', 'autoscaling:CancelInstanceRefresh'],
   ] as const)('%s permits %s on the two groups, by name', (grant, action) => {
