@@ -16,7 +16,14 @@ export function settingsOf(definition: AslDefinition): WorkflowSettings {
   return params.settings;
 }
 
-const DEFAULT_BEHAVIOUR: ImageBehaviour = { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
+const DEFAULT_BEHAVIOUR: ImageBehaviour = {
+  healthy: true,
+  errorRate: 0.001,
+  p99LatencyMs: 120,
+  owner: 'self',
+  fromFactory: true,
+  findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
+};
 
 /**
  * The images that exist in the scenario's account, as the image factory distributed them: the
@@ -30,6 +37,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     healthy: b.healthy,
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
+    ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
     tags: { ...lineageOf(imageId), ...b.tags },
   });
   const images: SimImage[] = [
@@ -208,6 +216,20 @@ function periodOf(p: Record<string, unknown>): number {
   const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period?: number } }>;
   return Number(metrics.find((m) => m.MetricStat?.Period)?.MetricStat?.Period ?? 60);
 }
+
+/** The scenario's images the image factory built, with what its scan found: the announcements to seed. */
+export function factoryAnnounced(
+  scenario: Scenario,
+): Array<{ readonly imageId: string; readonly findings: ImageBehaviour['findings'] }> {
+  return scenarioImages(scenario).flatMap((i) => {
+    const b = behaviourOf(scenario, i.imageId);
+    return b.fromFactory ? [{ imageId: i.imageId, findings: b.findings }] : [];
+  });
+}
+
+const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
+  (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
+  DEFAULT_BEHAVIOUR;
 
 /** The environments a scenario says released the image (for the promotion gate). */
 export function releasedUpstream(scenario: Scenario, imageId: string): readonly EnvironmentName[] {

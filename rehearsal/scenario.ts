@@ -35,6 +35,29 @@ const image = z.strictObject({
   releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),
+  /**
+   * Who owns the image: this account (`self`), or another one (a public or shared image, which
+   * DescribeImages with `Owners: ['self']` leaves out). @default "self"
+   */
+  owner: z
+    .string()
+    .regex(/^(self|\d{12})$/, { error: 'must be "self" or a 12-digit account id' })
+    .default('self'),
+  /**
+   * Whether the image factory built and announced it (its announcement is in the environment's
+   * table). An image it did not build is refused, whoever owns it. @default true
+   */
+  fromFactory: z.boolean({ error: 'must be true or false' }).default(true),
+  /** What the factory's vulnerability scan found, as its announcement says. @default scanned, nothing found */
+  findings: z
+    .strictObject({
+      scanned: z.boolean({ error: 'must be true or false' }),
+      critical: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      high: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      medium: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      low: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+    })
+    .default({ scanned: true, critical: 0, high: 0, medium: 0, low: 0 }),
 });
 
 const fault = z.discriminatedUnion(

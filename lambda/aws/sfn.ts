@@ -36,7 +36,7 @@ export class StepFunctionsExecutions implements Executions, StateMachineExecutio
   async describe(executionArn: string): Promise<ExecutionView> {
     const out = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
     return {
-      status: (out.status ?? 'RUNNING') as ExecutionView['status'],
+      status: out.status ?? 'RUNNING',
       ...(out.error ? { error: out.error } : {}),
       ...(out.cause ? { cause: out.cause } : {}),
     };

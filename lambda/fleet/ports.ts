@@ -58,6 +58,8 @@ export interface ImageView {
   readonly id: string;
   /** available, pending, failed, deregistered, … */
   readonly state?: string;
+  /** The account that owns it (EC2's `OwnerId`). */
+  readonly owner?: string;
   readonly tags: ReadonlyMap<string, string>;
 }
 

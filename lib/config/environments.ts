@@ -24,12 +24,14 @@ export const IMAGE_FACTORY: Omit<ImageFactoryConfig, 'sourceRevision'> = {
   scan: { failOnSeverity: 'CRITICAL' },
   lifecycle: { deprecateAfterDays: 30, deleteAfterDays: 90, keepAtLeast: 5 },
   logRetentionDays: 90,
-  notificationEmails: [],
+  // A placeholder: synth warns until it is a real address, and a pinned factory refuses it.
+  notificationEmails: ['platform-oncall@example.com'],
 };
 
 const dev: RawConfig = {
   name: 'dev',
   promotion: { from: 'image-factory' },
+  images: { failOnSeverity: 'CRITICAL', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 0 },
   fleet: {
     instanceType: 't3.small',
@@ -90,7 +92,8 @@ const dev: RawConfig = {
       flexibleWindowMinutes: 30,
     },
     freezeWindows: [],
-    notificationEmails: [],
+    // A placeholder: synth warns until it is a real address, and a pinned environment refuses it.
+    notificationEmails: ['platform-oncall@example.com'],
   },
 };
 
@@ -99,6 +102,8 @@ const staging: RawConfig = {
   name: 'staging',
   // dev's releases, once they have stood for an hour
   promotion: { from: 'dev', soakMinutes: 60, approval: 'automatic', approvalTimeoutHours: 72 },
+  // stricter than dev: a HIGH finding dev tolerated stops the image here
+  images: { failOnSeverity: 'HIGH', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1 },
   fleet: {
     ...dev.fleet,

@@ -14,6 +14,8 @@ export interface ImageRecord {
   readonly exists: boolean;
   readonly name: string;
   readonly creationDate: Date;
+  /** The account that owns the image: the world's own, or another (a public or shared image). */
+  readonly ownerId: string;
 }
 
 export interface LaunchTemplateVersionRecord {

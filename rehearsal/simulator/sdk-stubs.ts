@@ -135,6 +135,11 @@ export function installSdkStubs(sim: StubTarget): () => void {
     ],
     [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => sim.ec2.describeInstances(i)],
     [ec2.TerminateInstancesCommand, 'TerminateInstances', (i) => sim.ec2.terminateInstances(i)],
+    [
+      ec2.DescribeLaunchTemplatesCommand,
+      'DescribeLaunchTemplates',
+      (i) => sim.ec2.describeLaunchTemplates(i),
+    ],
   ]);
   wire('elbv2', elbv2.ElasticLoadBalancingV2Client, [
     [elbv2.DescribeListenersCommand, 'DescribeListeners', (i) => sim.elbv2.describeListeners(i)],

@@ -19,6 +19,13 @@ export interface SimImage {
    * @default true
    */
   readonly exists?: boolean;
+  /**
+   * The account that owns it. Another account's image is one this account may launch (public or
+   * shared): DescribeImages shows it unless `Owners` leaves that account out; the tags it shows
+   * are this account's own (tags on a public or shared image are per account).
+   * @default the world's account
+   */
+  readonly ownerId?: string;
 }
 
 export type Colour = 'blue' | 'green';

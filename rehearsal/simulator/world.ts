@@ -385,6 +385,7 @@ function imageRecord(spec: SimWorldSpec, image: SimImage, index: number): ImageR
     exists: image.exists ?? true,
     name: tags.get('Name') ?? `image-${image.imageId}`,
     creationDate,
+    ownerId: image.ownerId ?? spec.accountId,
   };
 }
 
@@ -402,6 +403,8 @@ function validateSpec(spec: SimWorldSpec): void {
       fail(`images: malformed AMI id ${image.imageId}`);
     if (!(image.errorRate >= 0 && image.errorRate <= 1))
       fail(`images.${image.imageId}.errorRate must be 0-1, got ${image.errorRate}`);
+    if (image.ownerId !== undefined && !/^\d{12}$/.test(image.ownerId))
+      fail(`images.${image.imageId}.ownerId must be a 12-digit account id, got ${image.ownerId}`);
   }
   const targetGroups = new Set(spec.targetGroups.map((t) => t.arn));
   const colours = new Set<string>();

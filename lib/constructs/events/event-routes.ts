@@ -48,14 +48,16 @@ export class EventRoutes extends Construct {
     const stack = Stack.of(this);
     const bus = stack.formatArn({ service: 'events', resource: 'event-bus', resourceName: 'default' });
     for (const account of [...new Set(props.receiveFrom)].sort()) {
+      // toStatementJson is typed any; the policy's statement property takes any JSON object.
+      const statement: Record<string, unknown> = new iam.PolicyStatement({
+        principals: [new iam.AccountPrincipal(account)],
+        actions: ['events:PutEvents'],
+        resources: [bus],
+      }).toStatementJson() as Record<string, unknown>;
       new events.CfnEventBusPolicy(this, `From${account}`, {
         eventBusName: 'default',
         statementId: `immutable-from-${account}`,
-        statement: new iam.PolicyStatement({
-          principals: [new iam.AccountPrincipal(account)],
-          actions: ['events:PutEvents'],
-          resources: [bus],
-        }).toStatementJson(),
+        statement,
       });
     }
   }

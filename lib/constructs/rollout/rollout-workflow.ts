@@ -2,7 +2,6 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -11,11 +10,13 @@ import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
+import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
 import { rolloutDuration, rolloutsEnded, rolloutsFailed, rolloutsStarted } from './metrics';
 import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
 import { RolloutNotifications } from './notifications';
+import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
@@ -38,10 +39,11 @@ export interface RolloutWorkflowProps extends RolloutConfig {
   /** The environments that take this one's releases (what its release notifications announce next). */
   readonly downstream: readonly DownstreamEnvironment[];
   /**
-   * Log retention for the functions and the state machine.
-   * @default one year
+   * Days the functions' and the state machine's logs are kept (a CloudWatch Logs retention
+   * period; the environment's `fleet.logRetentionDays`). Required: a silent default would keep
+   * every environment's logs alike, whatever its configuration says.
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logRetentionDays: number;
 }
 
 /**
@@ -72,7 +74,7 @@ export class RolloutWorkflow extends Construct {
     super(scope, id);
     const { environment, fleet } = props;
     this.environment = environment;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const logRetention = logRetentionFor(props.logRetentionDays);
 
     const ledger = new RolloutLedger(this, 'Ledger', {
       environment,
@@ -92,7 +94,11 @@ export class RolloutWorkflow extends Construct {
       promotes: promotion !== undefined,
     });
 
-    grantRolloutPermissions(this.functions, { fleet, ledger });
+    grantRolloutPermissions(this.functions, {
+      fleet,
+      ledger,
+      imageOwners: trustedImageOwners(props.images),
+    });
 
     this.settings = workflowSettings({
       environment,
@@ -101,6 +107,7 @@ export class RolloutWorkflow extends Construct {
       rollout: props,
       ...(promotion ? { promoteFrom: promotion.from } : {}),
       downstream: props.downstream,
+      images: props.images,
     });
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
@@ -109,6 +116,8 @@ export class RolloutWorkflow extends Construct {
       settings: this.settings,
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
+      // The execution history is the audit trail beside the ledger: kept where the ledger is.
+      retainLogs: props.ledgerDeletionProtection,
     }).stateMachine;
 
     // 'Default', which CDK leaves out of every id it derives from a path, keeps the ids the
@@ -144,6 +153,7 @@ export class RolloutWorkflow extends Construct {
         rolloutTimeout: Duration.minutes(props.timeoutMinutes),
         deadLetters: this.deadLetters,
         logRetention,
+        retainLogs: props.ledgerDeletionProtection,
       });
     }
   }

@@ -9,6 +9,8 @@ import type {
   DescribeImagesCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
+  DescribeLaunchTemplatesCommandInput,
+  DescribeLaunchTemplatesCommandOutput,
   LaunchTemplateVersion,
   TerminateInstancesCommandInput,
   TerminateInstancesCommandOutput,
@@ -36,6 +38,8 @@ export class Ec2Service {
    * By ids and/or by owner and the `image-id` filter (what the workflow asks; other filters and
    * wildcards are not simulated). A malformed id is InvalidAMIID.Malformed, an unknown one
    * InvalidAMIID.NotFound: by ids, every id must exist; a filter just matches fewer images.
+   * `Owners` keeps the images of the owners it names (`self` is this account); without it every
+   * image this account may launch is shown, "regardless of ownership".
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
    */
   describeImages(input: DescribeImagesCommandInput): Out<DescribeImagesCommandOutput> {
@@ -49,8 +53,14 @@ export class Ec2Service {
         throw ec2Error('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
       images = images.filter((i) => input.ImageIds?.includes(i.imageId));
     }
-    for (const owner of input.Owners ?? []) {
-      if (owner !== 'self' && owner !== this.world.spec.accountId) images = [];
+    if (input.Owners?.length) {
+      const self = this.world.spec.accountId;
+      const owners = input.Owners.map((o) => (o === 'self' ? self : o));
+      for (const owner of owners)
+        if (!/^\d{12}$/.test(owner) && !['amazon', 'aws-marketplace', 'aws-backup-vault'].includes(owner))
+          throw ec2Error('InvalidUserID.Malformed', `Invalid user id: "${owner}"`);
+      // The aliases name owners no simulated image has (their images are another account's).
+      images = images.filter((i) => owners.includes(i.ownerId));
     }
     // Filters AND together; a filter's values OR. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
     for (const filter of input.Filters ?? []) {
@@ -154,9 +164,44 @@ export class Ec2Service {
   }
 
   /**
+   * The account's one launch template, by id or name, with its default and latest version
+   * numbers. An unknown id is InvalidLaunchTemplateId.NotFound, an unknown name
+   * InvalidLaunchTemplateName.NotFoundException, as for the other launch-template calls.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplates.html
+   */
+  describeLaunchTemplates(
+    input: DescribeLaunchTemplatesCommandInput,
+  ): Out<DescribeLaunchTemplatesCommandOutput> {
+    if (input.Filters?.length)
+      throw new SimulatorUnsupportedError('DescribeLaunchTemplates Filters are not simulated');
+    const ids = input.LaunchTemplateIds ?? [];
+    const names = input.LaunchTemplateNames ?? [];
+    if (ids.length + names.length !== 1)
+      throw new SimulatorUnsupportedError(
+        'DescribeLaunchTemplates is simulated for exactly one LaunchTemplateIds or LaunchTemplateNames entry',
+      );
+    const lt = this.launchTemplate(ids[0], names[0]);
+    return {
+      LaunchTemplates: [
+        {
+          LaunchTemplateId: lt.id,
+          LaunchTemplateName: lt.name,
+          CreateTime: lt.createdAt,
+          DefaultVersionNumber: lt.defaultVersion,
+          LatestVersionNumber: lt.latestVersion,
+        },
+      ],
+    };
+  }
+
+  /**
    * The new version is the source version with LaunchTemplateData's top-level fields replacing
    * its own; its number is the highest + 1. An AMI that is malformed or gone does not fail the
    * call: EC2 answers with a Warning, and launches from that version fail later.
+   *
+   * SourceVersion is documented as a version and every AWS example passes a number; the
+   * `$Default` and `$Latest` aliases are documented for other calls only, so the simulator
+   * refuses them rather than vouch for behaviour AWS does not promise.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
    */
   createLaunchTemplateVersion(
@@ -169,6 +214,10 @@ export class Ec2Service {
       throw ec2Error('InvalidParameterValue', 'VersionDescription must be at most 255 characters');
     let base: Record<string, unknown> = {};
     if (input.SourceVersion !== undefined) {
+      if (input.SourceVersion.startsWith('$'))
+        throw new SimulatorUnsupportedError(
+          `CreateLaunchTemplateVersion SourceVersion ${input.SourceVersion} is not simulated: the API reference documents a version number; resolve it first (DescribeLaunchTemplates DefaultVersionNumber)`,
+        );
       const number = this.world.resolveVersion(input.SourceVersion);
       const source = number === undefined ? undefined : lt.versions.get(number);
       if (!source)
@@ -260,8 +309,8 @@ export class Ec2Service {
       Name: i.name,
       State: 'available' as const,
       CreationDate: i.creationDate.toISOString(),
-      OwnerId: this.world.spec.accountId,
-      Public: false,
+      OwnerId: i.ownerId,
+      Public: i.ownerId !== this.world.spec.accountId,
       Architecture: 'x86_64' as const,
       ImageType: 'machine' as const,
       RootDeviceType: 'ebs' as const,

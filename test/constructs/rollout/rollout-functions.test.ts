@@ -5,7 +5,7 @@ import {
   ROLLOUT_HANDLERS,
 } from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, factoryConfig, testApp } from '../../support/synth';
+import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { grantsOf, render, rendered } from './rollout-template';
 
@@ -95,14 +95,17 @@ describe('rollout functions', () => {
     expect(logGroups.size).toBe(handlersOf(env).length);
   });
 
-  it.each(ENVS)('%s: log groups keep a year of logs', (env) => {
+  it.each(ENVS)("%s: log groups keep the environment's fleet.logRetentionDays", (env) => {
     const logGroups = app.template(env).findResources('AWS::Logs::LogGroup') as Record<
       string,
       { Properties: { RetentionInDays?: number } }
     >;
     for (const fn of rolloutFunctions(env).values()) {
       const id = /^\$\{(\w+)\}$/.exec(render(fn.Properties.LoggingConfig?.LogGroup))?.[1] as string;
-      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({ id, retention: 365 });
+      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({
+        id,
+        retention: stacks[env].config.fleet.logRetentionDays,
+      });
     }
   });
 
@@ -136,13 +139,13 @@ describe('rollout functions', () => {
 
 describe('environment of the EventBridge-triggered functions', () => {
   it.each(ENVS)(
-    '%s: on-image-available records in this ledger what the factory announces, gated at the factory’s scan severity',
+    '%s: on-image-available records in this ledger what the factory announces, gated at this environment’s scan severity',
     (env) => {
       const stack = stacks[env];
       expect(variablesOf(env, 'on-image-available')).toMatchObject({
         STATE_MACHINE_ARN: stack.resolve(stack.rollout.stateMachine.stateMachineArn) as unknown,
         TABLE_NAME: stack.resolve(stack.rollout.table.tableName) as unknown,
-        SCAN_FAIL_ON_SEVERITY: factoryConfig().scan.failOnSeverity,
+        SCAN_FAIL_ON_SEVERITY: stack.config.images.failOnSeverity,
         // one account: the factory's announcements come from this stack's own
         IMAGE_FACTORY_ACCOUNT: { Ref: 'AWS::AccountId' },
       });
