@@ -17,6 +17,7 @@ import type { Resource, TemplateJson } from './template-model';
 const NAME_PROPERTY: Readonly<Record<string, string | undefined>> = {
   'AWS::AutoScaling::AutoScalingGroup': 'AutoScalingGroupName',
   'AWS::CloudWatch::Alarm': 'AlarmName',
+  'AWS::CloudWatch::Dashboard': 'DashboardName',
   'AWS::CloudWatch::CompositeAlarm': 'AlarmName',
   'AWS::DynamoDB::GlobalTable': 'TableName',
   'AWS::EC2::FlowLog': undefined,

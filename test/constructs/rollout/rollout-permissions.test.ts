@@ -285,7 +285,9 @@ describe('launching instances', () => {
 
 describe('tagging', () => {
   it.each(ENVS)('%s: the functions that launch tag only what their launches create', (env) => {
-    const onLaunch = allGrants(env).filter(([, g]) => g.actions.includes('ec2:CreateTags'));
+    const onLaunch = allGrants(env).filter(
+      ([, g]) => g.actions.includes('ec2:CreateTags') && g.condition?.StringEquals?.['ec2:CreateAction'],
+    );
     expect(onLaunch.map(([who, g]) => [who, g.actions, g.condition]).sort()).toEqual(
       ['prepare-canary', 'start-refresh'].map((who) => [
         who,
@@ -300,7 +302,11 @@ describe('tagging', () => {
     const tagging = allGrants(env).filter(
       ([, g]) =>
         g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)) &&
-        !(g.actions.length === 1 && g.actions[0] === 'ec2:CreateTags' && g.condition?.StringEquals),
+        !(
+          g.actions.length === 1 &&
+          g.actions[0] === 'ec2:CreateTags' &&
+          g.condition?.StringEquals?.['ec2:CreateAction'] === 'RunInstances'
+        ),
     );
     // only the answer to interactive access tags, and only instances (its own test pins the condition)
     expect(tagging.map(([who, g]) => [who, g.actions, g.resources])).toEqual([
