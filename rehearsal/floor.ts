@@ -3,12 +3,14 @@ import { rolloutInputSchema } from '../lambda/shared/input-schema';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { Scenario } from './scenario';
 import { releasedUpstream, scenarioImages } from './scenario-world';
+import { DEREGISTRATION_DELAY_SECONDS } from './simulator/world';
 
 /**
  * The least time the fleet's own physics allow for what the scenario asks, whatever the
  * orchestration does: a refresh is its batches of boot + warmup, plus its checkpoint pauses
  * and bake time; a canary is one boot of the new colour plus each step's bake, plus the
- * configured scale-down delay the old colour is kept warm. simulatedSeconds / floorSeconds is
+ * configured scale-down delay the old colour is kept warm; a replace is one boot of the
+ * replacements and the replaced instances' drain. simulatedSeconds / floorSeconds is
  * then the orchestration's overhead. Zero when nothing should happen: a dry run, a skip, an
  * input the workflow refuses, an image it refuses (missing, or not released where this
  * environment promotes from), a rollback with nothing to return to.
@@ -45,6 +47,9 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
     }
     case 'restore':
       return 0;
+    case 'replace':
+      // The replacements boot, then the replaced instances drain from their target group.
+      return n === 0 ? 0 : boot + DEREGISTRATION_DELAY_SECONDS;
   }
 }
 

@@ -15,6 +15,8 @@ import { CompiledMachine } from './run/compiled-machine';
 import { driveExecution } from './run/execution-driver';
 import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
 import { scheduleFaults } from './run/fault-schedule';
+import { deliverInteractiveAccess } from './run/interactive-access';
+import type { AccessDelivery } from './run/interactive-access';
 import { seedHistory } from './run/fleet-record';
 import { deliverExecutionEnded } from './run/lock-janitor';
 import { RehearsedExecutions, useName } from './run/recoveries';
@@ -36,8 +38,11 @@ export interface RehearsalRun {
   simulator: FleetSimulator;
   /** The scenario this run executed (after `runAfter`: the first run's, with this run's input and faults). */
   scenario: Scenario;
-  /** The ARNs of the executions this run started: its own, and the lock janitor's restores. */
-  executions: { main: string; second?: string; recoveries: string[] };
+  /**
+   * The ARNs of the executions this run started: its own, the replace an interactive access
+   * started, and the lock janitor's restores.
+   */
+  executions: { main: string; second?: string; access?: string; recoveries: string[] };
 }
 
 /** The world's steps a run has seen: every snapshot, and the lowest healthy serving share. */
@@ -241,9 +246,29 @@ export class Rehearsal {
         second = runOne(secondExecution.input, 'second');
       });
     }
+    let accessRun: { arn: string; outcome: Promise<ExecutionOutcome> } | undefined;
+    let delivered: Promise<AccessDelivery | undefined> | undefined;
+    const access = faults.interactiveAccess;
+    if (access) {
+      vt.at(access.atSecond, () => {
+        delivered = vt.run(() =>
+          deliverInteractiveAccess(access.api, {
+            sim,
+            deployment: this.deployment,
+            sequence,
+            start: (executionName, input) => {
+              accessRun = { arn: arnFor(executionName), outcome: runOne(input, 'access', executionName) };
+              return accessRun.arn;
+            },
+          }),
+        );
+      });
+    }
     const main = await runOne(scenario.input, 'main');
     const mainSeconds = seconds();
     await vt.idle();
+    const accessDelivery = delivered ? await delivered : undefined;
+    const accessExecution = accessRun ? await accessRun.outcome : undefined;
     // A burst nothing consumed must not throttle the next run on this world.
     sim.clearPendingFaults();
     const secondOutcome = second ? await second : undefined;
@@ -253,6 +278,8 @@ export class Rehearsal {
     const result = buildResult(sim, this.settings, scenario, {
       main,
       ...(secondOutcome ? { second: secondOutcome } : {}),
+      ...(accessDelivery ? { access: accessDelivery } : {}),
+      ...(accessExecution ? { accessExecution } : {}),
       mainSeconds,
       floorSeconds: floorSeconds(scenario, this.settings),
       callsBefore,
@@ -272,6 +299,7 @@ export class Rehearsal {
       executions: {
         main: arnOf('main'),
         ...(second ? { second: arnOf('second') } : {}),
+        ...(accessRun ? { access: accessRun.arn } : {}),
         recoveries: recoveries.started.map((r) => r.arn),
       },
     };

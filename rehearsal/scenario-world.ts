@@ -1,3 +1,4 @@
+import { AMI_TAGS } from '../lambda/shared/tags';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { EnvironmentName } from '../lambda/shared/environments';
 import type { AslDefinition } from './asl';
@@ -21,6 +22,8 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = {
   errorRate: 0.001,
   p99LatencyMs: 120,
   owner: 'self',
+  fromFactory: true,
+  findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
 };
 
 /**
@@ -36,7 +39,7 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     errorRate: b.errorRate,
     p99LatencyMs: b.p99LatencyMs,
     ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
-    tags: { ...b.tags },
+    tags: { ...lineageOf(imageId), ...b.tags },
   });
   const images: SimImage[] = [
     image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
@@ -47,6 +50,19 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
   for (const [id, b] of Object.entries(scenario.images))
     if (id !== scenario.releasedImage) images.push(image(id, b));
   return images;
+}
+
+/**
+ * The lineage tags the image factory puts on every AMI it bakes (lambda/factory/lineage.ts), so a
+ * drift check on the rehearsed world finds the images it expects; a scenario's own tags win.
+ */
+function lineageOf(imageId: string): Record<string, string> {
+  return {
+    [AMI_TAGS.pipeline]: 'immutable-images',
+    [AMI_TAGS.recipe]: 'immutable-app',
+    [AMI_TAGS.recipeVersion]: '1.0.0',
+    [AMI_TAGS.sourceRevision]: imageId.slice(-7),
+  };
 }
 
 /**
@@ -230,6 +246,20 @@ function periodOf(p: Record<string, unknown>): number {
   const metrics = (p.Metrics ?? []) as Array<{ MetricStat?: { Period?: number } }>;
   return Number(metrics.find((m) => m.MetricStat?.Period)?.MetricStat?.Period ?? 60);
 }
+
+/** The scenario's images the image factory built, with what its scan found: the announcements to seed. */
+export function factoryAnnounced(
+  scenario: Scenario,
+): Array<{ readonly imageId: string; readonly findings: ImageBehaviour['findings'] }> {
+  return scenarioImages(scenario).flatMap((i) => {
+    const b = behaviourOf(scenario, i.imageId);
+    return b.fromFactory ? [{ imageId: i.imageId, findings: b.findings }] : [];
+  });
+}
+
+const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
+  (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
+  DEFAULT_BEHAVIOUR;
 
 /** The environments a scenario says released the image (for the promotion gate). */
 export function releasedUpstream(scenario: Scenario, imageId: string): readonly EnvironmentName[] {

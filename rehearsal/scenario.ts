@@ -43,6 +43,21 @@ const image = z.strictObject({
     .string()
     .regex(/^(self|\d{12})$/, { error: 'must be "self" or a 12-digit account id' })
     .default('self'),
+  /**
+   * Whether the image factory built and announced it (its announcement is in the environment's
+   * table). An image it did not build is refused, whoever owns it. @default true
+   */
+  fromFactory: z.boolean({ error: 'must be true or false' }).default(true),
+  /** What the factory's vulnerability scan found, as its announcement says. @default scanned, nothing found */
+  findings: z
+    .strictObject({
+      scanned: z.boolean({ error: 'must be true or false' }),
+      critical: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      high: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      medium: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+      low: z.number().int().min(0, { error: 'must be a count >= 0' }).default(0),
+    })
+    .default({ scanned: true, critical: 0, high: 0, medium: 0, low: 0 }),
 });
 
 const fault = z.discriminatedUnion(
@@ -77,12 +92,26 @@ const fault = z.discriminatedUnion(
     /** The next `count` invocations run (their effects apply) but report a function timeout. */
     z.strictObject({ kind: z.literal('lambda-timeout'), atSecond: seconds, count }),
     z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
+    /**
+     * At atSecond someone opens a way into one live instance (the first InService instance of the
+     * colour taking traffic), as CloudTrail reports the call: a Session Manager session, a Run
+     * Command, an EC2 Instance Connect key.
+     */
+    z.strictObject({
+      kind: z.literal('interactive-access'),
+      atSecond: seconds,
+      api: z
+        .enum(['StartSession', 'SendCommand', 'SendSSHPublicKey'], {
+          error: 'must be "StartSession", "SendCommand" or "SendSSHPublicKey"',
+        })
+        .default('StartSession'),
+    }),
     /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
     z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
   ],
   {
     error:
-      'must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, second-execution or stop',
+      'must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, second-execution, interactive-access or stop',
   },
 );
 

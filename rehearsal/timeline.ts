@@ -34,7 +34,14 @@ export function formatTimeline(run: RehearsalRun): string {
   let last = '';
   for (const e of run.timeline) {
     if (QUIET.has(e.state) || e.kind === 'caught') continue;
-    const who = e.execution === 'second' ? ' [2nd]' : e.execution === 'recovery' ? ' [restore]' : '';
+    const who =
+      e.execution === 'second'
+        ? ' [2nd]'
+        : e.execution === 'recovery'
+          ? ' [restore]'
+          : e.execution === 'access'
+            ? ' [replace]'
+            : '';
     const label = e.kind === 'retried' ? `${e.state} (retry)` : e.state;
     const line = `${clockOf(e.t).padStart(8)}  ${(label + who).padEnd(38)} ${describeSnapshot(e.snapshot)}`;
     if (line !== last) lines.push(line);
@@ -94,10 +101,48 @@ export function instanceAreas(
   });
 }
 
+/** Seconds during which at least one alarm was in ALARM, as [from, to) intervals, with the alarms' names. */
+export function alarmIntervals(
+  samples: readonly SimSnapshot[],
+  end: number,
+): Array<{ from: number; to: number; alarms: string[] }> {
+  const intervals: Array<{ from: number; to: number; alarms: string[] }> = [];
+  let open: { from: number; alarms: Set<string> } | undefined;
+  for (const s of samples) {
+    const firing = Object.entries(s.alarms)
+      .filter(([, state]) => state === 'ALARM')
+      .map(([name]) => name);
+    if (firing.length > 0) {
+      if (!open) open = { from: s.t, alarms: new Set() };
+      for (const name of firing) open.alarms.add(name);
+    } else if (open) {
+      intervals.push({ from: open.from, to: s.t, alarms: [...open.alarms].sort() });
+      open = undefined;
+    }
+  }
+  if (open) intervals.push({ from: open.from, to: end, alarms: [...open.alarms].sort() });
+  return intervals.filter((i) => i.to > i.from);
+}
+
+/**
+ * A marker's label placed inside the picture: after the line, or before it (anchored at its end)
+ * where it would run past the right edge. Widths are estimated (0.6 em per character).
+ */
+export function labelPlacement(
+  lineX: number,
+  label: string,
+  fontSize: number,
+  rightEdge: number,
+): { x: number; anchor: 'start' | 'end' } {
+  const width = label.length * fontSize * 0.6;
+  return lineX + 3 + width <= rightEdge ? { x: lineX + 3, anchor: 'start' } : { x: lineX - 3, anchor: 'end' };
+}
+
 /**
  * The rollout as a picture: instances per image (stacked areas) and the share of traffic on
- * the green colour over simulated time, with a marker at each traffic step, refresh check and
- * rollback, and the outcome in the title.
+ * the green colour over simulated time (a percent axis), with a marker at each traffic step,
+ * refresh check and rollback (labels kept inside the picture), alarm intervals shaded, and the
+ * outcome in the title.
  */
 export function renderSvg(run: RehearsalRun, title: string): string {
   const W = 960;
@@ -137,10 +182,24 @@ export function renderSvg(run: RehearsalRun, title: string): string {
     .filter((e) => e.kind === 'entered' && MARKERS[e.state])
     .map((e: TimelineEvent) => {
       const m = MARKERS[e.state] as { colour: string; label: string };
+      const place = labelPlacement(x(e.t), m.label, 10, W - right);
       return `<line x1="${x(e.t).toFixed(1)}" x2="${x(e.t).toFixed(1)}" y1="${top}" y2="${trafficTop + trafficH}" stroke="${m.colour}" stroke-dasharray="4 3"><title>${escape(
         `${clockOf(e.t)} ${e.state}`,
-      )}</title></line><text x="${(x(e.t) + 3).toFixed(1)}" y="${top + 12}" font-size="10" fill="${m.colour}">${escape(m.label)}</text>`;
+      )}</title></line><text x="${place.x.toFixed(1)}" y="${top + 12}" font-size="10" fill="${m.colour}" text-anchor="${place.anchor}">${escape(m.label)}</text>`;
     });
+
+  // Where an alarm was in ALARM, shaded across both panels.
+  const shading = alarmIntervals(samples, end).map(
+    (i) =>
+      `<rect x="${x(i.from).toFixed(1)}" y="${top}" width="${Math.max(1, x(i.to) - x(i.from)).toFixed(1)}" height="${trafficTop + trafficH - top}" fill="#d62728" fill-opacity="0.12"><title>${escape(
+        `${clockOf(i.from)}–${clockOf(i.to)} in ALARM: ${i.alarms.join(', ')}`,
+      )}</title></rect>`,
+  );
+  // The traffic panel's percent axis.
+  const percentTicks = [0, 50, 100].map(
+    (p) =>
+      `<line x1="${left - 4}" x2="${W - right}" y1="${ty(p).toFixed(1)}" y2="${ty(p).toFixed(1)}" stroke="#ccc" stroke-width="0.5"/><text x="${left - 6}" y="${(ty(p) + 4).toFixed(1)}" font-size="10" text-anchor="end">${p} %</text>`,
+  );
 
   const ticks = Array.from({ length: 7 }, (_, i) => (end * i) / 6).map(
     (t) =>
@@ -156,8 +215,10 @@ export function renderSvg(run: RehearsalRun, title: string): string {
     `<text x="12" y="${top + plotH / 2}" font-size="11" transform="rotate(-90 12 ${top + plotH / 2})">instances (max ${maxInstances})</text>`,
     ...areas,
     `<line x1="${left}" x2="${W - right}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/>`,
-    `<text x="12" y="${trafficTop + trafficH / 2}" font-size="11" transform="rotate(-90 12 ${trafficTop + trafficH / 2})">% to green</text>`,
+    `<text x="12" y="${trafficTop + trafficH / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${trafficTop + trafficH / 2})">% to green</text>`,
     `<rect x="${left}" y="${trafficTop}" width="${W - left - right}" height="${trafficH}" fill="#f4f4f4"/>`,
+    ...percentTicks,
+    ...shading,
     `<polyline points="${traffic}" fill="none" stroke="#2a7" stroke-width="2"/>`,
     ...markers,
     ...ticks,

@@ -5,6 +5,7 @@ import {
   DeleteTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
 } from '@aws-sdk/client-ec2';
 import type { EC2Client, Tag } from '@aws-sdk/client-ec2';
 import type { Images, ImageView, Instances, LaunchTemplates, MissingImage } from '../fleet/ports';
@@ -13,11 +14,11 @@ import type { Images, ImageView, Instances, LaunchTemplates, MissingImage } from
 const MAX_VERSION_DESCRIPTION = 255;
 
 /**
- * A new launch-template version: the current definition (`$Default`, which CloudFormation
- * owns) with a concrete AMI. Concrete ids and explicit versions keep instance-refresh
- * rollback available, and a definition changed by a deploy reaches instances here. The
- * idempotency key becomes the request's ClientToken (at most 64 ASCII characters: its SHA-256),
- * so a retried step gets the version its first attempt created instead of another one.
+ * A new launch-template version: the current definition (the default version, which
+ * CloudFormation owns) with a concrete AMI. Concrete ids and explicit versions keep
+ * instance-refresh rollback available, and a definition changed by a deploy reaches instances here.
+ * The idempotency key becomes the request's ClientToken (at most 64 ASCII characters: its
+ * SHA-256), so a retried step gets the version its first attempt created instead of another one.
  * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html (ClientToken)
  * @see https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
@@ -31,10 +32,11 @@ export class Ec2LaunchTemplates implements LaunchTemplates {
     description: string,
     idempotencyKey: string,
   ): Promise<string> {
+    const source = await this.defaultVersion(templateId);
     const out = await this.ec2.send(
       new CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: templateId,
-        SourceVersion: '$Default',
+        SourceVersion: source,
         VersionDescription: description.slice(0, MAX_VERSION_DESCRIPTION),
         LaunchTemplateData: { ImageId: imageId },
         ClientToken: createHash('sha256').update(idempotencyKey).digest('hex'),
@@ -44,6 +46,22 @@ export class Ec2LaunchTemplates implements LaunchTemplates {
     if (version === undefined)
       throw new Error(`CreateLaunchTemplateVersion on ${templateId} returned no version`);
     return String(version);
+  }
+
+  /**
+   * The default version's number. CreateLaunchTemplateVersion documents SourceVersion as a
+   * version, and every AWS example passes a number; unlike DescribeLaunchTemplateVersions it does
+   * not document the `$Default` alias. Resolving it first also pins the source: a deploy that
+   * moves the default meanwhile cannot change what this version is built from.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplate.html
+   */
+  private async defaultVersion(templateId: string): Promise<string> {
+    const out = await this.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [templateId] }));
+    const number = out.LaunchTemplates?.[0]?.DefaultVersionNumber;
+    if (number === undefined)
+      throw new Error(`DescribeLaunchTemplates on ${templateId} returned no default version`);
+    return String(number);
   }
 }
 
@@ -76,7 +94,12 @@ export class Ec2Images implements Images {
       const out = await this.ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
       const image = out.Images?.[0];
       if (!image) return { missing: true };
-      return { id: image.ImageId ?? imageId, state: image.State, tags: tagMap(image.Tags) };
+      return {
+        id: image.ImageId ?? imageId,
+        state: image.State,
+        ...(image.OwnerId ? { owner: image.OwnerId } : {}),
+        tags: tagMap(image.Tags),
+      };
     } catch (e) {
       // EC2 refuses an id it cannot describe (unknown, malformed, unavailable) with InvalidAMIID.*.
       if (e instanceof Error && /^InvalidAMIID\./.test(e.name)) return { missing: true, code: e.name };

@@ -3,16 +3,33 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Notifier } from '../promotion/ports';
 
 /**
- * SNS takes subjects of fewer than 100 characters, with no line breaks or control characters.
+ * SNS takes a Publish `Subject` that is "UTF-8 text with no line breaks or control characters,
+ * and less than 100 characters long": at most 99, read literally. The e-mail subscribers see it
+ * as the subject line.
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 export const MAX_SUBJECT = 99;
 
-/** An SNS subject as SNS accepts it: one line of at most 99 characters. */
+const ELLIPSIS = '...';
+
+/**
+ * `text` as an SNS subject: every run of control characters and line or paragraph separators
+ * (which an error name from anywhere may carry) becomes one space, and a subject too long for
+ * SNS is cut, in whole characters (never half a surrogate pair), and ends in "...".
+ */
 export function snsSubject(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return line.length <= MAX_SUBJECT ? line : `${line.slice(0, MAX_SUBJECT - 3)}...`;
+  const flat = text
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  const characters = [...flat];
+  if (characters.length <= MAX_SUBJECT) return flat;
+  return (
+    characters
+      .slice(0, MAX_SUBJECT - ELLIPSIS.length)
+      .join('')
+      .trimEnd() + ELLIPSIS
+  );
 }
 
 /** The environment's notification topic. */

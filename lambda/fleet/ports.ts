@@ -67,6 +67,8 @@ export interface ImageView {
   readonly id: string;
   /** available, pending, failed, deregistered, … */
   readonly state?: string;
+  /** The account that owns it (EC2's `OwnerId`). */
+  readonly owner?: string;
   readonly tags: ReadonlyMap<string, string>;
 }
 
@@ -85,4 +87,36 @@ export interface Images {
   taggedWith(key: string): Promise<readonly string[]>;
   addTags(imageIds: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
   removeTags(imageIds: readonly string[], keys: readonly string[]): Promise<void>;
+}
+
+/** An EC2 instance as the fleet's operators see it: what runs, since when, and its tags. */
+export interface InstanceView {
+  readonly id: string;
+  readonly imageId?: string;
+  readonly launchTime?: Date;
+  /** pending, running, shutting-down, terminated, stopping, stopped */
+  readonly state?: string;
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+/** The fleet's instances as EC2 describes them. */
+export interface InstanceDetails {
+  /** Each instance EC2 still knows; an id it does not is left out. */
+  describe(ids: readonly string[]): Promise<readonly InstanceView[]>;
+}
+
+/** Marks on instances (the taint someone's interactive access leaves). */
+export interface InstanceTagger {
+  tag(ids: readonly string[], tags: Readonly<Record<string, string>>): Promise<void>;
+}
+
+/** Taking instances out of the fleet for good. */
+export interface InstanceRemoval {
+  /**
+   * Remove instances from their group, lowering its desired capacity by as many (no replacement
+   * is launched for them); the group deregisters them from its target group first.
+   */
+  detach(group: string, ids: readonly string[]): Promise<void>;
+  /** Terminate instances no group holds any more. */
+  terminate(ids: readonly string[]): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { SsmRuntimeParameters } from '../aws/ssm';
 import { acquireLock, recordFinish, recordRelease, recordStart, releaseLock } from '../ledger/operations';
 import type { LedgerEvent } from '../ledger/operations';
 import { metrics, stepHandler } from '../runtime/handler';
+import { ROLLOUTS_STARTED_METRIC } from '../shared/operations';
 
 const db = new DynamoDBClient({});
 const parameters = new SsmRuntimeParameters(new SSMClient({}));
@@ -15,7 +16,7 @@ export const handler = stepHandler('ledger', async (event: LedgerEvent) => {
   const deps = { store: new DynamoDbLedgerStore(db, event.settings.table), parameters, now: new Date() };
   switch (event.op) {
     case 'acquire':
-      return acquireLock(event, deps);
+      return started(event, await acquireLock(event, deps));
     case 'start':
       return recordStart(event, deps);
     case 'release':
@@ -27,6 +28,14 @@ export const handler = stepHandler('ledger', async (event: LedgerEvent) => {
   }
 });
 
+/** A rollout that took the lock, as a metric: one more started, of its action. */
+function started<G>(event: Extract<LedgerEvent, { op: 'acquire' }>, grant: G): G {
+  const m = metrics.singleMetric();
+  m.addDimensions({ environment: event.settings.environment, action: event.request.action });
+  m.addMetric(ROLLOUTS_STARTED_METRIC, 'Count', 1);
+  return grant;
+}
+
 /** A finished rollout as metrics: its outcome, its duration, the instances it replaced. */
 function counted<F extends { outcome: string }>(
   event: Extract<LedgerEvent, { op: 'finish' }>,
@@ -34,7 +43,11 @@ function counted<F extends { outcome: string }>(
   now: Date,
 ): F {
   const { request, plan } = event.document;
-  metrics.addDimensions({ action: request.action, outcome: finished.outcome });
+  metrics.addDimensions({
+    environment: event.settings.environment,
+    action: request.action,
+    outcome: finished.outcome,
+  });
   metrics.addMetric('Rollouts', 'Count', 1);
   metrics.addMetric(
     'RolloutDuration',

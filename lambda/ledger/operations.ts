@@ -11,6 +11,8 @@ import type {
 } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import type { RestoredFleet } from '../fleet/restore';
+// The state machine publishes the subject composed here: the one rule SNS subjects follow.
+import { snsSubject } from '../aws/sns';
 import { closeAbandoned } from './abandoned';
 import type { LedgerStore, RuntimeParameters } from './ports';
 import { bootstrapRecord, publishRecord } from './runtime-parameters';
@@ -234,10 +236,9 @@ export async function recordFinish(
     ...(unrestored ? { compensation: 'FAILED' as const } : {}),
   });
   const seconds = Math.max(0, Math.round((d.now.getTime() - Date.parse(e.execution.startedAt)) / 1000));
-  const subject = truncate(
+  const subject = snsSubject(
     `[${e.settings.environment}] ${request.action} ${outcome}${error ? ` (${error.Error})` : ''}` +
       (unrestored ? ', traffic NOT restored' : ''),
-    100,
   );
   const lines = [
     `Environment: ${e.settings.environment}`,
@@ -308,6 +309,7 @@ function imagesOf(plan: Plan, fleet: FleetRecord): { from: string; to?: string }
     case 'refresh':
       return { from: fleet.releasedImage, to: plan.imageId };
     case 'skip':
+    case 'replace':
       return { from: fleet.releasedImage };
   }
 }
@@ -331,8 +333,6 @@ export function describeError(error: CaughtError): string {
   }
   return cause;
 }
-
-const truncate = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 3)}...`);
 
 /** What the ledger function accepts: one operation per state that uses it. */
 export type LedgerEvent =

@@ -1,18 +1,20 @@
 import { describeGroups, inService } from '../fleet/groups';
-import type { FleetGroups, GroupView, Images, ImageView, Instances } from '../fleet/ports';
-import { ImageNotFound, ImageNotPromoted, NothingToRollBack } from '../shared/errors';
+import type { FleetGroups, GroupView, Images, Instances } from '../fleet/ports';
+import { ImageNotPromoted, NothingToRollBack } from '../shared/errors';
 import type { PromotionStore } from '../promotion/ports';
 import type { WorkflowSettings } from '../shared/settings';
 import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
+import { planReplace } from './replace';
+import { trustedImage } from './trust';
 
 export interface PlanDeps {
   readonly groups: FleetGroups;
   readonly instances: Instances;
   readonly images: Images;
-  /** What the environment this one promotes from announced it released. */
-  readonly upstream: Pick<PromotionStore, 'upstreamRelease'>;
+  /** What the environment this one promotes from announced it released, and what the factory announced. */
+  readonly upstream: Pick<PromotionStore, 'upstreamRelease' | 'factoryImage'>;
   readonly now: Date;
 }
 
@@ -46,10 +48,17 @@ export async function planRollout(e: PlanEvent, d: PlanDeps): Promise<Plan> {
       return planRollback(e, d, groups[otherColour(e.fleet.liveColour)], live);
     case 'restore':
       return skip('the fleet is in its known-good state; a restore does nothing more');
+    case 'replace':
+      return planReplace(e.request, e.settings, groups);
   }
 }
 
-const automatic = (r: RolloutRequest) => r.trigger !== 'console';
+/**
+ * Started by something other than a person, so a freeze window holds it back. A replace is not:
+ * an instance someone changed by hand stays a risk through any freeze, and its replacement runs
+ * the released image, which the freeze means to keep.
+ */
+const automatic = (r: RolloutRequest) => r.trigger !== 'console' && r.action !== 'replace';
 
 function skip(reason: string): Plan {
   return { kind: 'skip', reason, summary: `skip: ${reason}`, estimatedSeconds: 0 };
@@ -67,6 +76,8 @@ async function planPhoenix(e: PlanEvent, d: PlanDeps, live: GroupView): Promise<
       `all ${ids.length} instances are younger than ${maxAge} days (oldest ${oldest.toFixed(1)} days); use force to rotate anyway`,
     );
   }
+  // A rotation launches the released image again: it must still be one this environment trusts.
+  await trusted(e, d, e.fleet.releasedImage);
   const r = e.settings.refresh;
   const batches = refreshBatches(ids.length, r);
   const estimatedSeconds = refreshSeconds(ids.length, e.settings.expectedBootSeconds, r);
@@ -93,7 +104,7 @@ async function planCanary(
   steps: number[],
   gated = true,
 ): Promise<CanaryPlan | Plan> {
-  await describeImage(d.images, imageId);
+  await trusted(e, d, imageId);
   // The gate: the upstream environment announced a release of this image (Image Released). A
   // rollback returns to this environment's own previous release, which passed it then.
   const from = e.settings.promoteFrom;
@@ -140,6 +151,8 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
     inService(idle).filter((i) => i.version === e.fleet.versions[warm.colour]).length >=
       Math.max(1, live.desired);
   if (warmReady) {
+    // The warm instances run it already, but the flip makes it the release: trust is re-checked.
+    await trusted(e, d, previous);
     return {
       kind: 'flip',
       from: { colour: e.fleet.liveColour, imageId: e.fleet.releasedImage },
@@ -154,16 +167,11 @@ async function planRollback(e: PlanEvent, d: PlanDeps, idle: GroupView, live: Gr
   return planCanary(e, d, live, previous, e.settings.rollbackSteps, false);
 }
 
-async function describeImage(images: Images, imageId: string): Promise<ImageView> {
-  const image = await images.describe(imageId);
-  if ('missing' in image) {
-    const why = image.code ? ` (${image.code})` : '';
-    throw new ImageNotFound(`${imageId} does not exist in this account and region${why}`);
-  }
-  if (image.state !== 'available')
-    throw new ImageNotFound(`${imageId} is ${image.state ?? 'not available'}, not available`);
-  return image;
-}
+const trusted = (e: PlanEvent, d: PlanDeps, imageId: string) =>
+  trustedImage(imageId, e.settings.images, e.settings.environment, {
+    images: d.images,
+    factory: d.upstream,
+  });
 
 function minutes(seconds: number): string {
   return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;

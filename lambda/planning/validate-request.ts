@@ -2,10 +2,12 @@ import type { z } from 'zod';
 import { InvalidInput } from '../shared/errors';
 import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
 import type { ExecutionRef, RolloutRequest } from '../shared/documents';
+import type { WorkflowSettings } from '../shared/settings';
 
 /** What Validate Input receives: the execution's raw input, not yet trusted. */
 export interface ValidateInputEvent {
   readonly input: unknown;
+  readonly settings: WorkflowSettings;
   readonly execution: ExecutionRef;
 }
 
@@ -31,6 +33,7 @@ export function validateRequest(input: unknown): RolloutRequest {
   return {
     action: v.action,
     ...(v.imageId ? { imageId: v.imageId } : {}),
+    ...(v.instanceIds ? { instanceIds: v.instanceIds } : {}),
     reason: v.reason ?? defaultReason(v.action, trigger),
     force: v.force ?? false,
     dryRun: v.dryRun ?? false,

@@ -6,8 +6,11 @@ import type { Colour, ColourMap } from './colours';
  * their fields (`plan.kind`, `progress.done`), so they are part of the contract with lib/.
  */
 
-/** `restore` only puts the fleet back in its known-good state (the first step of every run). */
-export type Action = 'phoenix' | 'canary' | 'rollback' | 'restore';
+/**
+ * `restore` only puts the fleet back in its known-good state (the first step of every run);
+ * `replace` replaces named instances of the fleet (launch first, then detach, then terminate).
+ */
+export type Action = 'phoenix' | 'canary' | 'rollback' | 'restore' | 'replace';
 
 /** Identity of the running execution, from the context object. */
 export interface ExecutionRef {
@@ -17,15 +20,24 @@ export interface ExecutionRef {
 }
 
 /**
- * What started a rollout: a person, the phoenix schedule, the image factory, a promotion, or the
- * lock janitor restoring a fleet an ended execution left unsafe.
+ * What started a rollout: a person, the phoenix schedule, the image factory, a promotion, the
+ * lock janitor restoring a fleet an ended execution left unsafe, or someone's interactive access
+ * to an instance (which is then replaced).
  */
-export type Trigger = 'console' | 'schedule' | 'image-factory' | 'promotion' | 'recovery';
+export type Trigger =
+  | 'console'
+  | 'schedule'
+  | 'image-factory'
+  | 'promotion'
+  | 'recovery'
+  | 'interactive-access';
 
 /** The validated, normalized execution input. */
 export interface RolloutRequest {
   readonly action: Action;
   readonly imageId?: string;
+  /** The instances a replace replaces. */
+  readonly instanceIds?: readonly string[];
   readonly reason: string;
   readonly force: boolean;
   readonly dryRun: boolean;
@@ -97,7 +109,21 @@ export interface FlipPlan extends PlanBase {
   /** When the warm colour must already be healthy: the plan's own time (a flip waits for nothing). */
   readonly healthyBy: string;
 }
-export type Plan = SkipPlan | RefreshPlan | CanaryPlan | FlipPlan;
+/** One group's part of a replace: its instances to replace, and its size before the surge. */
+export interface ReplaceGroup {
+  readonly colour: Colour;
+  readonly group: string;
+  readonly instanceIds: string[];
+  /** The group's desired capacity before the replacements launch; it returns to it. */
+  readonly desired: number;
+}
+export interface ReplacePlan extends PlanBase {
+  readonly kind: 'replace';
+  readonly groups: ReplaceGroup[];
+  /** Requested instances no longer in the fleet (terminated meanwhile): nothing to do for them. */
+  readonly gone: string[];
+}
+export type Plan = SkipPlan | RefreshPlan | CanaryPlan | FlipPlan | ReplacePlan;
 
 /** Progress of an instance refresh between polls. */
 export interface RefreshProgress {
@@ -126,6 +152,22 @@ export interface CanaryProgress {
   readonly baking?: boolean;
   readonly done: boolean;
   readonly judgements: StepJudgement[];
+}
+
+/**
+ * Progress of a replace between polls: replacements launch (the groups surge by the instances
+ * they replace), then the replaced instances are detached (deregistered, drained), then
+ * terminated.
+ */
+export interface ReplaceProgress {
+  readonly phase: 'launching' | 'detaching' | 'done';
+  readonly groups: ReplaceGroup[];
+  /** When the replacements must be healthy; past it the replace gives up, the replaced instances kept. */
+  readonly deadline: string;
+  readonly waitSeconds: number;
+  readonly done: boolean;
+  /** The replaced instances, terminated. */
+  readonly terminated: string[];
 }
 
 export interface StepJudgement {

@@ -23,6 +23,16 @@ export class ImageNotPromoted extends RolloutError {
   override readonly name = 'ImageNotPromoted';
 }
 /** There is no earlier release to return to. */
+/** The image is not this product's: another owner, or no announcement from the image factory. */
+export class ImageNotTrusted extends RolloutError {
+  override readonly name = 'ImageNotTrusted';
+}
+
+/** The image has no completed vulnerability scan, or its findings reach this environment's threshold. */
+export class ImageNotScanned extends RolloutError {
+  override readonly name = 'ImageNotScanned';
+}
+
 export class NothingToRollBack extends RolloutError {
   override readonly name = 'NothingToRollBack';
 }
@@ -67,6 +77,8 @@ export const ROLLOUT_ERROR_NAMES = [
   'RolloutInProgress',
   'ImageNotFound',
   'ImageNotPromoted',
+  'ImageNotTrusted',
+  'ImageNotScanned',
   'NothingToRollBack',
   'RefreshFailed',
   'CanaryUnhealthy',

@@ -4,7 +4,27 @@ import * as z from 'zod/mini';
 /** AMI ids are `ami-` and 8 or 17 hex digits. @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
 export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
-export const INPUT_FIELDS = ['action', 'imageId', 'reason', 'force', 'dryRun', 'trigger'] as const;
+/**
+ * EC2 instance ids are `i-` and 8 or 17 hex digits.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html
+ */
+export const INSTANCE_ID = /^i-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/**
+ * The most instances one replace takes: Auto Scaling detaches at most 20 instances per call.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachInstances.html
+ */
+export const MAX_REPLACED_INSTANCES = 20;
+
+export const INPUT_FIELDS = [
+  'action',
+  'imageId',
+  'instanceIds',
+  'reason',
+  'force',
+  'dryRun',
+  'trigger',
+] as const;
 
 /**
  * The execution input. Strict: an unknown field (a typo such as `imgeId`) is refused rather
@@ -13,13 +33,29 @@ export const INPUT_FIELDS = ['action', 'imageId', 'reason', 'force', 'dryRun', '
 export const rolloutInputSchema = z
   .strictObject(
     {
-      action: z.enum(['phoenix', 'canary', 'rollback', 'restore'], {
-        error: 'must be "phoenix", "canary", "rollback" or "restore"',
+      action: z.enum(['phoenix', 'canary', 'rollback', 'restore', 'replace'], {
+        error: 'must be "phoenix", "canary", "rollback", "restore" or "replace"',
       }),
       imageId: z.optional(
         z
           .string({ error: 'must be a string' })
           .check(z.regex(AMI_ID, { error: 'must be an AMI id like ami-0123456789abcdef0' })),
+      ),
+      instanceIds: z.optional(
+        z
+          .array(
+            z
+              .string({ error: 'must be a string' })
+              .check(z.regex(INSTANCE_ID, { error: 'must be an instance id like i-0123456789abcdef0' })),
+            { error: 'must be a list of instance ids such as ["i-0123456789abcdef0"]' },
+          )
+          .check(
+            z.minLength(1, { error: 'must name at least one instance' }),
+            z.maxLength(MAX_REPLACED_INSTANCES, {
+              error: `must name at most ${MAX_REPLACED_INSTANCES} instances (Auto Scaling detaches 20 at a time); start another replace for the rest`,
+            }),
+            z.refine((ids) => new Set(ids).size === ids.length, { error: 'must not name an instance twice' }),
+          ),
       ),
       reason: z.optional(
         z
@@ -30,8 +66,9 @@ export const rolloutInputSchema = z
       dryRun: z.optional(z.boolean({ error: 'must be true or false' })),
       trigger: z.optional(
         // recovery: the lock janitor's automatic restore after an execution that ended unsafely
-        z.enum(['console', 'schedule', 'image-factory', 'promotion', 'recovery'], {
-          error: 'must be "console", "schedule", "image-factory", "promotion" or "recovery"',
+        z.enum(['console', 'schedule', 'image-factory', 'promotion', 'recovery', 'interactive-access'], {
+          error:
+            'must be "console", "schedule", "image-factory", "promotion", "recovery" or "interactive-access"',
         }),
       ),
     },
@@ -52,6 +89,23 @@ export const rolloutInputSchema = z
           code: 'custom',
           path: ['imageId'],
           message: `is only accepted for a canary (${input.action} uses the released images)`,
+          input,
+        });
+      }
+      if (input.action === 'replace' && !input.instanceIds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['instanceIds'],
+          message:
+            'is required for a replace (the fleet instances to replace, such as ["i-0123456789abcdef0"])',
+          input,
+        });
+      }
+      if (input.action !== 'replace' && input.instanceIds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['instanceIds'],
+          message: `is only accepted for a replace (${input.action} acts on the whole fleet)`,
           input,
         });
       }

@@ -19,6 +19,8 @@ export const resourcePrefix = (env: EnvironmentName) => `${APP_PREFIX}-${env}`;
 export function runtimeParameters(env: EnvironmentName) {
   const root = `/${APP_PREFIX}/${env}`;
   return {
+    /** Every parameter of the environment lives under this path. */
+    root,
     /** The AMI id of the current release (its parameter history is the release history). */
     releasedImage: `${root}/released-ami`,
     /** StringList "<blue weight>,<green weight>" of the listener's forward action. */
@@ -74,12 +76,13 @@ export function fleetAlarmNames(env: EnvironmentName, colour: Colour): FleetAlar
   };
 }
 
-/** The rollout workflow's own resources. */
+/**
+ * The rollout workflow's own resources with fixed names. The ledger table has none (a re-created
+ * stack gets a table of its own): the stack output LedgerTableName names it.
+ */
 export function rolloutNames(env: EnvironmentName) {
   const prefix = resourcePrefix(env);
   return {
-    /** The lock, the fleet record and the ledger. */
-    table: `${prefix}-rollouts`,
     /** Rollout notifications. */
     topic: `${prefix}-rollouts`,
     stateMachine: `${prefix}-rollout`,

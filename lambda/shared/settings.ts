@@ -1,5 +1,6 @@
 import type { ColourMap } from './colours';
 import type { EnvironmentName } from './environments';
+import type { Severity } from './severities';
 
 /**
  * What every rollout step knows about its environment, fixed at deploy time. The workflow
@@ -74,6 +75,18 @@ export interface WorkflowSettings {
   readonly promoteFrom?: EnvironmentName;
   /** The environments that take this one's releases, and how: what a release notification says comes next. */
   readonly downstream: readonly DownstreamEnvironment[];
+  /** Which images this environment runs at all. */
+  readonly images: ImageTrust;
+}
+
+/**
+ * The images an environment trusts: owned by one of `owners` (the image factory's account and
+ * any the configuration adds), announced by the image factory, and scanned with no finding at or
+ * above `failOnSeverity`.
+ */
+export interface ImageTrust {
+  readonly owners: readonly string[];
+  readonly failOnSeverity: Severity;
 }
 
 /**

@@ -11,6 +11,9 @@ export const AMI_TAGS = {
   releasedPrefix: 'immutable:released-',
 } as const;
 
+/** Tag every resource of an environment's stack carries (its instances too: the groups propagate it). */
+export const ENVIRONMENT_TAG = 'immutable:environment';
+
 /** Tag every fleet resource of one colour carries (groups, target groups, instances). */
 export const COLOUR_TAG = 'immutable:colour';
 

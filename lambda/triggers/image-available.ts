@@ -1,7 +1,6 @@
 import * as z from 'zod/mini';
 import { PRODUCT_EVENTS, imageAvailableDetailSchema } from '../shared/events';
-import type { ImageAvailableDetail } from '../shared/events';
-import { severitiesAtOrAbove } from '../shared/severities';
+import { scanRefusal } from '../shared/scan';
 import type { Severity } from '../shared/severities';
 import type { FactoryImage, PromotionStore } from '../promotion/ports';
 import type { Executions } from './ports';
@@ -83,21 +82,4 @@ export async function onImageAvailable(event: unknown, d: ImageAvailableDeps): P
     reason: `the image factory baked ${e.detail.imageArn}`,
   });
   return { started: true, imageId: ami, executionArn };
-}
-
-/** Why an image's scan keeps it out at `failOnSeverity`, if it does. */
-export function scanRefusal(
-  detail: Pick<ImageAvailableDetail, 'findings'>,
-  failOnSeverity: Severity,
-): string | undefined {
-  const f = detail.findings;
-  if (!f.scanned) return 'was not scanned (no completed vulnerability scan)';
-  const counts: Record<Severity, number> = {
-    LOW: f.low,
-    MEDIUM: f.medium,
-    HIGH: f.high,
-    CRITICAL: f.critical,
-  };
-  const blocking = severitiesAtOrAbove(failOnSeverity).reduce((sum, s) => sum + counts[s], 0);
-  return blocking > 0 ? `has ${blocking} findings at or above ${failOnSeverity}` : undefined;
 }

@@ -1,26 +1,32 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { ON_INTERACTIVE_ACCESS } from '../../lambda/shared/operations';
+import { SEVERITIES } from '../../lambda/shared/severities';
 import { capacityOrderProblems } from '../constructs/fleet/fleet-rules';
 import { ROOT_VOLUME_GIB } from '../constructs/rules';
 import {
+  ACM_CERTIFICATE_ARN,
   account,
-  arn,
+  certificateArn,
   cidr,
-  emails,
   cron,
   instanceType,
   int,
   isoInstant,
   logRetentionDays,
   network,
+  notificationEmails,
   numberBy,
   percentage,
+  placeholderAddressProblems,
+  placeholderAddressWarning,
   placementProblems,
   ratio,
   region,
   text,
   timezone,
 } from './primitives';
+import type { DeepReadonly } from './primitives';
 
 /**
  * The schema every environment's configuration must satisfy. Product policy (what an
@@ -46,14 +52,23 @@ const fleet = z
     }),
     loadBalancer: z.strictObject({
       internetFacing: z.boolean(),
-      certificateArn: arn('acm').optional(),
+      certificateArn: certificateArn.optional(),
       /** Who may reach the listener. */
       ingressCidr: cidr,
       deletionProtection: z.boolean(),
     }),
     /** Allow AWS Systems Manager Session Manager on instances (an administrative login path). */
     sessionManager: z.boolean(),
-    /** Days the load balancer's access logs, the VPC flow logs and the instances' logs are kept. */
+    /**
+     * What happens to an instance someone opened a session on, ran a command on or pushed an SSH
+     * key to: `replace` (tag it tainted and replace it through the workflow) or `alert` (tag it
+     * tainted and notify). Either way the tag and the notification say who, when and how.
+     */
+    onInteractiveAccess: z.enum(ON_INTERACTIVE_ACCESS, { error: 'must be "replace" or "alert"' }),
+    /**
+     * Days the environment's operational logs are kept: the load balancer's access logs, the VPC
+     * flow logs, the instances' logs, and the rollout workflow's functions and state machine.
+     */
     logRetentionDays,
     alarms: z.strictObject({
       max5xxRatio: ratio,
@@ -93,6 +108,12 @@ const rollout = z
   .strictObject({
     /** Phoenix rotations skip a fleet whose every instance is younger than this. */
     maxInstanceAgeDays: int(1, 365),
+    /**
+     * The fleet-age alarm fires when the oldest instance is older than maxInstanceAgeDays plus
+     * this: long enough for the phoenix schedule to come round (a rotation skips a fleet younger
+     * than the maximum, so the oldest instance may legitimately reach it plus one period).
+     */
+    fleetAgeGraceDays: int(0, 365),
     /**
      * How long an instance of this application takes from launch to a healthy target. The
      * workflow aims its polls at when things should be done; a good value means few polls.
@@ -165,7 +186,8 @@ const rollout = z
     }),
     /** Scheduled rotations skip (with the reason recorded) inside these windows. */
     freezeWindows: z.array(z.strictObject({ start: isoInstant, end: isoInstant, reason: text('a reason') })),
-    notificationEmails: emails,
+    /** Who hears of every rollout outcome, promotion and failed trigger: at least one address. */
+    notificationEmails,
   })
   .superRefine((r, ctx) => {
     if (r.lockTtlSeconds <= r.timeoutMinutes * 60) {
@@ -213,6 +235,16 @@ export const environmentConfigSchema = z
     account: account.optional(),
     region: region.optional(),
     promotion,
+    /** Which images the fleet runs: always the image factory's, scanned, at this threshold. */
+    images: z.strictObject({
+      /**
+       * Lowest Inspector severity that keeps an image out of this environment, checked again at
+       * every canary, rotation and rollback (stricter here than upstream is allowed).
+       */
+      failOnSeverity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
+      /** Accounts besides the image factory's whose AMIs may run here (only those the factory announced). */
+      trustedOwners: z.array(account),
+    }),
     network,
     fleet,
     rollout,
@@ -234,7 +266,71 @@ export const environmentConfigSchema = z
     }
     for (const issue of placementProblems(c, c.fleet.loadBalancer.internetFacing))
       ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of certificateProblems(c)) ctx.addIssue({ code: 'custom', ...issue });
+    for (const issue of placeholderAddressProblems(c, c.rollout.notificationEmails, [
+      'rollout',
+      'notificationEmails',
+    ]))
+      ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type EnvironmentConfig = z.infer<typeof environmentConfigSchema>;
+
+/**
+ * A pinned environment's certificate must be of its own region and account: the load balancer
+ * cannot use another's. Unpinned, synth cannot tell (see {@link deployabilityWarnings}).
+ */
+function certificateProblems(c: {
+  account?: string | undefined;
+  region?: string | undefined;
+  fleet: { loadBalancer: { certificateArn?: string | undefined } };
+}): { path: string[]; message: string }[] {
+  const certificate = c.fleet.loadBalancer.certificateArn;
+  const issued = certificate === undefined ? undefined : ACM_CERTIFICATE_ARN.exec(certificate);
+  if (c.account === undefined || c.region === undefined || !issued) return [];
+  const [, region, account] = issued;
+  const path = ['fleet', 'loadBalancer', 'certificateArn'];
+  return [
+    ...(region !== c.region
+      ? [
+          {
+            path,
+            message: `must be a certificate of ${c.region}, the environment's region (ACM certificates are regional: the load balancer cannot use one of ${region})`,
+          },
+        ]
+      : []),
+    ...(account !== c.account
+      ? [
+          {
+            path,
+            message: `must be a certificate of account ${c.account}, the environment's account (the load balancer cannot use one of ${account})`,
+          },
+        ]
+      : []),
+  ];
+}
+
+/**
+ * What keeps a valid environment from being deployed yet, one sentence each. An environment that
+ * is not pinned to an account and region synthesizes (offline, for review and rehearsal) with
+ * values the rules above can only check once it is pinned: its certificate, whose region and
+ * account must be the environment's, and placeholder notification addresses. Pinned, the same
+ * values fail validation instead.
+ */
+export function deployabilityWarnings(c: DeepReadonly<EnvironmentConfig>): string[] {
+  if (c.account !== undefined && c.region !== undefined) return [];
+  const warnings: string[] = [];
+  const certificate = c.fleet.loadBalancer.certificateArn;
+  if (certificate !== undefined) {
+    warnings.push(
+      `${c.name} is not deployable yet: fleet.loadBalancer.certificateArn (${certificate}) must be a ` +
+        "certificate of the environment's account and region, which only a pinned environment names; " +
+        'set account, region and network.availabilityZones.',
+    );
+  }
+  return [
+    ...warnings,
+    ...placeholderAddressWarning(c.name, 'rollout.notificationEmails', c.rollout.notificationEmails),
+  ];
+}
 export type PromotionConfig = EnvironmentConfig['promotion'];

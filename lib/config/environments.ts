@@ -24,12 +24,14 @@ export const IMAGE_FACTORY: Omit<ImageFactoryConfig, 'sourceRevision'> = {
   scan: { failOnSeverity: 'CRITICAL' },
   lifecycle: { deprecateAfterDays: 30, deleteAfterDays: 90, keepAtLeast: 5 },
   logRetentionDays: 90,
-  notificationEmails: [],
+  // A placeholder: synth warns until it is a real address, and a pinned factory refuses it.
+  notificationEmails: ['platform-oncall@example.com'],
 };
 
 const dev: RawConfig = {
   name: 'dev',
   promotion: { from: 'image-factory' },
+  images: { failOnSeverity: 'CRITICAL', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.10.0.0/16', maxAzs: 2, natGateways: 0 },
   fleet: {
     instanceType: 't3.small',
@@ -44,6 +46,8 @@ const dev: RawConfig = {
     },
     loadBalancer: { internetFacing: true, ingressCidr: '0.0.0.0/0', deletionProtection: false },
     sessionManager: true,
+    // developers look around in dev: say who did, keep the instance
+    onInteractiveAccess: 'alert',
     logRetentionDays: 30,
     alarms: {
       max5xxRatio: 0.05,
@@ -55,6 +59,8 @@ const dev: RawConfig = {
   },
   rollout: {
     maxInstanceAgeDays: 7,
+    // a weekly phoenix schedule, and a day to notice it ran late
+    fleetAgeGraceDays: 8,
     expectedBootSeconds: 120,
     ledgerDeletionProtection: false,
     refresh: {
@@ -86,7 +92,8 @@ const dev: RawConfig = {
       flexibleWindowMinutes: 30,
     },
     freezeWindows: [],
-    notificationEmails: [],
+    // A placeholder: synth warns until it is a real address, and a pinned environment refuses it.
+    notificationEmails: ['platform-oncall@example.com'],
   },
 };
 
@@ -95,12 +102,16 @@ const staging: RawConfig = {
   name: 'staging',
   // dev's releases, once they have stood for an hour
   promotion: { from: 'dev', soakMinutes: 60, approval: 'automatic', approvalTimeoutHours: 72 },
+  // stricter than dev: a HIGH finding dev tolerated stops the image here
+  images: { failOnSeverity: 'HIGH', trustedOwners: [] },
   network: { kind: 'new', cidr: '10.20.0.0/16', maxAzs: 2, natGateways: 1 },
   fleet: {
     ...dev.fleet,
     instanceType: 't3.medium',
     capacity: { min: 2, desired: 4, max: 12 },
     sessionManager: true,
+    // staging judges the image prod will run: an instance changed by hand would skew that verdict
+    onInteractiveAccess: 'replace',
     logRetentionDays: 90,
     alarms: { ...dev.fleet.alarms, max5xxRatio: 0.02, p99LatencySeconds: 1.5 },
   },
@@ -142,6 +153,7 @@ const prod: RawConfig = {
       certificateArn: 'arn:aws:acm:eu-west-1:111111111111:certificate/00000000-0000-4000-8000-000000000000',
     },
     sessionManager: false,
+    onInteractiveAccess: 'replace',
     logRetentionDays: 365,
     alarms: {
       max5xxRatio: 0.01,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES } from '../../lambda/shared/severities';
 import {
-  APP_NAME,
   ARTIFACT_URI,
   BUILD_LOG_RETENTION_DAYS,
   IMAGE_AGE_DAYS,
@@ -10,21 +9,24 @@ import {
   RECIPE_VERSION,
   deleteAfterDeprecation,
 } from '../constructs/bake/bake-rules';
-import { HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../constructs/rules';
+import { APP_NAME, HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../constructs/rules';
 import {
   account,
   arn,
   cron,
-  emails,
   instanceType,
   network,
+  notificationEmails,
   numberBy,
+  placeholderAddressProblems,
+  placeholderAddressWarning,
   placementProblems,
   region,
   stringBy,
   text,
   timezone,
 } from './primitives';
+import type { DeepReadonly } from './primitives';
 
 const parentImage = z.discriminatedUnion(
   'kind',
@@ -86,8 +88,9 @@ export const imageFactoryConfigSchema = z
     }),
     scan: z.strictObject({
       /**
-       * Lowest Inspector severity that fails an image in the factory. Each environment gates what
-       * it accepts again at its own threshold, which may be stricter.
+       * Lowest Inspector severity that keeps an image out. Image Builder keeps each image's
+       * findings and fails none on them; the factory announces them with the image, and the
+       * environment that takes the factory's images refuses one whose findings reach this.
        */
       failOnSeverity: z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` }),
     }),
@@ -98,8 +101,11 @@ export const imageFactoryConfigSchema = z
       keepAtLeast: numberBy(KEEP_AT_LEAST),
     }),
     logRetentionDays: numberBy(BUILD_LOG_RETENTION_DAYS),
-    /** Who hears of failed builds and images the scan refused. */
-    notificationEmails: emails,
+    /**
+     * Who hears of the factory's images (built or failed) and of announcements or lineage updates
+     * that failed: at least one address.
+     */
+    notificationEmails,
   })
   .superRefine((f, ctx) => {
     const later = deleteAfterDeprecation(f.lifecycle);
@@ -107,6 +113,32 @@ export const imageFactoryConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['lifecycle', 'deleteAfterDays'], message: later.message });
     }
     for (const issue of placementProblems(f, false)) ctx.addIssue({ code: 'custom', ...issue });
+    // Without NAT the builds reach S3 and AWS endpoints only: an https:// download has no route.
+    if (
+      f.network.kind === 'new' &&
+      f.network.natGateways === 0 &&
+      f.app.artifactUri?.startsWith('https://')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['app', 'artifactUri'],
+        message:
+          'cannot be an https:// URI while network.natGateways is 0 (the builds have no route to the internet); ' +
+          'put the release in S3 (s3://bucket/key) or give the factory network a NAT gateway',
+      });
+    }
+    for (const issue of placeholderAddressProblems(f, f.notificationEmails, ['notificationEmails']))
+      ctx.addIssue({ code: 'custom', ...issue });
   });
 
 export type ImageFactoryConfig = z.infer<typeof imageFactoryConfigSchema>;
+
+/**
+ * What keeps a valid image factory from being deployed yet: placeholder notification addresses,
+ * which synth accepts while the factory is not pinned to an account and region (pinned, they fail
+ * validation instead).
+ */
+export function imageFactoryDeployabilityWarnings(f: DeepReadonly<ImageFactoryConfig>): string[] {
+  if (f.account !== undefined && f.region !== undefined) return [];
+  return placeholderAddressWarning('imageFactory', 'notificationEmails', f.notificationEmails);
+}

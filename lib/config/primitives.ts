@@ -54,7 +54,79 @@ export const account = z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit
 export const region = z
   .string()
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region like eu-west-1' });
-export const emails = z.array(z.email({ error: 'must be e-mail addresses' }));
+
+/**
+ * An ACM certificate ARN names its region and account; a load balancer can use only a certificate
+ * of its own region ("Certificates in ACM are regional resources").
+ * @see https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
+ */
+export const ACM_CERTIFICATE_ARN =
+  /^arn:aws[a-z-]*:acm:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):certificate\/[0-9a-f-]{36}$/;
+export const certificateArn = z
+  .string({ error: 'must be an ACM certificate ARN' })
+  .regex(ACM_CERTIFICATE_ARN, {
+    error: 'must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)',
+  });
+
+/** Who hears of what a stack announces: at least one address, or its topic reaches nobody. */
+export const notificationEmails = z.array(z.email({ error: 'must be e-mail addresses' })).min(1, {
+  error: 'must name at least one address: without a subscriber no notification reaches anyone',
+});
+
+/**
+ * Domains reserved for documentation and tests (RFC 2606): mail to them never reaches anyone,
+ * so an address there stands for "not configured yet".
+ * @see https://www.rfc-editor.org/rfc/rfc2606
+ */
+export function isPlaceholderAddress(email: string): boolean {
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  const labels = domain.split('.');
+  const tld = labels[labels.length - 1] ?? '';
+  const secondLevel = labels.slice(-2).join('.');
+  return (
+    ['example', 'test', 'invalid', 'localhost'].includes(tld) ||
+    ['example.com', 'example.net', 'example.org'].includes(secondLevel)
+  );
+}
+
+/**
+ * A pinned stack deploys for real: a placeholder address there is a notification nobody reads.
+ * `path` is the addresses' field (e.g. `['rollout', 'notificationEmails']`).
+ */
+export function placeholderAddressProblems(
+  c: { account?: string | undefined; region?: string | undefined },
+  addresses: readonly string[],
+  path: readonly (string | number)[],
+): Issue[] {
+  if (c.account === undefined || c.region === undefined) return [];
+  return addresses.flatMap((email, i) =>
+    isPlaceholderAddress(email)
+      ? [
+          {
+            path: [...path, i],
+            message: 'must be a real address: a reserved example domain is a placeholder nobody reads',
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The warning an unpinned stack's placeholder addresses give at synth (a pinned one fails
+ * validation instead), or none. `who` names the stack (`dev`, `imageFactory`), `field` the field.
+ */
+export function placeholderAddressWarning(
+  who: string,
+  field: string,
+  addresses: readonly string[],
+): string[] {
+  const placeholders = addresses.filter((e) => isPlaceholderAddress(e));
+  if (placeholders.length === 0) return [];
+  return [
+    `${who} is not deployable yet: ${field} ${placeholders.join(', ')} ` +
+      '(reserved example domains) reach nobody; set the addresses of the people on call.',
+  ];
+}
 
 /**
  * S3 lifecycle rules take any day count, but one value drives both the flow-log group and the

@@ -36,3 +36,13 @@ export const ROOT_VOLUME_GIB = wholeNumber(8, 16384, 'gp3, at least the 8 GiB AL
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html
  */
 export const HEALTH_CHECK_PATH = matches(/^\/\S*$/, 'must be an absolute path such as /health');
+
+/**
+ * The application's name: part of every Image Builder resource name (where `_` separates the
+ * recipe fingerprint, see bake/content-name.ts), the system user the service runs as, and the
+ * syslog identifier whose file (`/var/log/<app>/<app>.log`) the fleet's CloudWatch agent ships.
+ */
+export const APP_NAME = matches(
+  /^[a-z][a-z0-9-]{1,40}$/,
+  'must be 2-41 lower-case letters, digits and dashes, starting with a letter',
+);

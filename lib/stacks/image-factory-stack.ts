@@ -1,8 +1,10 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
+import { imageFactoryDeployabilityWarnings } from '../config';
 import type { DeepReadonly, ProductConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
 import type { DistributionTarget } from '../constructs/bake';
@@ -32,19 +34,26 @@ export class ImageFactoryStack extends Stack {
     const { product, placement } = props;
     const f = product.imageFactory;
     Tags.of(this).add('immutable:component', 'image-factory');
+    // Synth keeps working for a factory that is not deployable yet, and says why.
+    for (const warning of imageFactoryDeployabilityWarnings(f)) {
+      Annotations.of(this).addWarningV2('immutable:not-deployable', warning);
+    }
     const network = new EnvironmentNetwork(this, 'Network', {
       network: f.network,
-      // Builds without NAT run in public subnets (HTTPS egress only, no ingress, short-lived).
-      internetFacing: true,
+      // Nothing here takes traffic from the internet: builds run in private subnets.
+      internetFacing: false,
       logRetentionDays: logRetentionFor(f.logRetentionDays),
+      // Without NAT the build reaches Image Builder through its endpoint, like SSM and Logs.
+      extraInterfaceEndpoints: { ImageBuilder: ec2.InterfaceVpcEndpointAwsService.IMAGE_BUILDER },
     });
     this.pipeline = new BakePipeline(this, 'Bake', {
       ...f,
       distribution: distributionTargets(placement),
       protectedEnvironments: product.environments.map((e) => e.name),
       vpc: network.vpc,
-      subnetSelection: network.egressSubnets,
+      subnetSelection: network.workerSubnets,
     });
+    if (this.pipeline.buildSecurityGroup) network.allowEndpointsFrom(this.pipeline.buildSecurityGroup);
     const accounts = Object.fromEntries(
       product.environments.map((e) => [e.name, placement.environments[e.name]?.account ?? this.account]),
     ) as Record<EnvironmentName, string>;
@@ -58,6 +67,13 @@ export class ImageFactoryStack extends Stack {
       topic: this.pipeline.topic,
       logRetention: logRetentionFor(f.logRetentionDays),
     });
+    // What operators look up (`aws cloudformation describe-stacks`).
+    new CfnOutput(this, 'ImageTopicArn', {
+      description:
+        'Images built or failed, and failed image announcements or lineage updates: subscribe here (aws sns subscribe)',
+      value: this.pipeline.topic.topicArn,
+    });
+
     const elsewhere = product.environments
       .map((e) => ({ name: e.name, at: placement.environments[e.name] ?? {} }))
       .filter(({ at }) => !sameBus(at, placement.imageFactory));

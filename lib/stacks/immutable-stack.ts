@@ -1,13 +1,17 @@
-import { Stack, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
+import { ENVIRONMENT_TAG } from '../../lambda/shared/tags';
 import type { DownstreamEnvironment } from '../../lambda/shared/settings';
+import { deployabilityWarnings } from '../config';
 import type { DeepReadonly, EnvironmentConfig, ProductConfig } from '../config';
+import { logRetentionFor } from '../constructs/log-retention';
 import { EventRoutes } from '../constructs/events/event-routes';
 import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
+import { EnvironmentOperations } from '../constructs/operations';
 import { RolloutWorkflow } from '../constructs/rollout';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
@@ -17,8 +21,8 @@ import type { Placement, ProductPlacement } from './placement';
 /**
  * Constructs that moved since the stack was first deployed. Their resources keep the logical ids
  * they were deployed with: a new one would make CloudFormation replace the resource (a VPC with
- * everything in it), and a resource with a fixed name (ledger table, topic, state machine, queue,
- * alarm, schedule) cannot be replaced at all, so the deploy would fail.
+ * everything in it, the ledger table), and a resource with a fixed name (topic, state machine,
+ * queue, alarm, schedule) cannot be replaced at all, so the deploy would fail.
  */
 const MOVED: readonly Move[] = [
   // The stack builds the network the fleet used to build itself.
@@ -48,12 +52,18 @@ export class ImmutableStack extends Stack {
   readonly fleet: ImmutableFleet;
   /** Rotates and promotes them: the rollout state machine and its triggers. */
   readonly rollout: RolloutWorkflow;
+  /** The dashboard, the fleet-age and drift alarms, and the answer to interactive access. */
+  readonly operations: EnvironmentOperations;
 
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
     const { config, product, placement } = props;
     this.config = config;
-    Tags.of(this).add('immutable:environment', config.name);
+    Tags.of(this).add(ENVIRONMENT_TAG, config.name);
+    // Synth keeps working for an environment that is not deployable yet, and says why.
+    for (const warning of deployabilityWarnings(config)) {
+      Annotations.of(this).addWarningV2('immutable:not-deployable', warning);
+    }
     const app = product.imageFactory.app;
     const network = new EnvironmentNetwork(this, 'Network', {
       network: config.network,
@@ -64,6 +74,7 @@ export class ImmutableStack extends Stack {
       environment: config.name,
       vpc: network.vpc,
       ...config.fleet,
+      appName: app.name,
       appPort: app.port,
       healthCheckPath: app.healthCheckPath,
     });
@@ -77,13 +88,37 @@ export class ImmutableStack extends Stack {
       fleet: this.fleet,
       images: {
         factoryAccount: accountOf(placement.imageFactory),
-        scanGateSeverity: product.imageFactory.scan.failOnSeverity,
+        scanGateSeverity: config.images.failOnSeverity,
+        trustedOwners: config.images.trustedOwners,
         takesFactoryImages: upstream === undefined,
       },
       promotion: config.promotion,
       ...(upstream ? { upstreamAccount: accountOf(placement.environments[upstream] ?? {}) } : {}),
       downstream: downstreamOf(config.name, product),
       ...config.rollout,
+      logRetentionDays: config.fleet.logRetentionDays,
+    });
+
+    // What operators and their tools look up (`aws cloudformation describe-stacks`).
+    new CfnOutput(this, 'LedgerTableName', {
+      description: 'The rollout lock, fleet record and ledger (DynamoDB); a re-created stack gets a new one',
+      value: this.rollout.table.tableName,
+    });
+    new CfnOutput(this, 'RolloutTopicArn', {
+      description: 'Rollout and promotion outcomes and trigger failures: subscribe here (aws sns subscribe)',
+      value: this.rollout.topic.topicArn,
+    });
+
+    this.operations = new EnvironmentOperations(this, 'Operations', {
+      environment: config.name,
+      fleet: this.fleet,
+      workflow: this.rollout,
+      onInteractiveAccess: config.fleet.onInteractiveAccess,
+      names: this.rollout.settings,
+      maxInstanceAgeDays: config.rollout.maxInstanceAgeDays,
+      fleetAgeGraceDays: config.rollout.fleetAgeGraceDays,
+      // Who opened a session on which instance is an audit record: kept as long as the rollouts'.
+      logRetention: logRetentionFor(config.fleet.logRetentionDays),
     });
 
     // Releases go to the environments that promote from this one and to the factory (which tags

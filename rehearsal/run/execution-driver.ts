@@ -6,10 +6,11 @@ import { TASK_TOKEN_PREFIX } from './task-handlers';
 import type { TaskHandler } from './task-handlers';
 
 /**
- * A single environment's run labels its executions main and second, and a restore the lock
- * janitor started recovery; a train labels each by what it is.
+ * A single environment's run labels its executions main, second, access (the replace an
+ * interactive access started) and recovery (a restore the lock janitor started); a train labels
+ * each by what it is.
  */
-export type ExecutionLabel = 'main' | 'second' | 'recovery';
+export type ExecutionLabel = 'main' | 'second' | 'access' | 'recovery';
 
 /** One execution's ending, as Step Functions would report it. */
 export interface ExecutionOutcome {

@@ -1,6 +1,7 @@
 import type { Scenario } from '../scenario';
 import type { FleetSimulator } from '../simulator';
 import type { VirtualTime } from '../virtual-time';
+import type { AccessApi } from './interactive-access';
 
 /** The faults of a run that its executions consult as they go. */
 export interface FaultSchedule {
@@ -12,6 +13,8 @@ export interface FaultSchedule {
   readonly stopAtTransition?: number;
   /** Another execution of the state machine, started at `atSecond` of the run. */
   readonly secondExecution?: { readonly atSecond: number; readonly input: unknown };
+  /** Someone opens a way into a live instance at `atSecond` of the run. */
+  readonly interactiveAccess?: { readonly atSecond: number; readonly api: AccessApi };
 }
 
 /**
@@ -55,10 +58,12 @@ export function scheduleFaults(
   }
   const stop = faults.find((f) => f.kind === 'stop');
   const second = faults.find((f) => f.kind === 'second-execution');
+  const access = faults.find((f) => f.kind === 'interactive-access');
   return {
     takeLambdaError: () => (lambdaErrors > 0 ? (lambdaErrors--, true) : false),
     takeLambdaTimeout: () => (lambdaTimeouts > 0 ? (lambdaTimeouts--, true) : false),
     ...(stop ? { stopAtTransition: stop.atTransition } : {}),
     ...(second ? { secondExecution: { atSecond: second.atSecond, input: second.input } } : {}),
+    ...(access ? { interactiveAccess: { atSecond: access.atSecond, api: access.api } } : {}),
   };
 }

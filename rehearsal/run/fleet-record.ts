@@ -3,7 +3,7 @@ import { DynamoDbPromotionStore } from '../../lambda/aws/dynamodb-promotion';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { Scenario } from '../scenario';
-import { releasedUpstream, scenarioImages, seededVersions } from '../scenario-world';
+import { factoryAnnounced, releasedUpstream, scenarioImages, seededVersions } from '../scenario-world';
 import type { FleetSimulator } from '../simulator';
 
 /**
@@ -16,8 +16,36 @@ export async function seedHistory(
   sim: FleetSimulator,
   settings: WorkflowSettings,
 ): Promise<void> {
+  await seedFactoryAnnouncements(scenario, sim, settings);
   await seedUpstreamReleases(scenario, sim, settings);
   await seedFleetRecord(scenario, sim, settings);
+}
+
+/**
+ * Each image the factory built, as its `Image Available` left it in this environment's table:
+ * the record that the factory's pipeline built the image, and what its scan found.
+ */
+async function seedFactoryAnnouncements(
+  scenario: Scenario,
+  sim: FleetSimulator,
+  settings: WorkflowSettings,
+): Promise<void> {
+  const store = new DynamoDbPromotionStore(new DynamoDBClient({}), settings.table);
+  const announcedAt = new Date(sim.now().getTime() - 2 * 86_400_000).toISOString();
+  // The fleet's own account and region, as its listener's ARN names them.
+  const [, , , region = '', accountId = ''] = settings.listenerArn.split(':');
+  for (const { imageId, findings } of factoryAnnounced(scenario)) {
+    await store.recordFactoryImage({
+      imageArn: `arn:aws:imagebuilder:${region}:${accountId}:image/immutable-web/1.0.0/1`,
+      pipelineArn: `arn:aws:imagebuilder:${region}:${accountId}:image-pipeline/immutable-web`,
+      amis: [{ region, imageId }],
+      findings,
+      recipeVersion: '1.0.0',
+      sourceRevision: 'rehearsal',
+      imageId,
+      announcedAt,
+    });
+  }
 }
 
 /** Each image released in the environment this one promotes from, as its `Image Released` would have recorded it. */

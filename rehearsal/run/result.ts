@@ -31,12 +31,26 @@ export interface RehearsalResult {
   secondExecution?: { status: string; error?: string; cause?: string };
   /** The restores the lock janitor started after an execution that left the fleet unsafe. */
   automaticRestores?: Array<{ status: string; error?: string; cause?: string }>;
+  /** When the scenario has an interactive-access fault: the instance reached, and what followed. */
+  interactiveAccess?: {
+    instanceId: string;
+    api: string;
+    /** What the deployed function did: replacing, deferred, alerted or ignored. */
+    outcome: string;
+    /** The instance's lifecycle state at the end (Terminated once replaced). */
+    instanceState: string;
+    /** The replace it started, if it started one. */
+    replacement?: { status: string; error?: string; cause?: string };
+  };
 }
 
 /** What a run measured, for its result. */
 export interface RunMeasures {
   readonly main: ExecutionOutcome;
   readonly second?: ExecutionOutcome;
+  /** The interactive-access fault's instance and the function's answer, and the replace it started. */
+  readonly access?: { readonly instanceId: string; readonly api: string; readonly answer: unknown };
+  readonly accessExecution?: ExecutionOutcome;
   /** Simulated seconds the main execution took. */
   readonly mainSeconds: number;
   readonly floorSeconds: number;
@@ -62,7 +76,7 @@ export function buildResult(
   scenario: Scenario,
   measures: RunMeasures,
 ): RehearsalResult {
-  const { main, second } = measures;
+  const { main, second, access, accessExecution } = measures;
   const end: SimSnapshot = sim.snapshot();
   const record = fleetRecordIn(sim, settings.table);
   const apiCalls = Object.fromEntries(
@@ -94,6 +108,17 @@ export function buildResult(
     ...(second ? { secondExecution: ending(second) } : {}),
     ...(measures.automaticRestores?.length
       ? { automaticRestores: measures.automaticRestores.map(ending) }
+      : {}),
+    ...(access
+      ? {
+          interactiveAccess: {
+            instanceId: access.instanceId,
+            api: access.api,
+            outcome: String((access.answer as { outcome?: string } | undefined)?.outcome ?? 'unknown'),
+            instanceState: sim.instanceState(access.instanceId) ?? 'unknown',
+            ...(accessExecution ? { replacement: ending(accessExecution) } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -34,7 +34,12 @@ export interface LaunchTemplateRecord {
   readonly createdAt: Date;
 }
 
-export type LifecycleState = 'Pending' | 'InService' | 'Terminating' | 'Terminated';
+/**
+ * Detaching: taken out of its group and draining from its target group; Detached: running on
+ * its own, in no group.
+ */
+export type LifecycleState =
+  'Pending' | 'InService' | 'Terminating' | 'Terminated' | 'Detaching' | 'Detached';
 
 export interface Instance {
   readonly id: string;
@@ -56,6 +61,8 @@ export interface Instance {
   readonly refreshTag?: string;
   /** Why it is Terminated without ever running (a failed launch). */
   readonly launchError?: string;
+  /** Tags put on the instance after launch (CreateTags), by key. */
+  readonly tags?: Map<string, string>;
 }
 
 export interface Group {
@@ -70,7 +77,7 @@ export interface Group {
   defaultInstanceWarmup: number;
   /** Pending and InService instances, by id. */
   readonly live: Map<string, Instance>;
-  /** Terminating instances (draining from the target group). */
+  /** Terminating and Detaching instances (draining from the target group). */
   readonly draining: Map<string, Instance>;
   /** Extra capacity an instance refresh launches before terminating (MaxHealthyPercentage > 100). */
   surge: number;

@@ -19,6 +19,8 @@ const MUTATING = new Set([
   'UpdateAutoScalingGroup',
   'StartInstanceRefresh',
   'CancelInstanceRefresh',
+  'DetachInstances',
+  'TerminateInstances',
   'CreateTags',
   'DeleteTags',
   'CreateLaunchTemplateVersion',
@@ -54,8 +56,11 @@ export class FleetSimulator {
   readonly imageBuilder: ImageBuilderService;
   /** The default event bus: what the product announced (Image Released, …). */
   readonly events: EventsService;
-  /** Nothing a single environment's rehearsal runs calls Step Functions (a train answers for it). */
-  readonly sfn: StepFunctionsApi = new NoStepFunctions();
+  /**
+   * Nothing a single environment's rehearsal runs calls Step Functions, unless a run answers for
+   * it (`answerStepFunctions`); a train answers for it itself.
+   */
+  sfn: StepFunctionsApi = new NoStepFunctions();
   private readonly listeners: Array<(s: SimSnapshot) => void> = [];
   private throttleRemaining = 0;
   private readonly baselineDesired: number;
@@ -101,6 +106,35 @@ export class FleetSimulator {
       this.notify();
     }
     world.t = target;
+  }
+
+  /** Answer Step Functions calls with `api` until the returned function is called. */
+  answerStepFunctions(api: StepFunctionsApi): () => void {
+    const before = this.sfn;
+    this.sfn = api;
+    return () => {
+      this.sfn = before;
+    };
+  }
+
+  /**
+   * The first InService instance (by id) of the group taking the most traffic: the one a
+   * scenario's interactive access reaches. Undefined when no group serves.
+   */
+  liveInstance(): string | undefined {
+    const serving = this.servingGroups().sort(
+      (a, b) =>
+        (this.world.weights.get(b.targetGroupArn) ?? 0) - (this.world.weights.get(a.targetGroupArn) ?? 0),
+    )[0];
+    return [...(serving?.live.values() ?? [])]
+      .filter((i) => i.state === 'InService')
+      .map((i) => i.id)
+      .sort()[0];
+  }
+
+  /** An instance's lifecycle state (InService, Detached, Terminated, …); undefined if it never existed. */
+  instanceState(id: string): string | undefined {
+    return this.world.instances.get(id)?.state;
   }
 
   /** Routes every simulated SDK client's send to this simulator; returns the uninstall function. */

@@ -122,6 +122,7 @@ export function installSdkStubs(sim: StubTarget): () => void {
       'CancelInstanceRefresh',
       (i) => sim.autoScaling.cancelInstanceRefresh(i),
     ],
+    [autoScaling.DetachInstancesCommand, 'DetachInstances', (i) => sim.autoScaling.detachInstances(i)],
   ]);
   wire('ec2', ec2.EC2Client, [
     [ec2.DescribeImagesCommand, 'DescribeImages', (i) => sim.ec2.describeImages(i)],
@@ -133,6 +134,12 @@ export function installSdkStubs(sim: StubTarget): () => void {
       (i) => sim.ec2.createLaunchTemplateVersion(i),
     ],
     [ec2.DescribeInstancesCommand, 'DescribeInstances', (i) => sim.ec2.describeInstances(i)],
+    [ec2.TerminateInstancesCommand, 'TerminateInstances', (i) => sim.ec2.terminateInstances(i)],
+    [
+      ec2.DescribeLaunchTemplatesCommand,
+      'DescribeLaunchTemplates',
+      (i) => sim.ec2.describeLaunchTemplates(i),
+    ],
   ]);
   wire('elbv2', elbv2.ElasticLoadBalancingV2Client, [
     [elbv2.DescribeListenersCommand, 'DescribeListeners', (i) => sim.elbv2.describeListeners(i)],

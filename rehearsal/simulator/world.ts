@@ -159,6 +159,33 @@ export class World {
     );
   }
 
+  /**
+   * Detaches an InService instance from its group: it leaves the group's capacity now, drains
+   * from the target group, then runs on its own (Detached) until something terminates it.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/detach-instance-asg.html
+   */
+  detach(instance: Instance): void {
+    const group = instance.group;
+    if (!group.live.delete(instance.id)) return;
+    this.leaveState(instance);
+    instance.state = 'Detaching';
+    group.draining.set(instance.id, instance);
+    this.queue.schedule(
+      this.t + DEREGISTRATION_DELAY_SECONDS,
+      'drain-end',
+      (ids) => this.finishDraining(group, ids),
+      group.name,
+      instance.id,
+    );
+  }
+
+  /** Terminates an instance outside any group's capacity (Detaching or Detached): it just stops. */
+  terminateDetached(instance: Instance): void {
+    instance.group.draining.delete(instance.id);
+    if (instance.state === 'Detaching' || instance.state === 'Detached') this.instancesReplaced++;
+    instance.state = 'Terminated';
+  }
+
   private launch(group: Group, count: number): void {
     const phase = this.refreshes.launchPhase(group);
     const versionNumber = phase?.version ?? this.resolveVersion(group.launchTemplateVersion);
@@ -280,7 +307,7 @@ export class World {
       const instance = group.draining.get(id);
       if (!instance) continue;
       group.draining.delete(id);
-      instance.state = 'Terminated';
+      instance.state = instance.state === 'Detaching' ? 'Detached' : 'Terminated';
     }
   }
 

@@ -43,6 +43,11 @@ function pinAll(p: { imageFactory: Raw; environments: Raw[] }): void {
     c.region = 'eu-west-1';
     c.network.availabilityZones = ['eu-west-1a', 'eu-west-1b', 'eu-west-1c'];
   }
+  // A pinned stack deploys for real: real addresses, and prod's certificate of its own account.
+  p.imageFactory.notificationEmails = ['builds@acme.io'];
+  for (const e of p.environments) e.rollout.notificationEmails = ['oncall@acme.io'];
+  env(p, 'prod').fleet.loadBalancer.certificateArn =
+    'arn:aws:acm:eu-west-1:444444444444:certificate/00000000-0000-4000-8000-000000000000';
 }
 
 describe('the product: rules between the image factory and the environments', () => {
@@ -118,6 +123,7 @@ describe('the product: rules between the image factory and the environments', ()
       p.imageFactory.account = '111111111111';
       p.imageFactory.region = 'eu-west-1';
       p.imageFactory.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'];
+      p.imageFactory.notificationEmails = ['builds@acme.io'];
     });
     expect(message).toMatch(/^dev, staging, prod: account and region must be set/);
   });

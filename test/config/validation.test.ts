@@ -1,5 +1,7 @@
 import {
   ConfigError,
+  deployabilityWarnings,
+  imageFactoryDeployabilityWarnings,
   loadConfig,
   loadEnvironments,
   validateEnvironment,
@@ -69,6 +71,19 @@ describe('image factory config validation', () => {
     );
   });
 
+  it('fails when the artifact is an https:// download but the factory network has no NAT', () => {
+    expect(fails((f) => (f.app.artifactUri = 'https://example.com/web-1.0.0.tar.gz'))).toThrow(
+      /imageFactory\.app\.artifactUri cannot be an https:\/\/ URI while network\.natGateways is 0.*s3:\/\/bucket\/key/,
+    );
+    expect(
+      fails((f) => {
+        f.app.artifactUri = 'https://example.com/web-1.0.0.tar.gz';
+        f.network.natGateways = 1;
+      }),
+    ).not.toThrow();
+    expect(fails((f) => (f.app.artifactUri = 's3://releases/web-1.0.0.tar.gz'))).not.toThrow();
+  });
+
   it('fails when a field name is misspelt', () => {
     expect(fails((f) => (f.lifecycle.keepAtleast = 2))).toThrow(
       /imageFactory\.lifecycle\.keepAtleast is not a known field \(remove it or fix its spelling\)/,
@@ -88,6 +103,37 @@ describe('image factory config validation', () => {
     expect(fails((f) => (f.scan.failOnSeverity = 'SEVERE'))).toThrow(
       /imageFactory\.scan\.failOnSeverity must be one of .*CRITICAL, got "SEVERE"/,
     );
+  });
+
+  it('fails when no one is subscribed, pinned or not', () => {
+    expect(fails((f) => (f.notificationEmails = []))).toThrow(
+      new ConfigError(
+        'imageFactory.notificationEmails must name at least one address: without a subscriber no notification reaches anyone, got []',
+      ),
+    );
+  });
+
+  it('fails when a pinned factory still names a placeholder address', () => {
+    expect(
+      fails((f) => {
+        f.account = '111111111111';
+        f.region = 'eu-west-1';
+        f.network.availabilityZones = ['eu-west-1a', 'eu-west-1b'];
+      }),
+    ).toThrow(
+      new ConfigError(
+        'imageFactory.notificationEmails.0 must be a real address: a reserved example domain is a placeholder nobody reads, got "platform-oncall@example.com"',
+      ),
+    );
+  });
+
+  it('warns, while not pinned, that a placeholder address reaches nobody', () => {
+    expect(imageFactoryDeployabilityWarnings(factoryConfig())).toEqual([
+      'imageFactory is not deployable yet: notificationEmails platform-oncall@example.com (reserved example domains) reach nobody; set the addresses of the people on call.',
+    ]);
+    const real = factoryConfig();
+    real.notificationEmails = ['builds@acme.io'];
+    expect(imageFactoryDeployabilityWarnings(real)).toEqual([]);
   });
 });
 
@@ -129,6 +175,14 @@ describe('config validation', () => {
   it('fails when prod has no certificate', () => {
     expect(fails((c) => delete c.fleet.loadBalancer.certificateArn)).toThrow(
       /prod\.fleet\.loadBalancer\.certificateArn is required in prod/,
+    );
+  });
+
+  it('fails when the certificate ARN is not an ACM certificate ARN', () => {
+    expect(
+      fails((c) => (c.fleet.loadBalancer.certificateArn = 'arn:aws:acm:eu-west-1:111111111111:cert')),
+    ).toThrow(
+      /prod\.fleet\.loadBalancer\.certificateArn must be an ACM certificate ARN \(arn:aws:acm:<region>:<account>:certificate\/<id>\)/,
     );
   });
 
@@ -230,5 +284,124 @@ describe('config validation', () => {
     expect(run).toThrow(
       /prod\.fleet\.healthCheck\.intervalSeconds must be >= 5, got 1\n(.*\n)*prod\.rollout\.maxInstanceAgeDays must be >= 1, got 0/,
     );
+  });
+});
+
+/** Pin an environment to an account and region, with the zones a pinned environment needs. */
+const pin = (c: Record<string, any>, account: string, region: string) => {
+  c.account = account;
+  c.region = region;
+  c.network.availabilityZones = [`${region}a`, `${region}b`, `${region}c`];
+};
+const ACCOUNT = '210987654321';
+const certificateOf = (account: string, region: string) =>
+  `arn:aws:acm:${region}:${account}:certificate/12345678-90ab-4cde-8f01-234567890abc`;
+
+describe('deployability of a pinned environment', () => {
+  const validated = (mutate: (c: Record<string, any>) => void) => {
+    const c = configOf('prod') as unknown as Record<string, any>;
+    c.rollout.notificationEmails = ['oncall@corp.internal.acme.io'];
+    mutate(c);
+    return () => validateEnvironment(c);
+  };
+
+  it('accepts a certificate of its own account and region', () => {
+    expect(
+      validated((c) => {
+        pin(c, ACCOUNT, 'eu-central-1');
+        c.fleet.loadBalancer.certificateArn = certificateOf(ACCOUNT, 'eu-central-1');
+      }),
+    ).not.toThrow();
+  });
+
+  it('fails when the shipped placeholder certificate meets a real account and region, naming both rules', () => {
+    const placeholder = configOf('prod').fleet.loadBalancer.certificateArn;
+    expect(validated((c) => pin(c, ACCOUNT, 'eu-central-1'))).toThrow(
+      new ConfigError(
+        [
+          "prod.fleet.loadBalancer.certificateArn must be a certificate of eu-central-1, the environment's region (ACM certificates are regional: the load balancer cannot use one of eu-west-1)",
+          "prod.fleet.loadBalancer.certificateArn must be a certificate of account 210987654321, the environment's account (the load balancer cannot use one of 111111111111)",
+        ]
+          .map((line) => `${line}, got ${JSON.stringify(placeholder)}`)
+          .join('\n'),
+      ),
+    );
+  });
+
+  it('fails when the certificate is of another region', () => {
+    expect(
+      validated((c) => {
+        pin(c, ACCOUNT, 'eu-west-1');
+        c.fleet.loadBalancer.certificateArn = certificateOf(ACCOUNT, 'us-east-1');
+      }),
+    ).toThrow(
+      /^prod\.fleet\.loadBalancer\.certificateArn must be a certificate of eu-west-1, .* one of us-east-1\), got/,
+    );
+  });
+
+  it('fails when prod has no certificate at all', () => {
+    expect(
+      validated((c) => {
+        pin(c, ACCOUNT, 'eu-west-1');
+        delete c.fleet.loadBalancer.certificateArn;
+      }),
+    ).toThrow(/^prod\.fleet\.loadBalancer\.certificateArn is required in prod/);
+  });
+
+  it('fails when a notification address is a placeholder', () => {
+    expect(
+      validated((c) => {
+        pin(c, ACCOUNT, 'eu-west-1');
+        c.fleet.loadBalancer.certificateArn = certificateOf(ACCOUNT, 'eu-west-1');
+        c.rollout.notificationEmails = ['oncall@corp.internal.acme.io', 'platform-oncall@example.com'];
+      }),
+    ).toThrow(
+      new ConfigError(
+        'prod.rollout.notificationEmails.1 must be a real address: a reserved example domain is a placeholder nobody reads, got "platform-oncall@example.com"',
+      ),
+    );
+  });
+
+  it('fails when no one is subscribed, pinned or not', () => {
+    expect(validated((c) => (c.rollout.notificationEmails = []))).toThrow(
+      /^prod\.rollout\.notificationEmails must name at least one address: without a subscriber no notification reaches anyone, got \[\]$/,
+    );
+  });
+});
+
+describe('deployability warnings of an environment not pinned yet', () => {
+  it('says the shipped prod is not deployable yet: certificate and placeholder address', () => {
+    const prod = configOf('prod');
+    expect(deployabilityWarnings(prod)).toEqual([
+      `prod is not deployable yet: fleet.loadBalancer.certificateArn (${prod.fleet.loadBalancer.certificateArn}) must be a certificate of the environment's account and region, which only a pinned environment names; set account, region and network.availabilityZones.`,
+      'prod is not deployable yet: rollout.notificationEmails platform-oncall@example.com (reserved example domains) reach nobody; set the addresses of the people on call.',
+    ]);
+  });
+
+  it('says nothing of a certificate where none is configured', () => {
+    expect(deployabilityWarnings(configOf('dev'))).toEqual([
+      'dev is not deployable yet: rollout.notificationEmails platform-oncall@example.com (reserved example domains) reach nobody; set the addresses of the people on call.',
+    ]);
+  });
+
+  it('leaves pinned environments to validation: no warning', () => {
+    const c = configOf('prod') as unknown as Record<string, any>;
+    pin(c, ACCOUNT, 'eu-west-1');
+    expect(deployabilityWarnings(c as never)).toEqual([]);
+  });
+
+  it.each(['a@example.com', 'a@mail.example.org', 'a@host.test', 'a@x.invalid', 'a@b.example'])(
+    'treats %s as a placeholder',
+    (email) => {
+      const c = configOf('dev');
+      c.rollout.notificationEmails = [email];
+      expect(deployabilityWarnings(c)).toHaveLength(1);
+    },
+  );
+
+  it.each(['oncall@acme.io', 'a@examples.com', 'a@example.com.au'])('takes %s as a real address', (email) => {
+    const c = configOf('dev');
+    c.rollout.notificationEmails = [email];
+    expect(deployabilityWarnings(c)).toEqual([]);
   });
 });

@@ -25,6 +25,7 @@ const elb = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}`;
 export function settings(overrides: Partial<WorkflowSettings> = {}): WorkflowSettings {
   return {
     environment: 'dev',
+    images: { owners: [ACCOUNT], failOnSeverity: 'HIGH' },
     groups: { blue: 'immutable-dev-blue', green: 'immutable-dev-green' },
     targetGroups: {
       blue: `${elb}:targetgroup/immutable-dev-blue/0123456789abcdef`,

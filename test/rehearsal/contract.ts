@@ -40,9 +40,20 @@ export function expectContractShape(json: Record<string, unknown>): void {
     'timeToSafetySeconds',
     'secondExecution',
     'automaticRestores',
+    // the scenario's interactive-access fault: which instance, and what followed
+    'interactiveAccess',
   ];
   expect(json.timeToSafetySeconds === null || typeof json.timeToSafetySeconds === 'number').toBe(true);
   expect(Object.keys(json).filter((k) => !allowed.includes(k))).toEqual([]);
+  if (json.interactiveAccess !== undefined)
+    expect(json.interactiveAccess).toEqual(
+      expect.objectContaining({
+        instanceId: expect.stringMatching(/^i-/) as string,
+        api: expect.any(String) as string,
+        outcome: expect.stringMatching(/^(replacing|deferred|alerted|ignored)$/) as string,
+        instanceState: expect.any(String) as string,
+      }),
+    );
   if (json.status !== 'SUCCEEDED') {
     expect(json.error).toEqual(expect.any(String));
     expect(json.cause).toEqual(expect.any(String));

@@ -35,7 +35,7 @@ describe('invalid execution input', () => {
     [
       'an unknown action',
       { action: 'deploy' },
-      'action must be "phoenix", "canary", "rollback" or "restore", got "deploy"',
+      'action must be "phoenix", "canary", "rollback", "restore" or "replace", got "deploy"',
     ],
     ['a wrong type', { action: 'phoenix', dryRun: 'yes' }, 'dryRun must be true or false, got "yes"'],
     [

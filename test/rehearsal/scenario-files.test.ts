@@ -41,6 +41,16 @@ const EXPECTED: Record<string, Record<string, unknown>> = {
   },
   'phoenix-success': { status: 'SUCCEEDED', instancesReplaced: 6, live: { instancesByImage: { [OLD]: 6 } } },
   'phoenix-skip': { status: 'SUCCEEDED', instancesReplaced: 0, floorSeconds: 0 },
+  'interactive-access': {
+    status: 'SUCCEEDED',
+    live: { image: OLD, weights: { blue: 100, green: 0 }, instancesByImage: { [OLD]: 6 } },
+    instancesReplaced: 1,
+    interactiveAccess: {
+      outcome: 'replacing',
+      instanceState: 'Terminated',
+      replacement: { status: 'SUCCEEDED' },
+    },
+  },
   'phoenix-alarm': {
     status: 'FAILED',
     error: 'RefreshFailed',

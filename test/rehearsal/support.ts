@@ -30,6 +30,8 @@ export const FLEET_CHANGING_CALLS = [
   'ModifyListener',
   'StartInstanceRefresh',
   'CancelInstanceRefresh',
+  'DetachInstances',
+  'TerminateInstances',
   'CreateLaunchTemplateVersion',
   'PutParameter',
   'CreateTags',

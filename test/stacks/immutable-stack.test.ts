@@ -1,5 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { productTemplate } from '../support/templates';
+import { testApp } from '../support/synth';
+import { factoryTemplate, productTemplate } from '../support/templates';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
 beforeAll(() => {
@@ -36,7 +37,7 @@ describe('deployed resources keep their logical ids', () => {
           .LogGroupArn['Fn::GetAtt'][0];
       const key = resources[topic]?.Properties.KmsMasterKeyId['Fn::GetAtt'][0];
       expect({
-        ledger: idOf(t, 'AWS::DynamoDB::GlobalTable', 'TableName', `immutable-${env}-rollouts`),
+        ledger: Object.keys(t.findResources('AWS::DynamoDB::GlobalTable')).join(),
         topic,
         key,
         stateMachine,
@@ -86,4 +87,49 @@ describe('deployed resources keep their logical ids', () => {
       expect(Object.keys(rules)).toEqual([deployed]);
     },
   );
+});
+
+describe('outputs operators look up', () => {
+  it.each(ENVS)('%s: the ledger table and the rollout topic, by stable keys', (env) => {
+    const outputs = productTemplate(env).toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.RolloutTopicArn?.Value).toEqual({ Ref: 'RolloutNotifications4B6B4BC0' });
+    expect(outputs.LedgerTableName?.Value).toEqual({ Ref: 'RolloutLedgerFABFA90A' });
+  });
+
+  it('the image factory: its image topic, the one its pipeline notifies', () => {
+    const factory = factoryTemplate();
+    const outputs = factory.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const pipelines = Object.values(factory.findResources('AWS::ImageBuilder::InfrastructureConfiguration'));
+    expect(pipelines).toHaveLength(1);
+    expect(outputs.ImageTopicArn?.Value).toEqual(
+      (pipelines[0] as { Properties: { SnsTopicArn: unknown } }).Properties.SnsTopicArn,
+    );
+    expect(outputs.ImageTopicArn?.Value).toEqual({ Ref: expect.stringMatching(/^BakeNotificationsTopic/) });
+  });
+});
+
+describe('an environment that is not deployable yet', () => {
+  it('synthesizes, with a warning on its stack that says why', () => {
+    const app = testApp();
+    try {
+      const warnings = (env: (typeof ENVS)[number]) =>
+        app
+          .stack(env)
+          .node.metadata.filter((m) => m.type === 'aws:cdk:warning')
+          .map((m) => String(m.data));
+      expect(warnings('prod')).toEqual([
+        expect.stringMatching(
+          /^prod is not deployable yet: fleet\.loadBalancer\.certificateArn .* \[ack: immutable:not-deployable\]$/,
+        ),
+        expect.stringMatching(
+          /^prod is not deployable yet: rollout\.notificationEmails .* \[ack: immutable:not-deployable\]$/,
+        ),
+      ]);
+      expect(warnings('dev')).toEqual([
+        expect.stringMatching(/^dev is not deployable yet: rollout\.notificationEmails/),
+      ]);
+    } finally {
+      app.cleanup();
+    }
+  });
 });

@@ -38,6 +38,9 @@ function pinnedProduct(): { imageFactory: ImageFactoryConfig; environments: Envi
     if (c.network.kind === 'new') c.network.availabilityZones = zones(PLACES[name].region, c.network.maxAzs);
     return c;
   });
+  // A pinned stack deploys for real: real addresses, not the shipped placeholders.
+  imageFactory.notificationEmails = ['builds@acme.io'];
+  for (const c of environments) c.rollout.notificationEmails = ['oncall@acme.io'];
   const prod = environments[2] as EnvironmentConfig;
   prod.fleet.loadBalancer.certificateArn =
     'arn:aws:acm:us-east-1:444444444444:certificate/00000000-0000-4000-8000-000000000000';
@@ -52,8 +55,11 @@ interface RuleResource {
   };
 }
 
+/** The rules that match events (the fleet check's schedule matches none). */
 const rulesOf = (template: Template) =>
-  Object.entries(template.findResources('AWS::Events::Rule') as Record<string, RuleResource>);
+  Object.entries(template.findResources('AWS::Events::Rule') as Record<string, RuleResource>).filter(
+    ([, r]) => r.Properties.EventPattern !== undefined,
+  );
 
 /** Rules whose target is another account's or region's default bus: what the stack forwards, and where. */
 function forwardsOf(template: Template) {

@@ -25,6 +25,11 @@ export function synthesizedTemplates(): Record<EnvironmentName, CfnTemplate> {
   return product().environments;
 }
 
+/** The image factory's template from the run's single synthesis, as JSON. */
+export function synthesizedFactoryTemplate(): CfnTemplate {
+  return product().imageFactory;
+}
+
 const parsed = new Map<EnvironmentName, Template>();
 
 /**
@@ -44,6 +49,6 @@ let factory: Template | undefined;
 
 /** The image factory's template from the run's single synthesis, for assertions. */
 export function factoryTemplate(): Template {
-  factory ??= Template.fromJSON(product().imageFactory);
+  factory ??= Template.fromJSON(synthesizedFactoryTemplate());
   return factory;
 }

@@ -1,9 +1,14 @@
-import { DescribeImagesCommand } from '@aws-sdk/client-ec2';
+import { DescribeImagesCommand, DescribeLaunchTemplatesCommand } from '@aws-sdk/client-ec2';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { GetParameterCommand, ParameterAlreadyExists, PutParameterCommand } from '@aws-sdk/client-ssm';
+import {
+  GetParameterCommand,
+  GetParametersCommand,
+  ParameterAlreadyExists,
+  PutParameterCommand,
+} from '@aws-sdk/client-ssm';
 import type { PutParameterCommandInput, SSMClient } from '@aws-sdk/client-ssm';
 import { COLOURS } from '../../lambda/shared/colours';
-import { runtimeParameters } from '../../lambda/shared/names';
+import { fleetLaunchTemplateName, runtimeParameters } from '../../lambda/shared/names';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 
 /** The public parameter that always names the current Amazon Linux 2023 AMI of a region. */
@@ -17,6 +22,13 @@ export const INITIAL_WEIGHTS = '100,0';
 export const INITIAL_LAUNCH_TEMPLATE_VERSION = '1';
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
+const VERSION_NUMBER = /^[1-9]\d*$/;
+
+/**
+ * A listener weight is 0-999, and a forward action needs one target group with a weight above 0.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#forward-actions
+ */
+const MAX_WEIGHT = 999;
 
 export interface SeedClients {
   readonly ssm: SSMClient;
@@ -25,17 +37,41 @@ export interface SeedClients {
 
 export interface SeedOptions {
   readonly environment: EnvironmentName;
-  /** AMI the first deploy's launch template uses. @default the current Amazon Linux 2023 AMI */
+  /** AMI the launch template uses when the released image is (re)written. @default the current Amazon Linux 2023 AMI */
   readonly image?: string;
+  /**
+   * Overwrite all four parameters with a new environment's values, valid or not: for an
+   * environment re-created from nothing. Refused while the fleet's launch template exists.
+   */
+  readonly reset?: boolean;
+}
+
+/** A parameter the seed overwrote, with what it held and why. */
+export interface Rewritten {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
 }
 
 export interface SeedResult {
   /** Parameters this run created. */
   readonly created: string[];
-  /** Parameters that already existed and were left as they are. */
+  /** Parameters that already existed, matched the live launch template, and were left as they are. */
   readonly kept: string[];
-  /** The AMI written to the released-image parameter (when it was created). */
-  readonly image: string;
+  /** Parameters that no longer matched what a deploy will find, rewritten (or all four with `reset`). */
+  readonly rewritten: Rewritten[];
+  /** The fleet's launch template as EC2 describes it now, if the environment is deployed. */
+  readonly launchTemplate?: LiveLaunchTemplate;
+  /** The AMI written to the released-image parameter, when this run wrote it. */
+  readonly image?: string;
+}
+
+/** What the seed reads of the fleet's launch template. */
+export interface LiveLaunchTemplate {
+  readonly name: string;
+  readonly defaultVersion: number;
+  readonly latestVersion: number;
 }
 
 /** Raised when the seed cannot start, e.g. an image that is not an available AMI. */
@@ -43,51 +79,200 @@ export class SeedError extends Error {
   override readonly name = 'SeedError';
 }
 
+type Kind = 'image' | 'weights' | 'version';
+
+interface Wanted {
+  readonly kind: Kind;
+  readonly input: PutParameterCommandInput & { Name: string; Value: string };
+}
+
 /**
- * Create the runtime-state parameters an environment's first `cdk deploy` resolves, without
- * ever overwriting one: an existing parameter holds runtime state the workflow owns.
+ * Make the runtime-state parameters an environment's `cdk deploy` resolves exist and match what
+ * the deploy will find. A missing parameter is created. An existing one holds runtime state the
+ * workflow owns and is kept, unless it can no longer be right: a launch-template version the
+ * fleet's template does not have (after a teardown the groups' parameters still name versions of
+ * the deleted template, which the re-created one, starting at 1, lacks), a released image that is
+ * no longer available, or weights the listener refuses. Those are rewritten, and the result says
+ * which, from what, to what and why. `reset` rewrites all four, for an environment re-created from
+ * nothing.
  */
 export async function seedRuntimeParameters(clients: SeedClients, options: SeedOptions): Promise<SeedResult> {
-  const image = await chooseImage(clients, options.image);
-  const names = runtimeParameters(options.environment);
-  const owned = `Runtime state of ${options.environment}, owned by the rollout workflow (seeded once).`;
-  const wanted: PutParameterCommandInput[] = [
-    {
-      Name: names.releasedImage,
-      Type: 'String',
-      // SSM checks the value is an AMI id of this account and region before accepting it.
-      DataType: 'aws:ec2:image',
-      Value: image,
-      Description: `${owned} The released AMI.`,
-    },
-    {
-      Name: names.listenerWeights,
-      Type: 'StringList',
-      Value: INITIAL_WEIGHTS,
-      Description: `${owned} Listener weights "<blue>,<green>".`,
-    },
-    ...COLOURS.map((colour): PutParameterCommandInput => ({
-      Name: names.launchTemplateVersion(colour),
-      Type: 'String',
-      Value: INITIAL_LAUNCH_TEMPLATE_VERSION,
-      Description: `${owned} Launch-template version of the ${colour} group.`,
-    })),
+  if (options.image !== undefined && !AMI_ID.test(options.image)) {
+    throw new SeedError(
+      `--image must be an AMI id like ami-0123456789abcdef0, got ${JSON.stringify(options.image)}`,
+    );
+  }
+  const env = options.environment;
+  const names = runtimeParameters(env);
+  const launchTemplate = await liveLaunchTemplate(clients.ec2, fleetLaunchTemplateName(env));
+  if (options.reset && launchTemplate) {
+    throw new SeedError(
+      `--reset refused: ${env} is deployed (launch template ${launchTemplate.name} exists) and a reset would ` +
+        'move its groups and released image. Start {"action":"restore"} to re-publish the parameters from the ' +
+        'ledger; reset only an environment that was torn down.',
+    );
+  }
+  // Versions the next deploy can use: the template's own, or 1 for the template it will create.
+  const versionFor = String(launchTemplate?.defaultVersion ?? INITIAL_LAUNCH_TEMPLATE_VERSION);
+  const current = await readParameters(clients.ssm, [
+    names.releasedImage,
+    names.listenerWeights,
+    ...COLOURS.map((c) => names.launchTemplateVersion(c)),
+  ]);
+
+  // A given image is checked before anything is written, whether or not it ends up used.
+  let image = options.image === undefined ? undefined : await chooseImage(clients, options.image);
+  const freshImage = async () => (image ??= await chooseImage(clients, undefined));
+  const owned = `Runtime state of ${env}, owned by the rollout workflow (seeded).`;
+  const wanted = async (kind: Kind, name: string): Promise<Wanted> => {
+    switch (kind) {
+      case 'image':
+        return {
+          kind,
+          input: {
+            Name: name,
+            Type: 'String',
+            // SSM checks the value is an AMI id of this account and region before accepting it.
+            DataType: 'aws:ec2:image',
+            Value: await freshImage(),
+            Description: `${owned} The released AMI.`,
+          },
+        };
+      case 'weights':
+        return {
+          kind,
+          input: {
+            Name: name,
+            Type: 'StringList',
+            Value: INITIAL_WEIGHTS,
+            Description: `${owned} Listener weights "<blue>,<green>".`,
+          },
+        };
+      case 'version':
+        return {
+          kind,
+          input: {
+            Name: name,
+            Type: 'String',
+            Value: versionFor,
+            Description: `${owned} Launch-template version of a fleet group.`,
+          },
+        };
+    }
+  };
+  const parameters: Array<[Kind, string]> = [
+    ['image', names.releasedImage],
+    ['weights', names.listenerWeights],
+    ...COLOURS.map((c): [Kind, string] => ['version', names.launchTemplateVersion(c)]),
   ];
 
-  const created: string[] = [];
-  const kept: string[] = [];
-  for (const input of wanted) {
-    try {
-      // No Overwrite: PutParameter then refuses to replace an existing value.
-      // @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
-      await clients.ssm.send(new PutParameterCommand({ ...input, Overwrite: false }));
-      created.push(input.Name!);
-    } catch (error) {
-      if (!(error instanceof ParameterAlreadyExists)) throw error;
-      kept.push(input.Name!);
+  const result = { created: [] as string[], kept: [] as string[], rewritten: [] as Rewritten[] };
+  for (const [kind, name] of parameters) {
+    const value = current.get(name);
+    if (value === undefined) {
+      const { input } = await wanted(kind, name);
+      try {
+        // No Overwrite: PutParameter then refuses to replace a value someone wrote meanwhile.
+        // @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+        await clients.ssm.send(new PutParameterCommand({ ...input, Overwrite: false }));
+        result.created.push(name);
+      } catch (error) {
+        if (!(error instanceof ParameterAlreadyExists)) throw error;
+        result.kept.push(name);
+      }
+      continue;
+    }
+    const stale = options.reset
+      ? 'reset requested'
+      : await staleness(kind, value, { clients, launchTemplate });
+    if (stale === undefined) {
+      result.kept.push(name);
+      continue;
+    }
+    const { input } = await wanted(kind, name);
+    // Overwrite without tags: PutParameter refuses the two together.
+    await clients.ssm.send(new PutParameterCommand({ ...input, Overwrite: true }));
+    result.rewritten.push({ name, from: value, to: input.Value, reason: stale });
+  }
+  const written = [...result.created, ...result.rewritten.map((r) => r.name)].includes(names.releasedImage);
+  return {
+    ...result,
+    ...(launchTemplate ? { launchTemplate } : {}),
+    ...(written && image !== undefined ? { image } : {}),
+  };
+}
+
+/** Why `value` can no longer be right for the next deploy, or undefined when it can. */
+async function staleness(
+  kind: Kind,
+  value: string,
+  at: { clients: SeedClients; launchTemplate?: LiveLaunchTemplate },
+): Promise<string | undefined> {
+  switch (kind) {
+    case 'version': {
+      const lt = at.launchTemplate;
+      if (!VERSION_NUMBER.test(value)) return `"${value}" is not a launch-template version number`;
+      if (!lt) {
+        return value === INITIAL_LAUNCH_TEMPLATE_VERSION
+          ? undefined
+          : `the launch template does not exist, and the one the next deploy creates starts at version ${INITIAL_LAUNCH_TEMPLATE_VERSION}`;
+      }
+      return Number(value) <= lt.latestVersion
+        ? undefined
+        : `launch template ${lt.name} has versions up to ${lt.latestVersion}, not ${value}`;
+    }
+    case 'weights': {
+      const weights = value.split(',').map((w) => w.trim());
+      const valid =
+        weights.length === 2 &&
+        weights.every((w) => /^\d{1,3}$/.test(w) && Number(w) <= MAX_WEIGHT) &&
+        weights.some((w) => Number(w) > 0);
+      return valid ? undefined : `"${value}" is not two listener weights 0-${MAX_WEIGHT}, one above 0`;
+    }
+    case 'image': {
+      const state = await imageState(at.clients.ec2, value);
+      return state === 'available' ? undefined : `image ${value} is ${state ?? 'gone'}`;
     }
   }
-  return { created, kept, image };
+}
+
+/** The fleet's launch template by name, or undefined when it does not exist (not deployed, or torn down). */
+async function liveLaunchTemplate(ec2: EC2Client, name: string): Promise<LiveLaunchTemplate | undefined> {
+  try {
+    const out = await ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: [name] }));
+    const lt = out.LaunchTemplates?.[0];
+    if (!lt) return undefined;
+    return {
+      name,
+      defaultVersion: lt.DefaultVersionNumber ?? 1,
+      latestVersion: lt.LatestVersionNumber ?? lt.DefaultVersionNumber ?? 1,
+    };
+  } catch (error) {
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+    if (error instanceof Error && error.name.startsWith('InvalidLaunchTemplateName.')) return undefined;
+    throw error;
+  }
+}
+
+/** The values of the parameters that exist, by name (GetParameters lists the others as invalid). */
+async function readParameters(ssm: SSMClient, names: string[]): Promise<ReadonlyMap<string, string>> {
+  const out = await ssm.send(new GetParametersCommand({ Names: names }));
+  return new Map(
+    (out.Parameters ?? []).flatMap((p) => (p.Name && p.Value !== undefined ? [[p.Name, p.Value]] : [])),
+  );
+}
+
+async function imageState(ec2: EC2Client, imageId: string): Promise<string | undefined> {
+  if (!AMI_ID.test(imageId)) return 'not an AMI id';
+  try {
+    const { Images = [] } = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
+    return Images[0]?.State;
+  } catch (error) {
+    // An id EC2 does not know is an error, not an empty list.
+    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+    if (error instanceof Error && error.name.startsWith('InvalidAMIID.')) return undefined;
+    throw error;
+  }
 }
 
 async function chooseImage(clients: SeedClients, requested: string | undefined): Promise<string> {
@@ -99,20 +284,7 @@ async function chooseImage(clients: SeedClients, requested: string | undefined):
     }
     return value;
   }
-  if (!AMI_ID.test(requested)) {
-    throw new SeedError(
-      `--image must be an AMI id like ami-0123456789abcdef0, got ${JSON.stringify(requested)}`,
-    );
-  }
-  let state: string | undefined;
-  try {
-    const { Images = [] } = await clients.ec2.send(new DescribeImagesCommand({ ImageIds: [requested] }));
-    state = Images[0]?.State;
-  } catch (error) {
-    // An id EC2 does not know is an error, not an empty list.
-    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
-    if (!(error instanceof Error && error.name.startsWith('InvalidAMIID.'))) throw error;
-  }
+  const state = await imageState(clients.ec2, requested);
   if (state !== 'available') {
     throw new SeedError(
       `--image ${requested} must be an available AMI in this region, got ${state ?? 'no such image'}`,

@@ -3,10 +3,9 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { ImageFactoryProps } from '../../config';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { Severity } from '../../../lambda/shared/severities';
-import { HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../rules';
+import { APP_NAME, HEALTH_CHECK_PATH, ROOT_VOLUME_GIB, TCP_PORT } from '../rules';
 import type { Rule } from '../rules';
 import {
-  APP_NAME,
   ARTIFACT_URI,
   BUILD_LOG_RETENTION_DAYS,
   IMAGE_AGE_DAYS,
@@ -103,6 +102,12 @@ export interface BakePipelineProps {
    * @default - every environment
    */
   readonly protectedEnvironments?: readonly EnvironmentName[];
+  /**
+   * Addresses subscribed to the factory's topic: images built or failed, and image announcements
+   * or lineage updates that failed (each confirms its subscription once).
+   * @default none: nobody hears of a failed build unless they subscribe
+   */
+  readonly notificationEmails?: readonly string[];
   /**
    * VPC the build and test instances run in. They need outbound HTTPS only (see README).
    * @default - Image Builder uses the account's default VPC and its default security group

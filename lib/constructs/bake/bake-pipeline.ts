@@ -1,4 +1,5 @@
 import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
@@ -13,14 +14,14 @@ import { FINGERPRINT_SEPARATOR, assertImageBuilderName } from './content-name';
 import { ImageLifecycle } from './image-lifecycle';
 import { BakeRecipe } from './image-recipe';
 import { BakeNotificationTopic } from './notification-topic';
-import { highestAllowedSeverity } from './scan-gate';
 import type { Severity } from '../../../lambda/shared/severities';
 
 /**
  * The image factory's EC2 Image Builder pipeline: bakes a hardened AMI with the application on a
- * schedule, tests it on a fresh instance, gates it on an Amazon Inspector scan, tags it with its
- * lineage, distributes it to every environment's account and region, publishes its id to SSM and
- * retires old AMIs, never one an environment has released, may roll back to, or runs.
+ * schedule, tests it on a fresh instance, keeps its Amazon Inspector findings (which each
+ * environment gates on), tags it with its lineage, distributes it to every environment's account
+ * and region, publishes its id to SSM and retires old AMIs, never one an environment has
+ * released, may roll back to, or runs.
  *
  * Built from the CloudFormation (L1) Image Builder resources: the L2 library is alpha and not a
  * dependency of this application.
@@ -32,8 +33,8 @@ export class BakePipeline extends Construct {
    */
   readonly imageArnPattern: string;
   /**
-   * Lowest Inspector severity that disqualifies an image. Image Builder already fails images with
-   * such findings that have a fix available; consumers (the rollout workflow) refuse images whose
+   * Lowest Inspector severity that disqualifies an image. Image Builder keeps the findings and
+   * fails no image on them: consumers (the environments' image trigger) refuse an image whose
    * findings reach it, whatever their fix status.
    */
   readonly scanGateSeverity: Severity;
@@ -41,8 +42,13 @@ export class BakePipeline extends Construct {
   readonly pipelineName: string;
   /** The pipeline's ARN. */
   readonly pipelineArn: string;
-  /** Where build failures and refused images are announced. */
+  /**
+   * Where Image Builder announces each image (AVAILABLE or FAILED), KMS-encrypted; the factory's
+   * alarms (named `<pipeline>-…`) publish here too.
+   */
   readonly topic: BakeNotificationTopic['topic'];
+  /** The build and test instances' security group, when the pipeline builds in a given VPC. */
+  readonly buildSecurityGroup?: ec2.ISecurityGroup;
 
   constructor(scope: Construct, id: string, props: BakePipelineProps) {
     super(scope, id);
@@ -56,6 +62,8 @@ export class BakePipeline extends Construct {
 
     const notifications = new BakeNotificationTopic(this, 'Notifications', {
       displayName: `Image Builder ${pipelineName}`,
+      emails: props.notificationEmails,
+      alarmNamePattern: `${pipelineName}-*`,
     });
     this.topic = notifications.topic;
     const logs = new BuildLogs(this, 'Logs', {
@@ -87,6 +95,7 @@ export class BakePipeline extends Construct {
       vpc: props.vpc,
       subnetSelection: props.subnetSelection,
     });
+    this.buildSecurityGroup = infrastructure.securityGroup;
 
     const amiDistribution = (accountIds: readonly string[]) => ({
       // Untyped in the L1 (any), so written in CloudFormation's own casing.
@@ -138,19 +147,16 @@ export class BakePipeline extends Construct {
       status: 'ENABLED',
       enhancedImageMetadataEnabled: true,
       imageTestsConfiguration: { imageTestsEnabled: true },
-      // ON_DEMAND_AMI_CVE scans the output AMI and, with a scan result condition, fails the image
-      // in the test stage when a counted finding is above the allowed severity; it does not need
-      // Amazon Inspector to be activated. Only findings with a fix available count (the AWS
-      // default, made explicit): rebaking cannot remove the others.
+      // Keeps a snapshot of the Amazon Inspector findings for each image; Inspector scans the
+      // build and test instances once EC2 scanning is activated in the account. This is the whole
+      // of ImageScanningConfiguration in the CloudFormation template reference (the synth's
+      // schema knows no ImageScanningTypes or ScanResultCondition), and Image Builder fails no
+      // image on findings by itself: announce-image sends the findings with each Image
+      // Available, and the environment that takes the factory's images counts them against
+      // scan.failOnSeverity in its image trigger and refuses an image that reaches it.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-imagebuilder-imagepipeline-imagescanningconfiguration.html
       // @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/integ-inspector.html
-      imageScanningConfiguration: {
-        imageScanningEnabled: true,
-        imageScanningTypes: ['ON_DEMAND_AMI_CVE'],
-        scanResultCondition: {
-          maximumSeverityLabel: highestAllowedSeverity(props.scan.failOnSeverity),
-          fixAvailable: true,
-        },
-      },
+      imageScanningConfiguration: { imageScanningEnabled: true },
       schedule: {
         scheduleExpression: props.schedule.cron,
         timezone: props.schedule.timezone,
@@ -165,11 +171,6 @@ export class BakePipeline extends Construct {
       },
     });
     this.pipelineArn = pipeline.attrArn;
-    Validations.of(pipeline).acknowledge({
-      id: 'CloudFormation-Validate::F3002',
-      reason:
-        'ImageScanningTypes and ScanResultCondition are CloudFormation properties of AWS::ImageBuilder::ImagePipeline (in the L1 generated from the registry schema and in the template reference); the schema bundled with @aws/cloudformation-validate 1.14.0 predates them. Every other property is typed by the L1.',
-    });
 
     new ImageLifecycle(this, 'Lifecycle', {
       name: `${pipelineName}-amis`,

@@ -17,15 +17,6 @@ export const RECIPE_VERSION: Rule<string> = {
   message: `must be a semantic version major.minor.patch (e.g. 1.4.0) with each node 0-${MAX_VERSION_NODE}`,
 };
 
-/**
- * The application's name: part of every Image Builder resource name (where `_` separates the
- * recipe fingerprint, see content-name.ts) and the system user the service runs as.
- */
-export const APP_NAME = matches(
-  /^[a-z][a-z0-9-]{1,40}$/,
-  'must be 2-41 lower-case letters, digits and dashes, starting with a letter',
-);
-
 /** Where the install script fetches the application: the build instance reads S3 or HTTPS only. */
 export const ARTIFACT_URI = matches(/^(s3|https):\/\/\S+$/, 'must be an s3:// or https:// URI');
 

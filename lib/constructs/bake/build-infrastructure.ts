@@ -7,6 +7,7 @@ import type { CfnInfrastructureConfigurationProps } from 'aws-cdk-lib/aws-imageb
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { BuildLogs } from './build-logs';
+import { denyOtherParameters } from '../instance-permissions';
 
 /** Properties of {@link BuildInfrastructure}. */
 export interface BuildInfrastructureProps {
@@ -69,6 +70,8 @@ export class BuildInfrastructure extends Construct {
         'Documented instance profile policy for Image Builder: fetch components, write /aws/imagebuilder/* logs, tag what Image Builder created. AWS keeps it in step with the service.',
     });
 
+    // A build reads public AWS parameters only (the parent image is resolved by Image Builder).
+    denyOtherParameters(this.role, []);
     props.logs.grantUpload(this.role);
     Validations.of(this.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalIdOf(props.logs.bucket.node.defaultChild as CfnElement)}.Arn>/${props.logs.prefix}*]`,

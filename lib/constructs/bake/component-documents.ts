@@ -4,7 +4,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** The product's own Image Builder component documents, kept as YAML next to this file. */
-export const COMPONENT_DOCUMENTS = ['hardening', 'app-install', 'verify'] as const;
+export const COMPONENT_DOCUMENTS = ['hardening', 'app-install', 'cloudwatch-agent', 'verify'] as const;
 export type ComponentDocumentName = (typeof COMPONENT_DOCUMENTS)[number];
 
 /**

@@ -1,4 +1,5 @@
 import { Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnLifecyclePolicy } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
@@ -24,7 +25,11 @@ export class ImageLifecycle extends Construct {
   constructor(scope: Construct, id: string, props: ImageLifecycleProps) {
     super(scope, id);
     this.role = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com'),
+      // Image Builder of this account only (confused deputy). AWS documents no SourceArn for
+      // lifecycle policies, so the account is what is pinned.
+      assumedBy: new iam.ServicePrincipal('imagebuilder.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+      }),
       description: `Runs lifecycle policy ${props.name}`,
       managedPolicies: [
         iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/EC2ImageBuilderLifecycleExecutionPolicy'),

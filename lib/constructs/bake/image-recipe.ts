@@ -37,7 +37,8 @@ interface RecipeEntry {
 }
 
 /**
- * The recipe and the product's own components: hardening, app install, boot test, verify.
+ * The recipe and the product's own components: hardening, app install, CloudWatch agent, boot
+ * test, verify.
  * Names are content-addressed (see content-name.ts), so any change creates new immutable
  * resources instead of colliding with the ones in place.
  */
@@ -66,6 +67,12 @@ export class BakeRecipe extends Construct {
         'app-install',
         'Application release and systemd unit',
       ),
+      'cloudwatch-agent': this.component(
+        'CloudWatchAgent',
+        props.namePrefix,
+        'cloudwatch-agent',
+        'CloudWatch agent and rsyslog, enabled at boot; each environment configures the agent',
+      ),
       verify: this.component(
         'Verify',
         props.namePrefix,
@@ -87,6 +94,10 @@ export class BakeRecipe extends Construct {
         { name: 'ArtifactUri', value: [props.app.artifactUri ?? 'none'] },
         ...service,
       ]),
+      // One image serves every environment: the agent is installed and enabled here, and each
+      // environment's launch template configures it at boot (lib/constructs/fleet/instance-telemetry.ts).
+      // Before the reboot test: its test phase runs on the fresh test instance.
+      this.entry(this.components['cloudwatch-agent'], [{ name: 'AppName', value: [props.app.name] }]),
       { identity: `aws/${REBOOT_TEST}/x.x.x`, arn: awsManagedComponentArn(this, REBOOT_TEST) },
       this.entry(this.components.verify, service),
     ];

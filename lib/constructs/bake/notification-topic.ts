@@ -2,17 +2,32 @@ import { Aws, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { allowAlarmsToPublish } from '../alarm-publishers';
 
 /** Properties of {@link BakeNotificationTopic}. */
 export interface BakeNotificationTopicProps {
   /** Shown in notification e-mails. */
   readonly displayName: string;
+  /**
+   * Addresses subscribed to every image notification (each confirms its subscription once).
+   * @default none: nobody hears of a failed build unless they subscribe
+   */
+  readonly emails?: readonly string[];
+  /**
+   * This account's CloudWatch alarms that may publish here, as an alarm-name pattern
+   * (e.g. `immutable-web-*`).
+   * @default none: the topic policy (TLS only) lets no alarm publish
+   */
+  readonly alarmNamePattern?: string;
 }
 
 /**
  * The topic Image Builder notifies (image AVAILABLE or FAILED), encrypted with a customer-managed
- * key that rotates yearly.
+ * key that rotates yearly. Image Builder publishes as its service-linked role or the pipeline's
+ * execution role, both of this account, under their own IAM policies: the topic policy needs no
+ * Allow for them. The factory's alarms (`alarmNamePattern`) do need one, and get it.
  */
 export class BakeNotificationTopic extends Construct {
   readonly topic: sns.Topic;
@@ -50,5 +65,9 @@ export class BakeNotificationTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    if (props.alarmNamePattern !== undefined)
+      allowAlarmsToPublish(this.topic, this.key, props.alarmNamePattern);
+    for (const email of props.emails ?? [])
+      this.topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
 }

@@ -1,10 +1,13 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 
 export interface DefaultVersionProps {
   readonly launchTemplate: ec2.LaunchTemplate;
+  /** How long the custom resource provider's logs are kept. */
+  readonly logRetention: logs.RetentionDays;
 }
 
 /**
@@ -30,11 +33,22 @@ export class DefaultVersion extends Construct {
       parameters: { LaunchTemplateId: lt.launchTemplateId, DefaultVersion: lt.latestVersionNumber },
       physicalResourceId: cr.PhysicalResourceId.of(`${lt.node.id}-default-version`),
     };
+    // The provider logs to a group of this stack that its function names (LoggingConfig), so
+    // CloudFormation creates the group before the function, and the function before the call.
+    // Left to itself the provider gets a group named after the function that nothing orders
+    // before the call: the first invocation creates /aws/lambda/<function> itself, and the
+    // group's own creation then fails because it already exists.
+    // @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html
+    const logGroup = new logs.LogGroup(this, 'ProviderLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     new cr.AwsCustomResource(this, 'Set', {
       onCreate: call,
       onUpdate: call,
       policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: [templateArn] }),
       installLatestAwsSdk: false,
+      logGroup,
     });
     // The provider is a stack-wide singleton named after its UUID.
     const provider = Stack.of(this).node.tryFindChild(

@@ -9,9 +9,16 @@ import { resourcePrefix } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { FleetConfig } from '../../config';
+import { denyOtherParameters } from '../instance-permissions';
 import { DefaultVersion } from './default-version';
 import { COLOUR_TAG } from '../../../lambda/shared/tags';
-import { fleetGroupName, fleetLaunchTemplateName, fleetLogGroupName } from '../../../lambda/shared/names';
+import {
+  fleetGroupName,
+  fleetLaunchTemplateName,
+  fleetLogGroupName,
+  runtimeParameters,
+} from '../../../lambda/shared/names';
+import { instanceTelemetryUserData } from './instance-telemetry';
 
 /**
  * Instance metadata hop limit. 1 keeps IMDSv2 tokens on the instance itself: the application
@@ -37,6 +44,8 @@ export interface FleetGroupsProps {
   readonly vpc: ec2.IVpc;
   readonly subnets: ec2.SubnetSelection;
   readonly instanceType: string;
+  /** The application the image carries (the image factory's `app.name`): its log is shipped. */
+  readonly appName: string;
   readonly appPort: number;
   readonly rootVolumeGiB: number;
   readonly rootDeviceName: string;
@@ -65,6 +74,8 @@ export class FleetGroups extends Construct {
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly role: iam.Role;
   readonly securityGroup: ec2.SecurityGroup;
+  /** The instance profile of the launch template's role. */
+  readonly instanceProfileArn: string;
   readonly logGroup: logs.LogGroup;
   readonly groups: Readonly<Record<Colour, autoscaling.CfnAutoScalingGroup>>;
 
@@ -85,12 +96,26 @@ export class FleetGroups extends Construct {
     // AWS APIs (VPC endpoints or NAT) and S3-hosted package repositories are all HTTPS.
     this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to AWS APIs and S3');
 
+    // A fixed name: the launch template's user data configures the CloudWatch agent with it. Kept
+    // when the stack is deleted (the instances' logs outlive a teardown), deleted when the create
+    // that made it rolls back, so a failed first deploy can simply be retried. A re-created stack
+    // adopts the kept group with `cdk deploy --import-existing-resources`: CloudFormation imports
+    // a named resource whose name is a literal and whose policy is Retain or RetainExceptOnCreate.
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/import-resources-automatically.html
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       logGroupName: fleetLogGroupName(env),
       retention: props.logRetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
     this.role = this.instanceRole(props);
+    // The image installs the agent for every environment; this environment's instances configure
+    // it at boot with their own log group and namespace, which the role above may write.
+    const userData = instanceTelemetryUserData({
+      appName: props.appName,
+      logGroupName: fleetLogGroupName(env),
+      metricsNamespace: AGENT_METRICS_NAMESPACE,
+    });
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       launchTemplateName: fleetLaunchTemplateName(env),
@@ -99,9 +124,10 @@ export class FleetGroups extends Construct {
         getImage: () => ({
           imageId: props.imageId,
           osType: ec2.OperatingSystemType.LINUX,
-          userData: ec2.UserData.forLinux(),
+          userData,
         }),
       },
+      userData,
       role: this.role,
       securityGroup: this.securityGroup,
       httpEndpoint: true,
@@ -123,7 +149,15 @@ export class FleetGroups extends Construct {
       ],
     });
 
-    new DefaultVersion(this, 'DefaultVersion', { launchTemplate: this.launchTemplate });
+    // The profile the template creates for its role; launch rights are conditioned on its ARN.
+    this.instanceProfileArn = (
+      this.launchTemplate.node.findChild('Profile') as iam.CfnInstanceProfile
+    ).attrArn;
+
+    new DefaultVersion(this, 'DefaultVersion', {
+      launchTemplate: this.launchTemplate,
+      logRetention: props.logRetentionDays,
+    });
 
     const subnetIds = props.vpc.selectSubnets(props.subnets).subnetIds;
     this.groups = {
@@ -151,6 +185,7 @@ export class FleetGroups extends Construct {
       }),
     );
     if (props.sessionManager) {
+      denyOtherParameters(role, [`${runtimeParameters(props.environment).root}/*`]);
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
         reason:
@@ -199,8 +234,10 @@ export class FleetGroups extends Construct {
       ],
     });
     // Without this, any update of the group resource re-sends MinSize 0 and would drop the
-    // live colour's runtime minimum. It never replaces or rolls instances.
-    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-updatepolicy.html
+    // live colour's runtime minimum. It never replaces or rolls instances. AWS documents it for
+    // groups with scheduled actions, but its effect (apply a size property only when the template
+    // changes it) does not depend on one; CDK sets it on every AutoScalingGroup for this reason.
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html#cfn-attributes-updatepolicy-scheduledactions
     group.cfnOptions.updatePolicy = {
       autoScalingScheduledAction: { ignoreUnmodifiedGroupSizeProperties: true },
     };

@@ -20,7 +20,8 @@ import { FleetGroups } from './groups';
 import { FleetLoadBalancer } from './load-balancer';
 import { fleetAlarmNames, fleetGroupName } from '../../../lambda/shared/names';
 import { RuntimeParameters } from './runtime-parameters';
-import { HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
+import { APP_NAME, HEALTH_CHECK_PATH, TCP_PORT } from '../rules';
+import { ENVIRONMENT_TAG } from '../../../lambda/shared/tags';
 
 export type { FleetCapacity } from './fleet-rules';
 
@@ -33,6 +34,11 @@ export interface ImmutableFleetProps extends FleetConfig {
   readonly environment: EnvironmentName;
   /** The VPC the load balancer and instances run in. */
   readonly vpc: ec2.IVpc;
+  /**
+   * The image's application (the image factory's `app.name`): the instances ship its log, which
+   * the image writes to `/var/log/<app>/<app>.log`.
+   */
+  readonly appName: string;
   /** The port the image's application listens on (the image factory's `app.port`). */
   readonly appPort: number;
   /** The path that answers 200 when the application is healthy (the image factory's `app.healthCheckPath`). */
@@ -124,6 +130,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       vpc: props.vpc,
       subnets: instanceSubnets,
       instanceType: props.instanceType,
+      appName: props.appName,
       appPort: props.appPort,
       rootVolumeGiB: props.rootVolumeGiB,
       rootDeviceName: props.rootDeviceName ?? '/dev/xvda',
@@ -143,6 +150,10 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
       groupNames: this.groupNames,
       launchTemplateId: this.launchTemplateId,
       instanceRole: groups.role,
+      instanceProfileArn: groups.instanceProfileArn,
+      maxSize: props.capacity.max,
+      subnetIds: props.vpc.selectSubnets(instanceSubnets).subnetIds,
+      securityGroupId: groups.securityGroup.securityGroupId,
       listenerArn: this.listenerArn,
       runtimeParameterNames: [
         runtime.names.releasedImage,
@@ -150,6 +161,7 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
         ...COLOURS.map((c) => runtime.names.launchTemplateVersion(c)),
       ],
       alarmNamePrefix: `${resourcePrefix(env)}-`,
+      instanceTag: { key: ENVIRONMENT_TAG, value: env },
     });
 
     this.colourAlarms = {
@@ -221,9 +233,12 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.grants.cancelRefresh(grantee);
   }
 
-  /** Permits creating launch-template versions and launching (with the instance role) from the fleet's template only. */
-  grantLaunch(grantee: iam.IGrantable): iam.Grant {
-    return this.grants.launch(grantee);
+  /**
+   * Permits creating launch-template versions and launching (with the instance role) from the
+   * fleet's template only, in its subnets, of images owned by `imageOwners` only.
+   */
+  grantLaunch(grantee: iam.IGrantable, imageOwners: readonly string[]): iam.Grant {
+    return this.grants.launch(grantee, imageOwners);
   }
 
   /** Permits changing the listener's blue/green weights. */
@@ -236,9 +251,24 @@ export class ImmutableFleet extends Construct implements ec2.IConnectable {
     return this.grants.runtimeState(grantee);
   }
 
+  /** Permits reading (only) the SSM parameters that hold the fleet's runtime state. */
+  grantReadRuntimeState(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.runtimeState(grantee, ['ssm:GetParameter']);
+  }
+
   /** Permits reading the state of the fleet's alarms. */
   grantReadAlarms(grantee: iam.IGrantable): iam.Grant {
     return this.grants.readAlarms(grantee);
+  }
+
+  /** Permits detaching instances from either group and terminating the fleet's instances. */
+  grantRemoveInstances(grantee: iam.IGrantable): iam.Grant {
+    return this.grants.removeInstances(grantee);
+  }
+
+  /** Permits putting these tag keys (only) on the fleet's instances (only). */
+  grantTagInstances(grantee: iam.IGrantable, ...keys: string[]): iam.Grant {
+    return this.grants.tagInstances(grantee, keys);
   }
 }
 
@@ -257,6 +287,8 @@ function validateProps(props: ImmutableFleetProps): void {
       `${where} capacity.${problem.field} ${problem.message}, got ${props.capacity[problem.field]}`,
     );
   }
+  if (!APP_NAME.test(props.appName))
+    throw new Error(`${where} appName ${APP_NAME.message}, got ${JSON.stringify(props.appName)}`);
   if (!Token.isUnresolved(props.appPort) && !TCP_PORT.test(props.appPort))
     throw new Error(`${where} appPort ${TCP_PORT.message}, got ${props.appPort}`);
   if (!HEALTH_CHECK_PATH.test(props.healthCheckPath))

@@ -17,9 +17,13 @@ export const ROLLOUT_HANDLERS = [
   'judge-canary',
   'announce-release',
   'retire-colour',
+  'replace-instances',
   'on-image-available',
   'release-abandoned-lock',
 ] as const;
+
+/** What an environment's operators rely on: the fleet check and the answer to interactive access. */
+export const OPERATIONS_HANDLERS = ['check-fleet', 'on-interactive-access'] as const;
 
 /** An environment's promotion from the one upstream: only where it takes another environment's releases. */
 export const PROMOTION_HANDLERS = ['on-upstream-release', 'promotion'] as const;
@@ -27,9 +31,15 @@ export const PROMOTION_HANDLERS = ['on-upstream-release', 'promotion'] as const;
 /** The image factory's functions. */
 export const FACTORY_HANDLERS = ['announce-image', 'tag-lineage'] as const;
 
-export const DEPLOYED_HANDLERS = [...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS, ...FACTORY_HANDLERS] as const;
+export const DEPLOYED_HANDLERS = [
+  ...ROLLOUT_HANDLERS,
+  ...PROMOTION_HANDLERS,
+  ...OPERATIONS_HANDLERS,
+  ...FACTORY_HANDLERS,
+] as const;
 
 export type RolloutHandler = (typeof ROLLOUT_HANDLERS)[number] | (typeof PROMOTION_HANDLERS)[number];
+export type OperationsHandler = (typeof OPERATIONS_HANDLERS)[number];
 export type FactoryHandler = (typeof FACTORY_HANDLERS)[number];
 export type DeployedHandler = (typeof DEPLOYED_HANDLERS)[number];
 

@@ -11,6 +11,12 @@ export interface EnvironmentNetworkProps {
   readonly internetFacing: boolean;
   /** Days the VPC flow logs are kept (a new VPC only). */
   readonly logRetentionDays: logs.RetentionDays;
+  /**
+   * Interface endpoints this network's workers need beyond {@link ISOLATED_INTERFACE_ENDPOINTS}
+   * when it has no NAT (the image factory's builds talk to Image Builder).
+   * @default - none
+   */
+  readonly extraInterfaceEndpoints?: Readonly<Record<string, ec2.IInterfaceVpcEndpointService>>;
 }
 
 /**
@@ -33,11 +39,15 @@ export const ISOLATED_INTERFACE_ENDPOINTS = {
 export class EnvironmentNetwork extends Construct {
   readonly vpc: ec2.IVpc;
   /**
-   * Subnets with a route out for short-lived workers that download packages (image builds):
-   * private behind NAT when there is one, else public (such workers take no ingress). An
-   * imported network's private subnets are assumed to route out.
+   * Private subnets for short-lived workers (image builds): behind NAT when there is one; without
+   * NAT, isolated, reaching AWS through the interface endpoints and S3 through its gateway
+   * endpoint (the Amazon Linux 2023 package repositories are S3 buckets). A public subnet would
+   * not do: Image Builder gives its instances no public address, so without NAT they would reach
+   * nothing. An imported network's private subnets are assumed to route out.
+   * @see https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html
+   * @see https://repost.aws/knowledge-center/ec2-al1-al2-update-yum-without-internet
    */
-  readonly egressSubnets: ec2.SubnetSelection;
+  readonly workerSubnets: ec2.SubnetSelection;
   /**
    * The interface endpoints' security group (no NAT only). It admits nobody by default:
    * see {@link allowEndpointsFrom}.
@@ -57,7 +67,7 @@ export class EnvironmentNetwork extends Construct {
         privateSubnetIds: [...network.privateSubnetIds],
         publicSubnetIds: network.publicSubnetIds.length > 0 ? [...network.publicSubnetIds] : undefined,
       });
-      this.egressSubnets = privateWithEgress;
+      this.workerSubnets = privateWithEgress;
     } else {
       const isolated = network.natGateways === 0;
       const privateType = isolated ? ec2.SubnetType.PRIVATE_ISOLATED : ec2.SubnetType.PRIVATE_WITH_EGRESS;
@@ -93,14 +103,15 @@ export class EnvironmentNetwork extends Construct {
         },
       });
       const privateSubnets = { subnetType: privateType };
-      this.egressSubnets = isolated ? { subnetType: ec2.SubnetType.PUBLIC } : privateWithEgress;
+      this.workerSubnets = privateSubnets;
       if (isolated) {
         this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
           vpc,
           allowAllOutbound: false,
-          description: 'Interface endpoints: HTTPS from the fleet instances only',
+          description: 'Interface endpoints: HTTPS from the instances of this network only',
         });
-        for (const [endpointId, service] of Object.entries(ISOLATED_INTERFACE_ENDPOINTS)) {
+        const endpoints = { ...ISOLATED_INTERFACE_ENDPOINTS, ...props.extraInterfaceEndpoints };
+        for (const [endpointId, service] of Object.entries(endpoints)) {
           vpc.addInterfaceEndpoint(endpointId, {
             service,
             privateDnsEnabled: true,
@@ -119,7 +130,7 @@ export class EnvironmentNetwork extends Construct {
     }
   }
 
-  /** Lets `peer` (the fleet's instances) reach AWS APIs through the interface endpoints, if any. */
+  /** Lets `peer` (fleet or build instances) reach AWS APIs through the interface endpoints, if any. */
   allowEndpointsFrom(peer: ec2.IConnectable): void {
     if (!this.endpointSecurityGroup) return;
     peer.connections.allowTo(

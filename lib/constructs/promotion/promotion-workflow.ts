@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { pinnedStateMachineRole } from '../state-machine-role';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { rolloutNames } from '../../../lambda/shared/names';
@@ -37,6 +38,8 @@ export interface PromotionWorkflowProps {
   /** Where an upstream release that could not be delivered or handled goes. */
   readonly deadLetters: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
+  /** Keep the execution logs when the stack is deleted (the audit trail of a production fleet). */
+  readonly retainLogs: boolean;
 }
 
 /**
@@ -63,8 +66,10 @@ export class PromotionWorkflow extends Construct {
       topicArn: notifications.topic.topicArn,
     };
     const steps = new RolloutSteps(functions);
+    const stateMachineName = rolloutNames(props.environment).promotionStateMachine;
     this.stateMachine = new sfn.StateMachine(this, 'Default', {
-      stateMachineName: rolloutNames(props.environment).promotionStateMachine,
+      stateMachineName,
+      role: pinnedStateMachineRole(this, stateMachineName),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
         promotionDefinition(this, { steps, promotion, settings }),
@@ -77,7 +82,7 @@ export class PromotionWorkflow extends Construct {
       logs: {
         destination: new logs.LogGroup(this, 'ExecutionLogs', {
           retention: props.logRetention,
-          removalPolicy: RemovalPolicy.DESTROY,
+          removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,

@@ -1,6 +1,7 @@
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Action, Outcome } from '../../../lambda/shared/documents';
+import { ROLLOUTS_STARTED_METRIC } from '../../../lambda/shared/operations';
 
 /** The CloudWatch namespace the rollout functions publish to (POWERTOOLS_METRICS_NAMESPACE). */
 export const ROLLOUT_METRICS_NAMESPACE = 'ImmutableFleet';
@@ -21,6 +22,7 @@ export const ROLLOUT_ACTIONS = Object.keys({
   canary: true,
   rollback: true,
   restore: true,
+  replace: true,
 } satisfies Record<Action, true>) as Action[];
 
 export interface RolloutMetricOptions extends cloudwatch.MetricOptions {
@@ -42,10 +44,11 @@ export interface RolloutDurationMetricOptions extends RolloutMetricOptions {
 
 /**
  * One of the metrics the ledger publishes when a rollout finishes (lambda/handlers/ledger.ts):
- * its dimensions are exactly `service`, `action` and `outcome`, since CloudWatch matches a
- * metric only by its full set of dimensions.
+ * its dimensions are exactly `service`, `environment`, `action` and `outcome`, since CloudWatch
+ * matches a metric only by its full set of dimensions (and environments may share an account).
  */
 function ledgerMetric(
+  environment: string,
   metricName: string,
   action: Action,
   outcome: Outcome,
@@ -55,7 +58,22 @@ function ledgerMetric(
     ...options,
     namespace: ROLLOUT_METRICS_NAMESPACE,
     metricName,
-    dimensionsMap: { service: ROLLOUT_METRICS_SERVICE, action, outcome },
+    dimensionsMap: { service: ROLLOUT_METRICS_SERVICE, environment, action, outcome },
+  });
+}
+
+/** Rollouts that took the lock, per action (published by the ledger's lock step). */
+export function rolloutsStarted(
+  environment: string,
+  action: Action,
+  options: cloudwatch.MetricOptions = {},
+): Metric {
+  return new Metric({
+    statistic: 'Sum',
+    ...options,
+    namespace: ROLLOUT_METRICS_NAMESPACE,
+    metricName: ROLLOUTS_STARTED_METRIC,
+    dimensionsMap: { service: ROLLOUT_METRICS_SERVICE, environment, action },
   });
 }
 
@@ -65,13 +83,18 @@ function ledgerMetric(
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html#metric-math-syntax
  */
 function acrossActions(
+  environment: string,
   metricName: string,
   outcome: Outcome,
   combine: { readonly fn: 'SUM' | 'MAX'; readonly statistic: string; readonly label: string },
   props: RolloutMetricOptions,
 ): cloudwatch.IMetric {
   const { action, ...options } = props;
-  if (action) return ledgerMetric(metricName, action, outcome, { statistic: combine.statistic, ...options });
+  if (action)
+    return ledgerMetric(environment, metricName, action, outcome, {
+      statistic: combine.statistic,
+      ...options,
+    });
   if (options.statistic !== undefined && options.statistic !== combine.statistic) {
     throw new Error(
       `${metricName} across actions can only be combined with statistic ${combine.statistic} ` +
@@ -84,7 +107,11 @@ function acrossActions(
     usingMetrics: Object.fromEntries(
       ROLLOUT_ACTIONS.map((a) => [
         a,
-        ledgerMetric(metricName, a, outcome, { ...metricOptions, statistic: combine.statistic, period }),
+        ledgerMetric(environment, metricName, a, outcome, {
+          ...metricOptions,
+          statistic: combine.statistic,
+          period,
+        }),
       ]),
     ),
     label,
@@ -93,9 +120,25 @@ function acrossActions(
   });
 }
 
-/** Rollouts that ended FAILED (traffic back on the released image), per period. */
-export function rolloutsFailed(props: RolloutMetricOptions = {}): cloudwatch.IMetric {
+/** Rollouts that ended so (FAILED: traffic back on the released image), per period. */
+export function rolloutsEnded(
+  environment: string,
+  outcome: Outcome,
+  props: RolloutMetricOptions = {},
+): cloudwatch.IMetric {
   return acrossActions(
+    environment,
+    'Rollouts',
+    outcome,
+    { fn: 'SUM', statistic: 'Sum', label: `${outcome.charAt(0)}${outcome.slice(1).toLowerCase()} rollouts` },
+    props,
+  );
+}
+
+/** Rollouts that ended FAILED (traffic back on the released image), per period. */
+export function rolloutsFailed(environment: string, props: RolloutMetricOptions = {}): cloudwatch.IMetric {
+  return acrossActions(
+    environment,
     'Rollouts',
     'FAILED',
     { fn: 'SUM', statistic: 'Sum', label: 'Failed rollouts' },
@@ -104,9 +147,13 @@ export function rolloutsFailed(props: RolloutMetricOptions = {}): cloudwatch.IMe
 }
 
 /** Seconds from a rollout's start to its outcome being recorded; the longest in each period by default. */
-export function rolloutDuration(props: RolloutDurationMetricOptions = {}): cloudwatch.IMetric {
+export function rolloutDuration(
+  environment: string,
+  props: RolloutDurationMetricOptions = {},
+): cloudwatch.IMetric {
   const { outcome = 'SUCCEEDED', ...rest } = props;
   return acrossActions(
+    environment,
     'RolloutDuration',
     outcome,
     { fn: 'MAX', statistic: 'Maximum', label: `Longest rollout (${outcome})` },

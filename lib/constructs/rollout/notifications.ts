@@ -1,16 +1,17 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { resourcePrefix } from '../../../lambda/shared/names';
+import { allowAlarmsToPublish } from '../alarm-publishers';
 
 export interface RolloutNotificationsProps {
   /** The environment whose rollouts are announced; names the topic. */
   readonly environment: EnvironmentName;
-  /** Addresses subscribed to every outcome (each confirms its subscription once). */
+  /** Addresses subscribed to every outcome and alarm (each confirms its subscription once). */
   readonly emails: readonly string[];
 }
 
@@ -31,16 +32,6 @@ export class RolloutNotifications extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
       pendingWindow: Duration.days(7),
     });
-    // CloudWatch alarms (the trigger dead-letter alarm) publish to the encrypted topic too.
-    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
     // 'Default' keeps the topic's logical id (and fixed name) from before this construct existed.
     // @see https://docs.aws.amazon.com/cdk/v2/guide/refactor.html
     this.topic = new sns.Topic(this, 'Default', {
@@ -49,6 +40,9 @@ export class RolloutNotifications extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
+    // The alarms of this environment (the trigger dead-letter alarm) are the only service that
+    // publishes here; their names share the environment's prefix.
+    allowAlarmsToPublish(this.topic, this.key, `${prefix}-*`);
     for (const email of props.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
   }
 

@@ -9,6 +9,8 @@ import type { RolloutFunctions, RolloutHandler } from './rollout-functions';
 export interface RolloutResources {
   readonly fleet: RolloutFleet;
   readonly ledger: RolloutLedger;
+  /** The accounts whose images the fleet may launch: the image factory's and any trusted. */
+  readonly imageOwners: readonly string[];
 }
 
 /**
@@ -22,10 +24,13 @@ export interface RolloutResources {
  */
 export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutResources): void {
   const fn = (handler: RolloutHandler): lambda.Function => functions.get(handler);
-  const { fleet, ledger } = r;
+  const { fleet, ledger, imageOwners } = r;
   /** Reads that support no resource-level permissions (acknowledged with the functions' roles). */
   const describe = (handler: RolloutHandler, actions: string[]) =>
     fn(handler).addToRolePolicy(new iam.PolicyStatement({ actions, resources: ['*'] }));
+
+  // A replace may only name the fleet's instances: Validate Input reads the groups.
+  describe('validate-input', ['autoscaling:DescribeAutoScalingGroups']);
 
   // ledger: the lock, the record, the ledger and the runtime parameters
   ledger.grant(
@@ -37,13 +42,18 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
     'dynamodb:Query',
   );
   fleet.grantRuntimeState(fn('ledger'));
+  // SSM validates the released-image parameter (data type aws:ec2:image) by describing the AMI
+  // as the writer: without this the write answers 200 and the value is never stored.
+  // @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html
+  describe('ledger', ['ec2:DescribeImages']);
 
   describe('plan-rollout', [
     'autoscaling:DescribeAutoScalingGroups',
     'ec2:DescribeImages',
     'ec2:DescribeInstances',
   ]);
-  // The promotion gate: what the upstream environment announced it released.
+  // The promotion gate and the trust check: what the upstream environment announced it released,
+  // and what the image factory announced it built.
   ledger.grant(fn('plan-rollout'), 'dynamodb:GetItem');
 
   describe('restore-safe-state', [
@@ -55,15 +65,16 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
   fleet.grantScaleGroups(fn('restore-safe-state'));
   fleet.grantCancelRefresh(fn('restore-safe-state'));
 
-  describe('start-refresh', ['autoscaling:DescribeInstanceRefreshes']);
+  // A new launch-template version is built from the default version, by its number.
+  describe('start-refresh', ['autoscaling:DescribeInstanceRefreshes', 'ec2:DescribeLaunchTemplates']);
   fleet.grantRefresh(fn('start-refresh'));
-  fleet.grantLaunch(fn('start-refresh'));
+  fleet.grantLaunch(fn('start-refresh'), imageOwners);
 
   describe('check-refresh', ['autoscaling:DescribeInstanceRefreshes']);
 
-  describe('prepare-canary', ['autoscaling:DescribeAutoScalingGroups']);
+  describe('prepare-canary', ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeLaunchTemplates']);
   fleet.grantScaleGroups(fn('prepare-canary'));
-  fleet.grantLaunch(fn('prepare-canary'));
+  fleet.grantLaunch(fn('prepare-canary'), imageOwners);
 
   describe('check-canary', [
     'autoscaling:DescribeAutoScalingGroups',
@@ -94,6 +105,14 @@ export function grantRolloutPermissions(functions: RolloutFunctions, r: RolloutR
     'dynamodb:Query',
     'dynamodb:PutItem',
   );
+
+  // replace: grow the group, watch the replacements' targets, detach and terminate the replaced
+  describe('replace-instances', [
+    'autoscaling:DescribeAutoScalingGroups',
+    'elasticloadbalancing:DescribeTargetHealth',
+  ]);
+  fleet.grantScaleGroups(fn('replace-instances'));
+  fleet.grantRemoveInstances(fn('replace-instances'));
 }
 
 /**

@@ -2,19 +2,21 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
-import type { DownstreamEnvironment } from '../../../lambda/shared/settings';
+import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
+import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
 import { RolloutLedger } from './ledger';
-import { rolloutDuration, rolloutsFailed } from './metrics';
+import { rolloutDuration, rolloutsEnded, rolloutsFailed, rolloutsStarted } from './metrics';
 import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metrics';
 import { RolloutNotifications } from './notifications';
+import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
@@ -37,10 +39,11 @@ export interface RolloutWorkflowProps extends RolloutConfig {
   /** The environments that take this one's releases (what its release notifications announce next). */
   readonly downstream: readonly DownstreamEnvironment[];
   /**
-   * Log retention for the functions and the state machine.
-   * @default one year
+   * Days the functions' and the state machine's logs are kept (a CloudWatch Logs retention
+   * period; the environment's `fleet.logRetentionDays`). Required: a silent default would keep
+   * every environment's logs alike, whatever its configuration says.
    */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logRetentionDays: number;
 }
 
 /**
@@ -61,11 +64,17 @@ export class RolloutWorkflow extends Construct {
   readonly deadLetters: sqs.IQueue;
   /** The promotion from the upstream environment, where the environment takes another's releases. */
   readonly promotion?: PromotionWorkflow;
+  /** The environment whose rollouts these are. */
+  readonly environment: EnvironmentName;
+  /** What every step knows about the environment: its resources' names and the rollout's settings. */
+  readonly settings: WorkflowSettings;
+  private readonly notifications: RolloutNotifications;
 
   constructor(scope: Construct, id: string, props: RolloutWorkflowProps) {
     super(scope, id);
     const { environment, fleet } = props;
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    this.environment = environment;
+    const logRetention = logRetentionFor(props.logRetentionDays);
 
     const ledger = new RolloutLedger(this, 'Ledger', {
       environment,
@@ -77,6 +86,7 @@ export class RolloutWorkflow extends Construct {
       emails: props.notificationEmails,
     });
     this.topic = notifications.topic;
+    this.notifications = notifications;
     const promotion = props.promotion.from === 'image-factory' ? undefined : props.promotion;
     this.functions = new RolloutFunctions(this, 'Functions', {
       environment,
@@ -84,22 +94,30 @@ export class RolloutWorkflow extends Construct {
       promotes: promotion !== undefined,
     });
 
-    grantRolloutPermissions(this.functions, { fleet, ledger });
+    grantRolloutPermissions(this.functions, {
+      fleet,
+      ledger,
+      imageOwners: trustedImageOwners(props.images),
+    });
 
+    this.settings = workflowSettings({
+      environment,
+      fleet,
+      table: ledger.table.tableName,
+      rollout: props,
+      ...(promotion ? { promoteFrom: promotion.from } : {}),
+      downstream: props.downstream,
+      images: props.images,
+    });
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
       functions: this.functions,
       notifications,
-      settings: workflowSettings({
-        environment,
-        fleet,
-        table: ledger.table.tableName,
-        rollout: props,
-        ...(promotion ? { promoteFrom: promotion.from } : {}),
-        downstream: props.downstream,
-      }),
+      settings: this.settings,
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
+      // The execution history is the audit trail beside the ledger: kept where the ledger is.
+      retainLogs: props.ledgerDeletionProtection,
     }).stateMachine;
     // The way back calls these itself, with no Lambda function in between.
     fleet.grantShiftTraffic(this.stateMachine);
@@ -138,8 +156,14 @@ export class RolloutWorkflow extends Construct {
         rolloutTimeout: Duration.minutes(props.timeoutMinutes),
         deadLetters: this.deadLetters,
         logRetention,
+        retainLogs: props.ledgerDeletionProtection,
       });
     }
+  }
+
+  /** Permits publishing to the notification topic (its KMS key included). */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return this.notifications.grantPublish(grantee);
   }
 
   /** Permits starting rollouts (states:StartExecution on this state machine), e.g. for an operator role. */
@@ -152,7 +176,20 @@ export class RolloutWorkflow extends Construct {
    * every action unless one is given. Published by the ledger when a rollout finishes.
    */
   metricRolloutsFailed(props?: RolloutMetricOptions): cloudwatch.IMetric {
-    return rolloutsFailed(props);
+    return rolloutsFailed(this.environment, props);
+  }
+
+  /**
+   * Rollouts that ended with `outcome` (SUCCEEDED, FAILED, SKIPPED, DRY_RUN), per period: Sum,
+   * over every action unless one is given.
+   */
+  metricRolloutsEnded(outcome: Outcome, props?: RolloutMetricOptions): cloudwatch.IMetric {
+    return rolloutsEnded(this.environment, outcome, props);
+  }
+
+  /** Rollouts of `action` that took the fleet's lock, per period (Sum). */
+  metricRolloutsStarted(action: Action, props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return rolloutsStarted(this.environment, action, props);
   }
 
   /**
@@ -161,6 +198,6 @@ export class RolloutWorkflow extends Construct {
    * unless another outcome is given.
    */
   metricRolloutDuration(props?: RolloutDurationMetricOptions): cloudwatch.IMetric {
-    return rolloutDuration(props);
+    return rolloutDuration(this.environment, props);
   }
 }

@@ -3,7 +3,8 @@ import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { runtimeParameters } from '../../../lambda/shared/names';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import type { RolloutConfig } from '../../config';
-import type { RolloutFleet } from './rollout-fleet';
+import { trustedImageOwners } from './rollout-fleet';
+import type { RolloutFleet, RolloutImages } from './rollout-fleet';
 
 export interface WorkflowSettingsSources {
   readonly environment: EnvironmentName;
@@ -16,6 +17,8 @@ export interface WorkflowSettingsSources {
   readonly promoteFrom?: EnvironmentName;
   /** The environments that take this one's releases. */
   readonly downstream: readonly DownstreamEnvironment[];
+  /** Where the environment's images come from, and the scan threshold they must pass. */
+  readonly images: RolloutImages;
 }
 
 /**
@@ -30,6 +33,7 @@ export function workflowSettings({
   rollout,
   promoteFrom,
   downstream,
+  images,
 }: WorkflowSettingsSources): WorkflowSettings {
   const parameters = runtimeParameters(environment);
   return {
@@ -63,5 +67,9 @@ export function workflowSettings({
     freezeWindows: rollout.freezeWindows.map((w) => ({ ...w })),
     ...(promoteFrom ? { promoteFrom } : {}),
     downstream: downstream.map((d) => ({ ...d })),
+    images: {
+      owners: trustedImageOwners(images),
+      failOnSeverity: images.scanGateSeverity,
+    },
   };
 }

@@ -5,6 +5,8 @@ import type {
   DescribeAutoScalingGroupsCommandOutput,
   DescribeInstanceRefreshesCommandInput,
   DescribeInstanceRefreshesCommandOutput,
+  DetachInstancesCommandInput,
+  DetachInstancesCommandOutput,
   InstanceRefresh,
   StartInstanceRefreshCommandInput,
   StartInstanceRefreshCommandOutput,
@@ -253,6 +255,45 @@ export class AutoScalingService {
         `You must use a valid fully-formed launch template. The specified launch template version ${version} does not exist.`,
       );
     return version;
+  }
+
+  /**
+   * Only InService (or Standby) instances of the group can be detached, at most 20 at a time;
+   * with ShouldDecrementDesiredCapacity the desired capacity drops by as many and must stay at
+   * or above the minimum. The instances deregister from the target group (Detaching), then run
+   * outside the group.
+   * @see https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachInstances.html
+   */
+  detachInstances(input: DetachInstancesCommandInput): Out<DetachInstancesCommandOutput> {
+    const group = this.group(input.AutoScalingGroupName);
+    invalid.required(input.ShouldDecrementDesiredCapacity, 'shouldDecrementDesiredCapacity');
+    const ids = input.InstanceIds ?? [];
+    if (ids.length > 20) invalid.fail('The number of instances to detach must be at most 20');
+    const instances = ids.map((id) => {
+      const instance = group.live.get(id);
+      if (!instance) invalid.fail(`The instance ${id} is not part of Auto Scaling group ${group.name}.`);
+      if (instance.state !== 'InService')
+        invalid.fail(`The instance ${id} is not in InService or Standby. Current state: ${instance.state}.`);
+      return instance;
+    });
+    if (input.ShouldDecrementDesiredCapacity) {
+      const desired = group.desired - instances.length;
+      if (desired < group.min)
+        invalid.fail(
+          `Detaching ${instances.length} instance(s) would lower the desired capacity to ${desired}, below the min size ${group.min}`,
+        );
+      group.desired = desired;
+    }
+    for (const instance of instances) this.world.detach(instance);
+    return {
+      Activities: instances.map((i) => ({
+        ActivityId: `detach-${i.id}`,
+        AutoScalingGroupName: group.name,
+        Cause: `At ${this.world.now().toISOString()} instance ${i.id} was detached in response to a user request.`,
+        StartTime: this.world.now(),
+        StatusCode: 'InProgress',
+      })),
+    };
   }
 
   private group(name: string | undefined): Group {

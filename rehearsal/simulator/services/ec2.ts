@@ -9,7 +9,11 @@ import type {
   DescribeImagesCommandOutput,
   DescribeInstancesCommandInput,
   DescribeInstancesCommandOutput,
+  DescribeLaunchTemplatesCommandInput,
+  DescribeLaunchTemplatesCommandOutput,
   LaunchTemplateVersion,
+  TerminateInstancesCommandInput,
+  TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { ImageRecord, Instance, LaunchTemplateVersionRecord } from '../account-records';
@@ -82,9 +86,15 @@ export class Ec2Service {
     return { Images: images.map((i) => this.describeImage(i)) };
   }
 
-  /** Tags on AMIs (the only resources the workflow tags). @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html */
+  /** Tags on AMIs and on instances. @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html */
   createTags(input: CreateTagsCommandInput): Out<CreateTagsCommandOutput> {
-    const images = this.taggedImages(input.Resources);
+    const resources = input.Resources ?? [];
+    const instanceIds = resources.filter((id) => id.startsWith('i-'));
+    const instances = instanceIds.map((id) => this.instance(id));
+    const images =
+      instanceIds.length === resources.length
+        ? []
+        : this.taggedImages(resources.filter((id) => !id.startsWith('i-')));
     const tags = input.Tags ?? [];
     if (tags.length === 0) throw ec2Error('MissingParameter', 'The request must contain the parameter Tags');
     for (const tag of tags) {
@@ -109,7 +119,37 @@ export class Ec2Service {
         );
     }
     for (const image of images) for (const tag of tags) image.tags.set(tag.Key as string, tag.Value ?? '');
+    for (const instance of instances) {
+      const own = instance.tags ?? new Map<string, string>();
+      for (const tag of tags) own.set(tag.Key as string, tag.Value ?? '');
+      Object.assign(instance, { tags: own });
+    }
     return {};
+  }
+
+  /**
+   * An instance in a group is terminated as the group would see it (it drains and the group
+   * replaces it); one outside every group (detached) simply stops.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_TerminateInstances.html
+   */
+  terminateInstances(input: TerminateInstancesCommandInput): Out<TerminateInstancesCommandOutput> {
+    const instances = (input.InstanceIds ?? []).map((id) => this.instance(id));
+    if (instances.length === 0)
+      throw ec2Error('MissingParameter', 'The request must contain the parameter InstanceIds');
+    const changes = instances.map((i) => {
+      const before = this.stateOf(i);
+      if (i.state === 'Detaching' || i.state === 'Detached') this.world.terminateDetached(i);
+      else if (i.state === 'Pending' || i.state === 'InService') this.world.terminate(i);
+      return { InstanceId: i.id, PreviousState: before, CurrentState: this.stateOf(i) };
+    });
+    return { TerminatingInstances: changes };
+  }
+
+  private instance(id: string): Instance {
+    if (!INSTANCE_ID.test(id)) throw ec2Error('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
+    const instance = this.world.instances.get(id);
+    if (!instance) throw ec2Error('InvalidInstanceID.NotFound', `The instance ID '${id}' does not exist`);
+    return instance;
   }
 
   /** Without Tags every tag goes; a tag with a Value goes only if the value matches. */
@@ -129,9 +169,44 @@ export class Ec2Service {
   }
 
   /**
+   * The account's one launch template, by id or name, with its default and latest version
+   * numbers. An unknown id is InvalidLaunchTemplateId.NotFound, an unknown name
+   * InvalidLaunchTemplateName.NotFoundException, as for the other launch-template calls.
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeLaunchTemplates.html
+   */
+  describeLaunchTemplates(
+    input: DescribeLaunchTemplatesCommandInput,
+  ): Out<DescribeLaunchTemplatesCommandOutput> {
+    if (input.Filters?.length)
+      throw new SimulatorUnsupportedError('DescribeLaunchTemplates Filters are not simulated');
+    const ids = input.LaunchTemplateIds ?? [];
+    const names = input.LaunchTemplateNames ?? [];
+    if (ids.length + names.length !== 1)
+      throw new SimulatorUnsupportedError(
+        'DescribeLaunchTemplates is simulated for exactly one LaunchTemplateIds or LaunchTemplateNames entry',
+      );
+    const lt = this.launchTemplate(ids[0], names[0]);
+    return {
+      LaunchTemplates: [
+        {
+          LaunchTemplateId: lt.id,
+          LaunchTemplateName: lt.name,
+          CreateTime: lt.createdAt,
+          DefaultVersionNumber: lt.defaultVersion,
+          LatestVersionNumber: lt.latestVersion,
+        },
+      ],
+    };
+  }
+
+  /**
    * The new version is the source version with LaunchTemplateData's top-level fields replacing
    * its own; its number is the highest + 1. An AMI that is malformed or gone does not fail the
    * call: EC2 answers with a Warning, and launches from that version fail later.
+   *
+   * SourceVersion is documented as a version and every AWS example passes a number; the
+   * `$Default` and `$Latest` aliases are documented for other calls only, so the simulator
+   * refuses them rather than vouch for behaviour AWS does not promise.
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplateVersion.html
    */
   createLaunchTemplateVersion(
@@ -170,6 +245,10 @@ export class Ec2Service {
       throw ec2Error('InvalidParameterValue', 'VersionDescription must be at most 255 characters');
     let base: Record<string, unknown> = {};
     if (input.SourceVersion !== undefined) {
+      if (input.SourceVersion.startsWith('$'))
+        throw new SimulatorUnsupportedError(
+          `CreateLaunchTemplateVersion SourceVersion ${input.SourceVersion} is not simulated: the API reference documents a version number; resolve it first (DescribeLaunchTemplates DefaultVersionNumber)`,
+        );
       const number = this.world.resolveVersion(input.SourceVersion);
       const source = number === undefined ? undefined : lt.versions.get(number);
       if (!source)
@@ -229,16 +308,17 @@ export class Ec2Service {
     };
   }
 
+  /** @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html */
+  private stateOf(i: Instance) {
+    return i.state === 'Pending'
+      ? { Code: 0, Name: 'pending' as const }
+      : i.state === 'Terminated'
+        ? { Code: 48, Name: 'terminated' as const }
+        : { Code: 16, Name: 'running' as const };
+  }
+
   private describeInstance(i: Instance) {
-    // @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_InstanceState.html
-    const state =
-      i.state === 'Pending'
-        ? { Code: 0, Name: 'pending' as const }
-        : i.state === 'InService'
-          ? { Code: 16, Name: 'running' as const }
-          : i.state === 'Terminating'
-            ? { Code: 16, Name: 'running' as const }
-            : { Code: 48, Name: 'terminated' as const };
+    const state = this.stateOf(i);
     return {
       InstanceId: i.id,
       ImageId: i.imageId,
@@ -247,7 +327,10 @@ export class Ec2Service {
       State: state,
       Placement: { AvailabilityZone: i.availabilityZone },
       ...(i.launchError ? { StateReason: { Code: 'Client.InternalError', Message: i.launchError } } : {}),
-      Tags: [{ Key: 'aws:autoscaling:groupName', Value: i.group.name }],
+      Tags: [
+        { Key: 'aws:autoscaling:groupName', Value: i.group.name },
+        ...[...(i.tags ?? [])].map(([Key, Value]) => ({ Key, Value })),
+      ],
     };
   }
 

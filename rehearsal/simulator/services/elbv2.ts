@@ -97,7 +97,7 @@ export class Elbv2Service {
 
   /**
    * Pending instances are `initial`, InService ones `healthy`, or `initial` then `unhealthy` while
-   * they fail their checks, terminating ones `draining`.
+   * they fail their checks, terminating and detaching ones `draining`.
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_DescribeTargetHealth.html
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html
    */
@@ -111,7 +111,7 @@ export class Elbv2Service {
       const health =
         i.state === 'Pending'
           ? { State: 'initial' as const, Reason: 'Elb.RegistrationInProgress' as const }
-          : i.state === 'Terminating'
+          : i.state === 'Terminating' || i.state === 'Detaching'
             ? { State: 'draining' as const, Reason: 'Target.DeregistrationInProgress' as const }
             : i.targetHealthy
               ? { State: 'healthy' as const }

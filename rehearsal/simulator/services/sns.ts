@@ -14,8 +14,9 @@ export interface PublishedMessage {
 const invalidParameter = (message: string) => awsError('sns', 'InvalidParameter', message);
 
 /**
- * SNS Publish, captured. Subject: ASCII, no line breaks, at most 100 characters; message at most
- * 256 KB; the topic must exist (NotFound: "Indicates that the requested resource does not exist").
+ * SNS Publish, captured. Subject: "UTF-8 text with no line breaks or control characters, and
+ * less than 100 characters long" (so 100 is refused too); message at most 256 KB; the topic must
+ * exist (NotFound: "Indicates that the requested resource does not exist").
  * @see https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
  */
 export class SnsService {
@@ -45,7 +46,8 @@ export class SnsService {
     if (!this.world.spec.topics.includes(input.TopicArn))
       throw awsError('sns', 'NotFound', 'Topic does not exist');
     if (input.Subject !== undefined) {
-      if (input.Subject.length === 0 || input.Subject.length > 100 || !/^[\x20-\x7e]*$/.test(input.Subject))
+      const characters = [...input.Subject].length;
+      if (characters === 0 || characters >= 100 || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(input.Subject))
         throw invalidParameter('Invalid parameter: Subject');
     }
     if (input.MessageStructure !== undefined && input.MessageStructure !== 'json')

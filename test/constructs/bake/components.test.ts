@@ -66,12 +66,19 @@ const parameterNames = (doc: Document) => (doc.parameters ?? []).flatMap((p) => 
 const steps = (doc: Document) => doc.phases.flatMap((p) => p.steps);
 const scripts = (doc: Document) => steps(doc).flatMap((s) => s.inputs.commands ?? []);
 
+const scriptsOf = (name: ComponentDocumentName, phase: string) =>
+  documentOf(name)
+    .phases.filter((p) => p.name === phase)
+    .flatMap((p) => p.steps.flatMap((s) => s.inputs.commands ?? []))
+    .join('\n');
+
 const EXPECTED: Record<ComponentDocumentName, { phases: string[]; parameters: string[] }> = {
   hardening: { phases: ['build', 'validate'], parameters: [] },
   'app-install': {
     phases: ['build', 'validate'],
     parameters: ['AppName', 'AppVersion', 'ArtifactUri', 'ServiceName', 'Port', 'HealthPath'],
   },
+  'cloudwatch-agent': { phases: ['build', 'validate', 'test'], parameters: ['AppName'] },
   verify: { phases: ['test'], parameters: ['ServiceName', 'Port', 'HealthPath'] },
 };
 
@@ -138,6 +145,56 @@ describe('component documents', () => {
     expect(scripts(doc).join('\n')).toMatch(/none\)\s+cat > "\$\{release\}\/server\.py"/);
   });
 
+  it('cloudwatch-agent installs the agent and rsyslog from the AL2023 repository, and enables both at boot', () => {
+    const build = scriptsOf('cloudwatch-agent', 'build');
+    expect(build).toContain('dnf -y install amazon-cloudwatch-agent rsyslog logrotate');
+    expect(build).toContain('systemctl enable rsyslog.service amazon-cloudwatch-agent.service');
+    // Enabled, not started on the build instance, and not configured: each environment configures it.
+    expect(build).not.toMatch(/systemctl (re)?start|amazon-cloudwatch-agent-ctl/);
+    expect(build).not.toMatch(/amazon-cloudwatch-agent\.json|amazon-cloudwatch-agent\.d|log_group_name/);
+  });
+
+  it('cloudwatch-agent names no environment: one image serves them all', () => {
+    const all = scripts(documentOf('cloudwatch-agent')).join('\n');
+    expect(all).not.toMatch(/\/immutable\/(dev|staging|prod)\b|CWAgent/);
+    // Its validate phase refuses an image that carries an agent configuration.
+    const validate = scriptsOf('cloudwatch-agent', 'validate');
+    expect(validate).toContain('"${etc}/amazon-cloudwatch-agent.json"');
+    expect(validate).toContain('"${etc}/amazon-cloudwatch-agent.d"');
+  });
+
+  it("cloudwatch-agent routes the application's syslog identifier to the file the fleet ships", () => {
+    expect(scriptsOf('cloudwatch-agent', 'build')).toContain(
+      `if \\$programname == '\${app}' then {\n  action(type="omfile" file="/var/log/\${app}/\${app}.log"`,
+    );
+    expect(scripts(documentOf('app-install')).join('\n')).toMatch(/^SyslogIdentifier=\$\{app\}$/m);
+  });
+
+  it('cloudwatch-agent tests on a fresh instance, without an environment, that the agent runs once given a configuration', () => {
+    const doc = documentOf('cloudwatch-agent');
+    const test = doc.phases.find((p) => p.name === 'test')!.steps;
+    expect(test.map((s) => s.name)).toEqual([
+      'AgentInstalled',
+      'EnabledAtBootWithoutConfiguration',
+      'ApplicationLogRouted',
+      'AgentRunsWithAConfigurationGivenAtBoot',
+    ]);
+    const all = scriptsOf('cloudwatch-agent', 'test');
+    expect(all).toContain('rpm -q amazon-cloudwatch-agent rsyslog logrotate');
+    expect(all).toContain('systemctl is-enabled');
+    // Without a configuration the unit exits at boot; it must not have failed.
+    expect(all).toContain('systemctl is-failed --quiet amazon-cloudwatch-agent.service');
+    expect(all).toMatch(/logger -t "\$\{app\}"/);
+    // As each environment's user data does, with a probe configuration of its own.
+    expect(all).toContain('"${ctl}" -a fetch-config -m ec2 -s -c "file:${probe}"');
+    expect(all).toContain('"status": "running"');
+    expect(all).toContain('"configstatus": "configured"');
+    // The probe's configuration is valid JSON, and leaves nothing behind.
+    const probe = /<<'JSON'\n([\s\S]*?)\nJSON\n/.exec(all)?.[1];
+    expect(() => JSON.parse(probe ?? '')).not.toThrow();
+    expect(all).toContain('-a stop');
+  });
+
   it('verify tests the service, the health path, SSH and IMDSv2 in the test phase', () => {
     const names = steps(documentOf('verify')).map((s) => s.name);
     expect(names).toEqual(['ServiceEnabledAndRunning', 'HealthPathAnswers', 'SshIsOff', 'Imdsv2Works']);
@@ -159,7 +216,7 @@ describe('components in the template', () => {
     });
   });
 
-  it('puts the components in the recipe in build order, the boot test before verify, with their parameters', () => {
+  it('puts the components in the recipe in build order, the agent and the boot test before verify, with their parameters', () => {
     const service = [
       { Name: 'ServiceName', Value: ['web.service'] },
       { Name: 'Port', Value: ['8080'] },
@@ -176,6 +233,11 @@ describe('components in the template', () => {
             { Name: 'ArtifactUri', Value: ['none'] },
             ...service,
           ],
+        },
+        {
+          ComponentArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BakeRecipeCloudWatchAgent'), 'Arn'] },
+          // The application only: each environment configures the agent at boot.
+          Parameters: [{ Name: 'AppName', Value: ['web'] }],
         },
         {
           ComponentArn: {

@@ -5,7 +5,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ImmutableFleet } from '../../../lib/constructs/fleet';
 import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
-import { arnPrefix, grantsOf, rendered } from '../rollout/rollout-template';
+import { arnPrefix, grantsOf, render, rendered } from '../rollout/rollout-template';
 
 const GRANTS = [
   'grantScaleGroups',
@@ -17,6 +17,9 @@ const GRANTS = [
   'grantReadAlarms',
 ] as const;
 type GrantName = (typeof GRANTS)[number];
+
+const FACTORY = '111122223333';
+const TRUSTED = '444455556666';
 
 let app: TestApp;
 let fleet: ImmutableFleet;
@@ -32,7 +35,8 @@ beforeAll(() => {
     roles[grant] = new iam.Role(stack, `Probe-${grant}`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
     });
-    fleet[grant](roles[grant]);
+    if (grant === 'grantLaunch') fleet.grantLaunch(roles[grant], [FACTORY, TRUSTED]);
+    else fleet[grant](roles[grant]);
   }
   template = app.template('staging');
 });
@@ -63,8 +67,23 @@ function instanceRoleArn(): string {
 }
 
 describe('groups', () => {
+  it('grantScaleGroups permits resizing the two groups, by name, never above the fleet maximum nor to other subnets', () => {
+    expect(grantedBy('grantScaleGroups')).toEqual([
+      {
+        actions: ['autoscaling:UpdateAutoScalingGroup'],
+        resources: groups,
+        condition: {
+          NumericLessThanEqualsIfExists: {
+            'autoscaling:MaxSize': String(configOf('staging').fleet.capacity.max),
+            'autoscaling:MinSize': String(configOf('staging').fleet.capacity.max),
+          },
+          Null: { 'autoscaling:VPCZoneIdentifiers': 'true' },
+        },
+      },
+    ]);
+  });
+
   it.each([
-    ['grantScaleGroups', 'autoscaling:UpdateAutoScalingGroup'],
     ['grantRefresh', 'autoscaling:StartInstanceRefresh'],
     ['grantCancelRefresh', 'autoscaling:CancelInstanceRefresh'],
   ] as const)('%s permits %s on the two groups, by name', (grant, action) => {
@@ -73,28 +92,79 @@ describe('groups', () => {
 });
 
 describe('launching', () => {
-  it('permits new template versions and launches only through the fleet template, passing its role to EC2', () => {
+  const launchTemplate = () =>
+    `${arnPrefix('ec2')}launch-template/${rendered(Stack.of(fleet), fleet.launchTemplateId)}`;
+  const statement = (resource: string) => {
+    const found = grantedBy('grantLaunch').filter(
+      (g) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(resource)),
+    );
+    expect(found).toHaveLength(1);
+    return found[0];
+  };
+
+  it('permits new versions of the fleet template only', () => {
+    expect(grantedBy('grantLaunch')).toContainEqual({
+      actions: ['ec2:CreateLaunchTemplateVersion'],
+      resources: [launchTemplate()],
+    });
+  });
+
+  it("launches only through the fleet template, into the fleet's own subnets and security group", () => {
     const stack = Stack.of(fleet);
-    const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, fleet.launchTemplateId)}`;
-    expect(grantedBy('grantLaunch')).toEqual([
-      { actions: ['ec2:CreateLaunchTemplateVersion'], resources: [launchTemplate] },
-      {
-        actions: ['ec2:RunInstances'],
-        resources: [
-          launchTemplate,
-          ...['instance', 'volume', 'network-interface', 'subnet', 'security-group'].map(
-            (t) => `${arnPrefix('ec2')}${t}/*`,
-          ),
-          'arn:${AWS::Partition}:ec2:${AWS::Region}::image/*',
-        ].sort(),
-        condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate } },
+    const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+    const subnets = (group?.Properties.VPCZoneIdentifier as unknown[]).map(render);
+    expect(subnets.length).toBeGreaterThanOrEqual(2);
+    const securityGroup = rendered(stack, fleet.connections.securityGroups[0]?.securityGroupId ?? '');
+    expect(statement('subnet/')).toEqual({
+      actions: ['ec2:RunInstances'],
+      resources: [
+        launchTemplate(),
+        `${arnPrefix('ec2')}volume/*`,
+        `${arnPrefix('ec2')}network-interface/*`,
+        ...subnets.map((id) => `${arnPrefix('ec2')}subnet/${id}`),
+        `${arnPrefix('ec2')}security-group/${securityGroup}`,
+      ].sort(),
+      condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate() } },
+    });
+  });
+
+  it('launches instances only with the fleet instance profile and IMDSv2 required', () => {
+    const [profile] = Object.keys(template.findResources('AWS::IAM::InstanceProfile'));
+    expect(statement('instance/*')).toEqual({
+      actions: ['ec2:RunInstances'],
+      resources: [`${arnPrefix('ec2')}instance/*`],
+      condition: {
+        ArnLike: { 'ec2:LaunchTemplate': launchTemplate() },
+        StringEquals: { 'ec2:InstanceProfile': `\${${profile}.Arn}`, 'ec2:MetadataHttpTokens': 'required' },
       },
-      {
-        actions: ['iam:PassRole'],
-        resources: [instanceRoleArn()],
-        condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    });
+  });
+
+  it('launches only images the trusted accounts own: no public or foreign AMI', () => {
+    expect(statement('image/*')).toEqual({
+      actions: ['ec2:RunInstances'],
+      resources: ['arn:${AWS::Partition}:ec2:${AWS::Region}::image/*'],
+      condition: {
+        ArnLike: { 'ec2:LaunchTemplate': launchTemplate() },
+        StringEquals: { 'ec2:Owner': [FACTORY, TRUSTED] },
       },
-    ]);
+    });
+  });
+
+  it('tags instances and volumes only as a launch creates them', () => {
+    expect(grantedBy('grantLaunch')).toContainEqual({
+      actions: ['ec2:CreateTags'],
+      resources: ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
+      condition: { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+    });
+  });
+
+  it('passes only the instance role, only to EC2', () => {
+    expect(grantedBy('grantLaunch')).toContainEqual({
+      actions: ['iam:PassRole'],
+      resources: [instanceRoleArn()],
+      condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+    });
   });
 });
 

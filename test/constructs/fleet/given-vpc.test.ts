@@ -20,11 +20,12 @@ function fleetIn(overrides: (vpc: ec2.Vpc) => Partial<ImmutableFleetProps> = () 
       { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  const { port, healthCheckPath } = factoryConfig().app;
+  const { name, port, healthCheckPath } = factoryConfig().app;
   new ImmutableFleet(stack, 'Fleet', {
     environment: config.name,
     vpc,
     ...config.fleet,
+    appName: name,
     appPort: port,
     healthCheckPath,
     ...overrides(vpc),

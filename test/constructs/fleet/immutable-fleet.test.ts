@@ -345,6 +345,14 @@ describe('launch template hardening', () => {
       RetentionInDays: 365,
     });
   });
+
+  it("keeps the instances' log group after a teardown, but not after a failed create", () => {
+    prod.hasResource('AWS::Logs::LogGroup', {
+      Properties: Match.objectLike({ LogGroupName: '/immutable/prod/fleet' }),
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
   it('keeps $Default on the version CloudFormation created from the current definition', () => {
     const lt = logicalIdOf(prod, 'AWS::EC2::LaunchTemplate', { LaunchTemplateName: 'immutable-prod-fleet' });
     const call = {
@@ -370,6 +378,28 @@ describe('launch template hardening', () => {
       },
     });
   });
+
+  it.each(['dev', 'staging', 'prod'] as const)(
+    "%s: the custom resource's provider logs to a group created before it, kept for fleet.logRetentionDays",
+    (env) => {
+      const t = app.template(env);
+      const resources = t.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
+      const [custom] = Object.values(t.findResources('Custom::AWS'));
+      const provider = resources[custom?.Properties.ServiceToken['Fn::GetAtt'][0]];
+      const logGroupId = provider?.Properties.LoggingConfig?.LogGroup?.Ref as string;
+      expect(resources[logGroupId]).toEqual(
+        expect.objectContaining({
+          Type: 'AWS::Logs::LogGroup',
+          Properties: expect.objectContaining({ RetentionInDays: configOf(env).fleet.logRetentionDays }),
+        }),
+      );
+      // No group of the function's own name, which its first invocation could create first.
+      const ownName = Object.values(t.findResources('AWS::Logs::LogGroup')).filter((g) =>
+        JSON.stringify(g.Properties?.LogGroupName ?? '').includes('/aws/lambda/'),
+      );
+      expect(ownName).toEqual([]);
+    },
+  );
 });
 
 describe('security groups', () => {

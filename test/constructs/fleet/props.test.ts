@@ -13,11 +13,12 @@ function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any
   const config = configOf('prod');
   const stack = new Stack(new App({ outdir }), 'Probe');
   // The application's port and health path come from the image factory, as the stack passes them.
-  const { port, healthCheckPath } = factoryConfig().app;
+  const { name, port, healthCheckPath } = factoryConfig().app;
   const props = {
     environment: config.name,
     vpc: new ec2.Vpc(stack, 'Vpc'),
     ...config.fleet,
+    appName: name,
     appPort: port,
     healthCheckPath,
   };
@@ -51,6 +52,12 @@ describe('ImmutableFleet props validation', () => {
   it('fails when the application port could not be served', () => {
     expect(build((p) => (p.appPort = 0))).toThrow(
       'ImmutableFleet(prod) appPort must be a whole number 1-65535, got 0',
+    );
+  });
+
+  it('fails when the application name could not name its log file', () => {
+    expect(build((p) => (p.appName = 'Web App'))).toThrow(
+      'ImmutableFleet(prod) appName must be 2-41 lower-case letters, digits and dashes, starting with a letter, got "Web App"',
     );
   });
 

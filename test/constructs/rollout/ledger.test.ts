@@ -22,9 +22,9 @@ const logicalId = (stack: ImmutableStack, construct: { node: { defaultChild?: un
   stack.getLogicalId(construct.node.defaultChild as never);
 
 describe('ledger', () => {
-  it.each(ENVS)('%s: a pk/sk table on demand, with point-in-time recovery', (env) => {
+  it.each(ENVS)('%s: a pk/sk table on demand, with point-in-time recovery and no fixed name', (env) => {
     app.template(env).hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      TableName: `immutable-${env}-rollouts`,
+      TableName: Match.absent(),
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -40,17 +40,20 @@ describe('ledger', () => {
     });
   });
 
-  it.each(ENVS)('%s: outlives the stack, and deletion protection follows the configuration', (env) => {
-    const stack = stacks[env];
-    const table = app.template(env).toJSON().Resources[logicalId(stack, stack.rollout.table)] as {
-      DeletionPolicy: string;
-      UpdateReplacePolicy: string;
-      Properties: { Replicas: { DeletionProtectionEnabled?: boolean }[] };
-    };
-    expect(table.DeletionPolicy).toBe('Retain');
-    expect(table.UpdateReplacePolicy).toBe('Retain');
-    expect(table.Properties.Replicas.map((r) => r.DeletionProtectionEnabled)).toEqual([
-      stack.config.rollout.ledgerDeletionProtection,
-    ]);
-  });
+  it.each(ENVS)(
+    '%s: outlives the stack but not a failed create; deletion protection follows the configuration',
+    (env) => {
+      const stack = stacks[env];
+      const table = app.template(env).toJSON().Resources[logicalId(stack, stack.rollout.table)] as {
+        DeletionPolicy: string;
+        UpdateReplacePolicy: string;
+        Properties: { Replicas: { DeletionProtectionEnabled?: boolean }[] };
+      };
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+      expect(table.Properties.Replicas.map((r) => r.DeletionProtectionEnabled)).toEqual([
+        stack.config.rollout.ledgerDeletionProtection,
+      ]);
+    },
+  );
 });

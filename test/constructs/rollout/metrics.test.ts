@@ -118,10 +118,10 @@ describe('what the ledger publishes when a rollout finishes', () => {
       ),
     );
 
-  it('publishes Rollouts and RolloutDuration with the service, action and outcome dimensions', () => {
+  it('publishes Rollouts and RolloutDuration with the service, environment, action and outcome dimensions', () => {
     expect(emitted().map((m) => [m.metricName, Object.keys(m.dimensions).sort()])).toEqual([
-      ['Rollouts', ['action', 'outcome', 'service']],
-      ['RolloutDuration', ['action', 'outcome', 'service']],
+      ['Rollouts', ['action', 'environment', 'outcome', 'service']],
+      ['RolloutDuration', ['action', 'environment', 'outcome', 'service']],
     ]);
   });
 
@@ -152,11 +152,11 @@ describe('what the ledger publishes when a rollout finishes', () => {
 });
 
 describe('metricRolloutsFailed', () => {
-  const actions: Action[] = ['phoenix', 'canary', 'rollback', 'restore'];
+  const actions: Action[] = ['phoenix', 'canary', 'rollback', 'restore', 'replace'];
 
   it('sums the FAILED rollouts of every action', () => {
     const config = workflow.metricRolloutsFailed().toMetricConfig();
-    expect(config.mathExpression?.expression).toBe('SUM([phoenix, canary, rollback, restore])');
+    expect(config.mathExpression?.expression).toBe('SUM([phoenix, canary, rollback, restore, replace])');
     const used = usedBy(workflow.metricRolloutsFailed());
     expect(Object.keys(used)).toEqual(actions);
     for (const action of actions) {
@@ -164,7 +164,7 @@ describe('metricRolloutsFailed', () => {
       expect(idOf(metric)).toEqual({
         namespace: 'ImmutableFleet',
         metricName: 'Rollouts',
-        dimensions: { service: 'immutable-rollout', action, outcome: 'FAILED' },
+        dimensions: { service: 'immutable-rollout', environment: 'dev', action, outcome: 'FAILED' },
       });
       expect(metric.toMetricConfig().metricStat?.statistic).toBe('Sum');
     }
@@ -194,7 +194,10 @@ describe('metricRolloutsFailed', () => {
     rmSync(outdir, { recursive: true, force: true });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
-        Match.objectLike({ Expression: 'SUM([phoenix, canary, rollback, restore])', ReturnData: true }),
+        Match.objectLike({
+          Expression: 'SUM([phoenix, canary, rollback, restore, replace])',
+          ReturnData: true,
+        }),
       ]),
     });
   });
@@ -204,7 +207,7 @@ describe('metricRolloutDuration', () => {
   it('is the longest successful rollout of any action by default', () => {
     const metric = workflow.metricRolloutDuration();
     expect(metric.toMetricConfig().mathExpression?.expression).toBe(
-      'MAX([phoenix, canary, rollback, restore])',
+      'MAX([phoenix, canary, rollback, restore, replace])',
     );
     for (const m of Object.values(usedBy(metric))) {
       expect(idOf(m)).toMatchObject({ metricName: 'RolloutDuration', dimensions: { outcome: 'SUCCEEDED' } });
@@ -215,7 +218,12 @@ describe('metricRolloutDuration', () => {
   it('takes any statistic for one action', () => {
     const outcome: Outcome = 'SUCCEEDED';
     const metric = workflow.metricRolloutDuration({ action: 'phoenix', statistic: 'p90' });
-    expect(idOf(metric).dimensions).toEqual({ service: 'immutable-rollout', action: 'phoenix', outcome });
+    expect(idOf(metric).dimensions).toEqual({
+      service: 'immutable-rollout',
+      environment: 'dev',
+      action: 'phoenix',
+      outcome,
+    });
     expect(metric.toMetricConfig().metricStat?.statistic).toBe('p90');
   });
 

@@ -81,12 +81,67 @@ describe('notifications', () => {
     });
   });
 
-  it.each(ENVS)('%s: no subscription when no email is configured', (env) => {
-    expect(stacks[env].config.rollout.notificationEmails).toEqual([]);
-    app.template(env).resourceCountIs('AWS::SNS::Subscription', 0);
+  it.each(ENVS)("%s: CloudWatch may publish for this environment's alarms only, and use the key", (env) => {
+    const stack = stacks[env];
+    const fromOwnAlarms = {
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':cloudwatch:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              `:alarm:immutable-${env}-*`,
+            ],
+          ],
+        },
+      },
+      StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    };
+    const topic = logicalId(stack, stack.rollout.topic);
+    app.template(env).hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topic },
+            Condition: fromOwnAlarms,
+          },
+        ]),
+      },
+    });
+    const key = app.template(env).toJSON().Resources[
+      logicalId(stack, stack.rollout.topic.masterKey as never)
+    ];
+    expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Resource: '*',
+      Condition: fromOwnAlarms,
+    });
   });
 
-  it('subscribes each configured email to the topic', () => {
+  it.each(ENVS)('%s: subscribes the configured address to the rollout topic', (env) => {
+    const stack = stacks[env];
+    expect(stack.config.rollout.notificationEmails).toEqual(['platform-oncall@example.com']);
+    app.template(env).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'platform-oncall@example.com',
+      TopicArn: { Ref: logicalId(stack, stack.rollout.topic) },
+    });
+  });
+
+  it('subscribes each configured email to the rollout topic (the factory subscribes its own)', () => {
     const stack = subscribed.stacks[0] as ImmutableStack;
     const template = subscribed.template('dev');
     template.resourceCountIs('AWS::SNS::Subscription', EMAILS.length);

@@ -1,10 +1,11 @@
+import { OPERATIONS_HANDLERS } from '../../../lib/constructs/functions/handlers';
 import {
   HANDLER_METADATA,
   PROMOTION_HANDLERS,
   ROLLOUT_HANDLERS,
 } from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, factoryConfig, testApp } from '../../support/synth';
+import { configOf, testApp } from '../../support/synth';
 import type { TestApp } from '../../support/synth';
 import { grantsOf, render, rendered } from './rollout-template';
 
@@ -49,9 +50,13 @@ function rolloutFunctions(env: Env): Map<string, FunctionResource & { logicalId:
 const variablesOf = (env: Env, handler: string) =>
   rolloutFunctions(env).get(handler)?.Properties.Environment?.Variables ?? {};
 
-/** The handlers deployed in an environment: the rollout's, and the promotion's where it takes another's releases. */
+/**
+ * The handlers deployed in an environment: the rollout's, the operations', and the promotion's
+ * where it takes another's releases.
+ */
 const handlersOf = (env: Env): string[] => [
   ...ROLLOUT_HANDLERS,
+  ...OPERATIONS_HANDLERS,
   ...(configOf(env).promotion.from === 'image-factory' ? [] : PROMOTION_HANDLERS),
 ];
 
@@ -61,9 +66,13 @@ describe('rollout functions', () => {
   });
 
   it('deploys the promotion’s functions only where the environment takes another one’s releases', () => {
-    expect(handlersOf('dev')).toEqual([...ROLLOUT_HANDLERS]);
-    expect(handlersOf('staging')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
-    expect(handlersOf('prod')).toEqual([...ROLLOUT_HANDLERS, ...PROMOTION_HANDLERS]);
+    expect(handlersOf('dev')).toEqual([...ROLLOUT_HANDLERS, ...OPERATIONS_HANDLERS]);
+    expect(handlersOf('staging')).toEqual([
+      ...ROLLOUT_HANDLERS,
+      ...OPERATIONS_HANDLERS,
+      ...PROMOTION_HANDLERS,
+    ]);
+    expect(handlersOf('prod')).toEqual([...ROLLOUT_HANDLERS, ...OPERATIONS_HANDLERS, ...PROMOTION_HANDLERS]);
   });
 
   it.each(ENVS)('%s: Node.js 24 on arm64, X-Ray on, handler index.handler', (env) => {
@@ -86,14 +95,17 @@ describe('rollout functions', () => {
     expect(logGroups.size).toBe(handlersOf(env).length);
   });
 
-  it.each(ENVS)('%s: log groups keep a year of logs', (env) => {
+  it.each(ENVS)("%s: log groups keep the environment's fleet.logRetentionDays", (env) => {
     const logGroups = app.template(env).findResources('AWS::Logs::LogGroup') as Record<
       string,
       { Properties: { RetentionInDays?: number } }
     >;
     for (const fn of rolloutFunctions(env).values()) {
       const id = /^\$\{(\w+)\}$/.exec(render(fn.Properties.LoggingConfig?.LogGroup))?.[1] as string;
-      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({ id, retention: 365 });
+      expect({ id, retention: logGroups[id]?.Properties.RetentionInDays }).toEqual({
+        id,
+        retention: stacks[env].config.fleet.logRetentionDays,
+      });
     }
   });
 
@@ -127,13 +139,13 @@ describe('rollout functions', () => {
 
 describe('environment of the EventBridge-triggered functions', () => {
   it.each(ENVS)(
-    '%s: on-image-available records in this ledger what the factory announces, gated at the factory’s scan severity',
+    '%s: on-image-available records in this ledger what the factory announces, gated at this environment’s scan severity',
     (env) => {
       const stack = stacks[env];
       expect(variablesOf(env, 'on-image-available')).toMatchObject({
         STATE_MACHINE_ARN: stack.resolve(stack.rollout.stateMachine.stateMachineArn) as unknown,
         TABLE_NAME: stack.resolve(stack.rollout.table.tableName) as unknown,
-        SCAN_FAIL_ON_SEVERITY: factoryConfig().scan.failOnSeverity,
+        SCAN_FAIL_ON_SEVERITY: stack.config.images.failOnSeverity,
         // one account: the factory's announcements come from this stack's own
         IMAGE_FACTORY_ACCOUNT: { Ref: 'AWS::AccountId' },
       });
@@ -174,7 +186,12 @@ describe('environment of the EventBridge-triggered functions', () => {
   });
 
   it.each(ENVS)('%s: functions the state machine runs get their settings in the payload, not env', (env) => {
-    const triggered = ['on-image-available', 'release-abandoned-lock', 'on-upstream-release'];
+    const triggered = [
+      'on-image-available',
+      'release-abandoned-lock',
+      'on-upstream-release',
+      ...OPERATIONS_HANDLERS,
+    ];
     const run = handlersOf(env).filter((h) => !triggered.includes(h));
     expect(run).toContain('announce-release');
     for (const name of run) {

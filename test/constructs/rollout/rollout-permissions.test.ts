@@ -41,6 +41,8 @@ const idOf = (stack: ImmutableStack, construct: { node: { defaultChild?: unknown
 function rolloutRoles(stack: ImmutableStack, template: Template): Map<string, string> {
   const roles = new Map<string, string>();
   for (const fn of stack.rollout.functions.all()) roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
+  for (const fn of [stack.operations.interactiveAccess.function, stack.operations.fleetCheck.function])
+    roles.set(fn.node.id, idOf(stack, fn.role as iam.Role));
   roles.set('state machine', idOf(stack, stack.rollout.stateMachine.role));
   const promotion = stack.rollout.promotion;
   if (promotion) roles.set('promotion state machine', idOf(stack, promotion.stateMachine.role));
@@ -75,9 +77,15 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
   );
   const launchTemplate = `${arnPrefix('ec2')}launch-template/${rendered(stack, fleet.launchTemplateId)}`;
   const image = 'arn:${AWS::Partition}:ec2:${AWS::Region}::image/*';
-  const launched = ['instance', 'volume', 'network-interface', 'subnet', 'security-group'].map(
-    (t) => `${arnPrefix('ec2')}${t}/*`,
-  );
+  const launched = ['instance', 'volume', 'network-interface'].map((t) => `${arnPrefix('ec2')}${t}/*`);
+  // The fleet's own subnets and security group, by id.
+  const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup'));
+  const used = [
+    ...(group?.Properties.VPCZoneIdentifier as unknown[]).map(
+      (id) => `${arnPrefix('ec2')}subnet/${render(id)}`,
+    ),
+    `${arnPrefix('ec2')}security-group/${rendered(stack, fleet.connections.securityGroups[0]?.securityGroupId ?? '')}`,
+  ];
   const p = runtimeParameters(env);
   const parameters = [
     p.releasedImage,
@@ -86,7 +94,10 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
   ].map((n) => `${arnPrefix('ssm')}parameter${n}`);
   const table = rendered(stack, rollout.table.tableArn);
   const functions = rollout.functions.all().map((fn) => rendered(stack, fn.functionArn));
-  const logGroups = rollout.functions.all().map((fn) => rendered(stack, fn.logGroup.logGroupArn));
+  const operations = [stack.operations.interactiveAccess.function, stack.operations.fleetCheck.function];
+  const logGroups = [...rollout.functions.all(), ...operations].map((fn) =>
+    rendered(stack, fn.logGroup.logGroupArn),
+  );
   const topicKey = rendered(stack, rollout.topic.masterKey?.keyArn as string);
   const stateMachines = [
     rollout.stateMachine,
@@ -96,9 +107,16 @@ function allowedWrites(stack: ImmutableStack, template: Template): Record<string
     'autoscaling:UpdateAutoScalingGroup': groups,
     'autoscaling:StartInstanceRefresh': groups,
     'autoscaling:CancelInstanceRefresh': groups,
+    // a replace detaches the replaced instances from their group
+    'autoscaling:DetachInstances': groups,
+    // instance ids are known only at launch: a condition on the environment's tag scopes these
+    'ec2:TerminateInstances': [`${arnPrefix('ec2')}instance/*`],
     'elasticloadbalancing:ModifyListener': [rendered(stack, fleet.listenerArn)],
     'ec2:CreateLaunchTemplateVersion': [launchTemplate],
-    'ec2:RunInstances': [launchTemplate, ...launched, image],
+    'ec2:RunInstances': [launchTemplate, ...launched, ...used, image],
+    // What a launch creates, tagged as it is created, and the tainted tag on an instance
+    // (never an image: the factory tags those)
+    'ec2:CreateTags': ['instance', 'volume'].map((t) => `${arnPrefix('ec2')}${t}/*`),
     'iam:PassRole': [instanceRoleArn(stack, template)],
     'dynamodb:PutItem': [table],
     'dynamodb:UpdateItem': [table],
@@ -159,9 +177,9 @@ const allGrants = (env: Env): [string, Grant][] =>
 
 describe('least privilege', () => {
   it.each(ENVS)('%s: no wildcard action, no write on *, every write on the fleet’s own resources', (env) => {
-    // 14 rollout functions, the state machine and the schedule; where the environment promotes
-    // from another, the promotion's two functions and its state machine too
-    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(env === 'dev' ? 16 : 19);
+    // 15 rollout functions, the 2 operations functions, the state machine and the schedule; where
+    // the environment promotes from another, the promotion's two functions and its state machine too
+    expect(rolloutRoles(stacks[env], app.template(env)).size).toBe(env === 'dev' ? 19 : 22);
     expect(iamFindings(stacks[env], app.template(env))).toEqual([]);
   });
 
@@ -215,14 +233,40 @@ describe('launching instances', () => {
       const launches = allGrants(env).filter(([, g]) => g.actions.includes('ec2:RunInstances'));
       expect([...new Set(launches.map(([who]) => who))].sort()).toEqual(['prepare-canary', 'start-refresh']);
       for (const [who, g] of launches) {
-        expect({ who, actions: g.actions, condition: g.condition }).toEqual({
+        expect({ who, actions: g.actions, condition: g.condition?.ArnLike }).toEqual({
           who,
           actions: ['ec2:RunInstances'],
-          condition: { ArnLike: { 'ec2:LaunchTemplate': launchTemplate } },
+          condition: { 'ec2:LaunchTemplate': launchTemplate },
         });
       }
     },
   );
+
+  it.each(ENVS)(
+    '%s: every launch statement that names image/* carries ec2:Owner, the image factory account only',
+    (env) => {
+      const imageLaunches = allGrants(env).filter(
+        ([, g]) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(':image/')),
+      );
+      expect(imageLaunches.length).toBe(2);
+      for (const [, g] of imageLaunches) {
+        expect(g.condition?.StringEquals).toEqual({ 'ec2:Owner': ['${AWS::AccountId}'] });
+      }
+    },
+  );
+
+  it.each(ENVS)('%s: instances launch only with the fleet instance profile and IMDSv2', (env) => {
+    const instanceLaunches = allGrants(env).filter(
+      ([, g]) => g.actions.includes('ec2:RunInstances') && g.resources.some((r) => r.includes(':instance/')),
+    );
+    expect(instanceLaunches.length).toBe(2);
+    for (const [, g] of instanceLaunches) {
+      expect(g.condition?.StringEquals).toEqual({
+        'ec2:InstanceProfile': expect.stringMatching(/^\$\{FleetGroupsLaunchTemplateProfile\w+\.Arn\}$/),
+        'ec2:MetadataHttpTokens': 'required',
+      });
+    }
+  });
 
   it.each(ENVS)('%s: the instance role is passed only to EC2', (env) => {
     const stack = stacks[env];
@@ -239,11 +283,41 @@ describe('launching instances', () => {
   });
 });
 
-describe('tagging released images', () => {
+describe('tagging', () => {
+  it.each(ENVS)('%s: the functions that launch tag only what their launches create', (env) => {
+    const onLaunch = allGrants(env).filter(
+      ([, g]) => g.actions.includes('ec2:CreateTags') && g.condition?.StringEquals?.['ec2:CreateAction'],
+    );
+    expect(onLaunch.map(([who, g]) => [who, g.actions, g.condition]).sort()).toEqual(
+      ['prepare-canary', 'start-refresh'].map((who) => [
+        who,
+        ['ec2:CreateTags'],
+        { StringEquals: { 'ec2:CreateAction': 'RunInstances' } },
+      ]),
+    );
+  });
+
   // The image factory owns the AMIs and tags what each environment announces (image-factory-stack.test.ts).
-  it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything', (env) => {
-    const tagging = allGrants(env).filter(([, g]) => g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)));
-    expect(tagging.map(([who, g]) => [who, g.actions])).toEqual([]);
+  it.each(ENVS)('%s: no rollout or promotion role may tag or untag anything else', (env) => {
+    const tagging = allGrants(env).filter(
+      ([, g]) =>
+        g.actions.some((a) => /Tags?$|Tag[A-Z]/.test(a)) &&
+        !(
+          g.actions.length === 1 &&
+          g.actions[0] === 'ec2:CreateTags' &&
+          g.condition?.StringEquals?.['ec2:CreateAction'] === 'RunInstances'
+        ),
+    );
+    // only the answer to interactive access tags, and only instances (its own test pins the condition)
+    expect(tagging.map(([who, g]) => [who, g.actions, g.resources])).toEqual([
+      ['on-interactive-access', ['ec2:CreateTags'], [`${arnPrefix('ec2')}instance/*`]],
+    ]);
+    expect(
+      allGrants(env)
+        .filter(([, g]) => g.actions.includes('ec2:CreateTags'))
+        .flatMap(([, g]) => g.resources)
+        .filter((r) => r.includes('::image/')),
+    ).toEqual([]);
   });
 
   it.each(ENVS)('%s: announce-release only puts events on this account’s default bus', (env) => {
@@ -270,7 +344,7 @@ describe('state machine role', () => {
       .filter((g) => g.actions.includes('lambda:InvokeFunction'))
       .flatMap((g) => g.resources);
     expect(new Set(invoked)).toEqual(new Set([...named, ...[...named].map((f) => `${f}:*`)]));
-    expect(named.size).toBe(12);
+    expect(named.size).toBe(13);
     const triggers = (['on-image-available', 'release-abandoned-lock'] as const).map((h) =>
       rendered(stack, stack.rollout.functions.get(h).functionArn),
     );
@@ -391,4 +465,14 @@ describe('per-function scope', () => {
       .map(([who]) => who);
     expect(writers).toEqual(['ledger']);
   });
+
+  it.each(ENVS)(
+    '%s: the ledger may describe images, which SSM needs to store the aws:ec2:image released-ami value',
+    (env) => {
+      const describes = grantsOfFunction(env, 'ledger').filter((g) =>
+        g.actions.includes('ec2:DescribeImages'),
+      );
+      expect(describes.map((g) => g.resources)).toEqual([['*']]);
+    },
+  );
 });

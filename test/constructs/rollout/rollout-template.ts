@@ -9,6 +9,7 @@ import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
  */
 export function render(value: unknown): string {
   if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
   const v = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
   if (v.Ref) return `\${${v.Ref}}`;
   if (v['Fn::GetAtt']) return `\${${v['Fn::GetAtt'].join('.')}}`;

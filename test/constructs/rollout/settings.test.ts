@@ -82,6 +82,8 @@ describe('settings', () => {
         freezeWindows: r.freezeWindows,
         ...(config.promotion.from === 'image-factory' ? {} : { promoteFrom: config.promotion.from }),
         downstream: downstreamOf(env),
+        // one account: the factory's images are this account's own
+        images: { owners: ['${AWS::AccountId}'], failOnSeverity: config.images.failOnSeverity },
       },
     });
   });

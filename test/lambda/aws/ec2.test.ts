@@ -4,6 +4,7 @@ import {
   DeleteTagsCommand,
   DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -21,14 +22,20 @@ describe('Ec2LaunchTemplates.createVersion', () => {
   const KEY = 'arn:aws:states:eu-west-1:111122223333:execution:immutable-dev-rollout:run-1#phoenix';
   const create = (description = `phoenix ${OLD_AMI} by run-1`, key = KEY) =>
     new Ec2LaunchTemplates(client()).createVersion(LAUNCH_TEMPLATE, OLD_AMI, description, key);
+  const withDefault = (number: number | undefined) =>
+    ec2
+      .on(DescribeLaunchTemplatesCommand, { LaunchTemplateIds: [LAUNCH_TEMPLATE] })
+      .resolves({ LaunchTemplates: [{ LaunchTemplateId: LAUNCH_TEMPLATE, DefaultVersionNumber: number }] });
 
-  it('copies $Default with the AMI and the description, and returns the version number', async () => {
+  it('copies the default version, by its number, with the AMI and the description, and returns the new number', async () => {
+    withDefault(3);
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
     expect(await create()).toBe('8');
+    expect(inputsOf(ec2, DescribeLaunchTemplatesCommand)).toEqual([{ LaunchTemplateIds: [LAUNCH_TEMPLATE] }]);
     expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([
       {
         LaunchTemplateId: LAUNCH_TEMPLATE,
-        SourceVersion: '$Default',
+        SourceVersion: '3',
         VersionDescription: `phoenix ${OLD_AMI} by run-1`,
         LaunchTemplateData: { ImageId: OLD_AMI },
         ClientToken: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
@@ -37,6 +44,7 @@ describe('Ec2LaunchTemplates.createVersion', () => {
   });
 
   it('sends the same ClientToken for the same key, another for another key', async () => {
+    withDefault(7);
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
     await create();
     await create();
@@ -46,13 +54,31 @@ describe('Ec2LaunchTemplates.createVersion', () => {
     expect(other).not.toBe(first);
   });
 
+  it('never passes an alias as SourceVersion, which the API reference does not document', async () => {
+    withDefault(12);
+    ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 13 } });
+    await create();
+    for (const input of inputsOf(ec2, CreateLaunchTemplateVersionCommand))
+      expect(input.SourceVersion).toMatch(/^[1-9]\d*$/);
+  });
+
   it('keeps the version description within the 255 characters EC2 accepts', async () => {
+    withDefault(1);
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
     await create(`phoenix ${OLD_AMI} by ${'n'.repeat(300)}`);
     expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)[0]?.VersionDescription).toHaveLength(255);
   });
 
+  it('fails when EC2 describes no default version, creating nothing', async () => {
+    withDefault(undefined);
+    await expect(create()).rejects.toThrow(
+      `DescribeLaunchTemplates on ${LAUNCH_TEMPLATE} returned no default version`,
+    );
+    expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([]);
+  });
+
   it('fails when EC2 returns no version number', async () => {
+    withDefault(1);
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: {} });
     await expect(create()).rejects.toThrow(
       `CreateLaunchTemplateVersion on ${LAUNCH_TEMPLATE} returned no version`,
@@ -105,12 +131,13 @@ describe('Ec2Instances.launchTimes', () => {
 describe('Ec2Images.describe', () => {
   const images = () => new Ec2Images(client());
 
-  it('looks the image up by id, with its state and tags', async () => {
+  it('looks the image up by id, with its state, owner and tags', async () => {
     ec2.on(DescribeImagesCommand).resolves({
       Images: [
         {
           ImageId: NEW_AMI,
           State: 'available',
+          OwnerId: '444455556666',
           Name: 'immutable-dev-app 1.4.0',
           Tags: [{ Key: 'immutable:released-dev', Value: '2026-03-01T08:00:00.000Z' }],
         },
@@ -119,6 +146,7 @@ describe('Ec2Images.describe', () => {
     expect(await images().describe(NEW_AMI)).toEqual({
       id: NEW_AMI,
       state: 'available',
+      owner: '444455556666',
       tags: new Map([['immutable:released-dev', '2026-03-01T08:00:00.000Z']]),
     });
     expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [NEW_AMI] }]);

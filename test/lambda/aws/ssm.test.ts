@@ -6,7 +6,13 @@ import { inputsOf } from '../sdk-mocks';
 
 const ssm = mockClient(SSMClient);
 const names = settings().parameters;
-const parameters = () => new SsmRuntimeParameters(new SSMClient({}));
+/** The waits between reads of a validated value, instead of sleeping through them. */
+let waited: number[] = [];
+const parameters = () =>
+  new SsmRuntimeParameters(new SSMClient({}), (ms) => {
+    waited.push(ms);
+    return Promise.resolve();
+  });
 const notFound = (name: string) =>
   new ParameterNotFound({ message: `Parameter ${name} not found.`, $metadata: { httpStatusCode: 400 } });
 
@@ -20,7 +26,10 @@ function stored(values: Record<string, string>) {
   ssm.on(PutParameterCommand).resolves({ Version: 4, Tier: 'Standard' });
 }
 
-beforeEach(() => ssm.reset());
+beforeEach(() => {
+  ssm.reset();
+  waited = [];
+});
 
 describe('SsmRuntimeParameters.get', () => {
   it('reads one parameter by name', async () => {
@@ -64,7 +73,7 @@ describe('SsmRuntimeParameters.find', () => {
 
 describe('SsmRuntimeParameters.put', () => {
   it('overwrites each kind with its type, the image with the AMI data type', async () => {
-    stored({});
+    stored({ [`${names.releasedImage}:4`]: NEW_AMI });
     await parameters().put(names.releasedImage, NEW_AMI, 'image');
     await parameters().put(names.listenerWeights, '0,100', 'list');
     await parameters().put(names.launchTemplateVersions.green, '8', 'text');
@@ -79,6 +88,35 @@ describe('SsmRuntimeParameters.put', () => {
       { Name: names.listenerWeights, Value: '0,100', Type: 'StringList', Overwrite: true },
       { Name: names.launchTemplateVersions.green, Value: '8', Type: 'String', Overwrite: true },
     ]);
+    // Only the image is read back, by the version the write made: SSM validates it after answering.
+    expect(inputsOf(ssm, GetParameterCommand)).toEqual([{ Name: `${names.releasedImage}:4` }]);
+    expect(waited).toEqual([]);
+  });
+
+  it('waits for SSM to validate an image value, and fails loudly when it never stores it', async () => {
+    let reads = 0;
+    ssm.on(PutParameterCommand).resolves({ Version: 4 });
+    ssm.on(GetParameterCommand).callsFake(() => {
+      reads += 1;
+      if (reads < 3)
+        return Promise.reject(
+          Object.assign(new Error('no such version'), { name: 'ParameterVersionNotFound' }),
+        );
+      return Promise.resolve({ Parameter: { Value: NEW_AMI, Version: 4 } });
+    });
+    await parameters().put(names.releasedImage, NEW_AMI, 'image');
+    expect(waited).toEqual([500, 1000]);
+
+    ssm.reset();
+    waited = [];
+    ssm.on(PutParameterCommand).resolves({ Version: 5 });
+    ssm
+      .on(GetParameterCommand)
+      .rejects(Object.assign(new Error('no such version'), { name: 'ParameterVersionNotFound' }));
+    await expect(parameters().put(names.releasedImage, NEW_AMI, 'image')).rejects.toThrow(
+      `SSM did not store ${NEW_AMI} in ${names.releasedImage} (version 5): an aws:ec2:image value must name an AMI`,
+    );
+    expect(waited).toEqual([500, 1000, 2000, 3000]);
   });
 
   it('propagates a failed write', async () => {

@@ -1,6 +1,7 @@
 import type { Images, ImageView, MissingImage } from '../../../lambda/fleet/ports';
 import { awsError } from '../aws-errors';
 import { Failures } from './failures';
+import { ACCOUNT } from '../fixtures';
 
 export interface FakeImage {
   state: string;
@@ -37,7 +38,13 @@ export class FakeImages implements Images {
     if (code) return { missing: true, code };
     const image = this.images.get(imageId);
     if (!image) return { missing: true };
-    return { id: imageId, state: image.state, tags: new Map(Object.entries(image.tags)) };
+    return {
+      id: imageId,
+      state: image.state,
+      // `self` is the fixtures' account.
+      owner: image.owner === 'self' ? ACCOUNT : image.owner,
+      tags: new Map(Object.entries(image.tags)),
+    };
   }
 
   async tagsOf(imageIds: readonly string[]): Promise<ReadonlyMap<string, ReadonlyMap<string, string>>> {

@@ -1,13 +1,16 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/handlers/plan-rollout';
-import { at, execution, fleet, group, instances, request, settings } from '../fixtures';
+import { ACCOUNT, at, execution, fleet, group, instances, OLD_AMI, request, settings } from '../fixtures';
+import { imageAvailable } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
 import { freezeClock } from './clock';
 
 const asg = mockClient(AutoScalingClient);
 const ec2 = mockClient(EC2Client);
+const db = mockClient(DynamoDBClient);
 freezeClock();
 
 describe('plan-rollout handler', () => {
@@ -23,6 +26,12 @@ describe('plan-rollout handler', () => {
         { Instances: instances(2).map((i) => ({ InstanceId: i.id, LaunchTime: at(-8 * 86_400) })) },
       ],
     });
+    // The released image the rotation launches again: the factory's, announced here, scanned clean.
+    ec2.on(DescribeImagesCommand).resolves({
+      Images: [{ ImageId: OLD_AMI, State: 'available', OwnerId: ACCOUNT }],
+    });
+    const announced = { ...imageAvailable().detail, imageId: OLD_AMI, announcedAt: at(-3600).toISOString() };
+    db.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(announced) } } });
     const plan = await handler({
       settings: settings(),
       execution: execution(),
@@ -32,5 +41,12 @@ describe('plan-rollout handler', () => {
     expect(plan).toMatchObject({ kind: 'refresh', oldestAgeDays: 8, instances: 2 });
     expect(inputsOf(asg, DescribeAutoScalingGroupsCommand)).toHaveLength(1);
     expect(inputsOf(ec2, DescribeInstancesCommand)).toEqual([{ InstanceIds: instances(2).map((i) => i.id) }]);
+    expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [OLD_AMI] }]);
+    expect(inputsOf(db, GetItemCommand)).toEqual([
+      expect.objectContaining({
+        TableName: settings().table,
+        Key: { pk: { S: 'factory-image' }, sk: { S: OLD_AMI } },
+      }),
+    ]);
   });
 });

@@ -3,7 +3,11 @@ import {
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeLaunchTemplatesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/handlers/prepare-canary';
 import { at, canaryPlan, execution, group, LAUNCH_TEMPLATE, NEW_AMI, settings } from '../fixtures';
@@ -16,6 +20,9 @@ freezeClock();
 
 describe('prepare-canary handler', () => {
   it('brings the idle colour up through its EC2 and Auto Scaling clients, with a deadline from the current time', async () => {
+    ec2
+      .on(DescribeLaunchTemplatesCommand)
+      .resolves({ LaunchTemplates: [{ LaunchTemplateId: LAUNCH_TEMPLATE, DefaultVersionNumber: 5 }] });
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
     asg.on(DescribeAutoScalingGroupsCommand).resolves({
       AutoScalingGroups: [group('immutable-dev-blue'), group('immutable-dev-green')],
@@ -26,6 +33,7 @@ describe('prepare-canary handler', () => {
     expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([
       expect.objectContaining({
         LaunchTemplateId: LAUNCH_TEMPLATE,
+        SourceVersion: '5',
         LaunchTemplateData: { ImageId: NEW_AMI },
       }),
     ]);

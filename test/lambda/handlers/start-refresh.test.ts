@@ -1,5 +1,9 @@
 import { AutoScalingClient, StartInstanceRefreshCommand } from '@aws-sdk/client-auto-scaling';
-import { CreateLaunchTemplateVersionCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateLaunchTemplateVersionCommand,
+  DescribeLaunchTemplatesCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler } from '../../../lambda/handlers/start-refresh';
 import { execution, LAUNCH_TEMPLATE, NOW, refreshPlan, settings } from '../fixtures';
@@ -12,11 +16,16 @@ freezeClock();
 
 describe('start-refresh handler', () => {
   it('creates the version through its EC2 client, starts the refresh through its Auto Scaling client, and stamps the time', async () => {
+    ec2
+      .on(DescribeLaunchTemplatesCommand)
+      .resolves({ LaunchTemplates: [{ LaunchTemplateId: LAUNCH_TEMPLATE, DefaultVersionNumber: 5 }] });
     ec2.on(CreateLaunchTemplateVersionCommand).resolves({ LaunchTemplateVersion: { VersionNumber: 8 } });
     asg.on(StartInstanceRefreshCommand).resolves({ InstanceRefreshId: 'ir-1' });
     const p = await handler({ settings: settings(), execution: execution(), plan: refreshPlan() });
     expect(p).toMatchObject({ refreshId: 'ir-1', version: '8', startedAt: NOW.toISOString() });
-    expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toHaveLength(1);
+    expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([
+      expect.objectContaining({ LaunchTemplateId: LAUNCH_TEMPLATE, SourceVersion: '5' }),
+    ]);
     expect(inputsOf(asg, StartInstanceRefreshCommand)).toEqual([
       expect.objectContaining({
         AutoScalingGroupName: 'immutable-dev-blue',

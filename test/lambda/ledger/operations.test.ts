@@ -523,19 +523,23 @@ describe('recordFinish', () => {
     );
   });
 
-  it('keeps the subject ASCII and within the 100 characters SNS accepts', async () => {
+  it('keeps the subject under the 100 characters SNS accepts, on one line', async () => {
     const long = recordFinish(
       {
         settings: { ...s, environment: 'e'.repeat(40) as 'dev' }, // longer than any real name
         execution: execution(),
-        document: { request: request(), plan: refreshPlan(), error: { Error: 'X'.repeat(120), Cause: 'c' } },
+        document: {
+          request: request(),
+          plan: refreshPlan(),
+          error: { Error: `Custom\r\nError\u0000${'X'.repeat(120)}`, Cause: 'c' },
+        },
       },
       deps(),
     );
     const { subject } = await long;
-    expect(subject.length).toBeLessThanOrEqual(100);
-    expect(subject).toMatch(/^[\x20-\x7e]+$/);
-    expect(subject.endsWith('...')).toBe(true);
+    expect([...subject].length).toBe(99);
+    expect(subject).not.toMatch(/\p{Cc}/u);
+    expect(subject).toMatch(/^\[e{40}\] phoenix FAILED \(Custom Error X+\.\.\.$/);
   });
 
   it('fails when the fleet record has disappeared', async () => {

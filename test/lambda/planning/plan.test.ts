@@ -4,6 +4,8 @@ import {
   FleetNotReady,
   ImageNotFound,
   ImageNotPromoted,
+  ImageNotScanned,
+  ImageNotTrusted,
   NothingToRollBack,
 } from '../../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../../lambda/shared/settings';
@@ -15,7 +17,10 @@ import { FakePromotionStore } from '../fakes/promotion-store';
 import { FakeImages } from '../fakes/images';
 import type { FakeImage } from '../fakes/images';
 import { FakeInstances } from '../fakes/instances';
+import { imageAvailable } from '../triggers/events';
+import type { ScanFindings } from '../../../lambda/shared/events';
 import {
+  ACCOUNT,
   at,
   execution,
   fleet,
@@ -57,10 +62,23 @@ function launchedDaysAgo(ageOf: (id: string) => number | undefined) {
   }
 }
 
-/** An available image, untagged unless the test says. */
-function image(o: Partial<FakeImage> & { id?: string } = {}) {
-  const { id = NEW_AMI, ...rest } = o;
+/**
+ * An available image, untagged unless the test says, that the image factory announced here
+ * with a clean scan (unless `fromFactory` is false, or `findings` says otherwise).
+ */
+function image(
+  o: Partial<FakeImage> & { id?: string; fromFactory?: boolean; findings?: Partial<ScanFindings> } = {},
+) {
+  const { id = NEW_AMI, fromFactory = true, findings, ...rest } = o;
   images.put(id, rest);
+  if (!fromFactory) return;
+  const detail = imageAvailable().detail;
+  upstream.factoryImages.set(id, {
+    ...detail,
+    findings: { ...detail.findings, ...findings },
+    imageId: id,
+    announcedAt: at(-7200).toISOString(),
+  });
 }
 
 const plan = (
@@ -91,6 +109,8 @@ describe('planRollout reads the fleet', () => {
 });
 
 describe('planRollout for a phoenix rotation', () => {
+  beforeEach(() => image({ id: OLD_AMI }));
+
   it('skips when every instance is younger than the maximum age, saying how old the oldest is', async () => {
     fleetOf({ instances: instances(4) });
     launchedDaysAgo((id) => (id.endsWith('1') ? 2.04 : 1));
@@ -288,6 +308,79 @@ describe('planRollout for a canary', () => {
   });
 });
 
+describe('planRollout runs only images this environment trusts', () => {
+  const canary = () => plan({ action: 'canary', imageId: NEW_AMI });
+  beforeEach(() => fleetOf({ desired: 4, instances: instances(4) }));
+
+  it.each([
+    ['a public image of another account', '137112412989'],
+    ['an image shared by another account', '999988887777'],
+  ])('refuses %s with ImageNotTrusted, naming the owner and the trusted accounts', async (_, owner) => {
+    image({ owner });
+    await expect(canary()).rejects.toThrow(
+      new ImageNotTrusted(
+        `${NEW_AMI} is owned by ${owner}; dev runs only images owned by ${ACCOUNT} ` +
+          "(the image factory's account, and any listed in images.trustedOwners)",
+      ),
+    );
+  });
+
+  it('runs an image of an allowed owner, when the factory announced it', async () => {
+    image({ owner: '999988887777' });
+    const s = { images: { owners: [ACCOUNT, '999988887777'], failOnSeverity: 'HIGH' as const } };
+    expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s })).toMatchObject({ kind: 'canary' });
+  });
+
+  it('refuses an own image the image factory did not announce, whatever its tags say', async () => {
+    image({
+      fromFactory: false,
+      tags: { 'immutable:pipeline': 'immutable-web', 'immutable:released-dev': 'x' },
+    });
+    await expect(canary()).rejects.toThrow(
+      new ImageNotTrusted(
+        `${NEW_AMI} was not announced by the image factory; dev runs only images the factory's pipeline built`,
+      ),
+    );
+  });
+
+  it('refuses an image whose scan never completed with ImageNotScanned', async () => {
+    image({ findings: { scanned: false } });
+    await expect(canary()).rejects.toThrow(ImageNotScanned);
+    await expect(canary()).rejects.toThrow(/was not scanned \(no completed vulnerability scan\)/);
+  });
+
+  it("applies this environment's threshold, not the one the image was baked under", async () => {
+    image({ findings: { high: 2 } });
+    await expect(canary()).rejects.toThrow(
+      new ImageNotScanned(
+        `${NEW_AMI} (${imageAvailable().detail.imageArn}) has 2 findings at or above HIGH, which dev refuses (images.failOnSeverity)`,
+      ),
+    );
+    const lenient = { images: { owners: [ACCOUNT], failOnSeverity: 'CRITICAL' as const } };
+    expect(await plan({ action: 'canary', imageId: NEW_AMI }, { s: lenient })).toMatchObject({
+      kind: 'canary',
+    });
+  });
+
+  it('re-checks the released image before a phoenix rotation launches it again', async () => {
+    image({ id: OLD_AMI, findings: { critical: 1 } });
+    launchedDaysAgo(() => 30);
+    await expect(plan()).rejects.toThrow(ImageNotScanned);
+  });
+
+  it('re-checks the previous image before a rollback, warm or not', async () => {
+    image({ id: OLDER_AMI, owner: '999988887777' });
+    const warm = { colour: 'green' as const, image: OLDER_AMI, until: at(600).toISOString() };
+    groups.put('immutable-dev-green', {
+      desired: 4,
+      version: '6',
+      instances: instances(4, 10, { version: '6' }),
+    });
+    await expect(plan({ action: 'rollback' }, { f: fleet({ warm }) })).rejects.toThrow(ImageNotTrusted);
+    await expect(plan({ action: 'rollback' })).rejects.toThrow(ImageNotTrusted);
+  });
+});
+
 describe('planRollout gates promotion between environments', () => {
   const staging = { environment: 'staging', promoteFrom: 'dev' } as const;
 
@@ -336,6 +429,7 @@ describe('planRollout for a rollback', () => {
   const warmGreen = { desired: 4, version: '6', instances: instances(4, 10, { version: '6' }) };
 
   it('flips the traffic back while the previous colour is still warm and at capacity', async () => {
+    image({ id: OLDER_AMI });
     fleetOf({ desired: 4, instances: instances(4) }, warmGreen);
     expect(await plan({ action: 'rollback' }, { f: fleet({ warm }) })).toEqual({
       kind: 'flip',
@@ -349,7 +443,8 @@ describe('planRollout for a rollback', () => {
       summary: `instant rollback: green still runs ${OLDER_AMI}; send it all traffic`,
     });
     expect(ec2Instances.reads).toHaveLength(0);
-    expect(images.described).toHaveLength(0);
+    // Only the trust check: the image the flip releases is one this environment still runs.
+    expect(images.described).toEqual([OLDER_AMI]);
   });
 
   it('runs a canary of the previous image with the rollback steps once the warm colour has expired', async () => {
@@ -458,12 +553,14 @@ describe('planRollout in a freeze window', () => {
   );
 
   it('lets an operator started from the console through', async () => {
+    image({ id: OLD_AMI });
     fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 10);
     expect((await plan({ trigger: 'console' }, { s: { freezeWindows } })).kind).toBe('refresh');
   });
 
   it('runs automatic rollouts once the window has ended', async () => {
+    image({ id: OLD_AMI });
     fleetOf({ instances: instances(4) });
     launchedDaysAgo(() => 10);
     const ended = [{ ...freezeWindows[0]!, end: NOW.toISOString() }];

@@ -106,12 +106,14 @@ describe('validateRequest refuses wrong types and values', () => {
   });
 
   it('fails when action is missing', () => {
-    expect(refusal({})).toBe('action must be "phoenix", "canary", "rollback" or "restore", got nothing');
+    expect(refusal({})).toBe(
+      'action must be "phoenix", "canary", "rollback", "restore" or "replace", got nothing',
+    );
   });
 
   it('fails when action is not one of the three', () => {
     expect(refusal({ action: 'deploy' })).toBe(
-      'action must be "phoenix", "canary", "rollback" or "restore", got "deploy"',
+      'action must be "phoenix", "canary", "rollback", "restore" or "replace", got "deploy"',
     );
   });
 
@@ -123,7 +125,7 @@ describe('validateRequest refuses wrong types and values', () => {
 
   it('fails when trigger is not a known trigger', () => {
     expect(refusal({ action: 'phoenix', trigger: 'cron' })).toBe(
-      'trigger must be "console", "schedule", "image-factory", "promotion" or "recovery", got "cron"',
+      'trigger must be "console", "schedule", "image-factory", "promotion", "recovery" or "interactive-access", got "cron"',
     );
   });
 
@@ -232,6 +234,53 @@ describe('validateRequest on arbitrary input (properties)', () => {
         return message.length < 400;
       }),
       propertyRuns(200),
+    );
+  });
+});
+
+describe('validateRequest for a replace', () => {
+  const ID = 'i-0123456789abcdef0';
+
+  it('keeps the instances to replace', () => {
+    expect(
+      validateRequest({ action: 'replace', instanceIds: [ID], trigger: 'interactive-access' }),
+    ).toMatchObject({
+      action: 'replace',
+      instanceIds: [ID],
+      trigger: 'interactive-access',
+    });
+  });
+
+  it('fails when the list is missing, naming the field and an example', () => {
+    expect(refusal({ action: 'replace' })).toContain('instanceIds is required for a replace');
+  });
+
+  it('fails when the list is empty', () => {
+    expect(refusal({ action: 'replace', instanceIds: [] })).toContain(
+      'instanceIds must name at least one instance',
+    );
+  });
+
+  it('fails on a malformed instance id, naming its position', () => {
+    expect(refusal({ action: 'replace', instanceIds: [ID, 'i-xyz'] })).toContain(
+      'instanceIds.1 must be an instance id like i-0123456789abcdef0',
+    );
+  });
+
+  it('fails when an instance is named twice', () => {
+    expect(refusal({ action: 'replace', instanceIds: [ID, ID] })).toContain(
+      'must not name an instance twice',
+    );
+  });
+
+  it('fails on more instances than one detach takes', () => {
+    const ids = Array.from({ length: 21 }, (_, n) => `i-${n.toString(16).padStart(17, '0')}`);
+    expect(refusal({ action: 'replace', instanceIds: ids })).toContain('must name at most 20 instances');
+  });
+
+  it('fails on instances for any other action', () => {
+    expect(refusal({ action: 'phoenix', instanceIds: [ID] })).toContain(
+      'instanceIds is only accepted for a replace',
     );
   });
 });

@@ -3,6 +3,7 @@ import {
   CreateTagsCommand,
   DeleteTagsCommand,
   DescribeImagesCommand,
+  DescribeLaunchTemplatesCommand,
 } from '@aws-sdk/client-ec2';
 import type { DescribeImagesCommandInput } from '@aws-sdk/client-ec2';
 import {
@@ -149,61 +150,72 @@ describe('images', () => {
 });
 
 describe('launch templates', () => {
-  it('numbers new versions max + 1 from $Latest, $Default or a number, keeping the source data', async () => {
-    const v2 = await clients.ec2.send(
+  const createFrom = (
+    SourceVersion: string | undefined,
+    LaunchTemplateData: object,
+    VersionDescription?: string,
+  ) =>
+    clients.ec2.send(
       new CreateLaunchTemplateVersionCommand({
         LaunchTemplateId: LT_ID,
-        SourceVersion: '$Default',
-        VersionDescription: 'web 1.1.0',
-        LaunchTemplateData: { ImageId: NEW_AMI },
+        ...(SourceVersion !== undefined ? { SourceVersion } : {}),
+        ...(VersionDescription !== undefined ? { VersionDescription } : {}),
+        LaunchTemplateData,
       }),
     );
+
+  it('describes the template by id or name with its default and latest version numbers', async () => {
+    await createFrom('1', { ImageId: NEW_AMI });
+    const byId = await clients.ec2.send(new DescribeLaunchTemplatesCommand({ LaunchTemplateIds: [LT_ID] }));
+    const byName = await clients.ec2.send(
+      new DescribeLaunchTemplatesCommand({ LaunchTemplateNames: ['immutable-dev-web'] }),
+    );
+    for (const out of [byId, byName]) {
+      expect(out.LaunchTemplates).toEqual([
+        expect.objectContaining({
+          LaunchTemplateId: LT_ID,
+          LaunchTemplateName: 'immutable-dev-web',
+          DefaultVersionNumber: 1,
+          LatestVersionNumber: 2,
+        }),
+      ]);
+    }
+    expect(sim.apiCalls.DescribeLaunchTemplates).toBe(2);
+  });
+
+  it.each([
+    ['an unknown id', { LaunchTemplateIds: ['lt-0fffffffffffffff0'] }, 'InvalidLaunchTemplateId.NotFound'],
+    ['an unknown name', { LaunchTemplateNames: ['other'] }, 'InvalidLaunchTemplateName.NotFoundException'],
+  ])('fails to describe %s', async (_, input, name) => {
+    const error = await rejection(clients.ec2.send(new DescribeLaunchTemplatesCommand(input)));
+    expect(error.name).toBe(name);
+  });
+
+  it('numbers new versions max + 1 from a source version number, keeping the source data', async () => {
+    const v2 = await createFrom('1', { ImageId: NEW_AMI }, 'web 1.1.0');
     expect(v2.LaunchTemplateVersion).toMatchObject({
       VersionNumber: 2,
       DefaultVersion: false,
       VersionDescription: 'web 1.1.0',
     });
     expect(v2.Warning).toBeUndefined();
-    const v3 = await clients.ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: LT_ID,
-        SourceVersion: '$Latest',
-        LaunchTemplateData: { InstanceType: 't3.large' },
-      }),
-    );
+    const v3 = await createFrom('2', { InstanceType: 't3.large' });
     expect(v3.LaunchTemplateVersion).toMatchObject({
       VersionNumber: 3,
       LaunchTemplateData: { ImageId: NEW_AMI, InstanceType: 't3.large' },
     });
-    // $Default is still version 1: a launch from the group's $Default runs the old image
-    const v4 = await clients.ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: LT_ID,
-        SourceVersion: '$Default',
-        LaunchTemplateData: { InstanceType: 't3.small' },
-      }),
-    );
+    // The default is still version 1: a version built from it runs the old image
+    const v4 = await createFrom('1', { InstanceType: 't3.small' });
     expect(v4.LaunchTemplateVersion).toMatchObject({
       VersionNumber: 4,
       LaunchTemplateData: { ImageId: OLD_AMI, InstanceType: 't3.small' },
-    });
-    const fromTwo = await clients.ec2.send(
-      new CreateLaunchTemplateVersionCommand({
-        LaunchTemplateId: LT_ID,
-        SourceVersion: '2',
-        LaunchTemplateData: {},
-      }),
-    );
-    expect(fromTwo.LaunchTemplateVersion).toMatchObject({
-      VersionNumber: 5,
-      LaunchTemplateData: { ImageId: NEW_AMI },
     });
   });
 
   it('answers a repeated ClientToken with the version it created, and refuses it for another request', async () => {
     const request = {
       LaunchTemplateId: LT_ID,
-      SourceVersion: '$Default',
+      SourceVersion: '1',
       LaunchTemplateData: { ImageId: NEW_AMI },
       ClientToken: 'a'.repeat(64),
     };
@@ -221,6 +233,16 @@ describe('launch templates', () => {
     );
     expect(next.LaunchTemplateVersion?.VersionNumber).toBe(3);
   });
+
+  it.each(['$Default', '$Latest'])(
+    'refuses %s as SourceVersion, which the API reference does not document',
+    async (alias) => {
+      const error = await rejection(createFrom(alias, { ImageId: NEW_AMI }));
+      expect(error.message).toMatch(
+        /SourceVersion .* is not simulated: the API reference documents a version number/,
+      );
+    },
+  );
 
   it('answers a version whose AMI is gone with a Warning, as EC2 does', async () => {
     const out = await clients.ec2.send(

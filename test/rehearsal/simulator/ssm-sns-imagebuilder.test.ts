@@ -131,9 +131,13 @@ describe('SNS', () => {
     expect(sim.apiCalls.Publish).toBe(2);
   });
 
-  it('fails when the subject is longer than 100 characters or the message is empty', async () => {
+  it.each([
+    ['100 characters long', 's'.repeat(100)],
+    ['broken by a line feed', 'rollout\nsucceeded'],
+    ['holding a control character', 'rollout\u0007succeeded'],
+  ])('fails when the subject is %s, or the message is empty', async (_, subject) => {
     const long = await rejection(
-      clients.sns.send(new PublishCommand({ TopicArn: TOPIC, Subject: 's'.repeat(101), Message: 'm' })),
+      clients.sns.send(new PublishCommand({ TopicArn: TOPIC, Subject: subject, Message: 'm' })),
     );
     expect(long).toMatchObject({ name: 'InvalidParameterException', Code: 'InvalidParameter' });
     const empty = await rejection(clients.sns.send(new PublishCommand({ TopicArn: TOPIC, Message: '' })));
@@ -147,6 +151,13 @@ describe('SNS', () => {
     );
     expect(missing).toMatchObject({ name: 'NotFoundException', Code: 'NotFound' });
     expect(sim.published).toEqual([]);
+  });
+
+  it('takes a UTF-8 subject of 99 characters', async () => {
+    await clients.sns.send(
+      new PublishCommand({ TopicArn: TOPIC, Subject: `é${'s'.repeat(98)}`, Message: 'm' }),
+    );
+    expect(sim.published).toHaveLength(1);
   });
 });
 

@@ -5,6 +5,7 @@ import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import { CanaryShift } from './canary';
 import { FinishRollout } from './finish';
 import { PhoenixRotation } from './phoenix';
+import { ReplaceInstances } from './replace';
 import { StartRollout } from './start';
 import type { RolloutSteps } from './steps';
 import { WarmFlip } from './warm-flip';
@@ -23,7 +24,7 @@ export interface RolloutDefinitionProps {
  * this), composed of fragments:
  *
  *   start (input, lock, restore, plan) → What Does The Plan Say?
- *     → phoenix rotation | canary shift → release | warm flip → release | nothing to do
+ *     → phoenix rotation | canary shift → release | warm flip → release | replace | nothing to do
  *   → finish (ledger, idle colour, tags, notification, unlock).
  *
  * Any failure after the lock is taken goes through the finish's compensation, so every path
@@ -37,6 +38,7 @@ export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProp
   const canary = new CanaryShift(scope, 'Canary', { steps, onFailure }).next(finish.release);
   const warmFlip = new WarmFlip(scope, 'WarmFlip', { steps, onFailure }).next(finish.release);
   const phoenix = new PhoenixRotation(scope, 'Phoenix', { steps, onFailure }).next(finish);
+  const replace = new ReplaceInstances(scope, 'Replace', { steps, onFailure }).next(finish);
   const start = new StartRollout(scope, 'Start', { steps, onFailure, settings: props.settings });
   const plan = (kind: string) => sfn.Condition.stringEquals('$.plan.kind', kind);
   return start.next(
@@ -46,6 +48,7 @@ export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProp
       .when(plan('refresh'), phoenix)
       .when(plan('canary'), canary)
       .when(plan('flip'), warmFlip)
+      .when(plan('replace'), replace)
       .otherwise(finish),
   );
 }

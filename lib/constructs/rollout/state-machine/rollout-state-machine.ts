@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { pinnedStateMachineRole } from '../../state-machine-role';
 import type { EnvironmentName } from '../../../../lambda/shared/environments';
 import { resourcePrefix } from '../../../../lambda/shared/names';
 import type { WorkflowSettings } from '../../../../lambda/shared/settings';
@@ -25,6 +26,8 @@ export interface RolloutStateMachineProps {
   readonly timeout: Duration;
   /** How long execution logs are kept. */
   readonly logRetention: logs.RetentionDays;
+  /** Keep the execution logs when the stack is deleted (the audit trail of a production fleet). */
+  readonly retainLogs: boolean;
 }
 
 /**
@@ -45,8 +48,10 @@ export class RolloutStateMachine extends Construct {
     });
     // 'Default' keeps the state machine's logical id (and fixed name) from before this construct
     // existed. @see https://docs.aws.amazon.com/cdk/v2/guide/refactor.html
+    const stateMachineName = `${resourcePrefix(props.environment)}-rollout`;
     this.stateMachine = new sfn.StateMachine(this, 'Default', {
-      stateMachineName: `${resourcePrefix(props.environment)}-rollout`,
+      stateMachineName,
+      role: pinnedStateMachineRole(this, stateMachineName),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: props.timeout,
@@ -54,7 +59,7 @@ export class RolloutStateMachine extends Construct {
       logs: {
         destination: new logs.LogGroup(this, 'ExecutionLogs', {
           retention: props.logRetention,
-          removalPolicy: RemovalPolicy.DESTROY,
+          removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
         }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,

@@ -352,6 +352,8 @@ describe('polling', () => {
       ['Bake Step', '$.progress.waitSeconds'],
       ['Wait For Canary Instances', '$.progress.waitSeconds'],
       ['Wait For Refresh', '$.progress.waitSeconds'],
+      // a replace's replacements, until healthy, then the replaced instances, until drained
+      ['Wait For Replacements', '$.progress.waitSeconds'],
       // the warm colour's retirement, while another execution holds the fleet
       ['Wait For The Fleet To Retire', '$.retired.waitSeconds'],
     ]);

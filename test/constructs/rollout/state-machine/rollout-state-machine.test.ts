@@ -106,10 +106,12 @@ describe('state machine resource', () => {
     expect(defs[env].TimeoutSeconds).toBe(stacks[env].config.rollout.timeoutMinutes * 60);
   });
 
-  it.each(ENVS)('%s: keeps its execution logs for a year', (env) => {
+  it.each(ENVS)("%s: keeps its execution logs for the environment's fleet.logRetentionDays", (env) => {
     const logs = app.template(env).findResources('AWS::Logs::LogGroup');
     const execution = Object.entries(logs).filter(([id]) => id.startsWith('RolloutExecutionLogs'));
     expect(execution).toHaveLength(1);
-    expect(execution[0]?.[1]).toMatchObject({ Properties: { RetentionInDays: 365 } });
+    expect(execution[0]?.[1]).toMatchObject({
+      Properties: { RetentionInDays: stacks[env].config.fleet.logRetentionDays },
+    });
   });
 });

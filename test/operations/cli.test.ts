@@ -1,0 +1,86 @@
+import { join } from 'node:path';
+import { DRIFT_USAGE, driftMain, STATUS_USAGE, statusMain } from '../../tools/operations/cli';
+import { synthesizedTemplates } from '../support/templates';
+
+const ACCESS = join(__dirname, '..', 'rehearsal', 'scenarios', 'interactive-access.json');
+const STOPPED = join(__dirname, 'scenarios', 'stopped-canary.json');
+const RELEASED = 'ami-0123456789abcdef0';
+
+/** Run a CLI main with its output captured; --scenario uses the test run's synthesized templates. */
+async function run(main: typeof statusMain, argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    now: () => new Date('2026-11-26T10:00:00Z'),
+    templates: () => Promise.resolve(synthesizedTemplates()),
+  });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('--help works offline', () => {
+  it.each([
+    ['status', statusMain, STATUS_USAGE],
+    ['drift', driftMain, DRIFT_USAGE],
+  ] as const)('%s --help prints the usage and exits 0', async (_, main, usage) => {
+    expect(await run(main, ['--help'])).toEqual({ code: 0, out: usage, err: '' });
+  });
+});
+
+describe('usage errors exit 2, naming the field', () => {
+  it('fails on an unknown environment', async () => {
+    const r = await run(driftMain, ['--env', 'qa']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--env must be one of dev, staging, prod, got "qa"');
+  });
+
+  it('drift takes one environment, not all', async () => {
+    expect((await run(driftMain, ['--env', 'all'])).code).toBe(2);
+  });
+
+  it('fails on --scenario with --env', async () => {
+    const r = await run(statusMain, ['--scenario', ACCESS, '--env', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('leave out --env and --region');
+  });
+});
+
+describe('against the world a rehearsal leaves', () => {
+  it('status shows the release, the instances and the last rollouts', async () => {
+    const r = await run(statusMain, ['--scenario', ACCESS, '--json']);
+    expect(r.code).toBe(0);
+    const status = JSON.parse(r.out);
+    expect(status).toMatchObject({
+      environment: 'prod',
+      released: { image: RELEASED, lineage: { 'immutable:pipeline': 'immutable-images' } },
+      liveColour: 'blue',
+      weights: { blue: 100, green: 0 },
+      instancesByImage: { [RELEASED]: 6 },
+      tainted: [],
+    });
+    expect(status.lock).toBeUndefined();
+    expect(status.lastRollouts.map((e: { action: string; status: string }) => [e.action, e.status])).toEqual([
+      ['replace', 'SUCCEEDED'],
+      ['phoenix', 'SKIPPED'],
+    ]);
+  });
+
+  it('status prints a readable summary', async () => {
+    const r = await run(statusMain, ['--scenario', ACCESS]);
+    expect(r.out).toContain(`  released   ${RELEASED}`);
+    expect(r.out).toContain('  lock       free');
+  });
+
+  it('drift finds nothing after a clean replace, and exits 0', async () => {
+    const r = await run(driftMain, ['--scenario', ACCESS]);
+    expect(r).toMatchObject({ code: 0, out: 'prod: no drift; the fleet is what was released' });
+  });
+
+  it('drift finds the canary a stopped execution left behind, and exits 1', async () => {
+    const r = await run(driftMain, ['--scenario', STOPPED, '--json']);
+    expect(r.code).toBe(1);
+    const kinds = new Set(JSON.parse(r.out).findings.map((f: { kind: string }) => f.kind));
+    expect([...kinds].sort()).toEqual(['image', 'launch-template-version', 'warm-colour']);
+  });
+});

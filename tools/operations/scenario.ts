@@ -1,0 +1,37 @@
+import type { EnvironmentName } from '../../lambda/shared/environments';
+import type { CfnTemplate } from '../../rehearsal/deployment';
+import { prepareRehearsalProcess } from '../../rehearsal/process';
+import { loadScenarioFile } from '../../rehearsal/scenario';
+import { RehearsalSession } from '../../rehearsal/session';
+import type { EnvironmentView } from './world';
+import { viewEnvironment } from './world';
+
+/** Each environment's synthesized template: the entry points synthesize the app, tests hand theirs. */
+export type TemplateSource = () => Promise<Record<EnvironmentName, CfnTemplate>>;
+
+/**
+ * The world a rehearsal leaves: the scenario runs (the synthesized app, the real handlers, the
+ * simulated fleet), then the same read-only look runs against that simulated account.
+ */
+export async function viewAfterScenario(
+  file: string,
+  log: (line: string) => void,
+  templates: TemplateSource,
+): Promise<{ readonly environment: EnvironmentName; readonly view: EnvironmentView }> {
+  prepareRehearsalProcess();
+  const loaded = loadScenarioFile(file);
+  log('rehearsing the scenario (the synthesized app, the real handlers, a simulated fleet)…');
+  const session = new RehearsalSession(await templates());
+  const run = await session.run(loaded);
+  const uninstall = run.simulator.install();
+  try {
+    const environment = loaded.environment;
+    const view = await viewEnvironment(environment, {
+      now: run.simulator.now(),
+      settings: session.rehearsal(environment).settings,
+    });
+    return { environment, view };
+  } finally {
+    uninstall();
+  }
+}

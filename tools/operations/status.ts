@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/** `npm run status -- --env <env>|all [--json]`: see tools/operations/cli.ts. */
+import './quiet';
+import { statusMain } from './cli';
+
+statusMain(process.argv.slice(2), {
+  // Only --scenario synthesizes the app (loading the CDK), so --help and AWS reads start fast.
+  templates: async () => (await import('../../rehearsal/synth.js')).synthesizeProductTemplates().environments,
+}).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 3;
+  },
+);
