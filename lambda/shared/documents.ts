@@ -25,12 +25,7 @@ export interface ExecutionRef {
  * to an instance (which is then replaced).
  */
 export type Trigger =
-  | 'console'
-  | 'schedule'
-  | 'image-factory'
-  | 'promotion'
-  | 'recovery'
-  | 'interactive-access';
+  'console' | 'schedule' | 'image-factory' | 'promotion' | 'recovery' | 'interactive-access';
 
 /** The validated, normalized execution input. */
 export interface RolloutRequest {
