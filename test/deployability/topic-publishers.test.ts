@@ -147,7 +147,7 @@ function unheardTopics(template: TemplateJson): string[] {
 
 describe('topics vs the services that publish to them', () => {
   it.each(ENVS)(
-    '%s: the dead-letter, fleet-age and drift alarms publish to the rollout topic (the rule has something to check)',
+    '%s: the dead-letter, fleet-age, drift and refused-restore alarms publish to the rollout topic (the rule has something to check)',
     (env) => {
       const alarm = (name: string) =>
         `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:immutable-${env}-${name}`;
@@ -157,6 +157,7 @@ describe('topics vs the services that publish to them', () => {
           ['cloudwatch.amazonaws.com', alarm('rollout-trigger-dead-letters')],
           ['cloudwatch.amazonaws.com', alarm('fleet-age')],
           ['cloudwatch.amazonaws.com', alarm('drift')],
+          ['cloudwatch.amazonaws.com', alarm('automatic-restores-refused')],
         ].sort(),
       );
     },

@@ -77,7 +77,7 @@ describe('against the world a rehearsal leaves', () => {
     expect(r).toMatchObject({ code: 0, out: 'prod: no drift; the fleet is what was released' });
   });
 
-  it('drift finds the canary a stopped execution left behind, and exits 1', async () => {
+  it('drift finds the canary a stopped execution left behind, when a Lambda outage defeats the automatic restore, and exits 1', async () => {
     const r = await run(driftMain, ['--scenario', STOPPED, '--json']);
     expect(r.code).toBe(1);
     const kinds = new Set(JSON.parse(r.out).findings.map((f: { kind: string }) => f.kind));

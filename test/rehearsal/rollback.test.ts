@@ -160,7 +160,7 @@ describe('rollback to a public image this account does not own (the first releas
   /** The current Amazon Linux 2023 AMI the seed puts in place when given no image: Amazon's. */
   const AMAZON = '137112412989';
 
-  it('announces its release once: the next rollout finds it announced and changes nothing', async () => {
+  it("is refused ImageNotTrusted and changes nothing: only the image factory's images run", async () => {
     const run = await dev().run(
       scenario({
         fleet: { instances: 4, ageDays: 1, previousImage: PREVIOUS },
@@ -168,14 +168,14 @@ describe('rollback to a public image this account does not own (the first releas
         input: { action: 'rollback' },
       }),
     );
-    expect(run.result).toMatchObject({ status: 'SUCCEEDED', live: { image: PREVIOUS } });
-    expect(announcedReleases(run)).toEqual([
-      expect.objectContaining({ environment: 'dev', imageId: PREVIOUS, action: 'rollback' }),
-    ]);
-    const next = await dev().runAfter(run, { afterSeconds: 600, input: { action: 'restore' } });
-    expect(next.result.status).toBe('SUCCEEDED');
-    expect(announcedReleases(next)).toHaveLength(1);
-    expect(fleetChanges(next)).not.toHaveProperty('CreateTags');
-    expectKnownEndState(next, dev());
+    expect(run.result).toMatchObject({
+      status: 'FAILED',
+      error: 'ImageNotTrusted',
+      live: { image: RELEASED },
+    });
+    expect(run.result.cause).toContain(`is owned by ${AMAZON}`);
+    expect(fleetChanges(run)).toEqual({});
+    expect(announcedReleases(run)).toEqual([]);
+    expectKnownEndState(run, dev());
   });
 });

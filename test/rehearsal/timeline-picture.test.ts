@@ -2,7 +2,7 @@ import { parseXML } from '@aws-sdk/xml-builder';
 import type { RehearsalRun } from '../../rehearsal/runner';
 import type { SimSnapshot } from '../../rehearsal/simulator';
 import { alarmIntervals, labelPlacement, renderSvg } from '../../rehearsal/timeline';
-import { canary, openSession, REGRESSED, scenario } from './support';
+import { canary, NEW, openSession, scenario } from './support';
 
 const snapshot = (t: number, alarms: Record<string, 'OK' | 'ALARM'>) =>
   ({ t, alarms }) as unknown as SimSnapshot;
@@ -41,7 +41,14 @@ describe('the picture of a rolled-back canary', () => {
   let svg: Record<string, any>;
   let run: RehearsalRun;
   beforeAll(async () => {
-    run = await openSession().run(scenario({ input: canary(REGRESSED) }));
+    // The canary's own 5xx alarm goes off mid-rollout (a regression alone is caught by the
+    // step's judge before any alarm would fire).
+    run = await openSession().run(
+      scenario({
+        input: canary(NEW),
+        faults: [{ kind: 'alarm', alarm: '5xx', atSecond: 400, durationSeconds: 600 }],
+      }),
+    );
     svg = (parseXML(renderSvg(run, 'regression')) as { svg: Record<string, any> }).svg;
   });
   const texts = () => (svg.text as any[]).map((t) => (typeof t === 'string' ? { '#text': t } : t));
