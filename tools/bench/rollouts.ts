@@ -36,7 +36,8 @@ export async function rolloutFigures(
         environment,
         fleet: { instances, launchSeconds: boot, ageDays: 30 },
         releasedImage: 'ami-0aaaaaaaaaaaaaaaa',
-        images: { 'ami-0bbbbbbbbbbbbbbbb': { healthy: true, errorRate: 0.001 } },
+        // released in staging: the promotion gate prod's canary passes
+        images: { 'ami-0bbbbbbbbbbbbbbbb': { healthy: true, errorRate: 0.001, releasedIn: ['staging'] } },
         input: action === 'canary' ? { action, imageId: 'ami-0bbbbbbbbbbbbbbbb' } : { action },
       });
       const { result } = await rehearsal.run(scenario);
