@@ -29,7 +29,7 @@ export function judgeStep(input: {
   } else {
     if (canary.errorRatio > t.max5xxRatio) {
       failures.push(
-        `canary 5xx ratio ${fmt(canary.errorRatio)} > ${fmt(t.max5xxRatio)} (${canary.errors5xx}/${canary.requests})`,
+        `canary 5xx ratio ${fmt(canary.errorRatio)} > ${fmt(t.max5xxRatio)} (${Math.round(canary.errors5xx)}/${Math.round(canary.requests)})`,
       );
     }
     if (baselineJudgeable && canary.errorRatio > baseline.errorRatio + t.max5xxRatioIncrease) {

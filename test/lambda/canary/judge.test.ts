@@ -88,6 +88,11 @@ describe('judgeStep fails on the absolute 5xx ratio', () => {
     expect(j.verdict).toBe('fail');
     expect(j.reasons).toEqual(['canary 5xx ratio 0.06 > 0.05 (60/1000)']);
   });
+
+  it('shows whole counts when CloudWatch sums come back fractional', () => {
+    const j = judge(summarize(604, 120.80000000000001, 0.1), { baseline: summarize(1000, 0, 0.1) });
+    expect(j.reasons[0]).toBe('canary 5xx ratio 0.2 > 0.05 (121/604)');
+  });
 });
 
 describe('judgeStep fails on a 5xx increase over the baseline', () => {
