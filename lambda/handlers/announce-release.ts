@@ -4,13 +4,13 @@ import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { EventBridgeEvents } from '../aws/eventbridge';
 import { announceRelease } from '../ledger/announce';
 import type { AnnounceEvent } from '../ledger/announce';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const db = new DynamoDBClient({});
 const events = new EventBridgeEvents(new EventBridgeClient({}));
 
 /** Every rollout's last word: announce the release it made (or one a stopped rollout left unannounced). */
-export const handler = stepHandler('announce-release', (event: AnnounceEvent) =>
+export const handler = rolloutStepHandler('announce-release', (event: AnnounceEvent) =>
   // The table is named by the settings each execution carries.
   announceRelease(event, {
     store: new DynamoDbLedgerStore(db, event.settings.table),

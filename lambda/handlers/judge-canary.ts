@@ -2,13 +2,13 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchCanaryMetrics } from '../aws/cloudwatch';
 import { judgeCanaryStep } from '../canary/steps';
 import type { JudgeCanaryEvent } from '../canary/steps';
-import { metrics, stepHandler } from '../runtime/handler';
+import { metrics, rolloutStepHandler } from '../runtime/handler';
 import type { CanaryProgress } from '../shared/documents';
 
 const canaryMetrics = new CloudWatchCanaryMetrics(new CloudWatchClient({}));
 
 /** Judge the step so far: alarms and canary-versus-baseline metrics. */
-export const handler = stepHandler('judge-canary', async (event: JudgeCanaryEvent) => {
+export const handler = rolloutStepHandler('judge-canary', async (event: JudgeCanaryEvent) => {
   try {
     return counted(await judgeCanaryStep(event, { metrics: canaryMetrics, now: new Date() }));
   } catch (e) {

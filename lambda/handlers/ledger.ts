@@ -4,14 +4,14 @@ import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { SsmRuntimeParameters } from '../aws/ssm';
 import { acquireLock, recordFinish, recordRelease, recordStart, releaseLock } from '../ledger/operations';
 import type { LedgerEvent } from '../ledger/operations';
-import { metrics, stepHandler } from '../runtime/handler';
+import { metrics, rolloutStepHandler } from '../runtime/handler';
 import { ROLLOUTS_STARTED_METRIC } from '../shared/operations';
 
 const db = new DynamoDBClient({});
 const parameters = new SsmRuntimeParameters(new SSMClient({}));
 
 /** The fleet's lock, record and ledger: one table and the runtime parameters. */
-export const handler = stepHandler('ledger', async (event: LedgerEvent) => {
+export const handler = rolloutStepHandler('ledger', async (event: LedgerEvent) => {
   // The table is named by the settings each execution carries.
   const deps = { store: new DynamoDbLedgerStore(db, event.settings.table), parameters, now: new Date() };
   switch (event.op) {

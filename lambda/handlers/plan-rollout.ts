@@ -6,7 +6,7 @@ import { DynamoDbPromotionStore } from '../aws/dynamodb-promotion';
 import { Ec2Images, Ec2Instances } from '../aws/ec2';
 import { planRollout } from '../planning/plan';
 import type { PlanEvent } from '../planning/plan';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const ec2 = new EC2Client({});
 const groups = new AutoScalingFleetGroups(new AutoScalingClient({}));
@@ -15,7 +15,7 @@ const images = new Ec2Images(ec2);
 const db = new DynamoDBClient({});
 
 /** Decide what this rollout will do, from the fleet as it is. Read-only. */
-export const handler = stepHandler('plan-rollout', (event: PlanEvent) =>
+export const handler = rolloutStepHandler('plan-rollout', (event: PlanEvent) =>
   planRollout(event, {
     groups,
     instances,

@@ -4,12 +4,12 @@ import { AutoScalingFleetGroups } from '../aws/auto-scaling';
 import { Ec2LaunchTemplates } from '../aws/ec2';
 import { prepareCanary } from '../canary/colour';
 import type { PrepareCanaryEvent } from '../canary/colour';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const groups = new AutoScalingFleetGroups(new AutoScalingClient({}));
 const templates = new Ec2LaunchTemplates(new EC2Client({}));
 
 /** Put the new image on the idle colour and start bringing it up. */
-export const handler = stepHandler('prepare-canary', (event: PrepareCanaryEvent) =>
+export const handler = rolloutStepHandler('prepare-canary', (event: PrepareCanaryEvent) =>
   prepareCanary(event, { groups, templates, now: new Date() }),
 );

@@ -6,7 +6,7 @@ import { ElbTargetHealth } from '../aws/elb';
 import { Ec2FleetInstances, FleetInstanceRemoval } from '../aws/instances';
 import { checkReplacement, startReplacement } from '../fleet/replace';
 import type { ReplaceEvent } from '../fleet/replace';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const autoscaling = new AutoScalingClient({});
 const groups = new AutoScalingFleetGroups(autoscaling);
@@ -14,7 +14,10 @@ const targetHealth = new ElbTargetHealth(new ElasticLoadBalancingV2Client({}));
 const removal = new FleetInstanceRemoval(autoscaling, new Ec2FleetInstances(new EC2Client({})));
 
 /** Replace named instances: launch their replacements, then detach them, then terminate them. */
-export const handler = stepHandler('replace-instances', (event: ReplaceEvent & { op: 'start' | 'check' }) => {
-  const deps = { groups, targetHealth, removal, now: new Date() };
-  return event.op === 'start' ? startReplacement(event, deps) : checkReplacement(event, deps);
-});
+export const handler = rolloutStepHandler(
+  'replace-instances',
+  (event: ReplaceEvent & { op: 'start' | 'check' }) => {
+    const deps = { groups, targetHealth, removal, now: new Date() };
+    return event.op === 'start' ? startReplacement(event, deps) : checkReplacement(event, deps);
+  },
+);

@@ -4,7 +4,7 @@ import { AutoScalingFleetGroups, AutoScalingInstanceRefreshes } from '../aws/aut
 import { ElbListener } from '../aws/elb';
 import { restoreSafeState } from '../fleet/restore';
 import type { RestoreEvent } from '../fleet/restore';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const autoscaling = new AutoScalingClient({});
 const listener = new ElbListener(new ElasticLoadBalancingV2Client({}));
@@ -12,6 +12,6 @@ const groups = new AutoScalingFleetGroups(autoscaling);
 const refreshes = new AutoScalingInstanceRefreshes(autoscaling);
 
 /** All traffic on the live colour, the idle colour at rest: first step of a run, and its compensation. */
-export const handler = stepHandler('restore-safe-state', (event: RestoreEvent) =>
+export const handler = rolloutStepHandler('restore-safe-state', (event: RestoreEvent) =>
   restoreSafeState(event, { listener, groups, refreshes, now: new Date() }),
 );

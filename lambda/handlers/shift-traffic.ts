@@ -2,11 +2,11 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { ElbListener } from '../aws/elb';
 import { shiftTraffic } from '../canary/steps';
 import type { ShiftTrafficEvent } from '../canary/steps';
-import { stepHandler } from '../runtime/handler';
+import { rolloutStepHandler } from '../runtime/handler';
 
 const listener = new ElbListener(new ElasticLoadBalancingV2Client({}));
 
 /** Set the listener weights for the current canary step (or flip straight back on a rollback). */
-export const handler = stepHandler('shift-traffic', (event: ShiftTrafficEvent) =>
+export const handler = rolloutStepHandler('shift-traffic', (event: ShiftTrafficEvent) =>
   shiftTraffic(event, { listener, now: new Date() }),
 );

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { WorkflowSettings } from '../shared/settings';
+import { checkDeployedResourcesAtColdStart, withDeployedResources } from './deployed-resources';
 
 /**
  * Observability shared by every handler: structured logs and CloudWatch metrics (EMF).
@@ -31,4 +33,17 @@ export function stepHandler<E extends { execution?: { id: string } }, R>(
       if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
     }
   };
+}
+
+/**
+ * {@link stepHandler} for a rollout step: what it acts on comes from its deployment, whatever
+ * the event carries (see deployed-resources.ts).
+ */
+export function rolloutStepHandler<E extends { execution?: { id: string }; settings: WorkflowSettings }, R>(
+  step: string,
+  run: (event: E) => Promise<R>,
+): (event: E) => Promise<R> {
+  checkDeployedResourcesAtColdStart();
+  // Read before anything is awaited: the process's variables are this function's now.
+  return stepHandler(step, (event: E) => run(withDeployedResources(event)));
 }

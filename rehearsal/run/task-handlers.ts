@@ -56,12 +56,15 @@ export class TaskStandIns {
    * @param waits the rewritten Waits' specs, by state name
    * @param handlerByResource the deployed handler's name, by function ARN
    * @param timeoutByResource the function's timeout in seconds, by function ARN
+   * @param environmentByResource the function's environment variables, by function ARN: set
+   *   before its handler runs, as Lambda would (handlers read them before they first await)
    */
   constructor(
     private readonly definition: AslDefinition,
     private readonly waits: ReadonlyMap<string, WaitSpec>,
     private readonly handlerByResource: ReadonlyMap<string, string>,
     private readonly timeoutByResource: ReadonlyMap<string, number> = new Map(),
+    private readonly environmentByResource: ReadonlyMap<string, Record<string, string>> = new Map(),
   ) {
     this.retries = new Map(
       Object.entries(definition.States)
@@ -105,7 +108,7 @@ export class TaskStandIns {
             }
           : integration
             ? (input: unknown) => runSdkIntegration(resource, input)
-            : (STATE_MACHINE_HANDLERS[this.handlerByResource.get(resource) ?? ''] as TaskHandler);
+            : this.deployedHandler(resource);
       const isLambda = resource !== SNS_PUBLISH && !integration;
       const timeout = this.timeoutByResource.get(resource) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
       handlers[name] = async (input) => {
@@ -137,6 +140,16 @@ export class TaskStandIns {
    * A Lambda invoked with a task token: the invocation fails the task as any invocation would;
    * once it returns, the task waits (asleep in simulated time) for the token's answer.
    */
+  /** The deployed handler of the function `arn`, run with the function's environment variables. */
+  private deployedHandler(arn: string): TaskHandler {
+    const handler = STATE_MACHINE_HANDLERS[this.handlerByResource.get(arn) ?? ''] as TaskHandler;
+    const environment = this.environmentByResource.get(arn) ?? {};
+    return (input) => {
+      Object.assign(process.env, environment);
+      return handler(input);
+    };
+  }
+
   private waitForToken(
     name: string,
     timeoutSeconds: number | undefined,
@@ -146,8 +159,9 @@ export class TaskStandIns {
   ): TaskHandler {
     return async (input) => {
       const { FunctionName, Payload } = input as { FunctionName?: string; Payload?: unknown };
-      const handler = STATE_MACHINE_HANDLERS[this.handlerByResource.get(String(FunctionName)) ?? ''] as
-        TaskHandler | undefined;
+      const handler = this.handlerByResource.has(String(FunctionName))
+        ? this.deployedHandler(String(FunctionName))
+        : undefined;
       const tokens = lambda.tokens;
       if (!handler || !tokens)
         throw new Error(

@@ -22,6 +22,14 @@ export const ROLLOUT_HANDLERS = [
   'release-abandoned-lock',
 ] as const;
 
+/**
+ * The rollout steps the state machine invokes: each acts on the resources its deployment names
+ * (lambda/shared/deployed-resources.ts), not on those its event names.
+ */
+export const STEP_HANDLERS = ROLLOUT_HANDLERS.filter(
+  (h) => h !== 'on-image-available' && h !== 'release-abandoned-lock',
+);
+
 /** What an environment's operators rely on: the fleet check and the answer to interactive access. */
 export const OPERATIONS_HANDLERS = ['check-fleet', 'on-interactive-access'] as const;
 

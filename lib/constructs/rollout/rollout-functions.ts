@@ -6,7 +6,7 @@ import type { RolloutHandler } from '../functions/handlers';
 import { productFunction } from '../functions/product-function';
 import { ROLLOUT_METRICS_NAMESPACE } from './metrics';
 
-export { HANDLER_METADATA, ROLLOUT_HANDLERS, PROMOTION_HANDLERS } from '../functions/handlers';
+export { HANDLER_METADATA, ROLLOUT_HANDLERS, PROMOTION_HANDLERS, STEP_HANDLERS } from '../functions/handlers';
 export type { RolloutHandler } from '../functions/handlers';
 
 export interface RolloutFunctionsProps {

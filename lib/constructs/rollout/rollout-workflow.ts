@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { DEPLOYED_RESOURCES_VARIABLE, deployedResourcesOf } from '../../../lambda/shared/deployed-resources';
 import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
@@ -18,7 +19,7 @@ import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metri
 import { RolloutNotifications } from './notifications';
 import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
-import { RolloutFunctions } from './rollout-functions';
+import { RolloutFunctions, STEP_HANDLERS } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
 import { workflowSettings } from './settings';
 import { RolloutStateMachine } from './state-machine/rollout-state-machine';
@@ -109,6 +110,10 @@ export class RolloutWorkflow extends Construct {
       downstream: props.downstream,
       images: props.images,
     });
+    // What each step acts on comes from its own configuration, not from its event.
+    const resources = Stack.of(this).toJsonString(deployedResourcesOf(this.settings));
+    for (const step of STEP_HANDLERS)
+      this.functions.get(step).addEnvironment(DEPLOYED_RESOURCES_VARIABLE, resources);
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
       functions: this.functions,

@@ -56,7 +56,11 @@ beforeAll(() => {
     { Metadata?: Record<string, unknown>; Properties: { Environment: { Variables: Record<string, string> } } }
   >;
   const ledger = Object.values(functions).find((fn) => fn.Metadata?.[HANDLER_METADATA] === 'ledger');
-  ledgerEnvironment = ledger?.Properties.Environment.Variables ?? {};
+  // The literal variables; the resources the stack resolves at deploy time (ROLLOUT_RESOURCES,
+  // tokens here) stay the fixtures' deployment (test/setup/process.ts).
+  ledgerEnvironment = Object.fromEntries(
+    Object.entries(ledger?.Properties.Environment.Variables ?? {}).filter(([, v]) => typeof v === 'string'),
+  );
 });
 afterAll(() => app.cleanup());
 

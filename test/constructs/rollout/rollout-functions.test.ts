@@ -185,24 +185,28 @@ describe('environment of the EventBridge-triggered functions', () => {
     );
   });
 
-  it.each(ENVS)('%s: functions the state machine runs get their settings in the payload, not env', (env) => {
-    const triggered = [
-      'on-image-available',
-      'release-abandoned-lock',
-      'on-upstream-release',
-      ...OPERATIONS_HANDLERS,
-    ];
-    const run = handlersOf(env).filter((h) => !triggered.includes(h));
-    expect(run).toContain('announce-release');
-    for (const name of run) {
-      expect(Object.keys(variablesOf(env, name)).sort()).toEqual([
-        'NODE_OPTIONS',
-        'POWERTOOLS_LOG_LEVEL',
-        'POWERTOOLS_METRICS_NAMESPACE',
-        'POWERTOOLS_SERVICE_NAME',
-      ]);
-    }
-  });
+  it.each(ENVS)(
+    '%s: functions the state machine runs get their tuning in the payload, their resources in env',
+    (env) => {
+      const triggered = [
+        'on-image-available',
+        'release-abandoned-lock',
+        'on-upstream-release',
+        ...OPERATIONS_HANDLERS,
+      ];
+      const run = handlersOf(env).filter((h) => !triggered.includes(h));
+      expect(run).toContain('announce-release');
+      for (const name of run) {
+        expect(Object.keys(variablesOf(env, name)).sort()).toEqual([
+          'NODE_OPTIONS',
+          'POWERTOOLS_LOG_LEVEL',
+          'POWERTOOLS_METRICS_NAMESPACE',
+          'POWERTOOLS_SERVICE_NAME',
+          ...(name === 'promotion' ? [] : ['ROLLOUT_RESOURCES']),
+        ]);
+      }
+    },
+  );
 
   it.each(ENVS)('%s: Powertools names the service after the environment', (env) => {
     for (const name of handlersOf(env)) {

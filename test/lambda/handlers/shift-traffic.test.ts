@@ -31,4 +31,26 @@ describe('shift-traffic handler', () => {
       ],
     ]);
   });
+
+  it('shifts the listener and target groups its deployment names, whatever its event says', async () => {
+    elb.on(ModifyListenerCommand).resolves({});
+    const s = settings();
+    const elsewhere = 'arn:aws:elasticloadbalancing:eu-west-1:999988887777:listener/app/other/1/2';
+    await handler({
+      settings: {
+        ...s,
+        listenerArn: elsewhere,
+        targetGroups: { blue: `${elsewhere}-blue`, green: `${elsewhere}-green` },
+      },
+      execution: execution(),
+      plan: canaryPlan(),
+      progress: canaryProgress({ step: 1 }),
+    });
+    const [input] = inputsOf(elb, ModifyListenerCommand);
+    expect(input?.ListenerArn).toBe(s.listenerArn);
+    expect(input?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.map((t) => t.TargetGroupArn)).toEqual([
+      s.targetGroups.blue,
+      s.targetGroups.green,
+    ]);
+  });
 });
