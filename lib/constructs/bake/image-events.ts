@@ -1,12 +1,10 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
@@ -15,7 +13,7 @@ import { keepTag, releasedTag } from '../../../lambda/shared/tags';
 import { productFunction } from '../functions/product-function';
 import { acknowledgeWildcardResource } from '../nag-acknowledgements';
 import { grantPutProductEvents } from '../rollout/rollout-permissions';
-import { deadLetteredTarget } from '../rollout/triggers';
+import { alarmedDeadLetterQueue, deadLetteredTarget } from '../events/dead-letters';
 
 export interface ImageFactoryEventsProps {
   /** The factory's pipeline (names `immutable-<app>`); its AVAILABLE images are announced. */
@@ -106,30 +104,12 @@ export class ImageFactoryEvents extends Construct {
    * instead of vanishing; any message there raises an alarm on the factory's topic.
    */
   private deadLetterQueue(props: ImageFactoryEventsProps): sqs.Queue {
-    const name = `${props.pipelineName}-image-event-dead-letters`;
-    const queue = new sqs.Queue(this, 'DeadLetters', {
-      queueName: name,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "this queue is itself the dead-letter queue of the image factory's event handling",
-    });
-    new cloudwatch.Alarm(this, 'DeadLettersAlarm', {
-      alarmName: name,
+    return alarmedDeadLetterQueue(this, 'DeadLetters', {
+      name: `${props.pipelineName}-image-event-dead-letters`,
       alarmDescription: 'An image announcement or lineage update failed; see the dead-letter queue',
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }).addAlarmAction(new cloudwatchActions.SnsAction(props.topic));
-    return queue;
+      deadLettersOf: "the image factory's event handling",
+      topic: props.topic,
+    });
   }
 }
 

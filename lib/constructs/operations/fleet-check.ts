@@ -13,7 +13,7 @@ import type { WorkflowSettings } from '../../../lambda/shared/settings';
 import { productFunction } from '../functions/product-function';
 import { ROLLOUT_METRICS_NAMESPACE } from '../rollout/metrics';
 import type { RolloutFleet } from '../rollout/rollout-fleet';
-import { deadLetteredTarget } from '../rollout/triggers';
+import { deadLetteredTarget } from '../events/dead-letters';
 import { fleetMetric } from './fleet-metrics';
 import type { OperatedWorkflow } from './operated-workflow';
 

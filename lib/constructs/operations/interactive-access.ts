@@ -14,7 +14,7 @@ import type { OnInteractiveAccess } from '../../../lambda/shared/operations';
 import { productFunction } from '../functions/product-function';
 import { ROLLOUT_METRICS_NAMESPACE } from '../rollout/metrics';
 import type { RolloutFleet } from '../rollout/rollout-fleet';
-import { deadLetteredTarget } from '../rollout/triggers';
+import { deadLetteredTarget } from '../events/dead-letters';
 import type { OperatedWorkflow } from './operated-workflow';
 
 export interface InteractiveAccessResponseProps {

@@ -16,7 +16,7 @@ import type { RolloutLedger } from '../rollout/ledger';
 import type { RolloutNotifications } from '../rollout/notifications';
 import type { RolloutFunctions } from '../rollout/rollout-functions';
 import { RolloutSteps } from '../rollout/state-machine/steps';
-import { deadLetteredTarget } from '../rollout/triggers';
+import { deadLetteredTarget } from '../events/dead-letters';
 import { promotionDefinition } from './definition';
 
 export interface PromotionWorkflowProps {

@@ -1,16 +1,16 @@
-import { Duration, TimeZone, Validations } from 'aws-cdk-lib';
+import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { alarmedDeadLetterQueue, deadLetteredTarget } from '../events/dead-letters';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { resourcePrefix } from '../../../lambda/shared/names';
@@ -147,56 +147,15 @@ export class RolloutTriggers extends Construct {
 
   /**
    * Where a trigger that could not be delivered or handled goes, instead of vanishing; any
-   * message there raises an alarm on the notification topic. SSE-SQS (not KMS) because
-   * EventBridge and EventBridge Scheduler cannot write to a queue under the AWS-managed SQS key.
-   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
+   * message there raises an alarm on the notification topic.
    */
   private deadLetterQueue(environment: EnvironmentName, topic: sns.ITopic): sqs.Queue {
-    const name = `${resourcePrefix(environment)}-rollout-trigger-dead-letters`;
-    const queue = new sqs.Queue(this, 'TriggerDeadLetters', {
-      queueName: name,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'this queue is itself the dead-letter queue of the rollout triggers',
-    });
-    const alarm = new cloudwatch.Alarm(this, 'TriggerDeadLettersAlarm', {
-      alarmName: name,
+    return alarmedDeadLetterQueue(this, 'TriggerDeadLetters', {
+      name: `${resourcePrefix(environment)}-rollout-trigger-dead-letters`,
       alarmDescription:
         'A rollout trigger (new image, schedule, lock janitor) failed; see the dead-letter queue',
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: 'Maximum',
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      deadLettersOf: 'the rollout triggers',
+      topic,
     });
-    alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-    return queue;
   }
-}
-
-/**
- * An EventBridge target that retries, then hands the event to the dead-letter queue; a function
- * that keeps failing on it (a malformed event, say) ends up there too, after Lambda's own retries.
- * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html
- * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
- */
-export function deadLetteredTarget(
-  fn: lambda.IFunction,
-  deadLetters: sqs.IQueue,
-  retryAttempts: number,
-  maxEventAge: Duration,
-): targets.LambdaFunction {
-  fn.configureAsyncInvoke({
-    retryAttempts: 2,
-    maxEventAge,
-    onFailure: new destinations.SqsDestination(deadLetters),
-  });
-  return new targets.LambdaFunction(fn, { retryAttempts, maxEventAge, deadLetterQueue: deadLetters });
 }
