@@ -1,12 +1,12 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { pinnedStateMachineRole } from '../state-machine-role';
+import { productStateMachine } from '../product-state-machine';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { rolloutNames } from '../../../lambda/shared/names';
@@ -67,10 +67,8 @@ export class PromotionWorkflow extends Construct {
     };
     const steps = new RolloutSteps(functions);
     const stateMachineName = rolloutNames(props.environment).promotionStateMachine;
-    this.stateMachine = new sfn.StateMachine(this, 'Default', {
+    this.stateMachine = productStateMachine(this, {
       stateMachineName,
-      role: pinnedStateMachineRole(this, stateMachineName),
-      stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(
         promotionDefinition(this, { steps, promotion, settings }),
       ),
@@ -78,15 +76,8 @@ export class PromotionWorkflow extends Construct {
       timeout: Duration.minutes(
         props.soakMinutes + props.approvalTimeoutHours * 60 + 2 * props.rolloutTimeout.toMinutes() + 60,
       ),
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', {
-          retention: props.logRetention,
-          removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
+      logRetention: props.logRetention,
+      retainLogs: props.retainLogs,
       comment: `Promotion to ${props.environment} of what ${props.from} released: soak, checks, approval, canary`,
     });
     this.grantPromotion(props);

@@ -1,10 +1,10 @@
-import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnResource, Duration } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { pinnedStateMachineRole } from '../../state-machine-role';
+import { productStateMachine } from '../../product-state-machine';
 import type { EnvironmentName } from '../../../../lambda/shared/environments';
 import { resourcePrefix } from '../../../../lambda/shared/names';
 import type { WorkflowSettings } from '../../../../lambda/shared/settings';
@@ -49,21 +49,12 @@ export class RolloutStateMachine extends Construct {
     // 'Default' keeps the state machine's logical id (and fixed name) from before this construct
     // existed. @see https://docs.aws.amazon.com/cdk/v2/guide/refactor.html
     const stateMachineName = `${resourcePrefix(props.environment)}-rollout`;
-    this.stateMachine = new sfn.StateMachine(this, 'Default', {
+    this.stateMachine = productStateMachine(this, {
       stateMachineName,
-      role: pinnedStateMachineRole(this, stateMachineName),
-      stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(definition),
       timeout: props.timeout,
-      tracingEnabled: true,
-      logs: {
-        destination: new logs.LogGroup(this, 'ExecutionLogs', {
-          retention: props.logRetention,
-          removalPolicy: props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-        }),
-        level: sfn.LogLevel.ALL,
-        includeExecutionData: true,
-      },
+      logRetention: props.logRetention,
+      retainLogs: props.retainLogs,
       comment: `Rollouts of the ${props.environment} fleet: phoenix rotation, canary shift, rollback`,
     });
     // Notify Outcome's task grants sns:Publish only; the topic's key is needed too.
