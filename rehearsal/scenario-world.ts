@@ -26,6 +26,11 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = {
   findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
 };
 
+/** What the scenario says of an image: the released one's, a listed one's, or the default. */
+const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
+  (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
+  DEFAULT_BEHAVIOUR;
+
 /**
  * The images that exist in the scenario's account, as the image factory distributed them: the
  * released one, the previous one, and every listed one, each with its behaviour and its tags.
@@ -41,15 +46,13 @@ export function scenarioImages(scenario: Scenario): SimImage[] {
     ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
     tags: { ...lineageOf(imageId), ...b.tags },
   });
-  const images: SimImage[] = [
-    image(scenario.releasedImage, scenario.releasedImageBehaviour ?? DEFAULT_BEHAVIOUR),
+  const previous = scenario.fleet.previousImage;
+  const ids = [
+    scenario.releasedImage,
+    ...(previous && !(previous in scenario.images) ? [previous] : []),
+    ...Object.keys(scenario.images).filter((id) => id !== scenario.releasedImage),
   ];
-  if (scenario.fleet.previousImage && !(scenario.fleet.previousImage in scenario.images)) {
-    images.push(image(scenario.fleet.previousImage, DEFAULT_BEHAVIOUR));
-  }
-  for (const [id, b] of Object.entries(scenario.images))
-    if (id !== scenario.releasedImage) images.push(image(id, b));
-  return images;
+  return ids.map((id) => image(id, behaviourOf(scenario, id)));
 }
 
 /**
@@ -257,12 +260,7 @@ export function factoryAnnounced(
   });
 }
 
-const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
-  (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
-  DEFAULT_BEHAVIOUR;
-
 /** The environments a scenario says released the image (for the promotion gate). */
 export function releasedUpstream(scenario: Scenario, imageId: string): readonly EnvironmentName[] {
-  const b = imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId];
-  return b?.releasedIn ?? [];
+  return behaviourOf(scenario, imageId).releasedIn ?? [];
 }
