@@ -3,38 +3,29 @@
  * the bench and jest's setup file call this first, then load the rehearsal:
  * - handlers log through Powertools at module load: keep their logs and metrics off stdout,
  *   which belongs to the rehearsal's own output (`--json` prints exactly one object);
- * - the handlers' SDK clients need a region (the simulated account's);
- * - aws-local-stepfunctions 3 calls Promise.withResolvers, which Node.js 20 lacks.
+ * - the handlers' SDK clients need a region (the simulated account's).
  * Each default yields to a value already set, so `POWERTOOLS_LOG_LEVEL=DEBUG` shows the logs.
  */
 export function prepareRehearsalProcess(env: NodeJS.ProcessEnv = process.env): void {
+  assertRehearsalProcess();
   env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   env.AWS_REGION ??= 'eu-west-1';
-  if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
-    Object.defineProperty(Promise, 'withResolvers', {
-      configurable: true,
-      writable: true,
-      value: withResolvers,
-    });
-  }
 }
 
-/** Promise.withResolvers as ES2024 defines it. */
-function withResolvers<T>() {
-  let resolve!: (value: T | PromiseLike<T>) => void;
-  let reject!: (reason?: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+/** The oldest Node.js major version the rehearsal runs on (aws-local-stepfunctions 3 needs 22). */
+const MINIMUM_NODE_MAJOR = 22;
 
-/** Refuses to run before `prepareRehearsalProcess`: without it the interpreter fails obscurely. */
-export function assertRehearsalProcess(): void {
-  if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function')
+/**
+ * Refuses an older Node.js than the interpreter needs, saying how to get the right one: `npm run`
+ * and `npx` put the project's own Node.js (package.json's optional `node-linux-*` dependency) first.
+ */
+export function assertRehearsalProcess(version: string = process.versions.node): void {
+  const major = Number(version.split('.')[0]);
+  if (major < MINIMUM_NODE_MAJOR)
     throw new Error(
-      'call prepareRehearsalProcess() before running a rehearsal (Promise.withResolvers is missing)',
+      `the rehearsal needs Node.js ${MINIMUM_NODE_MAJOR} or later, running on ${version}: ` +
+        'start it through npm (npm run rehearse, npm test), which uses the Node.js 24 npm ci installed, ' +
+        'or install Node.js 24',
     );
 }
