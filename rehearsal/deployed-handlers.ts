@@ -1,13 +1,3 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import * as announceImage from '../lambda/handlers/announce-image';
 import * as announceRelease from '../lambda/handlers/announce-release';
 import * as checkCanary from '../lambda/handlers/check-canary';
@@ -30,24 +20,10 @@ import * as startRefresh from '../lambda/handlers/start-refresh';
 import * as tagLineage from '../lambda/handlers/tag-lineage';
 import * as validateInput from '../lambda/handlers/validate-input';
 import type { Clock, HandlerModule, Variables } from '../lambda/runtime/composition';
-
-/** Every SDK client a deployed handler may ask for: each module's `create` takes the ones it needs. */
-export interface RehearsalClients {
-  readonly autoScaling: AutoScalingClient;
-  readonly ec2: EC2Client;
-  readonly ec2In: (region: string) => EC2Client;
-  readonly elbv2: ElasticLoadBalancingV2Client;
-  readonly cloudWatch: CloudWatchClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly ssm: SSMClient;
-  readonly sns: SNSClient;
-  readonly sfn: SFNClient;
-  readonly events: EventBridgeClient;
-  readonly imageBuilder: ImagebuilderClient;
-}
+import type { SimulatedClients } from './simulator/sdk-routes';
 
 /** A deployed handler as its module builds it: from a function's variables, clients and clock. */
-type Module = HandlerModule<never, RehearsalClients, never, unknown>;
+type Module = HandlerModule<never, SimulatedClients, never, unknown>;
 
 const asModule = (m: { configure: unknown; create: unknown }) => m as unknown as Module;
 
@@ -93,33 +69,15 @@ export type BuiltHandler = (event: unknown) => Promise<unknown>;
 export function buildHandler(
   name: string,
   variables: Variables,
-  clients: RehearsalClients,
+  clients: SimulatedClients,
   clock: Clock,
 ): BuiltHandler {
   const module = MODULES[name];
   if (!module) throw new Error(`the rehearsal does not know the deployed handler ${name}`);
   const create = module.create as (parts: {
     config: unknown;
-    clients: RehearsalClients;
+    clients: SimulatedClients;
     clock: Clock;
   }) => BuiltHandler;
   return create({ config: (module.configure as (v: Variables) => unknown)(variables), clients, clock });
-}
-
-/** SDK clients for `region`, each answered by whatever serves their `send`. */
-export function sdkClients(region: string): RehearsalClients {
-  const config = { region, credentials: { accessKeyId: 'rehearsal', secretAccessKey: 'rehearsal' } };
-  return {
-    autoScaling: new AutoScalingClient(config),
-    ec2: new EC2Client(config),
-    ec2In: (r) => new EC2Client({ ...config, region: r }),
-    elbv2: new ElasticLoadBalancingV2Client(config),
-    cloudWatch: new CloudWatchClient(config),
-    dynamodb: new DynamoDBClient(config),
-    ssm: new SSMClient(config),
-    sns: new SNSClient(config),
-    sfn: new SFNClient(config),
-    events: new EventBridgeClient(config),
-    imageBuilder: new ImagebuilderClient(config),
-  };
 }

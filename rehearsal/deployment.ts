@@ -153,7 +153,7 @@ export class SimulatedDeployment {
     const r = this.resource(id);
     switch (r.Type) {
       case 'AWS::EC2::LaunchTemplate':
-        return launchTemplateId(id);
+        return launchTemplateId(this.uid(id));
       case 'AWS::ElasticLoadBalancingV2::TargetGroup':
       case 'AWS::ElasticLoadBalancingV2::Listener':
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
@@ -171,15 +171,15 @@ export class SimulatedDeployment {
     if (attr === 'Arn' || attr.endsWith('Arn')) return this.arnOf(id);
     switch (`${r.Type}.${attr}`) {
       case 'AWS::ElasticLoadBalancingV2::TargetGroup.TargetGroupFullName':
-        return `targetgroup/${name}/${hash(id)}`;
+        return `targetgroup/${name}/${this.uid(id)}`;
       case 'AWS::ElasticLoadBalancingV2::TargetGroup.TargetGroupName':
         return name;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer.LoadBalancerFullName':
-        return `app/${name}/${hash(id)}`;
+        return `app/${name}/${this.uid(id)}`;
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer.DNSName':
         return `${name}.${this.region}.elb.amazonaws.com`;
       case 'AWS::EC2::LaunchTemplate.LaunchTemplateId':
-        return launchTemplateId(id);
+        return launchTemplateId(this.uid(id));
       case 'AWS::EC2::LaunchTemplate.LatestVersionNumber':
       case 'AWS::EC2::LaunchTemplate.DefaultVersionNumber':
         return '1';
@@ -188,6 +188,14 @@ export class SimulatedDeployment {
       default:
         return `${name}-${attr}`;
     }
+  }
+
+  /**
+   * The generated part of a resource's id (a target group's suffix, a launch template's id): unique
+   * to the stack, as AWS's are, so several stacks deployed in one account and region never collide.
+   */
+  private uid(logicalId: string): string {
+    return hash(`${this.stackName}/${logicalId}`);
   }
 
   /** The ARN of a resource, in the shape its service uses. */
@@ -200,11 +208,14 @@ export class SimulatedDeployment {
       case 'AWS::Lambda::Function':
         return base('lambda', `function:${name}`);
       case 'AWS::ElasticLoadBalancingV2::TargetGroup':
-        return base('elasticloadbalancing', `targetgroup/${name}/${hash(id)}`);
+        return base('elasticloadbalancing', `targetgroup/${name}/${this.uid(id)}`);
       case 'AWS::ElasticLoadBalancingV2::LoadBalancer':
-        return base('elasticloadbalancing', `loadbalancer/app/${name}/${hash(id)}`);
+        return base('elasticloadbalancing', `loadbalancer/app/${name}/${this.uid(id)}`);
       case 'AWS::ElasticLoadBalancingV2::Listener':
-        return base('elasticloadbalancing', `listener/app/rehearsal-alb/${hash('alb')}/${hash(id)}`);
+        return base(
+          'elasticloadbalancing',
+          `listener/app/${this.stackName}-alb/${hash(this.stackName)}/${this.uid(id)}`,
+        );
       case 'AWS::SNS::Topic':
         return base('sns', name);
       case 'AWS::StepFunctions::StateMachine':
@@ -218,7 +229,7 @@ export class SimulatedDeployment {
       case 'AWS::CloudWatch::CompositeAlarm':
         return base('cloudwatch', `alarm:${name}`);
       case 'AWS::KMS::Key':
-        return base('kms', `key/${hash(id)}`);
+        return base('kms', `key/${this.uid(id)}`);
       case 'AWS::ImageBuilder::ImagePipeline':
         return base('imagebuilder', `image-pipeline/${name.toLowerCase()}`);
       default:
@@ -228,13 +239,13 @@ export class SimulatedDeployment {
 }
 
 /** A launch template's id (Ref and LaunchTemplateId give the id, not the name). */
-const launchTemplateId = (logicalId: string) => `lt-${hash(logicalId)}${hash(`${logicalId}#`).slice(0, 1)}`;
+const launchTemplateId = (uid: string) => `lt-${uid}${hash(`${uid}#`).slice(0, 1)}`;
 
 /** CloudFormation-style generated name: stack, logical id and a suffix, within 32 characters for ELB. */
 function generatedName(stackName: string, logicalId: string, type: string): string {
   const base = `${stackName}-${logicalId}`;
   return type.startsWith('AWS::ElasticLoadBalancingV2')
-    ? base.slice(0, 24) + hash(logicalId).slice(0, 8)
+    ? base.slice(0, 24) + hash(`${stackName}/${logicalId}`).slice(0, 8)
     : base;
 }
 

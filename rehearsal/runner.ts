@@ -1,31 +1,21 @@
-import type { StateMachine } from 'aws-local-stepfunctions';
+import type { EnvironmentName } from '../lambda/shared/environments';
 import type { WorkflowSettings } from '../lambda/shared/settings';
-import type { AslDefinition, Retrier } from './asl';
-import { SimulatedDeployment } from './deployment';
-import type { CfnTemplate } from './deployment';
+import type { Retrier } from './asl';
+import type { CfnTemplate, SimulatedDeployment } from './deployment';
+import { inEnvironment, planOf } from './engine/plan';
+import { CompiledProduct } from './engine/product';
+import { EngineRun } from './engine/run';
+import type { Leg } from './engine/run';
+import type { CompiledStack } from './engine/stack';
+import type { Execution } from './engine/step-functions';
 import { floorSeconds } from './floor';
-import { assertRehearsalProcess } from './process';
-import { parseNextExecution } from './scenario';
-import type { NextExecutionInput, Scenario } from './scenario';
-import { FleetSimulator } from './simulator';
-import type { SimSnapshot } from './simulator';
-import { VirtualTime } from './virtual-time';
-import { deployedEnvironment } from './deployed-environment';
-import { buildWorld } from './scenario-world';
-import { CompiledMachine } from './run/compiled-machine';
-import { driveExecution } from './run/execution-driver';
-import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
-import { scheduleFaults } from './run/fault-schedule';
-import { deliverInteractiveAccess } from './run/interactive-access';
-import type { AccessDelivery } from './run/interactive-access';
-import { seedHistory } from './run/fleet-record';
-import { deliverExecutionEnded } from './run/lock-janitor';
-import { RehearsedExecutions, useName } from './run/recoveries';
-import { holdProcessFakes, refuseWhileFaked } from './run/process-fakes';
-import type { ProcessFakes } from './run/process-fakes';
+import type { ExecutionOutcome, TimelineEvent } from './run/execution-driver';
 import { buildResult } from './run/result';
 import type { RehearsalResult } from './run/result';
-import type { TaskStandIns } from './run/task-handlers';
+import { parseNextExecution } from './scenario';
+import type { NextExecutionInput, Scenario } from './scenario';
+import type { FleetSimulator, SimSnapshot } from './simulator';
+import type { ProductTemplates } from './synth';
 
 export interface RehearsalRun {
   result: RehearsalResult;
@@ -33,64 +23,54 @@ export interface RehearsalRun {
   timeline: TimelineEvent[];
   /** The world after every step of this run; `t` is seconds since the world began. */
   samples: SimSnapshot[];
-  /** Every message the topic received, earlier runs on the same world included. */
+  /** Every message the environment's topics received, earlier runs on the same world included. */
   notifications: Array<{ subject?: string; message: string; at: Date }>;
-  /** The simulated account, as this run left it (a later `runAfter` moves it on). */
+  /** The environment's fleet, as this run left it (a later `runAfter` moves it on). */
   simulator: FleetSimulator;
   /** The scenario this run executed (after `runAfter`: the first run's, with this run's input and faults). */
   scenario: Scenario;
   /**
-   * The ARNs of the executions this run started: its own, the replace an interactive access
-   * started, and the lock janitor's restores.
+   * The ARNs of the executions this run started: its own, a person's second one, the replace an
+   * interactive access started, and the lock janitor's restores.
    */
   executions: { main: string; second?: string; access?: string; recoveries: string[] };
+  /** The engine the run ran on: `runAfter` goes on with it. */
+  readonly engine: EngineRun;
 }
-
-/** The world's steps a run has seen: every snapshot, and the lowest healthy serving share. */
-interface Sampling {
-  readonly samples: SimSnapshot[];
-  minHealthy: number;
-}
-
-/** How many runs each simulated world has seen, so every execution on it has its own name. */
-const runsOnWorld = new WeakMap<FleetSimulator, number>();
-
-/** An execution's name: a world's later runs number theirs, so none repeats on it. */
-const executionName = (label: ExecutionLabel, sequence: number) =>
-  sequence === 1 ? `rehearsal-${label}` : `rehearsal-${label}-${sequence}`;
 
 /**
- * A compiled environment: its synthesized definition, checked and rewritten once (building
- * the local state machine validates the definition, which takes up to a second), ready to
- * run any number of scenarios.
+ * An environment's rehearsal: its synthesized stack deployed into a simulated cloud where its
+ * template is pinned, and scenarios run on the one engine as a train of one (the same Step
+ * Functions, the same deployed rules and functions, the same faults as a release train's).
+ * Compiling the stack (its state machines' definitions, checked and rewritten) happens once,
+ * for any number of scenarios.
  */
 export class Rehearsal {
   readonly settings: WorkflowSettings;
-  private readonly machine: StateMachine;
-  private readonly tasks: TaskStandIns;
-  private readonly definition: AslDefinition;
+  private readonly stack: CompiledStack;
 
   constructor(
-    readonly environment: string,
-    readonly deployment: SimulatedDeployment,
+    readonly environment: EnvironmentName,
+    private readonly product: CompiledProduct,
   ) {
-    assertRehearsalProcess();
-    const deployed = deployedEnvironment(deployment);
-    const compiled = new CompiledMachine(deployment, deployed.rolloutStateMachine);
-    this.settings = deployed.settings;
-    this.definition = compiled.definition;
-    this.tasks = compiled.tasks;
-    this.machine = compiled.machine;
+    this.stack = product.stack(environment);
+    this.settings = this.stack.deployed.settings;
   }
 
   /** Build from a synthesized template (the stack's `Template.toJSON()` or the cloud assembly file). */
-  static fromTemplate(environment: string, template: CfnTemplate): Rehearsal {
-    return new Rehearsal(environment, new SimulatedDeployment(template));
+  static fromTemplate(environment: EnvironmentName, template: CfnTemplate): Rehearsal {
+    const environments = { [environment]: template } as Record<EnvironmentName, CfnTemplate>;
+    return new Rehearsal(environment, new CompiledProduct({ environments }));
+  }
+
+  /** The environment's deployment, resolved where its stack is pinned. */
+  get deployment(): SimulatedDeployment {
+    return this.stack.deployment;
   }
 
   /** The state machine's timeout, in seconds. */
   get timeoutSeconds(): number | undefined {
-    return this.definition.TimeoutSeconds;
+    return this.stack.rollout.timeoutSeconds;
   }
 
   /**
@@ -108,7 +88,7 @@ export class Rehearsal {
   }
 
   private fewestAttempts(which: (r: Retrier) => boolean): number {
-    const attempts = [...this.tasks.retries.values()]
+    const attempts = [...this.stack.rollout.tasks.retries.values()]
       .flat()
       .filter(which)
       .map((r) => r.MaxAttempts ?? 3);
@@ -116,16 +96,20 @@ export class Rehearsal {
   }
 
   async run(scenario: Scenario): Promise<RehearsalRun> {
-    const sim = new FleetSimulator(buildWorld(this.deployment, this.settings, scenario));
-    return this.runOn(sim, scenario);
+    if (scenario.environment !== this.environment)
+      throw new Error(`run: the scenario rehearses ${scenario.environment}, not ${this.environment}`);
+    const engine = new EngineRun(this.product, planOf(scenario));
+    const marks = this.marks(engine);
+    const leg = await engine.start();
+    return this.runOf(engine, leg, scenario, marks);
   }
 
   /**
    * Start a fresh execution on the world `previous` left behind (the same fleet, table,
    * parameters, topic and clock), `afterSeconds` after it ended: what an operator does after
-   * stopping an execution, or the next scheduled rotation. The world moves on: a run's
-   * `simulator` is the one every later run on it continues. The result's `floorSeconds` is
-   * reckoned from the first run's scenario (its fleet as it was then), with this input.
+   * stopping an execution, or the next scheduled rotation. The world moves on: a run's engine is
+   * the one every later run on it continues. The result's `floorSeconds` is reckoned from the
+   * first run's scenario (its fleet as it was then), with this input.
    */
   async runAfter(previous: RehearsalRun, next: NextExecutionInput): Promise<RehearsalRun> {
     if (previous.scenario.environment !== this.environment)
@@ -133,175 +117,115 @@ export class Rehearsal {
         `runAfter: the previous run rehearsed ${previous.scenario.environment}, not ${this.environment}`,
       );
     const parsed = parseNextExecution(next);
-    // Refused before the world moves on: another run may be running on this very world.
-    refuseWhileFaked(this.runName(previous.simulator));
-    previous.simulator.advance(parsed.afterSeconds);
-    return this.runOn(previous.simulator, {
-      ...previous.scenario,
-      input: parsed.input,
-      faults: parsed.faults,
-    });
-  }
-
-  private async runOn(sim: FleetSimulator, scenario: Scenario): Promise<RehearsalRun> {
-    const start = sim.now().getTime();
-    const fakes = holdProcessFakes(this.runName(sim), sim, start);
-    const sequence = (runsOnWorld.get(sim) ?? 0) + 1;
-    runsOnWorld.set(sim, sequence);
-    const sampling: Sampling = { samples: [], minHealthy: Number.POSITIVE_INFINITY };
-    const stopSampling = sim.onStep((s) => {
-      sampling.samples.push(s);
-      if (s.servingDesired > 0)
-        sampling.minHealthy = Math.min(sampling.minHealthy, s.healthyServing / s.servingDesired);
-    });
-    try {
-      return await this.execute(scenario, sim, fakes, start, sampling, sequence);
-    } finally {
-      fakes.release();
-      stopSampling();
-    }
-  }
-
-  /** The next run on `sim`, as a refusal names it. */
-  private runName(sim: FleetSimulator): string {
-    const sequence = (runsOnWorld.get(sim) ?? 0) + 1;
-    return `the ${this.environment} rehearsal of ${executionName('main', sequence)}`;
-  }
-
-  private async execute(
-    scenario: Scenario,
-    sim: FleetSimulator,
-    fakes: ProcessFakes,
-    start: number,
-    sampling: Sampling,
-    sequence: number,
-  ): Promise<RehearsalRun> {
-    const seconds = () => (sim.now().getTime() - start) / 1000;
-    // Faults are timed from this run's start; the world's clock started with the first run.
-    const worldSecondsAtStart = sim.snapshot().t;
-    const name = (label: ExecutionLabel) => executionName(label, sequence);
-    const arnFor = (executionName: string) =>
-      `arn:aws:states:${this.deployment.region}:${this.deployment.account}:execution:${String(this.settings.environment)}-rollout:${executionName}`;
-    const arnOf = (label: ExecutionLabel) => arnFor(name(label));
-    const vt = new VirtualTime(seconds, (to) => {
-      const dt = to - seconds();
-      if (dt > 0) sim.advance(dt);
-      fakes.setNow(sim.now().getTime());
-    });
-    const { samples } = sampling;
-    if (sequence === 1) await seedHistory(scenario, sim, this.settings);
-    const callsBefore = { ...sim.apiCalls };
-    samples.push(sim.snapshot());
-
-    let lambdaInvocations = 0;
-    const faults = scheduleFaults(scenario.faults, { sim, vt, worldSecondsAtStart });
-    const log: ExecutionLog = { timeline: [], transitions: 0 };
-    // The lock janitor's restores run as executions of their own, on this world.
-    const recoveries: RehearsedExecutions = new RehearsedExecutions(sim, arnFor, (n, input) =>
-      runOne(input, 'recovery', n),
+    const scenario = { ...previous.scenario, input: parsed.input, faults: parsed.faults };
+    const engine = previous.engine;
+    const marks = this.marks(engine);
+    const leg = await engine.next(
+      parsed.afterSeconds,
+      parsed.input,
+      parsed.faults.map((f) => inEnvironment(f, this.environment)),
     );
-    const runOne = (
-      input: unknown,
-      label: ExecutionLabel,
-      named = name(label),
-    ): Promise<ExecutionOutcome> => {
-      const arn = arnFor(named);
-      useName(sim, named);
-      return driveExecution(
-        this.machine,
-        { vt, seconds, snapshot: () => sim.snapshot() },
-        {
-          label,
-          arn,
-          name: named,
-          input,
-          taskHandlers: this.tasks.forExecution(vt, {
-            invoked: () => lambdaInvocations++,
-            takeLambdaError: faults.takeLambdaError,
-            takeLambdaTimeout: faults.takeLambdaTimeout,
-            latency: scenario.lambdaLatencySeconds,
-          }),
-          retryingStates: [...this.tasks.retries.keys()],
-          timeoutSeconds: this.timeoutSeconds,
-          // The stop fault counts the main execution's own transitions, not a second execution's.
-          stopAtTransition: label === 'main' ? faults.stopAtTransition : undefined,
-          // The janitor runs on its own, as EventBridge invokes it: not part of the execution's time.
-          onEnded: (outcome) =>
-            void vt.run(() =>
-              deliverExecutionEnded(outcome, arn, {
-                vt,
-                table: this.settings.table,
-                executions: recoveries,
-              }),
-            ),
-        },
-        log,
-      );
+    return this.runOf(engine, leg, scenario, marks);
+  }
+
+  /** Where the engine's records stand before a leg: what the leg adds is the run's own. */
+  private marks(engine: EngineRun) {
+    const log = engine.logs.get(this.environment);
+    return {
+      executions: engine.executions().length,
+      timeline: log?.timeline.length ?? 0,
+      transitions: log?.transitions ?? 0,
+      invocations: engine.invocations.get(this.environment) ?? 0,
+      deliveries: engine.deliveries.length,
     };
+  }
 
-    let second: Promise<ExecutionOutcome> | undefined;
-    const secondExecution = faults.secondExecution;
-    if (secondExecution) {
-      vt.at(secondExecution.atSecond, () => {
-        second = runOne(secondExecution.input, 'second');
-      });
-    }
-    let accessRun: { arn: string; outcome: Promise<ExecutionOutcome> } | undefined;
-    let delivered: Promise<AccessDelivery | undefined> | undefined;
-    const access = faults.interactiveAccess;
-    if (access) {
-      vt.at(access.atSecond, () => {
-        delivered = vt.run(() =>
-          deliverInteractiveAccess(access.api, {
-            sim,
-            deployment: this.deployment,
-            sequence,
-            start: (executionName, input) => {
-              accessRun = { arn: arnFor(executionName), outcome: runOne(input, 'access', executionName) };
-              return accessRun.arn;
+  private runOf(
+    engine: EngineRun,
+    leg: Leg,
+    scenario: Scenario,
+    marks: ReturnType<Rehearsal['marks']>,
+  ): RehearsalRun {
+    const env = this.environment;
+    const fleet = engine.fleet(env);
+    const executions = engine.executions().slice(marks.executions);
+    const main = executions.find((x) => x.arn === leg.main);
+    if (!main) throw new Error('the scenario started no execution');
+    const second = executions.find((x) => x.arn === leg.people[0]);
+    const access = leg.accesses[0];
+    const accessDelivery = access
+      ? engine.deliveries
+          .slice(marks.deliveries)
+          .find((d) => d.event.id === access.eventId && d.handler === 'on-interactive-access')
+      : undefined;
+    const accessExecution = executions.find((x) => x.startedBy === 'on-interactive-access');
+    const recoveries = executions.filter((x) => x.startedBy === 'release-abandoned-lock');
+    const log = engine.logs.get(env) ?? { timeline: [], transitions: 0 };
+    const samples = (engine.samples.get(env) ?? []).slice(leg.sampleStart.get(env) ?? 0);
+    samples.push(fleet.snapshot());
+    let minHealthy = Number.POSITIVE_INFINITY;
+    for (const s of samples)
+      if (s.servingDesired > 0) minHealthy = Math.min(minHealthy, s.healthyServing / s.servingDesired);
+    const result = buildResult(fleet, this.settings, scenario, {
+      main: outcomeOf(main),
+      ...(second ? { second: outcomeOf(second) } : {}),
+      ...(access
+        ? {
+            access: {
+              instanceId: access.instanceId,
+              api: access.api,
+              answer: accessDelivery?.outcome.ok ? accessDelivery.outcome.result : undefined,
             },
-          }),
-        );
-      });
-    }
-    const main = await runOne(scenario.input, 'main');
-    const mainSeconds = seconds();
-    await vt.idle();
-    const accessDelivery = delivered ? await delivered : undefined;
-    const accessExecution = accessRun ? await accessRun.outcome : undefined;
-    // A burst nothing consumed must not throttle the next run on this world.
-    sim.clearPendingFaults();
-    const secondOutcome = second ? await second : undefined;
-    const automaticRestores = await Promise.all(recoveries.started.map((r) => r.outcome));
-    samples.push(sim.snapshot());
-
-    const result = buildResult(sim, this.settings, scenario, {
-      main,
-      ...(secondOutcome ? { second: secondOutcome } : {}),
-      ...(accessDelivery ? { access: accessDelivery } : {}),
-      ...(accessExecution ? { accessExecution } : {}),
-      mainSeconds,
+          }
+        : {}),
+      ...(accessExecution ? { accessExecution: outcomeOf(accessExecution) } : {}),
+      mainSeconds: main.endedAt ?? 0,
       floorSeconds: floorSeconds(scenario, this.settings),
-      callsBefore,
-      minHealthy: sampling.minHealthy,
-      transitions: log.transitions,
-      lambdaInvocations,
+      callsBefore: leg.callsBefore.get(env) ?? {},
+      minHealthy,
+      transitions: log.transitions - marks.transitions,
+      lambdaInvocations: (engine.invocations.get(env) ?? 0) - marks.invocations,
       samples,
-      automaticRestores,
+      automaticRestores: recoveries.map(outcomeOf),
     });
     return {
       result,
-      timeline: log.timeline,
+      timeline: log.timeline.slice(marks.timeline),
       samples,
-      notifications: sim.published,
-      simulator: sim,
+      notifications: fleet.published,
+      simulator: fleet,
       scenario,
       executions: {
-        main: arnOf('main'),
-        ...(second ? { second: arnOf('second') } : {}),
-        ...(accessRun ? { access: accessRun.arn } : {}),
-        recoveries: recoveries.started.map((r) => r.arn),
+        main: main.arn,
+        ...(second ? { second: second.arn } : {}),
+        ...(accessExecution ? { access: accessExecution.arn } : {}),
+        recoveries: recoveries.map((x) => x.arn),
       },
+      engine,
     };
   }
+}
+
+/** How an execution ended, as Step Functions reports it (still RUNNING counts as stopped). */
+function outcomeOf(x: Execution): ExecutionOutcome {
+  return {
+    status: x.status === 'RUNNING' ? 'ABORTED' : x.status,
+    ...(x.error ? { error: x.error } : {}),
+    ...(x.cause ? { cause: x.cause } : {}),
+    ...(x.output !== undefined ? { output: x.output } : {}),
+  };
+}
+
+/** A product's templates, from the whole product's or from its environments' alone. */
+export function productOf(templates: ProductTemplates | Record<string, CfnTemplate>): CompiledProduct {
+  return new CompiledProduct(isProduct(templates) ? templates : { environments: templates });
+}
+
+function isProduct(t: ProductTemplates | Record<string, CfnTemplate>): t is ProductTemplates {
+  const environments = (t as { environments?: unknown }).environments;
+  return (
+    typeof environments === 'object' &&
+    environments !== null &&
+    Object.values(environments).every((v) => typeof v === 'object' && v !== null && 'Resources' in v)
+  );
 }

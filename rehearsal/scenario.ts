@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
+import { count, environmentFaults, executionInput, seconds } from './faults';
 
 /**
  * A rehearsal scenario: a fleet, the images that exist, the execution input and the faults
@@ -10,16 +11,7 @@ import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 
 export const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
-export const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
-export const count = z
-  .number({ error: 'must be a whole number' })
-  .int({ error: 'must be a whole number' })
-  .min(0, { error: 'must be >= 0' });
-
-/** An execution input: any JSON (the workflow validates it), but present. */
-export const executionInput = z.custom<unknown>((v) => v !== undefined, {
-  error: 'is required: the execution input, such as {"action":"phoenix"}',
-});
+export { count, executionInput, seconds } from './faults';
 
 const image = z.strictObject({
   /** Instances of this image pass their health checks. @default true */
@@ -60,60 +52,7 @@ const image = z.strictObject({
     .default({ scanned: true, critical: 0, high: 0, medium: 0, low: 0 }),
 });
 
-const fault = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({
-      kind: z.literal('alarm'),
-      atSecond: seconds,
-      alarm: z.enum(['5xx', 'latency', 'unhealthy-hosts'], {
-        error: 'must be "5xx", "latency" or "unhealthy-hosts"',
-      }),
-      durationSeconds: seconds.optional(),
-    }),
-    /**
-     * From `atSecond` on, the image answers with this 5xx rate and p99 latency: a regression the
-     * alarms and the canary judge see minute by minute, as CloudWatch would show it.
-     */
-    z
-      .strictObject({
-        kind: z.literal('regression'),
-        atSecond: seconds,
-        imageId: amiId,
-        errorRate: z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' }).optional(),
-        p99LatencyMs: z.number().min(0, { error: 'must be >= 0' }).optional(),
-      })
-      .refine((f) => f.errorRate !== undefined || f.p99LatencyMs !== undefined, {
-        error: 'needs errorRate or p99LatencyMs: what regresses',
-      }),
-    z.strictObject({ kind: z.literal('throttle'), atSecond: seconds, calls: count }),
-    z.strictObject({ kind: z.literal('launch-failure'), atSecond: seconds, count }),
-    z.strictObject({ kind: z.literal('lambda-error'), atSecond: seconds, count }),
-    /** The next `count` invocations run (their effects apply) but report a function timeout. */
-    z.strictObject({ kind: z.literal('lambda-timeout'), atSecond: seconds, count }),
-    z.strictObject({ kind: z.literal('second-execution'), atSecond: seconds, input: executionInput }),
-    /**
-     * At atSecond someone opens a way into one live instance (the first InService instance of the
-     * colour taking traffic), as CloudTrail reports the call: a Session Manager session, a Run
-     * Command, an EC2 Instance Connect key.
-     */
-    z.strictObject({
-      kind: z.literal('interactive-access'),
-      atSecond: seconds,
-      api: z
-        .enum(['StartSession', 'SendCommand', 'SendSSHPublicKey'], {
-          error: 'must be "StartSession", "SendCommand" or "SendSSHPublicKey"',
-        })
-        .default('StartSession'),
-    }),
-    /** Stop the execution (as StopExecution would) once it has made this many state transitions. */
-    z.strictObject({ kind: z.literal('stop'), atTransition: count.min(1, { error: 'must be >= 1' }) }),
-  ],
-  {
-    error:
-      'must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, second-execution, interactive-access or stop',
-  },
-);
+const fault = environmentFaults(amiId);
 
 export const scenarioSchema = z.strictObject({
   /** A configured environment (its synthesized state machine and settings are used). */

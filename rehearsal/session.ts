@@ -1,25 +1,36 @@
 import type { EnvironmentName } from '../lambda/shared/environments';
 import type { CfnTemplate } from './deployment';
-import { Rehearsal } from './runner';
+import type { CompiledProduct } from './engine/product';
+import { productOf, Rehearsal } from './runner';
 import type { RehearsalRun } from './runner';
 import type { NextExecutionInput, Scenario } from './scenario';
+import { ScenarioError } from './scenario';
+import type { ProductTemplates } from './synth';
 
 /**
- * What `npm run rehearse` runs: one synthesis (`synthesizeTemplates()`, kept apart so a session
- * on templates already at hand never loads the CDK), one compiled rehearsal per environment
- * (building one checks and rewrites the definition, up to a second), then any number of scenarios.
+ * What `npm run rehearse` runs: one synthesis (`synthesizeProductTemplates()`, kept apart so a
+ * session on templates already at hand never loads the CDK), each environment's stack compiled
+ * once on first use (its state machines checked and rewritten, up to a second each), then any
+ * number of scenarios.
  */
 export class RehearsalSession {
   private readonly rehearsals = new Map<EnvironmentName, Rehearsal>();
+  readonly product: CompiledProduct;
 
-  /** @param templates each environment's synthesized template */
-  constructor(private readonly templates: Record<EnvironmentName, CfnTemplate>) {}
+  /** @param templates the product's templates (with where each stack is pinned), or each environment's alone */
+  constructor(templates: ProductTemplates | Record<string, CfnTemplate>) {
+    this.product = productOf(templates);
+  }
 
-  /** The environment's compiled rehearsal, built on first use. */
+  /** The environment's rehearsal, built on first use. */
   rehearsal(environment: EnvironmentName): Rehearsal {
     let rehearsal = this.rehearsals.get(environment);
     if (!rehearsal) {
-      rehearsal = Rehearsal.fromTemplate(environment, this.templates[environment]);
+      if (!this.product.has(environment))
+        throw new ScenarioError(
+          `environment: ${environment} is not an environment of this product (${this.product.environments().join(', ')})`,
+        );
+      rehearsal = new Rehearsal(environment, this.product);
       this.rehearsals.set(environment, rehearsal);
     }
     return rehearsal;

@@ -33,22 +33,12 @@ export class CompiledMachine {
     const handlerByResource = new Map<string, string>();
     // Each function's timeout as deployed: a timed-out invocation fails when it is up.
     const timeoutByResource = new Map<string, number>();
-    // Each function's environment variables as deployed: what a step acts on is configured there.
-    const environmentByResource = new Map<string, Record<string, string>>();
     for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
       const handler = deployment.resource(fnId).Metadata?.['immutable:handler'];
       if (typeof handler === 'string' && isDeployedHandler(handler))
         handlerByResource.set(deployment.arnOf(fnId), handler);
       const timeout = deployment.properties(fnId).Timeout;
       if (timeout !== undefined) timeoutByResource.set(deployment.arnOf(fnId), Number(timeout));
-      const variables = (
-        deployment.properties(fnId) as { Environment?: { Variables?: Record<string, unknown> } }
-      ).Environment?.Variables;
-      if (variables)
-        environmentByResource.set(
-          deployment.arnOf(fnId),
-          Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
-        );
     }
     assertFaithful(this.original, (resource, state) => {
       if (resource === SNS_PUBLISH) return true;
@@ -60,14 +50,7 @@ export class CompiledMachine {
     });
     const { definition, waits } = rewriteWaits(this.original);
     this.definition = definition;
-    this.tasks = new TaskStandIns(
-      definition,
-      waits,
-      handlerByResource,
-      timeoutByResource,
-      environmentByResource,
-      deployment.region,
-    );
+    this.tasks = new TaskStandIns(definition, waits, handlerByResource, timeoutByResource);
     this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
   }
 

@@ -5,13 +5,6 @@ import type { VirtualTime } from '../virtual-time';
 import { TASK_TOKEN_PREFIX } from './task-handlers';
 import type { TaskHandler } from './task-handlers';
 
-/**
- * A single environment's run labels its executions main, second, access (the replace an
- * interactive access started) and recovery (a restore the lock janitor started); a train labels
- * each by what it is.
- */
-export type ExecutionLabel = 'main' | 'second' | 'access' | 'recovery';
-
 /** One execution's ending, as Step Functions would report it. */
 export interface ExecutionOutcome {
   status: 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -41,6 +34,8 @@ export interface ExecutionClock {
   /** Simulated seconds since the run began. */
   readonly seconds: () => number;
   readonly snapshot: () => SimSnapshot;
+  /** The simulated wall-clock time (the context object's StartTime). */
+  readonly now: () => Date;
 }
 
 export interface ExecutionRequest {
@@ -83,7 +78,7 @@ export function driveExecution(
         Execution: {
           Id: arn,
           Name: request.name,
-          StartTime: new Date().toISOString(),
+          StartTime: clock.now().toISOString(),
           Input: input as never,
         },
         StateMachine: {

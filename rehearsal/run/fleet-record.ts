@@ -1,24 +1,26 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDbPromotionStore } from '../../lambda/aws/dynamodb-promotion';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { Scenario } from '../scenario';
 import { factoryAnnounced, releasedUpstream, scenarioImages, seededVersions } from '../scenario-world';
 import type { FleetSimulator } from '../simulator';
+import type { SimulatedClients } from '../simulator/sdk-routes';
 
 /**
- * A scenario's history, written through the SDK (the stubbed clients) before the run's calls are
- * counted: the releases upstream environments announced, and the fleet record a previous release
- * would have left.
+ * A scenario's history, written through the fleet's own account and region's clients before the
+ * run's calls are counted: the releases upstream environments announced, and the fleet record a
+ * previous release would have left.
  */
 export async function seedHistory(
   scenario: Scenario,
   sim: FleetSimulator,
   settings: WorkflowSettings,
+  clients: SimulatedClients,
 ): Promise<void> {
-  await seedFactoryAnnouncements(scenario, sim, settings);
-  await seedUpstreamReleases(scenario, sim, settings);
-  await seedFleetRecord(scenario, sim, settings);
+  await seedFactoryAnnouncements(scenario, sim, settings, clients);
+  await seedUpstreamReleases(scenario, sim, settings, clients);
+  await seedFleetRecord(scenario, sim, settings, clients);
 }
 
 /**
@@ -29,11 +31,11 @@ async function seedFactoryAnnouncements(
   scenario: Scenario,
   sim: FleetSimulator,
   settings: WorkflowSettings,
+  clients: SimulatedClients,
 ): Promise<void> {
-  const store = new DynamoDbPromotionStore(new DynamoDBClient({}), settings.table);
+  const store = new DynamoDbPromotionStore(clients.dynamodb, settings.table);
   const announcedAt = new Date(sim.now().getTime() - 2 * 86_400_000).toISOString();
-  // The fleet's own account and region, as its listener's ARN names them.
-  const [, , , region = '', accountId = ''] = settings.listenerArn.split(':');
+  const { region, accountId } = sim.place;
   for (const { imageId, findings } of factoryAnnounced(scenario)) {
     await store.recordFactoryImage({
       imageArn: `arn:aws:imagebuilder:${region}:${accountId}:image/immutable-web/1.0.0/1`,
@@ -53,10 +55,11 @@ async function seedUpstreamReleases(
   scenario: Scenario,
   sim: FleetSimulator,
   settings: WorkflowSettings,
+  clients: SimulatedClients,
 ): Promise<void> {
   const from = settings.promoteFrom;
   if (!from) return;
-  const store = new DynamoDbPromotionStore(new DynamoDBClient({}), settings.table);
+  const store = new DynamoDbPromotionStore(clients.dynamodb, settings.table);
   const releasedAt = new Date(sim.now().getTime() - 86_400_000).toISOString();
   for (const image of scenarioImages(scenario)) {
     if (!releasedUpstream(scenario, image.imageId).includes(from)) continue;
@@ -74,6 +77,7 @@ async function seedFleetRecord(
   scenario: Scenario,
   sim: FleetSimulator,
   settings: WorkflowSettings,
+  clients: SimulatedClients,
 ): Promise<void> {
   if (!scenario.fleet.previousImage) return;
   const until = new Date(sim.now().getTime() + settings.scaleDownDelaySeconds * 1000).toISOString();
@@ -88,7 +92,7 @@ async function seedFleetRecord(
       : {}),
     generation: 1,
   };
-  await new DynamoDBClient({}).send(
+  await clients.dynamodb.send(
     new PutItemCommand({
       TableName: settings.table,
       Item: {

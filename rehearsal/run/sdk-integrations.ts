@@ -1,6 +1,7 @@
 import * as autoScaling from '@aws-sdk/client-auto-scaling';
 import * as cloudWatch from '@aws-sdk/client-cloudwatch';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SimulatedClients } from '../simulator/sdk-routes';
 
 /**
  * The AWS SDK integrations of Step Functions (`arn:aws:states:::aws-sdk:<service>:<action>`)
@@ -19,7 +20,7 @@ type Command = new (input: never) => unknown;
 interface IntegratedService {
   /** How Step Functions names the service in an error (`ServiceName.ErrorName`). */
   readonly errorPrefix: string;
-  readonly client: () => Client;
+  readonly client: (clients: SimulatedClients) => Client;
   /** The SDK module: its commands, by class name. */
   readonly commands: Record<string, unknown>;
   /** The actions the rehearsal runs: those the simulator answers. */
@@ -29,20 +30,20 @@ interface IntegratedService {
 const SERVICES: Record<string, IntegratedService> = {
   elasticloadbalancingv2: {
     errorPrefix: 'ElasticLoadBalancingV2',
-    client: () => new elbv2.ElasticLoadBalancingV2Client({}),
+    client: (c) => c.elbv2,
     commands: elbv2,
     actions: ['describeListeners', 'modifyListener'],
   },
   // The guide's table reads "Auto Scaling"; the integration's prefix has no space.
   autoscaling: {
     errorPrefix: 'AutoScaling',
-    client: () => new autoScaling.AutoScalingClient({}),
+    client: (c) => c.autoScaling,
     commands: autoScaling,
     actions: ['describeAutoScalingGroups', 'updateAutoScalingGroup', 'cancelInstanceRefresh'],
   },
   cloudwatch: {
     errorPrefix: 'CloudWatch',
-    client: () => new cloudWatch.CloudWatchClient({}),
+    client: (c) => c.cloudWatch,
     commands: cloudWatch,
     actions: ['describeAlarms', 'putMetricData'],
   },
@@ -71,13 +72,17 @@ export const canRunSdkIntegration = (resource: string): boolean => resolve(resou
  * `<Service>.<Name>Exception` (Step Functions always adds the suffix), with the service's
  * message as the cause.
  */
-export async function runSdkIntegration(resource: string, input: unknown): Promise<unknown> {
+export async function runSdkIntegration(
+  resource: string,
+  input: unknown,
+  clients: SimulatedClients,
+): Promise<unknown> {
   const resolved = resolve(resource);
   if (!resolved) throw new Error(`the rehearsal does not run the integration ${resource}`);
   const { service, command: Command } = resolved;
   try {
     const { $metadata: _metadata, ...output } = (await service
-      .client()
+      .client(clients)
       .send(new Command(input as never))) as Record<string, unknown>;
     return output;
   } catch (e) {

@@ -1,8 +1,7 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import { WAIT_RESOURCE, waitSeconds } from '../asl';
 import type { AslDefinition, Retrier, WaitSpec } from '../asl';
-import { buildHandler, sdkClients } from '../deployed-handlers';
-import type { BuiltHandler } from '../deployed-handlers';
+import type { SimulatedClients } from '../simulator/sdk-routes';
 import type { VirtualTime } from '../virtual-time';
 import { isSdkIntegration, runSdkIntegration } from './sdk-integrations';
 
@@ -30,8 +29,17 @@ export interface TaskTokenWaiter {
   wait(token: string, timeoutSeconds: number | undefined): Promise<unknown>;
 }
 
-/** How the scenario shapes Lambda invocations: their count, injected errors and duration. */
+/**
+ * What an execution's tasks reach: the deployed functions (invoked by ARN), the state machine's
+ * account and region (its SNS and AWS SDK integrations), the simulated clock, and how the
+ * scenario shapes Lambda invocations: their count, injected errors and duration.
+ */
 export interface LambdaBehaviour {
+  /** Invokes the deployed function `arn` with `payload`, as Lambda would. */
+  readonly invoke: (arn: string, payload: unknown) => Promise<unknown>;
+  /** The state machine's own account and region, for its service integrations. */
+  readonly clients: SimulatedClients;
+  readonly clock: () => Date;
   readonly invoked: () => void;
   /** True when the next invocation is to fail with a Lambda service error (consumes it). */
   readonly takeLambdaError: () => boolean;
@@ -51,24 +59,18 @@ export interface LambdaBehaviour {
 export class TaskStandIns {
   /** Every state with a Retry, and its retriers. */
   readonly retries: ReadonlyMap<string, Retrier[]>;
-  private readonly built = new Map<string, BuiltHandler>();
 
   /**
    * @param definition the definition with its Waits rewritten as Tasks
    * @param waits the rewritten Waits' specs, by state name
    * @param handlerByResource the deployed handler's name, by function ARN
    * @param timeoutByResource the function's timeout in seconds, by function ARN
-   * @param environmentByResource the function's environment variables, by function ARN: what
-   *   its handler is built from, as a cold start would
-   * @param region the region the functions run in (Lambda sets AWS_REGION)
    */
   constructor(
     private readonly definition: AslDefinition,
     private readonly waits: ReadonlyMap<string, WaitSpec>,
     private readonly handlerByResource: ReadonlyMap<string, string>,
     private readonly timeoutByResource: ReadonlyMap<string, number> = new Map(),
-    private readonly environmentByResource: ReadonlyMap<string, Record<string, string>> = new Map(),
-    private readonly region = 'eu-west-1',
   ) {
     this.retries = new Map(
       Object.entries(definition.States)
@@ -87,7 +89,7 @@ export class TaskStandIns {
       if (resource === WAIT_RESOURCE) {
         const spec = this.waits.get(name) as WaitSpec;
         handlers[name] = async (input) => {
-          await vt.sleep(waitSeconds(spec, input, new Date()));
+          await vt.sleep(waitSeconds(spec, input, lambda.clock()));
           return input;
         };
         continue;
@@ -107,12 +109,12 @@ export class TaskStandIns {
         resource === SNS_PUBLISH
           ? async (input: unknown) => {
               const p = input as { TopicArn?: string; Subject?: string; Message: string };
-              const out = await new SNSClient({}).send(new PublishCommand(p));
+              const out = await lambda.clients.sns.send(new PublishCommand(p));
               return { MessageId: out.MessageId ?? 'rehearsal' };
             }
           : integration
-            ? (input: unknown) => runSdkIntegration(resource, input)
-            : this.deployedHandler(resource);
+            ? (input: unknown) => runSdkIntegration(resource, input, lambda.clients)
+            : (input: unknown) => lambda.invoke(resource, input);
       const isLambda = resource !== SNS_PUBLISH && !integration;
       const timeout = this.timeoutByResource.get(resource) ?? DEFAULT_FUNCTION_TIMEOUT_SECONDS;
       handlers[name] = async (input) => {
@@ -144,23 +146,6 @@ export class TaskStandIns {
    * A Lambda invoked with a task token: the invocation fails the task as any invocation would;
    * once it returns, the task waits (asleep in simulated time) for the token's answer.
    */
-  /** The deployed handler of the function `arn`, built (once) from the function's variables. */
-  private deployedHandler(arn: string): TaskHandler {
-    return (input) => {
-      let built = this.built.get(arn);
-      if (!built) {
-        built = buildHandler(
-          this.handlerByResource.get(arn) ?? '',
-          { ...this.environmentByResource.get(arn), AWS_REGION: this.region },
-          sdkClients(this.region),
-          () => new Date(),
-        );
-        this.built.set(arn, built);
-      }
-      return built(input);
-    };
-  }
-
   private waitForToken(
     name: string,
     timeoutSeconds: number | undefined,
@@ -170,11 +155,9 @@ export class TaskStandIns {
   ): TaskHandler {
     return async (input) => {
       const { FunctionName, Payload } = input as { FunctionName?: string; Payload?: unknown };
-      const handler = this.handlerByResource.has(String(FunctionName))
-        ? this.deployedHandler(String(FunctionName))
-        : undefined;
+      const known = this.handlerByResource.has(String(FunctionName));
       const tokens = lambda.tokens;
-      if (!handler || !tokens)
+      if (!known || !tokens)
         throw new Error(
           `state "${name}" waits for a task token of ${String(FunctionName)}, which this rehearsal cannot answer`,
         );
@@ -193,7 +176,7 @@ export class TaskStandIns {
           throw Object.assign(new Error('Lambda was unable to process the request (injected)'), {
             name: 'Lambda.ServiceException',
           });
-        await handler(Payload);
+        await lambda.invoke(String(FunctionName), Payload);
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
         await vt.sleep(this.backoff(name, err.name, attempts));

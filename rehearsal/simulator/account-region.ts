@@ -2,12 +2,7 @@ import type {
   DescribeAutoScalingGroupsCommandInput,
   DescribeAutoScalingGroupsCommandOutput,
 } from '@aws-sdk/client-auto-scaling';
-import type {
-  DescribeAlarmsCommandInput,
-  DescribeAlarmsCommandOutput,
-  GetMetricDataCommandInput,
-  GetMetricDataCommandOutput,
-} from '@aws-sdk/client-cloudwatch';
+import type { DescribeAlarmsCommandInput, GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import type {
   CreateTagsCommandInput,
   DeleteTagsCommandInput,
@@ -17,9 +12,9 @@ import type {
 } from '@aws-sdk/client-ec2';
 import { SimulatorUnsupportedError, throttlingError } from './errors';
 import type { SimService } from './errors';
-import type { FleetSimulator } from './fleet-simulator';
 import type { ImageCatalog } from './image-catalog';
 import type { Place } from './place';
+import type { ResidentFleet } from './resident-fleet';
 import type { StubTarget } from './sdk-routes';
 import { DynamoDbService } from './services/dynamodb';
 import { Ec2Service } from './services/ec2';
@@ -72,7 +67,7 @@ export class AccountRegion implements Place, StubTarget {
   readonly events: EventsService;
   /** Whoever runs this account's state machines answers Step Functions; nobody, until then. */
   sfn: StepFunctionsApi = new NoStepFunctions();
-  readonly fleets: FleetSimulator[] = [];
+  readonly fleets: ResidentFleet[] = [];
   /** EC2 of this account with no fleet in view: its AMIs. */
   private readonly images: Ec2Service;
   private throttleRemaining = 0;
@@ -100,7 +95,7 @@ export class AccountRegion implements Place, StubTarget {
   }
 
   /** A fleet deployed here (its constructor adds itself). */
-  addFleet(fleet: FleetSimulator): void {
+  addFleet(fleet: ResidentFleet): void {
     this.fleets.push(fleet);
   }
 
@@ -143,7 +138,7 @@ export class AccountRegion implements Place, StubTarget {
   // ---- routing to the fleet that owns what a call names -----------------------------------
 
   /** The fleet owning `has`'s resource; the first one (whose service then says it is missing) if none does. */
-  private owner(has: (fleet: FleetSimulator) => boolean): FleetSimulator {
+  private owner(has: (fleet: ResidentFleet) => boolean): ResidentFleet {
     const found = this.fleets.find(has) ?? this.fleets[0];
     if (!found)
       throw new SimulatorUnsupportedError(
@@ -161,12 +156,12 @@ export class AccountRegion implements Place, StubTarget {
       const names = input.AutoScalingGroupNames;
       if (this.fleets.length === 1 || !names?.length)
         return this.merged((f) => f.autoScaling.describeAutoScalingGroups(input), 'AutoScalingGroups');
-      return this.merged((f) => {
+      return this.merged<Out<DescribeAutoScalingGroupsCommandOutput>>((f) => {
         const own = names.filter((n) => f.ownsGroup(n));
         return own.length
           ? f.autoScaling.describeAutoScalingGroups({ ...input, AutoScalingGroupNames: own })
           : { AutoScalingGroups: [] };
-      }, 'AutoScalingGroups') as Out<DescribeAutoScalingGroupsCommandOutput>;
+      }, 'AutoScalingGroups');
     },
     updateAutoScalingGroup: (input) =>
       this.ofGroup(input.AutoScalingGroupName).autoScaling.updateAutoScalingGroup(input),
@@ -198,10 +193,10 @@ export class AccountRegion implements Place, StubTarget {
       // Every id must exist somewhere; an unknown one fails as EC2 reports it, through the first fleet.
       if (!ids.every((id) => this.fleets.some((f) => f.ownsInstance(id))))
         return this.owner(() => false).ec2.describeInstances(input);
-      return this.merged((f) => {
+      return this.merged<Out<DescribeInstancesCommandOutput>>((f) => {
         const own = ids.filter((id) => f.ownsInstance(id));
         return own.length ? f.ec2.describeInstances({ ...input, InstanceIds: own }) : { Reservations: [] };
-      }, 'Reservations') as Out<DescribeInstancesCommandOutput>;
+      }, 'Reservations');
     },
     terminateInstances: (input: TerminateInstancesCommandInput) => {
       const ids = input.InstanceIds ?? [];
@@ -232,7 +227,7 @@ export class AccountRegion implements Place, StubTarget {
       return {
         MetricAlarms: answers.flatMap((a) => a.MetricAlarms ?? []),
         CompositeAlarms: answers.flatMap((a) => a.CompositeAlarms ?? []),
-      } as Out<DescribeAlarmsCommandOutput>;
+      };
     },
     getMetricData: (input: GetMetricDataCommandInput) => {
       if (this.fleets.length === 1) return this.owner(() => true).cloudWatch.getMetricData(input);
@@ -246,24 +241,24 @@ export class AccountRegion implements Place, StubTarget {
           ? (f.cloudWatch.getMetricData({ ...input, MetricDataQueries: own }).MetricDataResults ?? [])
           : [];
       });
-      return { MetricDataResults: results, Messages: [] } as Out<GetMetricDataCommandOutput>;
+      return { MetricDataResults: results, Messages: [] };
     },
   };
 
   /** Tags of AMIs are this account's (the catalog's); tags of instances, their fleet's. */
-  private byTaggedResource(input: { Resources?: string[] }): Ec2Service {
+  private byTaggedResource(input: { Resources?: string[] }): StubTarget['ec2'] {
     const instances = (input.Resources ?? []).filter((id) => id.startsWith('i-'));
     if (instances.length === 0) return this.images;
-    return this.owner((f) => instances.every((id) => f.ownsInstance(id))).ec2 as Ec2Service;
+    return this.owner((f) => instances.every((id) => f.ownsInstance(id))).ec2;
   }
 
   /** One fleet's answer, or every fleet's answers with their `key` lists joined. */
-  private merged<T extends object>(ask: (fleet: FleetSimulator) => T, key: keyof T & string): T {
+  private merged<T extends object>(ask: (fleet: ResidentFleet) => T, key: keyof T & string): T {
     if (this.fleets.length <= 1) return ask(this.owner(() => true));
     const answers = this.fleets.map(ask);
     return {
       ...(answers[0] as T),
       [key]: answers.flatMap((a) => ((a as Record<string, unknown>)[key] as unknown[] | undefined) ?? []),
-    } as T;
+    };
   }
 }

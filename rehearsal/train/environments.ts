@@ -1,39 +1,8 @@
 import type { EnvironmentName } from '../../lambda/shared/environments';
-import type { PromotionSettings, WorkflowSettings } from '../../lambda/shared/settings';
-import { SimulatedDeployment } from '../deployment';
-import type { CfnTemplate } from '../deployment';
-import { CompiledMachine } from '../run/compiled-machine';
 import { parseScenario } from '../scenario';
 import type { Scenario } from '../scenario';
-import { deployedEnvironment } from '../deployed-environment';
 import { fleetOf } from './scenario';
 import type { TrainImage, TrainScenario } from './scenario';
-
-/** One environment's stack, compiled once for any number of trains. */
-export class TrainEnvironment {
-  readonly rollout: CompiledMachine;
-  readonly settings: WorkflowSettings;
-  /** Absent in the environment that takes the image factory's images. */
-  readonly promotion?: CompiledMachine;
-  readonly promotionSettings?: PromotionSettings;
-
-  constructor(
-    readonly name: EnvironmentName,
-    readonly deployment: SimulatedDeployment,
-  ) {
-    const deployed = deployedEnvironment(deployment);
-    this.rollout = new CompiledMachine(deployment, deployed.rolloutStateMachine);
-    this.settings = deployed.settings;
-    if (deployed.promotionStateMachine && deployed.promotion) {
-      this.promotion = new CompiledMachine(deployment, deployed.promotionStateMachine);
-      this.promotionSettings = deployed.promotion;
-    }
-  }
-
-  static fromTemplate(name: EnvironmentName, template: CfnTemplate): TrainEnvironment {
-    return new TrainEnvironment(name, new SimulatedDeployment(template, { stackName: `immutable-${name}` }));
-  }
-}
 
 /**
  * The single-environment scenario that sets up one environment's world in a train: its fleet,

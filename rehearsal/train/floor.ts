@@ -1,5 +1,4 @@
-import type { EnvironmentName } from '../../lambda/shared/environments';
-import type { TrainEnvironment } from './environments';
+import type { CompiledStack } from '../engine/stack';
 import { fleetOf } from './scenario';
 import type { TrainScenario } from './scenario';
 
@@ -12,7 +11,7 @@ import type { TrainScenario } from './scenario';
  */
 export function trainFloorSeconds(
   s: TrainScenario,
-  environments: ReadonlyMap<EnvironmentName, TrainEnvironment>,
+  environments: ReadonlyMap<string, CompiledStack>,
 ): number {
   if (!s.bake) return 0;
   let total = 0;
@@ -20,9 +19,9 @@ export function trainFloorSeconds(
     const env = environments.get(name);
     if (!env) throw new Error(`${name} is not an environment of this product`);
     const { launchSeconds, instances } = fleetOf(s, name);
-    const { steps, bakeSeconds } = env.settings.canary;
+    const { steps, bakeSeconds } = env.deployed.settings.canary;
     total += launchSeconds + (instances === 0 ? 1 : steps.length) * bakeSeconds;
-    total += (env.promotionSettings?.soakMinutes ?? 0) * 60;
+    total += (env.deployed.promotion?.soakMinutes ?? 0) * 60;
   }
   return total;
 }

@@ -1,6 +1,6 @@
-import type { Place } from './account';
-import type { Delivery } from './bus';
-import type { TrainExecution } from './step-functions';
+type Place = string;
+import type { Delivery } from '../engine/bus';
+import type { Execution } from '../engine/step-functions';
 
 /** One line of a train's story: when, where, what. */
 export interface TrainLogEntry {
@@ -37,7 +37,7 @@ function describeResult(result: unknown): string {
 }
 
 /** An execution's start or end, as the log tells it. */
-export function describeExecution(x: TrainExecution): string {
+export function describeExecution(x: Execution): string {
   const input = x.input as { action?: string; trigger?: string; imageId?: string } | undefined;
   const what =
     x.kind === 'promotion'

@@ -5,11 +5,11 @@ import type { RehearsalResult } from '../run/result';
 import { fleetRecordIn } from '../run/fleet-record';
 import type { FleetSimulator } from '../simulator';
 import type { BusEvent } from '../simulator/services/events';
-import type { Delivery } from './bus';
+import type { Delivery } from '../engine/bus';
+import type { CompiledStack } from '../engine/stack';
+import type { Execution } from '../engine/step-functions';
 import { shortName } from './log';
 import type { TrainScenario } from './scenario';
-import type { TrainExecution } from './step-functions';
-import type { TrainEnvironment } from './environments';
 
 /** An environment's part in the train, as `--json` prints it (the documented contract, extended). */
 export interface TrainEnvironmentResult {
@@ -37,7 +37,7 @@ export interface TrainEnvironmentResult {
     trigger?: string;
     startedAt: number;
     endedAt?: number;
-    status: TrainExecution['status'];
+    status: Execution['status'];
     error?: string;
   }>;
 }
@@ -67,9 +67,9 @@ export interface TrainResult {
 
 export interface TrainFacts {
   readonly scenario: TrainScenario;
-  readonly environments: ReadonlyMap<EnvironmentName, TrainEnvironment>;
+  readonly environments: ReadonlyMap<string, CompiledStack>;
   readonly worlds: ReadonlyMap<EnvironmentName, FleetSimulator>;
-  readonly executions: readonly TrainExecution[];
+  readonly executions: readonly Execution[];
   /** Executions waiting for a task token now. */
   readonly waiting: ReadonlySet<string>;
   readonly events: readonly BusEvent[];
@@ -144,7 +144,7 @@ export function buildTrainResult(f: TrainFacts): TrainResult {
 
 function statusOf(
   env: EnvironmentName,
-  xs: readonly TrainExecution[],
+  xs: readonly Execution[],
   f: TrainFacts,
 ): Pick<TrainEnvironmentResult, 'status' | 'error' | 'cause' | 'reason'> {
   if (xs.some((x) => f.waiting.has(x.arn))) return { status: 'WAITING_FOR_APPROVAL' };
@@ -178,7 +178,7 @@ function reasonIn(result: unknown): string {
 
 function liveOf(f: TrainFacts, env: EnvironmentName): TrainEnvironmentResult['live'] {
   const sim = f.worlds.get(env) as FleetSimulator;
-  const settings = (f.environments.get(env) as TrainEnvironment).settings;
+  const settings = (f.environments.get(env) as CompiledStack).deployed.settings;
   const end = sim.snapshot();
   return {
     image:

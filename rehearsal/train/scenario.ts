@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
-import { AMI, amiId, count, executionInput, parseWith, readScenarioJson, seconds } from '../scenario';
+import { trainFaults } from '../faults';
+import { AMI, amiId, count, parseWith, readScenarioJson, seconds } from '../scenario';
 
 /**
  * A release train: environments rehearsed together in one simulated account, the image
@@ -39,36 +40,7 @@ const fleet = z.strictObject({
 
 const severityCount = count.default(0);
 
-const fault = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({
-      kind: z.literal('alarm'),
-      environment,
-      atSecond: seconds,
-      alarm: z.enum(['5xx', 'latency', 'unhealthy-hosts'], {
-        error: 'must be "5xx", "latency" or "unhealthy-hosts"',
-      }),
-      durationSeconds: seconds.optional(),
-    }),
-    z.strictObject({ kind: z.literal('throttle'), environment, atSecond: seconds, calls: count }),
-    z.strictObject({ kind: z.literal('launch-failure'), environment, atSecond: seconds, count }),
-    z.strictObject({ kind: z.literal('lambda-error'), environment, atSecond: seconds, count }),
-    /** A person starts an execution of the environment's rollout (a rollback, a phoenix). */
-    z.strictObject({ kind: z.literal('execution'), environment, atSecond: seconds, input: executionInput }),
-    /** The image is deregistered (by hand, or by a lifecycle policy that should not have): gone everywhere. */
-    z.strictObject({ kind: z.literal('deregister'), atSecond: seconds, imageId: amiId }),
-    /** An event put on the account's bus as is: what a misbehaving producer or a forged event would send. */
-    z.strictObject({
-      kind: z.literal('event'),
-      atSecond: seconds,
-      source: z.string().min(1, { error: 'must not be empty' }),
-      detailType: z.string().min(1, { error: 'must not be empty' }),
-      detail: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
-    }),
-  ],
-  { error: 'must be alarm, throttle, launch-failure, lambda-error, execution, deregister or event' },
-);
+const fault = trainFaults(environment, amiId);
 
 export const trainScenarioSchema = z
   .strictObject({

@@ -117,7 +117,7 @@ describe('one rollout at a time', () => {
     expect(run.result.secondExecution?.status).toBe('FAILED');
     expect(run.result.secondExecution?.error).toBe('RolloutInProgress');
     expect(run.result.secondExecution?.cause).toContain(
-      'fleet dev is locked by arn:aws:states:eu-west-1:123456789012:execution:dev-rollout:rehearsal-main (phoenix since',
+      'fleet dev is locked by arn:aws:states:eu-west-1:123456789012:execution:immutable-dev-rollout:rehearsal-main (phoenix since',
     );
     // the first one ran exactly as it would have alone
     const {
@@ -159,14 +159,18 @@ describe('one rollout at a time', () => {
   });
 });
 
-describe('one run at a time in a process', () => {
-  it('fails when a second run starts while the first holds the clock and the SDK clients, leaving the first alone', async () => {
-    const alone = await dev().run(scenario({ input: canary(NEW) }));
-    const first = dev().run(scenario({ input: canary(NEW) }));
-    await expect(dev().run(scenario({ input: { action: 'phoenix', force: true } }))).rejects.toThrow(
-      'cannot start the dev rehearsal of rehearsal-main: the dev rehearsal of rehearsal-main is still running in this process',
-    );
-    expect((await first).result).toEqual(alone.result);
+describe('runs in one process', () => {
+  it('run at once, each on its own world and clock, each as it would alone: nothing is process-wide', async () => {
+    const [canaryAlone, phoenixAlone] = [
+      await dev().run(scenario({ input: canary(NEW) })),
+      await dev().run(scenario({ input: { action: 'phoenix', force: true } })),
+    ];
+    const [canaryTogether, phoenixTogether] = await Promise.all([
+      dev().run(scenario({ input: canary(NEW) })),
+      dev().run(scenario({ input: { action: 'phoenix', force: true } })),
+    ]);
+    expect(canaryTogether.result).toEqual(canaryAlone.result);
+    expect(phoenixTogether.result).toEqual(phoenixAlone.result);
   });
 
   it('fails when a run after another starts on its world before that one ended, without moving the world', async () => {
@@ -177,7 +181,7 @@ describe('one run at a time in a process', () => {
     // read before anything awaits: only the first runAfter has moved the world
     expect(previous.simulator.snapshot().t).toBe(ended + 60);
     await expect(refused).rejects.toThrow(
-      'cannot start the dev rehearsal of rehearsal-main-3: the dev rehearsal of rehearsal-main-2 is still running',
+      'cannot start rehearsal-main-3 on this world: rehearsal-main-2 is still running on it; await it first',
     );
     expect((await next).result.status).toBe('SUCCEEDED');
     // released at the end: the next run starts
@@ -324,7 +328,8 @@ describe('the runner refuses a definition it cannot execute faithfully', () => {
   /** The dev template with its state machine definition changed by `edit`. */
   function editedDefinition(edit: (definition: AslDefinition) => void): CfnTemplate {
     const template = structuredClone(templates.dev);
-    const deployment = new SimulatedDeployment(template);
+    // Deployed as the rehearsal deploys it (its stack's name makes the functions' ARNs).
+    const deployment = new SimulatedDeployment(template, { stackName: 'immutable-dev' });
     const [id] = deployment.ofType('AWS::StepFunctions::StateMachine');
     const definition = JSON.parse(String(deployment.properties(id ?? '').DefinitionString)) as AslDefinition;
     edit(definition);

@@ -43,7 +43,7 @@ describe('prod: someone opens a session on a live instance', () => {
       instanceState: 'Terminated',
       replacement: { status: 'SUCCEEDED' },
     });
-    expect(run.executions.access).toMatch(/:execution:prod-rollout:access-/);
+    expect(run.executions.access).toMatch(/:execution:immutable-prod-rollout:access-/);
   });
 
   it('ends with the fleet at its size on the released image, traffic untouched', () => {

@@ -104,7 +104,7 @@ describe('an invalid scenario', () => {
         ],
       }),
     ).toEqual([
-      'faults.0.kind must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, second-execution, interactive-access or stop, got "reboot"',
+      'faults.0.kind must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, execution (or second-execution), interactive-access, deregister, event or stop, got "reboot"',
       'faults.1.atTransition must be >= 1, got 0',
       'faults.2.input is required: the execution input, such as {"action":"phoenix"}',
     ]);

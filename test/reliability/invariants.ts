@@ -2,7 +2,7 @@ import { ROLLOUT_ERROR_NAMES } from '../../lambda/shared/errors';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { RehearsalRun } from '../../rehearsal/runner';
-import type { ExecutionLabel, TimelineEvent } from '../../rehearsal/run/execution-driver';
+import type { TimelineEvent } from '../../rehearsal/run/execution-driver';
 import type { Scenario } from '../../rehearsal/scenario';
 import type { FleetSimulator, SimSnapshot } from '../../rehearsal/simulator';
 import { unmarshall } from '../../rehearsal/simulator/dynamodb/attribute-value';
@@ -207,7 +207,8 @@ export function functionTimeouts(faults: Scenario['faults']): number {
   return faults.reduce((n, f) => n + (f.kind === 'lambda-timeout' ? f.count : 0), 0);
 }
 
-type Label = ExecutionLabel;
+/** How a single environment's run labels its executions. */
+type Label = 'main' | 'second' | 'access' | 'recovery';
 type RunExecution = { label: Label; arn: string; status: string; error?: string };
 
 /** The run and what is derived once from it. */

@@ -22,7 +22,7 @@ describe('a fresh execution on the world an earlier run left', () => {
     const next = await dev().runAfter(first, { afterSeconds: 120, input: { action: 'restore' } });
 
     expect(next.simulator).toBe(first.simulator);
-    expect(next.executions.main).toMatch(/:execution:dev-rollout:rehearsal-main-2$/);
+    expect(next.executions.main).toMatch(/:execution:immutable-dev-rollout:rehearsal-main-2$/);
     expect(next.timeline[0]?.t).toBe(0);
     expect(next.samples[0]?.t).toBeCloseTo((endOfFirst - Date.parse(first.scenario.startTime)) / 1000 + 120);
     expect(next.result).toMatchObject({

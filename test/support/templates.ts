@@ -27,7 +27,9 @@ export function synthesizedTemplates(): Record<EnvironmentName, CfnTemplate> {
 
 /** The image factory's template from the run's single synthesis, as JSON. */
 export function synthesizedFactoryTemplate(): CfnTemplate {
-  return product().imageFactory;
+  const template = product().imageFactory;
+  if (!template) throw new Error('the synthesized product has no image factory template');
+  return template;
 }
 
 const parsed = new Map<EnvironmentName, Template>();

@@ -4,7 +4,7 @@ import type { EnvironmentName } from '../../lambda/shared/environments';
 import { driftReport, formatDrift, formatStatus, statusReport } from './report';
 import { viewAfterScenario } from './scenario';
 import type { TemplateSource } from './scenario';
-import { viewEnvironment } from './world';
+import { awsClients, viewEnvironment } from './world';
 import type { EnvironmentView } from './world';
 
 export const STATUS_USAGE = `Show what runs where: the released image (age, lineage), the previous one, the live colour and
@@ -97,7 +97,7 @@ async function views(p: Extract<Parsed, { ok: true }>, d: CliDeps): Promise<Envi
   if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, d.templates)).view];
   const out: EnvironmentView[] = [];
   for (const env of p.envs)
-    out.push(await viewEnvironment(env, { ...(p.region ? { region: p.region } : {}), now: d.now() }));
+    out.push(await viewEnvironment(env, { clients: awsClients(p.region), now: d.now() }));
   return out;
 }
 

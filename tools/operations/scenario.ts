@@ -23,15 +23,11 @@ export async function viewAfterScenario(
   log('rehearsing the scenario (the synthesized app, the real handlers, a simulated fleet)…');
   const session = new RehearsalSession(await templates());
   const run = await session.run(loaded);
-  const uninstall = run.simulator.install();
-  try {
-    const environment = loaded.environment;
-    const view = await viewEnvironment(environment, {
-      now: run.simulator.now(),
-      settings: session.rehearsal(environment).settings,
-    });
-    return { environment, view };
-  } finally {
-    uninstall();
-  }
+  const environment = loaded.environment;
+  const view = await viewEnvironment(environment, {
+    clients: run.simulator.clients(),
+    now: run.simulator.now(),
+    settings: session.rehearsal(environment).settings,
+  });
+  return { environment, view };
 }

@@ -35,21 +35,41 @@ export async function deployedSettings(ssm: SSMClient, env: EnvironmentName): Pr
   }
 }
 
-/** Read one environment, with SDK clients in `region` (or the ones a simulator answers); changes nothing. */
+/** The clients the tools read an environment with. */
+export interface OperationsClients {
+  readonly autoScaling: AutoScalingClient;
+  readonly ec2: EC2Client;
+  readonly elbv2: ElasticLoadBalancingV2Client;
+  readonly ssm: SSMClient;
+  readonly dynamodb: DynamoDBClient;
+}
+
+/** SDK clients of AWS in `region` (the shell's credentials). */
+export function awsClients(region?: string): OperationsClients {
+  const config = region ? { region } : {};
+  return {
+    autoScaling: new AutoScalingClient(config),
+    ec2: new EC2Client(config),
+    elbv2: new ElasticLoadBalancingV2Client(config),
+    ssm: new SSMClient(config),
+    dynamodb: new DynamoDBClient(config),
+  };
+}
+
+/** Read one environment through `clients` (AWS's, or a rehearsal's); changes nothing. */
 export async function viewEnvironment(
   env: EnvironmentName,
-  o: { readonly region?: string; readonly now: Date; readonly settings?: WorkflowSettings },
+  o: { readonly clients: OperationsClients; readonly now: Date; readonly settings?: WorkflowSettings },
 ): Promise<EnvironmentView> {
-  const region = o.region ? { region: o.region } : {};
-  const settings = o.settings ?? (await deployedSettings(new SSMClient(region), env));
-  const ec2 = new EC2Client(region);
-  const ledger = new DynamoDbLedgerStore(new DynamoDBClient(region), settings.table);
+  const { clients } = o;
+  const settings = o.settings ?? (await deployedSettings(clients.ssm, env));
+  const ledger = new DynamoDbLedgerStore(clients.dynamodb, settings.table);
   const observation = await observeFleet(settings, {
-    groups: new AutoScalingFleetGroups(new AutoScalingClient(region)),
-    instances: new Ec2FleetInstances(ec2),
-    images: new Ec2Images(ec2),
-    listener: new ElbListener(new ElasticLoadBalancingV2Client(region)),
-    parameters: new SsmRuntimeParameters(new SSMClient(region)),
+    groups: new AutoScalingFleetGroups(clients.autoScaling),
+    instances: new Ec2FleetInstances(clients.ec2),
+    images: new Ec2Images(clients.ec2),
+    listener: new ElbListener(clients.elbv2),
+    parameters: new SsmRuntimeParameters(clients.ssm),
     ledger,
     now: o.now,
   });

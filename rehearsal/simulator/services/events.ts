@@ -49,6 +49,16 @@ export class EventsService {
     return full;
   }
 
+  /**
+   * An event another bus forwarded here (a rule targeting this bus): it arrives as it was put
+   * there, its source account and region included.
+   * @see https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   */
+  receive(event: BusEvent): void {
+    this.events.push(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
   /** Called with every event accepted from now on. */
   onEvent(listener: (e: BusEvent) => void): void {
     this.listeners.push(listener);

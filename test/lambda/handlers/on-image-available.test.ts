@@ -3,10 +3,9 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as module from '../../../lambda/handlers/on-image-available';
 import { deployedHandler } from '../../../lambda/runtime/composition';
-import { sdkClients } from '../../../rehearsal/deployed-handlers';
 import { FACTORY_ACCOUNT, imageAvailable } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { compose } from './compose';
+import { compose, sdkClients } from './compose';
 
 const ROLLOUT = 'arn:aws:states:us-west-2:222233334444:stateMachine:immutable-dev-rollout';
 const AMI = 'ami-0123456789abcdef0';

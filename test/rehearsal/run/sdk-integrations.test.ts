@@ -43,30 +43,37 @@ describe('AWS SDK integrations in the rehearsal', () => {
   });
 
   it('sends the command to the simulated account and answers its output without metadata', async () => {
-    const out = (await runSdkIntegration(MODIFY_LISTENER, allOnBlue)) as Record<string, unknown>;
+    const out = (await runSdkIntegration(MODIFY_LISTENER, allOnBlue, sim.clients())) as Record<
+      string,
+      unknown
+    >;
     expect(out).not.toHaveProperty('$metadata');
     expect(out.Listeners).toHaveLength(1);
     expect(sim.snapshot().weights).toEqual({ blue: 100, green: 0 });
     expect(sim.apiCalls.ModifyListener).toBe(1);
-    await runSdkIntegration(UPDATE_GROUP, {
-      AutoScalingGroupName: 'immutable-dev-blue',
-      MinSize: 0,
-      DesiredCapacity: 1,
-    });
+    await runSdkIntegration(
+      UPDATE_GROUP,
+      { AutoScalingGroupName: 'immutable-dev-blue', MinSize: 0, DesiredCapacity: 1 },
+      sim.clients(),
+    );
     expect(sim.snapshot().groups.blue.desired).toBe(1);
   });
 
   it("names a failure as Step Functions does: the service, then the error with 'Exception'", async () => {
     sim.throttleNext(1);
-    await expect(runSdkIntegration(MODIFY_LISTENER, allOnBlue)).rejects.toMatchObject({
+    await expect(runSdkIntegration(MODIFY_LISTENER, allOnBlue, sim.clients())).rejects.toMatchObject({
       name: 'ElasticLoadBalancingV2.ThrottlingException',
       message: 'Rate exceeded',
     });
     await expect(
-      runSdkIntegration(MODIFY_LISTENER, { ...allOnBlue, ListenerArn: `${LISTENER}0` }),
+      runSdkIntegration(MODIFY_LISTENER, { ...allOnBlue, ListenerArn: `${LISTENER}0` }, sim.clients()),
     ).rejects.toMatchObject({ name: 'ElasticLoadBalancingV2.ListenerNotFoundException' });
     await expect(
-      runSdkIntegration(UPDATE_GROUP, { AutoScalingGroupName: 'immutable-dev-blue', MinSize: 5, MaxSize: 1 }),
+      runSdkIntegration(
+        UPDATE_GROUP,
+        { AutoScalingGroupName: 'immutable-dev-blue', MinSize: 5, MaxSize: 1 },
+        sim.clients(),
+      ),
     ).rejects.toMatchObject({ name: 'AutoScaling.ValidationErrorException' });
   });
 });

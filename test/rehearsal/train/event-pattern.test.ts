@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { matchesPattern } from '../../../rehearsal/train/event-pattern';
-import { busRules } from '../../../rehearsal/train/bus';
-import { SimulatedDeployment } from '../../../rehearsal/deployment';
+import { CompiledProduct } from '../../../rehearsal/engine/product';
 import { propertyRuns } from '../../support/properties';
 import { productTemplates } from '../../support/templates';
 
@@ -71,17 +70,12 @@ describe('EventBridge pattern matching', () => {
   });
 
   it('routes each product event to exactly the rules the shipped stacks meant for it', () => {
-    const t = productTemplates();
-    const rules = busRules([
-      ['image-factory', new SimulatedDeployment(t.imageFactory)],
-      ...(['dev', 'staging', 'prod'] as const).map(
-        (e) => [e, new SimulatedDeployment(t.environments[e])] as const,
-      ),
-    ]);
+    const product = new CompiledProduct(productTemplates());
+    const rules = ['image-factory', 'dev', 'staging', 'prod'].flatMap((s) => product.stack(s).rules);
     const matching = (event: object) =>
       rules
         .filter((r) => matchesPattern(r.pattern, event))
-        .map((r) => `${r.place}:${r.id.replace(/[A-F0-9]{8}$/, '')}`);
+        .map((r) => `${r.stack}:${r.id.replace(/[A-F0-9]{8}$/, '')}`);
     expect(matching(released).sort()).toEqual([
       'image-factory:EventsImageReleased',
       'staging:RolloutPromotionUpstreamReleased',

@@ -1,6 +1,6 @@
 import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
-import { TrainEnvironment } from '../../../rehearsal/train/environments';
-import { synthesizedTemplates } from '../../support/templates';
+import { CompiledProduct } from '../../../rehearsal/engine/product';
+import { productTemplates } from '../../support/templates';
 
 /**
  * The ledger table has no fixed name (a re-created stack gets a table of its own), so each
@@ -8,9 +8,8 @@ import { synthesizedTemplates } from '../../support/templates';
  * train's one simulated account, every environment has its own.
  */
 describe("a train's ledger tables", () => {
-  const tables = ENVIRONMENT_NAMES.map(
-    (env) => [env, TrainEnvironment.fromTemplate(env, synthesizedTemplates()[env]).settings.table] as const,
-  );
+  const product = new CompiledProduct(productTemplates());
+  const tables = ENVIRONMENT_NAMES.map((env) => [env, product.stack(env).deployed.settings.table] as const);
 
   it.each(tables)("%s's workflow uses the table generated for its own stack", (env, table) => {
     expect(table).toMatch(new RegExp(`^immutable-${env}-RolloutLedger\\w+$`));

@@ -46,7 +46,7 @@ describe('train scenarios', () => {
     ],
     [
       { faults: [{ kind: 'stop', atTransition: 3 }] },
-      'faults.0.kind must be alarm, throttle, launch-failure, lambda-error, execution, deregister or event',
+      'faults.0.kind must be alarm, regression, throttle, launch-failure, lambda-error, lambda-timeout, execution (or second-execution), interactive-access, deregister, event, got "stop"',
     ],
     [
       { images: { 'ami-0bbbbbbbbbbbbbbbb': { errorRateIn: { staging: 2 } } } },

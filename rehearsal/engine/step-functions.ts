@@ -4,31 +4,27 @@ import type {
   SendTaskSuccessCommandInput,
   StartExecutionCommandInput,
 } from '@aws-sdk/client-sfn';
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import { awsError } from '../simulator';
 import type { SimSnapshot } from '../simulator';
 import type { StepFunctionsApi } from '../simulator/services/step-functions';
 import type { VirtualTime } from '../virtual-time';
-import type { CompiledMachine } from '../run/compiled-machine';
 import { driveExecution } from '../run/execution-driver';
 import type { ExecutionLog, ExecutionOutcome } from '../run/execution-driver';
 import type { LambdaBehaviour, TaskTokenWaiter } from '../run/task-handlers';
+import type { MachineKind, MachineSpec } from './stack';
 
-/** What a train's state machine is for. */
-export type MachineKind = 'rollout' | 'promotion';
+/** Who started an execution: the scenario (its input, a person's execution) or a deployed function. */
+export type StartedBy = string;
 
-export interface TrainMachine {
-  readonly place: EnvironmentName;
-  readonly kind: MachineKind;
-  readonly compiled: CompiledMachine;
-}
-
-/** An execution of one of the train's state machines, as it stands. */
-export interface TrainExecution {
+/** An execution of one of the product's state machines, as it stands. */
+export interface Execution {
   readonly arn: string;
   readonly name: string;
-  readonly place: EnvironmentName;
+  /** The environment whose state machine it is. */
+  readonly place: string;
   readonly kind: MachineKind;
+  /** The handler of the function that started it, or who else did. */
+  readonly startedBy: StartedBy;
   readonly stateMachineArn: string;
   readonly input: unknown;
   /** Simulated seconds since the train began. */
@@ -42,22 +38,24 @@ export interface TrainExecution {
   output?: unknown;
 }
 
-/** What the train's Step Functions runs executions with. */
-export interface TrainStepFunctionsDeps {
+/** What the product's Step Functions runs executions with. */
+export interface StepFunctionsDeps {
   readonly vt: VirtualTime;
-  /** Simulated seconds since the train began. */
+  /** Simulated seconds since the run began. */
   readonly seconds: () => number;
   readonly now: () => Date;
-  /** The environment's world, as an execution observes it at each transition. */
-  readonly snapshot: (place: EnvironmentName) => SimSnapshot;
+  /** The environment's fleet, as an execution observes it at each transition. */
+  readonly snapshot: (place: string) => SimSnapshot;
   /** How the environment's Lambda invocations behave (its faults, the scenario's latency). */
-  readonly lambda: (place: EnvironmentName) => Omit<LambdaBehaviour, 'tokens'>;
-  /** Runs `body` as the environment's functions run (its AWS calls reach its world). */
-  readonly within: <T>(place: EnvironmentName, body: () => T) => T;
+  readonly lambda: (place: string) => Omit<LambdaBehaviour, 'tokens'>;
   /** Where every state entered, retried or caught is recorded, per environment. */
-  readonly log: (place: EnvironmentName) => ExecutionLog;
+  readonly log: (place: string) => ExecutionLog;
+  /** An execution to stop once it has made this many transitions (the scenario's stop fault). */
+  readonly stopAtTransition: (execution: Execution) => number | undefined;
+  /** How an execution is labelled in its environment's timeline. */
+  readonly label: (execution: Execution) => string;
   /** Step Functions puts each status change on the account's bus. */
-  readonly statusChanged: (execution: TrainExecution) => void;
+  readonly statusChanged: (execution: Execution) => void;
   /** A task's wait for its token ended: answered, or not (timed out, or the rehearsal ended). */
   readonly tokenWaited: (seconds: number, answered: boolean) => void;
 }
@@ -67,16 +65,16 @@ type Answer =
   | { readonly ok: false; readonly error: string; readonly cause: string };
 
 /**
- * Step Functions for a train: the environments' rollout and promotion state machines, run by
- * the local interpreter in simulated time. StartExecution is idempotent as AWS documents it (the
+ * Step Functions for a rehearsal: every environment's rollout and promotion state machines, run
+ * by the local interpreter in simulated time. StartExecution is idempotent as AWS documents it (the
  * same name and input while running returns that execution; otherwise the name is taken), and a
  * task waiting for its token resumes on SendTaskSuccess or SendTaskFailure, or times out.
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
  * @see https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html
  */
-export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
-  readonly executions = new Map<string, TrainExecution>();
-  private readonly machines: ReadonlyMap<string, TrainMachine>;
+export class ProductStepFunctions implements TaskTokenWaiter {
+  readonly executions = new Map<string, Execution>();
+  private readonly machines: ReadonlyMap<string, MachineSpec>;
   /** Tokens a task waits on, and the execution waiting. */
   private readonly waiting = new Map<
     string,
@@ -84,18 +82,29 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
   >();
   private readonly timedOut = new Set<string>();
   private readonly stops = new Map<string, () => void>();
+  private readonly outcomes = new Map<string, Promise<ExecutionOutcome>>();
   private closed = false;
 
   constructor(
-    machines: readonly TrainMachine[],
-    private readonly deps: TrainStepFunctionsDeps,
+    machines: readonly MachineSpec[],
+    private readonly deps: StepFunctionsDeps,
   ) {
     this.machines = new Map(machines.map((m) => [m.compiled.arn, m]));
   }
 
   /** The environment's state machine of this kind. */
-  machine(place: EnvironmentName, kind: MachineKind): TrainMachine | undefined {
-    return [...this.machines.values()].find((m) => m.place === place && m.kind === kind);
+  machine(place: string, kind: MachineKind): MachineSpec | undefined {
+    return [...this.machines.values()].find((m) => m.stack === place && m.kind === kind);
+  }
+
+  /** Step Functions as the function or person `startedBy` calls it. */
+  as(startedBy: StartedBy): StepFunctionsApi {
+    return {
+      startExecution: (input) => this.startExecution(input, startedBy),
+      describeExecution: (input) => this.describeExecution(input),
+      sendTaskSuccess: (input) => this.sendTaskSuccess(input),
+      sendTaskFailure: (input) => this.sendTaskFailure(input),
+    };
   }
 
   /** Executions waiting for a task token now (a promotion asking for approval). */
@@ -103,8 +112,8 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
     return new Set([...this.waiting.values()].map((w) => w.execution));
   }
 
-  startExecution(input: StartExecutionCommandInput) {
-    if (this.closed) throw new Error('the train rehearsal has ended; nothing more starts');
+  startExecution(input: StartExecutionCommandInput, startedBy: StartedBy) {
+    if (this.closed) throw new Error('the rehearsal has ended; nothing more starts');
     const machine = this.machines.get(input.stateMachineArn ?? '');
     if (!machine)
       throw awsError(
@@ -127,11 +136,12 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
         return { executionArn: arn, startDate: existing.startDate };
       throw awsError('sfn', 'ExecutionAlreadyExists', `Execution Already Exists: '${arn}'`);
     }
-    const execution: TrainExecution = {
+    const execution: Execution = {
       arn,
       name,
-      place: machine.place,
+      place: machine.stack,
       kind: machine.kind,
+      startedBy,
       stateMachineArn: machine.compiled.arn,
       input: parsed,
       startedAt: this.deps.seconds(),
@@ -205,6 +215,11 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
     });
   }
 
+  /** Stops an execution as StopExecution would (it ends ABORTED). */
+  stop(executionArn: string): void {
+    this.stops.get(executionArn)?.();
+  }
+
   /**
    * The rehearsal ends: every execution still running is stopped (as StopExecution would, once
    * the result has been read), every task waiting for a token stops waiting, and nothing more starts.
@@ -229,22 +244,23 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
     throw awsError('sfn', 'InvalidToken', 'Invalid Token');
   }
 
-  private run(machine: TrainMachine, x: TrainExecution): void {
+  private run(machine: MachineSpec, x: Execution): void {
     const { deps } = this;
     const { compiled } = machine;
-    void deps.within(x.place, () =>
+    this.outcomes.set(
+      x.arn,
       driveExecution(
         compiled.machine,
-        { vt: deps.vt, seconds: deps.seconds, snapshot: () => deps.snapshot(x.place) },
+        { vt: deps.vt, seconds: deps.seconds, snapshot: () => deps.snapshot(x.place), now: deps.now },
         {
-          label: `${x.kind}:${x.name}`,
+          label: deps.label(x),
           arn: x.arn,
           name: x.name,
           input: x.input,
           taskHandlers: compiled.tasks.forExecution(deps.vt, { ...deps.lambda(x.place), tokens: this }),
           retryingStates: [...compiled.tasks.retries.keys()],
           timeoutSeconds: compiled.timeoutSeconds,
-          stopAtTransition: undefined,
+          stopAtTransition: deps.stopAtTransition(x),
           onStarted: (stop) => this.stops.set(x.arn, stop),
           onEnded: (outcome) => {
             this.stops.delete(x.arn);
@@ -260,5 +276,12 @@ export class TrainStepFunctions implements StepFunctionsApi, TaskTokenWaiter {
         deps.log(x.place),
       ),
     );
+  }
+
+  /** How the execution ended (resolves once it has). */
+  outcome(executionArn: string): Promise<ExecutionOutcome> {
+    const outcome = this.outcomes.get(executionArn);
+    if (!outcome) return Promise.reject(new Error(`no execution ${executionArn} in this rehearsal`));
+    return outcome;
   }
 }
