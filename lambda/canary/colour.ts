@@ -4,7 +4,7 @@ import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
 import type { StepSettings } from '../shared/step-settings';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
+import type { CanaryPlan, ExecutionRef, FlipPlan, PreparedCanary } from '../shared/documents';
 import type { TargetHealth } from '../traffic/ports';
 
 /**
@@ -28,8 +28,7 @@ export interface CheckCanaryEvent {
   readonly progress: PreparedCanary;
 }
 
-export type CanaryPhase = 'draining' | 'launching';
-export type PreparedCanary = CanaryProgress & { readonly phase: CanaryPhase };
+export type { CanaryPhase, PreparedCanary } from '../shared/documents';
 
 export async function prepareCanary(
   e: PrepareCanaryEvent,

@@ -1,6 +1,5 @@
-import type { Colour } from '../shared/colours';
 import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { ExecutionRef, FleetRecord, RestoredFleet } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
 import type { InstanceRefreshes } from '../refresh/ports';
@@ -86,14 +85,4 @@ export async function restoreSafeState(
     ...(settling ? { waitSeconds: clampWait(s.expectedBootSeconds / 4) } : {}),
     ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}),
   };
-}
-
-export interface RestoredFleet {
-  readonly actions: string[];
-  /** A dry run: `actions` are what it would have done; nothing was. */
-  readonly dryRun?: true;
-  /** A refresh of the live group is still being cancelled or rolled back: look again after this. */
-  readonly waitSeconds?: number;
-  /** The live group runs a launch-template version the fleet record does not name. */
-  readonly liveVersion?: { readonly colour: Colour; readonly version: string };
 }

@@ -1,6 +1,6 @@
 import type { LedgerStore } from '../ledger/ports';
 import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { ExecutionRef, FleetRecord, RetireResult } from '../shared/documents';
 import { scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
@@ -17,13 +17,6 @@ const RETIRE_LOCK_SECONDS = 300;
 /** Waits for a busy lock: a dry run's hold costs a minute; a long rollout's, few transitions. */
 const MIN_LOCK_WAIT_SECONDS = 60;
 const MAX_LOCK_WAIT_SECONDS = 900;
-
-/** What Retire Previous Colour returns; `waitSeconds` asks to be called again after that long. */
-export interface RetireResult {
-  readonly retired: boolean;
-  readonly reason: string;
-  readonly waitSeconds?: number;
-}
 
 /**
  * After the scale-down delay, scale the previous colour to zero — unless the fleet moved on

@@ -1,5 +1,5 @@
 import type { ProductEvents } from '../promotion/ports';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { Announced, ExecutionRef, FleetRecord } from '../shared/documents';
 import { PRODUCT_EVENTS } from '../shared/events';
 import type { ImageReleasedDetail } from '../shared/events';
 import type { WorkflowSettings } from '../shared/settings';
@@ -12,10 +12,6 @@ export interface AnnounceEvent {
   readonly execution: ExecutionRef;
   readonly dryRun?: boolean;
 }
-
-export type Announced =
-  | { readonly announced: true; readonly detail: ImageReleasedDetail }
-  | { readonly announced: false; readonly reason: string };
 
 /**
  * Tell the other environments and the image factory that this environment released an image

@@ -4,14 +4,16 @@ import type { StepSettings } from '../shared/step-settings';
 import type {
   CaughtError,
   ExecutionRef,
+  FinishedRollout,
   FleetRecord,
   LockGrant,
   Outcome,
   Plan,
+  RestoredFleet,
   RolloutRequest,
+  StartRecorded,
 } from '../shared/documents';
 import { otherColour } from '../shared/colours';
-import type { RestoredFleet } from '../fleet/restore';
 // The state machine publishes the subject composed here: the one rule SNS subjects follow.
 import { snsSubject } from '../aws/sns';
 import { closeAbandoned } from './abandoned';
@@ -69,7 +71,7 @@ export async function releaseLock(e: Base, d: LedgerDeps): Promise<{ released: b
 export async function recordStart(
   e: Base & { request: RolloutRequest; plan: Plan; fleet: FleetRecord },
   d: LedgerDeps,
-): Promise<{ recorded: true }> {
+): Promise<StartRecorded> {
   const images = imagesOf(e.plan, e.fleet);
   await d.store.recordStart({
     ...entryOf(e),
@@ -163,7 +165,7 @@ export interface FinishedDocument {
 export async function recordFinish(
   e: Base & { document: FinishedDocument },
   d: LedgerDeps,
-): Promise<{ outcome: Outcome; subject: string; message: string; fleet: FleetRecord }> {
+): Promise<FinishedRollout> {
   const { request, plan, error } = e.document;
   const outcome: Outcome = error
     ? 'FAILED'

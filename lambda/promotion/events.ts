@@ -1,7 +1,6 @@
 import type { CaughtError, ExecutionRef } from '../shared/documents';
 import type { PromotionSettings } from '../shared/settings';
-import type { CanaryStart } from './steps';
-import type { PromotionInput } from './upstream-release';
+import type { CanaryStart, PromotionInput } from '../shared/promotion-documents';
 
 interface Base {
   readonly settings: PromotionSettings;

@@ -4,7 +4,7 @@ import type { CaughtError, ExecutionRef } from '../shared/documents';
 import { ImageNotFound, PromotionCancelled } from '../shared/errors';
 import type { PromotionSettings } from '../shared/settings';
 import type { Notifier, PendingApproval, PromotionStore, StateMachineExecutions } from './ports';
-import type { PromotionInput } from './upstream-release';
+import type { CanaryStart, CanaryStatus, PromotionInput, StillReleased } from '../shared/promotion-documents';
 import { approvalMessage, promotionOutcome } from './messages';
 
 /** The steps of a promotion: every event carries the environment's settings and the promotion. */
@@ -29,7 +29,7 @@ export async function checkStillReleased(
     images: Pick<Images, 'describe'>;
     now: Date;
   },
-): Promise<{ checkedAt: string; releasedUpstreamAt: string }> {
+): Promise<StillReleased> {
   const { settings: s, promotion: p } = e;
   const latest = await d.store.latestUpstreamRelease(p.from);
   if (!latest || latest.imageId !== p.imageId) {
@@ -76,16 +76,6 @@ export async function requestApproval(
   return { requestedAt: approval.requestedAt, expiresAt: approval.expiresAt };
 }
 
-export interface CanaryStart {
-  readonly started: boolean;
-  /** Attempts so far (a canary refused by a rollout that took the fleet first is started again). */
-  readonly attempt: number;
-  readonly executionArn?: string;
-  /** When the fleet is busy: look again after this long. */
-  readonly waitSeconds?: number;
-  readonly reason: string;
-}
-
 /**
  * Start the canary of the promoted image, unless another rollout holds the fleet: then wait
  * and try again (a promotion must not be lost to a busy fleet, nor fail for it).
@@ -113,16 +103,6 @@ export async function startCanary(
     reason: `promotion of ${p.imageId}, released in ${p.from} at ${p.releasedAt}`,
   });
   return { started: true, attempt: next, executionArn, reason: `canary ${executionArn} started` };
-}
-
-export interface CanaryStatus {
-  readonly done: boolean;
-  readonly succeeded?: boolean;
-  /** The canary was refused because another rollout took the fleet first: start it again. */
-  readonly retry?: boolean;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly waitSeconds: number;
 }
 
 /** How the promoted canary is doing: still running, released, refused for a busy fleet, or failed. */
