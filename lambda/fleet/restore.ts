@@ -1,5 +1,5 @@
-import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord, RestoredFleet } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { RestoredFleet } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
 import type { InstanceRefreshes } from '../refresh/ports';
@@ -8,13 +8,8 @@ import type { Listener } from '../traffic/ports';
 import { describeGroups, scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
-/** What Restore Safe State, Return Traffic To Last Good Fleet and Put Idle Colour To Rest receive. */
-export interface RestoreEvent {
-  readonly settings: StepSettings<'restore-safe-state'>;
-  readonly execution: ExecutionRef;
-  readonly fleet: FleetRecord;
-  readonly dryRun?: boolean;
-}
+/** What Restore Safe State and Put Idle Colour To Rest receive. */
+export type RestoreEvent = RolloutStepEvent<'restore-safe-state'>;
 
 /**
  * Put the fleet in its known-good state: all traffic on the live colour, the idle colour at

@@ -1,15 +1,11 @@
 import type { LedgerStore } from '../ledger/ports';
-import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord, RetireResult } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { RetireResult } from '../shared/documents';
 import { scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
 /** What Retire Previous Colour receives: the fleet record its release wrote. */
-export interface RetireEvent {
-  readonly settings: StepSettings<'retire-colour'>;
-  readonly execution: ExecutionRef;
-  readonly fleet: FleetRecord;
-}
+export type RetireEvent = RolloutStepEvent<'retire-colour'>;
 
 /** A retirement holds the lock only for the few calls it makes. */
 const RETIRE_LOCK_SECONDS = 300;

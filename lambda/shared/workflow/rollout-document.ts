@@ -104,12 +104,19 @@ export type PhoenixDocument = Narrowed<
 >;
 export const phoenixPath = pathsOf<PhoenixDocument>();
 
-/** In the canary shift; Shift Traffic keeps the phase Prepare Canary Colour set. */
+/** In the canary shift. */
 export type CanaryDocument = Narrowed<
   LockedDocument,
-  { readonly plan: CanaryPlan; readonly progress?: PreparedCanary }
+  { readonly plan: CanaryPlan; readonly progress?: CanaryProgress }
 >;
 export const canaryPath = pathsOf<CanaryDocument>();
+
+/**
+ * In the canary shift until its first step: Prepare Canary Colour wrote a prepared canary's
+ * progress, which Check Canary Health reads and rewrites.
+ */
+export type PreparingCanaryDocument = Narrowed<CanaryDocument, { readonly progress?: PreparedCanary }>;
+export const preparingCanaryPath = pathsOf<PreparingCanaryDocument>();
 
 /** In a rollback's warm flip. */
 export type FlipDocument = Narrowed<

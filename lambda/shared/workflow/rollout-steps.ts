@@ -1,6 +1,14 @@
 import type { StepHandler, StepSettings } from '../step-settings';
 import type { PayloadTemplate } from './json-path';
-import { canaryPath, flipPath, lockedPath, phoenixPath, replacePath, rolloutPath } from './rollout-document';
+import {
+  canaryPath,
+  flipPath,
+  lockedPath,
+  phoenixPath,
+  preparingCanaryPath,
+  replacePath,
+  rolloutPath,
+} from './rollout-document';
 import { withExecution } from './step-payloads';
 import type { PayloadFor, StateOf } from './step-payloads';
 
@@ -62,7 +70,10 @@ export const ROLLOUT_STEP_PAYLOADS = {
     'Prepare Canary Colour': step({ 'plan.$': canaryPath('plan') }),
   },
   'check-canary': {
-    'Check Canary Health': canaryStep,
+    'Check Canary Health': step({
+      'plan.$': preparingCanaryPath('plan'),
+      'progress.$': preparingCanaryPath('progress'),
+    }),
     // The health check of a canary launch, with the plan's time as its deadline.
     'Check Warm Colour Health': step({
       'plan.$': flipPath('plan'),
