@@ -56,12 +56,12 @@ export type ValueAt<T, Keys extends readonly string[]> = Keys extends readonly [
 /** Builds the paths below one JSONPath, one checked key at a time (four levels are enough here). */
 export interface PathBuilder<T> {
   (): JsonPath<T>;
-  <A extends KeyOf<T>>(a: A): JsonPath<ValueAt<T, [A]>>;
-  <A extends KeyOf<T>, B extends KeyOf<ValueAt<T, [A]>>>(a: A, b: B): JsonPath<ValueAt<T, [A, B]>>;
+  <A extends KeyOf<T>>(first: A): JsonPath<ValueAt<T, [A]>>;
+  <A extends KeyOf<T>, B extends KeyOf<ValueAt<T, [A]>>>(first: A, second: B): JsonPath<ValueAt<T, [A, B]>>;
   <A extends KeyOf<T>, B extends KeyOf<ValueAt<T, [A]>>, C extends KeyOf<ValueAt<T, [A, B]>>>(
-    a: A,
-    b: B,
-    c: C,
+    first: A,
+    second: B,
+    third: C,
   ): JsonPath<ValueAt<T, [A, B, C]>>;
   <
     A extends KeyOf<T>,
@@ -69,10 +69,10 @@ export interface PathBuilder<T> {
     C extends KeyOf<ValueAt<T, [A, B]>>,
     D extends KeyOf<ValueAt<T, [A, B, C]>>,
   >(
-    a: A,
-    b: B,
-    c: C,
-    d: D,
+    first: A,
+    second: B,
+    third: C,
+    fourth: D,
   ): JsonPath<ValueAt<T, [A, B, C, D]>>;
 }
 
@@ -136,7 +136,7 @@ export type CheckedTemplate<T> = {
 };
 
 /** A payload template, checked as {@link CheckedTemplate} and kept with its literal types. */
-export const template = <const T extends PayloadTemplate>(t: T & CheckedTemplate<T>): T => t;
+export const template = <const T extends PayloadTemplate>(fields: T & CheckedTemplate<T>): T => fields;
 
 /**
  * One payload out of several a function accepts, with the fields only other payloads carry

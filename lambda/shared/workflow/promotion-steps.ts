@@ -1,4 +1,5 @@
 import type { PromotionSettings } from '../settings';
+import { template } from './json-path';
 import type { PayloadTemplate } from './json-path';
 import { promotionPath } from './promotion-document';
 import { withExecution } from './step-payloads';
@@ -19,12 +20,12 @@ export const PROMOTION_STEP_PAYLOADS = {
      * task that waits for a token only where it sees that token in the payload.
      */
     'Ask For Approval': (taskToken: string) =>
-      ({
+      template({
         op: 'request-approval',
         'execution.$': promotionPath('execution'),
         'promotion.$': promotionPath('promotion'),
         taskToken,
-      }) as const,
+      }),
     'Start Canary': step({
       op: 'start-canary',
       'promotion.$': promotionPath('promotion'),
@@ -46,7 +47,7 @@ export const PROMOTION_STEP_PAYLOADS = {
   Record<string, PayloadTemplate | ((token: string) => PayloadTemplate)>
 >;
 
-export type PromotionStepPayloads = typeof PROMOTION_STEP_PAYLOADS;
+type PromotionStepPayloads = typeof PROMOTION_STEP_PAYLOADS;
 
 /** What the promotion state machine sends its function, from any of its states. */
 export type PromotionPayload = PayloadFor<PromotionStepPayloads, 'promotion'>;

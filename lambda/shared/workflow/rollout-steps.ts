@@ -10,7 +10,7 @@ import {
   rolloutPath,
 } from './rollout-document';
 import { withExecution } from './step-payloads';
-import type { PayloadFor, StateOf } from './step-payloads';
+import type { PayloadFor } from './step-payloads';
 
 const step = withExecution(rolloutPath('execution'));
 
@@ -115,10 +115,7 @@ export const ROLLOUT_STEP_PAYLOADS = {
   },
 } as const satisfies Record<StepHandler, Record<string, PayloadTemplate>>;
 
-export type RolloutStepPayloads = typeof ROLLOUT_STEP_PAYLOADS;
-
-/** A state that runs the rollout function `fn`. */
-export type RolloutStepState<Fn extends StepHandler> = StateOf<RolloutStepPayloads, Fn>;
+type RolloutStepPayloads = typeof ROLLOUT_STEP_PAYLOADS;
 
 /** What the state machine sends the rollout step `fn`, from any of the states that run it. */
 export type RolloutStepPayload<Fn extends StepHandler> = PayloadFor<RolloutStepPayloads, Fn>;

@@ -34,5 +34,5 @@ export type PayloadFor<Table extends StepPayloadTable, Fn extends keyof Table> =
 export const withExecution =
   <E>(execution: JsonPath<E>) =>
   <const T extends PayloadTemplate>(
-    t: T & CheckedTemplate<T>,
-  ): { readonly 'execution.$': JsonPath<E> } & T => ({ 'execution.$': execution, ...t });
+    fields: T & CheckedTemplate<T>,
+  ): { readonly 'execution.$': JsonPath<E> } & T => ({ 'execution.$': execution, ...fields });
