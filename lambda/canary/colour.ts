@@ -3,8 +3,8 @@ import type { FleetGroups, GroupView, LaunchTemplates } from '../fleet/ports';
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
-import type { StepSettings } from '../shared/step-settings';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { CanaryPlan, PreparedCanary } from '../shared/documents';
 import type { TargetHealth } from '../traffic/ports';
 
 /**
@@ -14,22 +14,12 @@ import type { TargetHealth } from '../traffic/ports';
  */
 
 /** What Prepare Canary Colour receives. */
-export interface PrepareCanaryEvent {
-  readonly settings: StepSettings<'prepare-canary'>;
-  readonly execution: ExecutionRef;
-  readonly plan: CanaryPlan;
-}
+export type PrepareCanaryEvent = RolloutStepEvent<'prepare-canary'>;
 
 /** What Check Canary Health receives, and Check Warm Colour Health with a rollback's flip. */
-export interface CheckCanaryEvent {
-  readonly settings: StepSettings<'check-canary'>;
-  readonly execution: ExecutionRef;
-  readonly plan: CanaryPlan | FlipPlan;
-  readonly progress: PreparedCanary;
-}
+export type CheckCanaryEvent = RolloutStepEvent<'check-canary'>;
 
-export type CanaryPhase = 'draining' | 'launching';
-export type PreparedCanary = CanaryProgress & { readonly phase: CanaryPhase };
+export type { CanaryPhase, PreparedCanary } from '../shared/documents';
 
 export async function prepareCanary(
   e: PrepareCanaryEvent,

@@ -2,8 +2,8 @@ import { canaryWeights } from '../planning/fleet-math';
 import { CanaryFailed } from '../shared/errors';
 import type { Colour } from '../shared/colours';
 import type { WorkflowSettings } from '../shared/settings';
-import type { StepSettings } from '../shared/step-settings';
-import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, MetricSummary } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { CanaryProgress, MetricSummary } from '../shared/documents';
 import type { Listener } from '../traffic/ports';
 import { judgeStep, summarize } from './judge';
 import type { CanaryMetrics } from './ports';
@@ -17,20 +17,10 @@ import type { CanaryMetrics } from './ports';
 export const CANARY_CHECK_SECONDS = 30;
 
 /** What Shift Traffic receives; Flip Traffic Back passes no progress. */
-export interface ShiftTrafficEvent {
-  readonly settings: StepSettings<'shift-traffic'>;
-  readonly execution: ExecutionRef;
-  readonly plan: CanaryPlan | FlipPlan;
-  readonly progress?: CanaryProgress;
-}
+export type ShiftTrafficEvent = RolloutStepEvent<'shift-traffic'>;
 
 /** What Judge Step receives. */
-export interface JudgeCanaryEvent {
-  readonly settings: StepSettings<'judge-canary'>;
-  readonly execution: ExecutionRef;
-  readonly plan: CanaryPlan;
-  readonly progress: CanaryProgress;
-}
+export type JudgeCanaryEvent = RolloutStepEvent<'judge-canary'>;
 
 /** Put the current step's weights on the listener and start its bake. */
 export async function shiftTraffic(

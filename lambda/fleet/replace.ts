@@ -1,7 +1,7 @@
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
-import type { ExecutionRef, ReplaceGroup, ReplacePlan, ReplaceProgress } from '../shared/documents';
+import type { ReplaceGroup, ReplaceProgress } from '../shared/documents';
 import { FleetNotReady } from '../shared/errors';
-import type { StepSettings } from '../shared/step-settings';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
 import type { TargetHealth } from '../traffic/ports';
 import { describeGroups, inService } from './groups';
 import type { FleetGroups, GroupView, InstanceRemoval } from './ports';
@@ -16,12 +16,7 @@ import type { FleetGroups, GroupView, InstanceRemoval } from './ports';
  */
 
 /** What Start Replacement and Check Replacement receive. */
-export interface ReplaceEvent {
-  readonly settings: StepSettings<'replace-instances'>;
-  readonly execution: ExecutionRef;
-  readonly plan: ReplacePlan;
-  readonly progress?: ReplaceProgress;
-}
+export type ReplaceEvent = RolloutStepEvent<'replace-instances'>;
 
 export interface ReplaceDeps {
   readonly groups: FleetGroups;

@@ -1,6 +1,5 @@
-import type { Colour } from '../shared/colours';
-import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { RestoredFleet } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
 import type { InstanceRefreshes } from '../refresh/ports';
@@ -9,13 +8,8 @@ import type { Listener } from '../traffic/ports';
 import { describeGroups, scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
-/** What Restore Safe State, Return Traffic To Last Good Fleet and Put Idle Colour To Rest receive. */
-export interface RestoreEvent {
-  readonly settings: StepSettings<'restore-safe-state'>;
-  readonly execution: ExecutionRef;
-  readonly fleet: FleetRecord;
-  readonly dryRun?: boolean;
-}
+/** What Restore Safe State and Put Idle Colour To Rest receive. */
+export type RestoreEvent = RolloutStepEvent<'restore-safe-state'>;
 
 /**
  * Put the fleet in its known-good state: all traffic on the live colour, the idle colour at
@@ -86,14 +80,4 @@ export async function restoreSafeState(
     ...(settling ? { waitSeconds: clampWait(s.expectedBootSeconds / 4) } : {}),
     ...(unrecorded ? { liveVersion: { colour: live, version: running } } : {}),
   };
-}
-
-export interface RestoredFleet {
-  readonly actions: string[];
-  /** A dry run: `actions` are what it would have done; nothing was. */
-  readonly dryRun?: true;
-  /** A refresh of the live group is still being cancelled or rolled back: look again after this. */
-  readonly waitSeconds?: number;
-  /** The live group runs a launch-template version the fleet record does not name. */
-  readonly liveVersion?: { readonly colour: Colour; readonly version: string };
 }

@@ -1,15 +1,11 @@
 import type { LedgerStore } from '../ledger/ports';
-import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { RetireResult } from '../shared/documents';
 import { scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
 /** What Retire Previous Colour receives: the fleet record its release wrote. */
-export interface RetireEvent {
-  readonly settings: StepSettings<'retire-colour'>;
-  readonly execution: ExecutionRef;
-  readonly fleet: FleetRecord;
-}
+export type RetireEvent = RolloutStepEvent<'retire-colour'>;
 
 /** A retirement holds the lock only for the few calls it makes. */
 const RETIRE_LOCK_SECONDS = 300;
@@ -17,13 +13,6 @@ const RETIRE_LOCK_SECONDS = 300;
 /** Waits for a busy lock: a dry run's hold costs a minute; a long rollout's, few transitions. */
 const MIN_LOCK_WAIT_SECONDS = 60;
 const MAX_LOCK_WAIT_SECONDS = 900;
-
-/** What Retire Previous Colour returns; `waitSeconds` asks to be called again after that long. */
-export interface RetireResult {
-  readonly retired: boolean;
-  readonly reason: string;
-  readonly waitSeconds?: number;
-}
 
 /**
  * After the scale-down delay, scale the previous colour to zero — unless the fleet moved on

@@ -21,7 +21,7 @@ export function create({ config, clients, clock }: Composition<StepSettings<'led
   const store = new DynamoDbLedgerStore(clients.dynamodb, config.table);
   const parameters = new SsmRuntimeParameters(clients.ssm);
   return stepHandler('ledger', async (payload: Payload<LedgerEvent>) => {
-    const event = { ...payload, settings: config } as LedgerEvent;
+    const event: LedgerEvent = { ...payload, settings: config };
     const deps = { store, parameters, now: clock() };
     switch (event.op) {
       case 'acquire':

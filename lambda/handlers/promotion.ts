@@ -54,7 +54,7 @@ export function create({ config: s, clients, clock }: Composition<PromotionSetti
   const rollouts = new StepFunctionsExecutions(clients.sfn, s.rolloutStateMachineArn);
   const notifier = new SnsNotifier(clients.sns, s.topicArn);
   return stepHandler('promotion', async (payload: Payload<PromotionEvent>) => {
-    const event = { ...payload, settings: s } as PromotionEvent;
+    const event: PromotionEvent = { ...payload, settings: s };
     const now = clock();
     switch (event.op) {
       case 'check':

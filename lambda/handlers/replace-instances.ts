@@ -24,14 +24,11 @@ export function create({ config, clients, clock }: Composition<StepSettings<'rep
     targetHealth: new ElbTargetHealth(clients.elbv2),
     removal: new FleetInstanceRemoval(clients.autoScaling, new Ec2FleetInstances(clients.ec2)),
   };
-  return stepHandler(
-    'replace-instances',
-    (event: Payload<ReplaceEvent> & { readonly op: 'start' | 'check' }) => {
-      const e = { ...event, settings: config };
-      const d = { ...deps, now: clock() };
-      return event.op === 'start' ? startReplacement(e, d) : checkReplacement(e, d);
-    },
-  );
+  return stepHandler('replace-instances', (event: Payload<ReplaceEvent>) => {
+    const e = { ...event, settings: config };
+    const d = { ...deps, now: clock() };
+    return event.op === 'start' ? startReplacement(e, d) : checkReplacement(e, d);
+  });
 }
 
 export const handler = deployedHandler({ configure, create }, () => ({

@@ -1,21 +1,13 @@
 import type { ProductEvents } from '../promotion/ports';
-import type { ExecutionRef, FleetRecord } from '../shared/documents';
+import type { Announced, FleetRecord } from '../shared/documents';
 import { PRODUCT_EVENTS } from '../shared/events';
 import type { ImageReleasedDetail } from '../shared/events';
 import type { WorkflowSettings } from '../shared/settings';
-import type { StepSettings } from '../shared/step-settings';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
 import type { LedgerStore } from './ports';
 
-/** What Announce Release receives: the fleet record as the rollout leaves it. */
-export interface AnnounceEvent {
-  readonly settings: StepSettings<'announce-release'>;
-  readonly execution: ExecutionRef;
-  readonly dryRun?: boolean;
-}
-
-export type Announced =
-  | { readonly announced: true; readonly detail: ImageReleasedDetail }
-  | { readonly announced: false; readonly reason: string };
+/** What Announce Release receives: whether the rollout is a dry run. */
+export type AnnounceEvent = RolloutStepEvent<'announce-release'>;
 
 /**
  * Tell the other environments and the image factory that this environment released an image

@@ -1,17 +1,20 @@
 import { RolloutInProgress } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
-import type { StepSettings } from '../shared/step-settings';
+import type { LockedDocument } from '../shared/workflow/rollout-document';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
 import type {
   CaughtError,
   ExecutionRef,
+  FinishedRollout,
   FleetRecord,
   LockGrant,
   Outcome,
   Plan,
+  RefreshProgress,
   RolloutRequest,
+  StartRecorded,
 } from '../shared/documents';
 import { otherColour } from '../shared/colours';
-import type { RestoredFleet } from '../fleet/restore';
 // The state machine publishes the subject composed here: the one rule SNS subjects follow.
 import { snsSubject } from '../aws/sns';
 import { closeAbandoned } from './abandoned';
@@ -25,10 +28,32 @@ export interface LedgerDeps {
   readonly now: Date;
 }
 
-interface Base {
-  readonly settings: StepSettings<'ledger'>;
-  readonly execution: ExecutionRef;
-}
+/** What each state that uses the ledger function sends it (lambda/shared/workflow/). */
+type Sent = RolloutStepEvent<'ledger'>;
+
+/** One operation's event, as its state sends it. */
+type Operation<O extends Sent['op']> = Omit<Extract<Sent, { readonly op: O }>, 'op'>;
+
+/**
+ * Promote Release's event, as the release reads it: only the request's action and trigger, and
+ * no version where the plan launched none.
+ */
+type ReleaseOperation = Omit<Operation<'release'>, 'request' | 'version'> & {
+  readonly request?: Pick<Operation<'release'>['request'], 'action' | 'trigger'>;
+  readonly version?: Operation<'release'>['version'];
+};
+
+/** Record Outcome's event, its whole document read as the part of it the finish uses. */
+type FinishOperation = Omit<Operation<'finish'>, 'document'> & { readonly document: FinishedDocument };
+
+/**
+ * What the ledger function accepts: one operation per state that uses it, each as its state sends
+ * it or, for a release and a finish, as much of it as they read.
+ */
+export type LedgerEvent =
+  | Extract<Sent, { readonly op: 'acquire' | 'start' | 'unlock' }>
+  | ({ readonly op: 'release' } & ReleaseOperation)
+  | ({ readonly op: 'finish' } & FinishOperation);
 
 /**
  * Take the fleet's lock, then read (or, on the very first run, create) the fleet record. As the
@@ -36,7 +61,7 @@ interface Base {
  * stopped before it had a plan is in the ledger too, and one refused while planning still
  * closes what came before it.
  */
-export async function acquireLock(e: Base & { request: RolloutRequest }, d: LedgerDeps): Promise<LockGrant> {
+export async function acquireLock(e: Operation<'acquire'>, d: LedgerDeps): Promise<LockGrant> {
   const holder = await d.store.acquire(e.execution.id, e.request.action, d.now, e.settings.lockTtlSeconds);
   if (holder) {
     const until = holder.expiresAt ? new Date(holder.expiresAt * 1000).toISOString() : 'unknown';
@@ -61,15 +86,12 @@ export async function acquireLock(e: Base & { request: RolloutRequest }, d: Ledg
   };
 }
 
-export async function releaseLock(e: Base, d: LedgerDeps): Promise<{ released: boolean }> {
+export async function releaseLock(e: Operation<'unlock'>, d: LedgerDeps): Promise<{ released: boolean }> {
   return { released: await d.store.release(e.execution.id) };
 }
 
 /** Add the plan, and the images it names, to the entry the lock step opened. */
-export async function recordStart(
-  e: Base & { request: RolloutRequest; plan: Plan; fleet: FleetRecord },
-  d: LedgerDeps,
-): Promise<{ recorded: true }> {
+export async function recordStart(e: Operation<'start'>, d: LedgerDeps): Promise<StartRecorded> {
   const images = imagesOf(e.plan, e.fleet);
   await d.store.recordStart({
     ...entryOf(e),
@@ -88,15 +110,7 @@ export async function recordStart(
  * A rollback leaves no previous image: the release it left is the one it fled, and a second
  * rollback must not send traffic back to it (a canary of that image still can, deliberately).
  */
-export async function recordRelease(
-  e: Base & {
-    plan: Plan;
-    fleet: FleetRecord;
-    version?: string;
-    request?: Pick<RolloutRequest, 'action' | 'trigger'>;
-  },
-  d: LedgerDeps,
-): Promise<FleetRecord> {
+export async function recordRelease(e: ReleaseOperation, d: LedgerDeps): Promise<FleetRecord> {
   if (e.plan.kind !== 'canary' && e.plan.kind !== 'flip') {
     throw new Error(`only a canary or a flip releases an image, not a ${e.plan.kind}`);
   }
@@ -129,7 +143,7 @@ export async function recordRelease(
 }
 
 /** The entry of a rollout that holds the lock and has not finished. */
-function entryOf(e: Base & { request: RolloutRequest }) {
+function entryOf(e: Pick<Operation<'start'>, 'execution' | 'request'>) {
   return {
     execution: e.execution.id,
     executionName: e.execution.name,
@@ -141,18 +155,22 @@ function entryOf(e: Base & { request: RolloutRequest }) {
   };
 }
 
-/** The state document as it reaches the end of any path. */
+/**
+ * What Record Outcome reads of the document it is sent whole (which parts exist depends on the
+ * path taken), each part typed as the document holds it.
+ */
 export interface FinishedDocument {
-  readonly request: RolloutRequest;
-  readonly plan?: Plan;
-  readonly error?: CaughtError;
+  readonly request: LockedDocument['request'];
+  readonly plan?: LockedDocument['plan'];
+  readonly error?: LockedDocument['error'];
   /** "Return Traffic To Last Good Fleet" itself failed: traffic may still be on the new image. */
-  readonly compensationError?: CaughtError;
-  readonly progress?: { readonly version?: string };
+  readonly compensationError?: LockedDocument['compensationError'];
+  /** A rotation's tells the launch-template version its refresh put on the live group. */
+  readonly progress?: LockedDocument['progress'] | Partial<Pick<RefreshProgress, 'version'>>;
   /** The fleet record as the lock step read it. */
-  readonly lock?: { readonly fleet: FleetRecord };
+  readonly lock?: Pick<LockedDocument['lock'], 'fleet'>;
   /** What Restore Safe State found, before the plan. */
-  readonly restored?: Pick<RestoredFleet, 'liveVersion'>;
+  readonly restored?: Pick<NonNullable<LockedDocument['restored']>, 'liveVersion'>;
 }
 
 /**
@@ -160,10 +178,7 @@ export interface FinishedDocument {
  * the fleet record (healing any earlier failure to publish them). A successful rotation also
  * records the live colour's new launch-template version (the image does not change).
  */
-export async function recordFinish(
-  e: Base & { document: FinishedDocument },
-  d: LedgerDeps,
-): Promise<{ outcome: Outcome; subject: string; message: string; fleet: FleetRecord }> {
+export async function recordFinish(e: FinishOperation, d: LedgerDeps): Promise<FinishedRollout> {
   const { request, plan, error } = e.document;
   const outcome: Outcome = error
     ? 'FAILED'
@@ -173,7 +188,8 @@ export async function recordFinish(
         ? 'SKIPPED'
         : 'SUCCEEDED';
   let fleet = await currentFleet(d);
-  const refreshVersion = e.document.progress?.version;
+  const { progress } = e.document;
+  const refreshVersion = progress && 'version' in progress ? progress.version : undefined;
   // Once: a retry whose first attempt went through finds the version recorded already.
   if (
     outcome === 'SUCCEEDED' &&
@@ -338,14 +354,6 @@ export function describeError(error: CaughtError): string {
   }
   return cause;
 }
-
-/** What the ledger function accepts: one operation per state that uses it. */
-export type LedgerEvent =
-  | ({ op: 'acquire' } & Parameters<typeof acquireLock>[0])
-  | ({ op: 'start' } & Parameters<typeof recordStart>[0])
-  | ({ op: 'release' } & Parameters<typeof recordRelease>[0])
-  | ({ op: 'finish' } & Parameters<typeof recordFinish>[0])
-  | ({ op: 'unlock' } & Parameters<typeof releaseLock>[0]);
 
 /** What the environments downstream do with a release this rollout made, and when. */
 function whatNext(

@@ -2,8 +2,8 @@ import { describeGroups, inService } from '../fleet/groups';
 import type { FleetGroups, GroupView, Images, Instances } from '../fleet/ports';
 import { ImageNotPromoted, NothingToRollBack } from '../shared/errors';
 import type { PromotionStore } from '../promotion/ports';
-import type { StepSettings } from '../shared/step-settings';
-import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { CanaryPlan, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
 import { planReplace } from './replace';
@@ -19,12 +19,7 @@ export interface PlanDeps {
 }
 
 /** What Plan Rollout receives: the request and the fleet record the lock step read. */
-export interface PlanEvent {
-  readonly settings: StepSettings<'plan-rollout'>;
-  readonly execution: ExecutionRef;
-  readonly request: RolloutRequest;
-  readonly fleet: FleetRecord;
-}
+export type PlanEvent = RolloutStepEvent<'plan-rollout'>;
 
 /**
  * Decide what this execution will do, from the fleet as it is now. Read-only: a dry run

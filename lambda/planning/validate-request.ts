@@ -1,15 +1,11 @@
 import type { z } from 'zod';
 import { InvalidInput } from '../shared/errors';
 import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
-import type { ExecutionRef, RolloutRequest } from '../shared/documents';
-import type { StepSettings } from '../shared/step-settings';
+import type { RolloutRequest } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
 
 /** What Validate Input receives: the execution's raw input, not yet trusted. */
-export interface ValidateInputEvent {
-  readonly input: unknown;
-  readonly settings: StepSettings<'validate-input'>;
-  readonly execution: ExecutionRef;
-}
+export type ValidateInputEvent = RolloutStepEvent<'validate-input'>;
 
 const MAX_ECHO = 64;
 /**

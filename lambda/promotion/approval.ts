@@ -1,5 +1,6 @@
 import type { EnvironmentName } from '../shared/environments';
 import { NoPendingApproval } from '../shared/errors';
+import type { ApprovalAnswer } from '../shared/promotion-documents';
 import type { PendingApproval, PromotionStore, TaskTokens } from './ports';
 
 export interface ApprovalDecision {
@@ -34,11 +35,9 @@ export async function decideApproval(
   }
   try {
     if (request.decision === 'approve') {
-      await d.tokens.succeed(pending.taskToken, {
-        decision: 'approve',
-        by: request.by,
-        at: d.now.toISOString(),
-      });
+      // What Ask For Approval puts in the promotion's document.
+      const answer: ApprovalAnswer = { decision: 'approve', by: request.by, at: d.now.toISOString() };
+      await d.tokens.succeed(pending.taskToken, answer);
     } else {
       await d.tokens.fail(
         pending.taskToken,

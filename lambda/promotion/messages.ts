@@ -1,7 +1,7 @@
 import type { CaughtError } from '../shared/documents';
 import type { PromotionSettings } from '../shared/settings';
 import type { PendingApproval } from './ports';
-import type { PromotionInput } from './upstream-release';
+import type { PromotionInput } from '../shared/promotion-documents';
 
 /** The operator's command that answers an approval, as the README documents it. */
 export const approveCommand = (environment: string, imageId: string, reject = false) =>

@@ -1,18 +1,16 @@
 import type { Images } from '../fleet/ports';
 import type { LedgerStore } from '../ledger/ports';
-import type { CaughtError, ExecutionRef } from '../shared/documents';
 import { ImageNotFound, PromotionCancelled } from '../shared/errors';
-import type { PromotionSettings } from '../shared/settings';
+import type { CanaryStart, CanaryStatus, StillReleased } from '../shared/promotion-documents';
+import type { PromotionEvent } from '../shared/workflow/promotion-steps';
 import type { Notifier, PendingApproval, PromotionStore, StateMachineExecutions } from './ports';
-import type { PromotionInput } from './upstream-release';
 import { approvalMessage, promotionOutcome } from './messages';
 
-/** The steps of a promotion: every event carries the environment's settings and the promotion. */
-interface Base {
-  readonly settings: PromotionSettings;
-  readonly execution: ExecutionRef;
-  readonly promotion: PromotionInput;
-}
+/**
+ * One operation's event, as its state sends it (lambda/shared/workflow/promotion-steps.ts): every
+ * one carries the environment's settings, the execution and the promotion.
+ */
+type Operation<O extends PromotionEvent['op']> = Omit<Extract<PromotionEvent, { readonly op: O }>, 'op'>;
 
 /** A promotion waits this long between looks at a busy fleet or a running canary. */
 export const PROMOTION_POLL_SECONDS = 300;
@@ -23,13 +21,13 @@ export const PROMOTION_POLL_SECONDS = 300;
  * release there, cancels the promotion; an image deregistered meanwhile fails it as missing.
  */
 export async function checkStillReleased(
-  e: Base,
+  e: Operation<'check'>,
   d: {
     store: Pick<PromotionStore, 'latestUpstreamRelease'>;
     images: Pick<Images, 'describe'>;
     now: Date;
   },
-): Promise<{ checkedAt: string; releasedUpstreamAt: string }> {
+): Promise<StillReleased> {
   const { settings: s, promotion: p } = e;
   const latest = await d.store.latestUpstreamRelease(p.from);
   if (!latest || latest.imageId !== p.imageId) {
@@ -58,7 +56,7 @@ export async function checkStillReleased(
  * the exact commands to approve or reject. The promotion waits for the answer or its timeout.
  */
 export async function requestApproval(
-  e: Base & { readonly taskToken: string },
+  e: Operation<'request-approval'>,
   d: { store: Pick<PromotionStore, 'putApproval'>; notifier: Notifier; now: Date },
 ): Promise<{ requestedAt: string; expiresAt: string }> {
   const { settings: s, promotion: p } = e;
@@ -76,22 +74,15 @@ export async function requestApproval(
   return { requestedAt: approval.requestedAt, expiresAt: approval.expiresAt };
 }
 
-export interface CanaryStart {
-  readonly started: boolean;
-  /** Attempts so far (a canary refused by a rollout that took the fleet first is started again). */
-  readonly attempt: number;
-  readonly executionArn?: string;
-  /** When the fleet is busy: look again after this long. */
-  readonly waitSeconds?: number;
-  readonly reason: string;
-}
-
 /**
  * Start the canary of the promoted image, unless another rollout holds the fleet: then wait
  * and try again (a promotion must not be lost to a busy fleet, nor fail for it).
  */
 export async function startCanary(
-  e: Base & { readonly canary?: Pick<CanaryStart, 'attempt'> },
+  // Only the attempts so far are read; none is the first attempt.
+  e: Omit<Operation<'start-canary'>, 'canary'> & {
+    readonly canary?: Pick<Operation<'start-canary'>['canary'], 'attempt'>;
+  },
   d: { ledger: Pick<LedgerStore, 'holder'>; rollouts: Pick<StateMachineExecutions, 'start'>; now: Date },
 ): Promise<CanaryStart> {
   const { promotion: p } = e;
@@ -115,19 +106,11 @@ export async function startCanary(
   return { started: true, attempt: next, executionArn, reason: `canary ${executionArn} started` };
 }
 
-export interface CanaryStatus {
-  readonly done: boolean;
-  readonly succeeded?: boolean;
-  /** The canary was refused because another rollout took the fleet first: start it again. */
-  readonly retry?: boolean;
-  readonly error?: string;
-  readonly cause?: string;
-  readonly waitSeconds: number;
-}
-
 /** How the promoted canary is doing: still running, released, refused for a busy fleet, or failed. */
 export async function canaryStatus(
-  e: Base & { readonly canary: Pick<CanaryStart, 'executionArn'> },
+  e: Omit<Operation<'canary-status'>, 'canary'> & {
+    readonly canary: Pick<Operation<'canary-status'>['canary'], 'executionArn'>;
+  },
   d: { rollouts: Pick<StateMachineExecutions, 'describe'> },
 ): Promise<CanaryStatus> {
   const view = await d.rollouts.describe(e.canary.executionArn ?? '');
@@ -147,7 +130,7 @@ export async function canaryStatus(
 
 /** The promotion ended without a release: say why, to the environment's topic. */
 export async function notifyOutcome(
-  e: Base & { readonly error: CaughtError },
+  e: Operation<'notify-outcome'>,
   d: { notifier: Notifier },
 ): Promise<{ notified: true }> {
   const { subject, message } = promotionOutcome(e.settings, e.promotion, e.error);

@@ -4,6 +4,7 @@ import { PRODUCT_EVENTS, imageReleasedDetailSchema } from '../shared/events';
 import type { Executions } from '../triggers/ports';
 import type { PromotionStore } from './ports';
 import { parseEvent } from '../shared/parse-event';
+import type { PromotionInput } from '../shared/promotion-documents';
 
 /**
  * The upstream environment's `Image Released`, forwarded to this environment's bus when it runs
@@ -17,17 +18,6 @@ export const imageReleasedEventSchema = z.object({
   time: z.string(),
   detail: imageReleasedDetailSchema,
 });
-
-/** What a promotion execution starts from. */
-export interface PromotionInput {
-  readonly imageId: string;
-  readonly from: EnvironmentName;
-  readonly releasedAt: string;
-  /** When the soak ends: the release time plus the configured soak. */
-  readonly soakUntil: string;
-  /** The upstream execution that released it. */
-  readonly releasedBy: string;
-}
 
 export interface UpstreamReleaseDeps {
   readonly store: Pick<PromotionStore, 'recordUpstreamRelease' | 'latestUpstreamRelease' | 'localImage'>;

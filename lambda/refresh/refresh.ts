@@ -2,8 +2,8 @@ import type { LaunchTemplates } from '../fleet/ports';
 import { refreshSeconds } from '../planning/fleet-math';
 import { FleetNotReady, RefreshFailed } from '../shared/errors';
 import type { RefreshSettings } from '../shared/settings';
-import type { StepSettings } from '../shared/step-settings';
-import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
+import type { RolloutStepEvent } from '../shared/workflow/rollout-steps';
+import type { RefreshPlan, RefreshProgress } from '../shared/documents';
 import type { InstanceRefreshes, RefreshPreferences, RefreshView } from './ports';
 
 /** Polls never come closer than this (transitions cost money) nor further apart (news of a failure waits that long). */
@@ -33,19 +33,10 @@ export interface RefreshDeps {
 }
 
 /** What Start Refresh receives. */
-export interface StartRefreshEvent {
-  readonly settings: StepSettings<'start-refresh'>;
-  readonly execution: ExecutionRef;
-  readonly plan: RefreshPlan;
-}
+export type StartRefreshEvent = RolloutStepEvent<'start-refresh'>;
 
 /** What Check Refresh receives: the progress of the last poll. */
-export interface CheckRefreshEvent {
-  readonly settings: StepSettings<'check-refresh'>;
-  readonly execution: ExecutionRef;
-  readonly plan: RefreshPlan;
-  readonly progress: RefreshProgress;
-}
+export type CheckRefreshEvent = RolloutStepEvent<'check-refresh'>;
 
 /** The preferences a rotation runs with: explicit, so a change of AWS defaults changes nothing. */
 export function refreshPreferences(r: RefreshSettings, alarms: string[]): RefreshPreferences {

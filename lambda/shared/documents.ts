@@ -1,4 +1,5 @@
 import type { Colour, ColourMap } from './colours';
+import type { ImageReleasedDetail } from './events';
 
 /**
  * The documents that flow through the rollout state machine: the validated request, the fleet
@@ -165,6 +166,12 @@ export interface ReplaceProgress {
   readonly terminated: string[];
 }
 
+/** Whether a canary's colour is still being emptied (a colour kept warm) or already launching. */
+export type CanaryPhase = 'draining' | 'launching';
+
+/** A canary's progress while its colour comes up (Prepare Canary Colour, Check Canary Health). */
+export type PreparedCanary = CanaryProgress & { readonly phase: CanaryPhase };
+
 export interface StepJudgement {
   readonly weight: number;
   readonly verdict: 'pass' | 'fail';
@@ -187,4 +194,40 @@ export type Outcome = 'SUCCEEDED' | 'FAILED' | 'SKIPPED' | 'DRY_RUN';
 export interface CaughtError {
   readonly Error: string;
   readonly Cause?: string;
+}
+
+/** What Restore Safe State (and Put Idle Colour To Rest) found and did. */
+export interface RestoredFleet {
+  readonly actions: string[];
+  /** A dry run: `actions` are what it would have done; nothing was. */
+  readonly dryRun?: true;
+  /** A refresh of the live group is still being cancelled or rolled back: look again after this. */
+  readonly waitSeconds?: number;
+  /** The live group runs a launch-template version the fleet record does not name. */
+  readonly liveVersion?: { readonly colour: Colour; readonly version: string };
+}
+
+/** What Record Start returns: the rollout is past planning. */
+export interface StartRecorded {
+  readonly recorded: true;
+}
+
+/** What Record Outcome returns: the outcome, its notification, and the fleet record as it ends. */
+export interface FinishedRollout {
+  readonly outcome: Outcome;
+  readonly subject: string;
+  readonly message: string;
+  readonly fleet: FleetRecord;
+}
+
+/** What Announce Release returns. */
+export type Announced =
+  | { readonly announced: true; readonly detail: ImageReleasedDetail }
+  | { readonly announced: false; readonly reason: string };
+
+/** What Retire Previous Colour returns; `waitSeconds` asks to be called again after that long. */
+export interface RetireResult {
+  readonly retired: boolean;
+  readonly reason: string;
+  readonly waitSeconds?: number;
 }

@@ -4,9 +4,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { PromotionSettings } from '../../../lambda/shared/settings';
+import type { JsonPath } from '../../../lambda/shared/workflow/json-path';
 import { TRANSIENT_ERRORS } from '../../../lambda/shared/transient-errors';
-import { CATCH_ALL, failWith } from '../rollout/state-machine/steps';
-import type { RolloutSteps } from '../rollout/state-machine/steps';
+import { promotionPath as path } from '../../../lambda/shared/workflow/promotion-document';
+import { PROMOTION_STEP_PAYLOADS } from '../../../lambda/shared/workflow/promotion-steps';
+import { DocumentCondition } from '../rollout/state-machine/document-conditions';
+import { catchInto, failWith } from '../rollout/state-machine/steps';
+import type { RolloutSteps, StepState } from '../rollout/state-machine/steps';
 
 export interface PromotionDefinitionProps {
   readonly steps: RolloutSteps;
@@ -16,8 +20,8 @@ export interface PromotionDefinitionProps {
   readonly settings: Pick<PromotionSettings, 'approval' | 'approvalTimeoutHours'>;
 }
 
-/** What every promotion step receives besides the execution (its settings are its function's own). */
-const PROMOTION = { 'promotion.$': '$.promotion' };
+/** Catch every error into the promotion's `$.error`. */
+const CATCH_ALL = catchInto(path('error'));
 
 /**
  * A promotion, as a state machine (JSONPath, no Variables, like the rollout's):
@@ -31,66 +35,65 @@ const PROMOTION = { 'promotion.$': '$.promotion' };
  */
 export function promotionDefinition(scope: Construct, props: PromotionDefinitionProps): sfn.IChainable {
   const { steps } = props;
-  const op = (
-    name: string,
-    operation: string,
-    resultPath: string | null,
-    payload: Record<string, unknown> = {},
-  ) => steps.invoke(scope, name, 'promotion', { op: operation, ...PROMOTION, ...payload }, resultPath);
+  // Each state sends the operation and payload lambda/shared/workflow/promotion-steps.ts lists for it.
+  const op = (name: StepState<'promotion'>, resultPath: JsonPath<unknown> | null) =>
+    steps.invoke(scope, name, 'promotion', resultPath);
 
   const ended = failWith(
     scope,
     'Promotion Ended',
     'The environment stays on its release; see the notification.',
+    path('error'),
   );
-  const notifyEnded = op('Notify Promotion Ended', 'notify-outcome', null, { 'error.$': '$.error' });
+  const notifyEnded = op('Notify Promotion Ended', null);
   // The notification is the only way a person hears of it: if even that fails, still end failed.
-  notifyEnded.addCatch(ended, { errors: [sfn.Errors.ALL], resultPath: '$.notifyError' }).next(ended);
+  notifyEnded.addCatch(ended, catchInto(path('notifyError'))).next(ended);
   const guarded = (task: sfn.TaskStateBase) => task.addCatch(notifyEnded, CATCH_ALL);
 
   // ---- the canary, started once the fleet is free, watched until it ends ----
-  const startCanary = guarded(op('Start Canary', 'start-canary', '$.canary', { 'canary.$': '$.canary' }));
+  const startCanary = guarded(op('Start Canary', path('canary')));
   const waitForFleet = new sfn.Wait(scope, 'Wait For Fleet', {
     comment: 'Another rollout holds the fleet: the promotion waits for it, it does not give up.',
     time: sfn.WaitTime.duration(Duration.seconds(300)),
   }).next(startCanary);
-  const checkCanary = guarded(
-    op('Check Canary', 'canary-status', '$.canaryStatus', { 'canary.$': '$.canary' }),
-  );
+  const checkCanary = guarded(op('Check Canary', path('canaryStatus')));
   const waitForCanary = new sfn.Wait(scope, 'Wait For Canary', {
     time: sfn.WaitTime.duration(Duration.seconds(300)),
   }).next(checkCanary);
   const canaryFailed = new sfn.Pass(scope, 'Canary Did Not Release', {
-    parameters: { 'Error.$': '$.canaryStatus.error', 'Cause.$': '$.canaryStatus.cause' },
-    resultPath: '$.error',
+    parameters: {
+      'Error.$': path('canaryStatus', 'error'),
+      'Cause.$': path('canaryStatus', 'cause'),
+    },
+    resultPath: path('error'),
   }).next(notifyEnded);
   checkCanary.next(
     new sfn.Choice(scope, 'Canary Done?')
-      .when(sfn.Condition.booleanEquals('$.canaryStatus.done', false), waitForCanary)
-      .when(sfn.Condition.booleanEquals('$.canaryStatus.succeeded', true), new sfn.Succeed(scope, 'Promoted'))
-      .when(sfn.Condition.booleanEquals('$.canaryStatus.retry', true), waitForFleet)
+      .when(DocumentCondition.booleanEquals(path('canaryStatus', 'done'), false), waitForCanary)
+      .when(
+        DocumentCondition.booleanEquals(path('canaryStatus', 'succeeded'), true),
+        new sfn.Succeed(scope, 'Promoted'),
+      )
+      .when(DocumentCondition.booleanEquals(path('canaryStatus', 'retry'), true), waitForFleet)
       .otherwise(canaryFailed),
   );
   startCanary.next(
     new sfn.Choice(scope, 'Canary Started?')
-      .when(sfn.Condition.booleanEquals('$.canary.started', true), waitForCanary)
+      .when(DocumentCondition.booleanEquals(path('canary', 'started'), true), waitForCanary)
       .otherwise(waitForFleet),
   );
 
   // ---- the checks, and a person's approval where the environment asks for one ----
-  const checkStillReleased = (name: string) => guarded(op(name, 'check', '$.checked'));
+  const checkStillReleased = (name: StepState<'promotion'>) => guarded(op(name, path('checked')));
   const firstCheck = checkStillReleased('Check Still Released');
   if (props.settings.approval === 'manual') {
     const ask = new tasks.LambdaInvoke(scope, 'Ask For Approval', {
       lambdaFunction: props.promotion,
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-      payload: sfn.TaskInput.fromObject({
-        op: 'request-approval',
-        'execution.$': '$.execution',
-        ...PROMOTION,
-        taskToken: sfn.JsonPath.taskToken,
-      }),
-      resultPath: '$.answer',
+      payload: sfn.TaskInput.fromObject(
+        PROMOTION_STEP_PAYLOADS.promotion['Ask For Approval'](sfn.JsonPath.taskToken),
+      ),
+      resultPath: path('answer'),
       // Unanswered by then: States.Timeout, and the promotion ends saying nobody approved.
       taskTimeout: sfn.Timeout.duration(Duration.hours(props.settings.approvalTimeoutHours)),
       retryOnServiceExceptions: false,
@@ -110,7 +113,7 @@ export function promotionDefinition(scope: Construct, props: PromotionDefinition
 
   const soak = new sfn.Wait(scope, 'Soak Before Promotion', {
     comment: 'The release must stand upstream this long before this environment takes it.',
-    time: sfn.WaitTime.timestampPath('$.promotion.soakUntil'),
+    time: sfn.WaitTime.timestampPath(path('promotion', 'soakUntil')),
   }).next(firstCheck);
 
   return new sfn.Pass(scope, 'Load Promotion', {

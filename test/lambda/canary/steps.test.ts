@@ -32,11 +32,11 @@ beforeEach(() => {
 });
 
 describe('shiftTraffic', () => {
-  const shift = (plan: CanaryPlan | FlipPlan, progress?: CanaryProgress) =>
-    shiftTraffic(
-      { settings: s, execution: execution(), plan, ...(progress ? { progress } : {}) },
-      { listener, now: NOW },
-    );
+  const shift = (plan: CanaryPlan, progress: CanaryProgress) =>
+    shiftTraffic({ settings: s, execution: execution(), plan, progress }, { listener, now: NOW });
+  // Flip Traffic Back sends no progress.
+  const flip = (plan: FlipPlan) =>
+    shiftTraffic({ settings: s, execution: execution(), plan }, { listener, now: NOW });
 
   it('puts the first step on the listener', async () => {
     await shift(canaryPlan(), canaryProgress({ step: 0, weight: 0, stepStartedAt: undefined }));
@@ -84,7 +84,7 @@ describe('shiftTraffic', () => {
   });
 
   it('flips all traffic to the warm colour in one step, and is done', async () => {
-    const p = await shift(flipPlan());
+    const p = await flip(flipPlan());
     expect(listener.changes).toEqual([{ blue: 0, green: 100 }]);
     expect(p).toMatchObject({
       step: 0,
@@ -98,7 +98,7 @@ describe('shiftTraffic', () => {
 
   it('propagates a listener error', async () => {
     listener.failures.on('setWeights', Object.assign(new Error('gone'), { name: 'ListenerNotFound' }));
-    await expect(shift(flipPlan())).rejects.toMatchObject({ name: 'ListenerNotFound' });
+    await expect(flip(flipPlan())).rejects.toMatchObject({ name: 'ListenerNotFound' });
   });
 });
 

@@ -32,12 +32,10 @@ beforeEach(() => {
 });
 
 const deps = (now = NOW) => ({ groups, targetHealth: targets, removal, now });
-const event = (progress?: ReplaceProgress): ReplaceEvent => ({
-  settings: s,
-  execution: execution(),
-  plan,
-  ...(progress ? { progress } : {}),
-});
+const event = (progress?: ReplaceProgress): ReplaceEvent =>
+  progress
+    ? { op: 'check', settings: s, execution: execution(), plan, progress }
+    : { op: 'start', settings: s, execution: execution(), plan };
 
 /** The group after its replacement launched: five instances, the new one healthy. */
 function replacementHealthy(): void {

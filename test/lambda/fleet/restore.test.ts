@@ -25,7 +25,7 @@ function world(o: { weights?: [number, number]; green?: GroupSpec; refresh?: str
 
 const restore = (f: FleetRecord = fleet(), dryRun?: boolean) =>
   restoreSafeState(
-    { settings: s, execution: execution(), fleet: f, ...(dryRun ? { dryRun } : {}) },
+    { settings: s, execution: execution(), fleet: f, dryRun: dryRun ?? false },
     { listener, groups, refreshes, now: NOW },
   );
 

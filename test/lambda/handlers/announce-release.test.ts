@@ -26,6 +26,7 @@ describe('announce-release handler', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
     const r = await handler({
       execution: execution(),
+      dryRun: false,
     });
     expect(r).toMatchObject({ announced: true });
     expect(inputsOf(events, PutEventsCommand)).toEqual([

@@ -35,7 +35,7 @@ describe('restore-safe-state handler', () => {
     });
     asg.on(DescribeInstanceRefreshesCommand).resolves({ InstanceRefreshes: [] });
     asg.on(UpdateAutoScalingGroupCommand).resolves({});
-    const r = await handler({ execution: execution(), fleet: fleet() });
+    const r = await handler({ execution: execution(), fleet: fleet(), dryRun: false });
     expect(r.actions).toEqual([
       'listener weights 0/100 → all on blue',
       'scaled idle green group immutable-dev-green from 2 to 0',

@@ -35,7 +35,10 @@ describe('announceRelease', () => {
       releasedAt: NOW.toISOString(),
     };
     expect(
-      await announceRelease({ settings: settings(), execution: execution() }, { store, events, now: NOW }),
+      await announceRelease(
+        { settings: settings(), execution: execution(), dryRun: false },
+        { store, events, now: NOW },
+      ),
     ).toEqual({
       announced: true,
       detail,

@@ -1,5 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { canaryPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
 import { PollLoop } from './poll-loop';
 import { choiceExit } from './steps';
 import type { RolloutFragmentProps } from './steps';
@@ -25,14 +27,13 @@ export class CanaryShift extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: CanaryShiftProps) {
     super(scope, id);
     const { steps, onFailure } = props;
-    const stepPayload = { 'plan.$': '$.plan', 'progress.$': '$.progress' };
-    const shift = steps.guarded(this, 'Shift Traffic', 'shift-traffic', stepPayload, '$.progress', onFailure);
-    const judge = steps.guarded(this, 'Judge Step', 'judge-canary', stepPayload, '$.progress', onFailure);
+    const shift = steps.guarded(this, 'Shift Traffic', 'shift-traffic', path('progress'), onFailure);
+    const judge = steps.guarded(this, 'Judge Step', 'judge-canary', path('progress'), onFailure);
     const bake = new sfn.Wait(this, 'Bake Step', {
-      time: sfn.WaitTime.secondsPath('$.progress.waitSeconds'),
+      time: sfn.WaitTime.secondsPath(path('progress', 'waitSeconds')),
     });
     const moreSteps = new sfn.Choice(this, 'More Steps?')
-      .when(sfn.Condition.booleanEquals('$.progress.baking', true), bake)
+      .when(DocumentCondition.booleanEquals(path('progress', 'baking'), true), bake)
       .otherwise(shift);
     shift.next(bake).next(judge).next(moreSteps);
 
@@ -40,20 +41,18 @@ export class CanaryShift extends sfn.StateMachineFragment {
       ...props,
       names: { wait: 'Wait For Canary Instances', check: 'Check Canary Health', choice: 'Canary Healthy?' },
       handler: 'check-canary',
-      payload: stepPayload,
-      resultPath: '$.progress',
-      until: { doneWhen: sfn.Condition.booleanEquals('$.progress.ready', true) },
+      resultPath: path('progress'),
+      until: { doneWhen: DocumentCondition.booleanEquals(path('progress', 'ready'), true) },
     }).next(shift);
     const prepare = steps.guarded(
       this,
       'Prepare Canary Colour',
       'prepare-canary',
-      { 'plan.$': '$.plan' },
-      '$.progress',
+      path('progress'),
       onFailure,
     );
     prepare.next(waitForInstances);
     this.startState = prepare;
-    this.endStates = [choiceExit(moreSteps, sfn.Condition.booleanEquals('$.progress.done', true))];
+    this.endStates = [choiceExit(moreSteps, DocumentCondition.booleanEquals(path('progress', 'done'), true))];
   }
 }

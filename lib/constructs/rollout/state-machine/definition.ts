@@ -1,7 +1,10 @@
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { Plan } from '../../../../lambda/shared/documents';
+import { rolloutPath as path } from '../../../../lambda/shared/workflow/rollout-document';
 import { CanaryShift } from './canary';
+import { DocumentCondition } from './document-conditions';
 import { FinishRollout } from './finish';
 import { PhoenixRotation } from './phoenix';
 import { ReplaceInstances } from './replace';
@@ -40,10 +43,10 @@ export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProp
   const phoenix = new PhoenixRotation(scope, 'Phoenix', { steps, onFailure }).next(finish);
   const replace = new ReplaceInstances(scope, 'Replace', { steps, onFailure }).next(finish);
   const start = new StartRollout(scope, 'Start', { steps, onFailure });
-  const plan = (kind: string) => sfn.Condition.stringEquals('$.plan.kind', kind);
+  const plan = (kind: Plan['kind']) => DocumentCondition.stringEquals(path('plan', 'kind'), kind);
   return start.next(
     new sfn.Choice(scope, 'What Does The Plan Say?')
-      .when(sfn.Condition.booleanEquals('$.request.dryRun', true), finish)
+      .when(DocumentCondition.booleanEquals(path('request', 'dryRun'), true), finish)
       .when(plan('skip'), finish)
       .when(plan('refresh'), phoenix)
       .when(plan('canary'), canary)

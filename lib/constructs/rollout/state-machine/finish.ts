@@ -3,7 +3,9 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
-import { CATCH_ALL, failWith } from './steps';
+import { rolloutPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
+import { CATCH_ALL, catchInto, failWith } from './steps';
 import type { RolloutSteps } from './steps';
 import { ReturnToLastGoodFleet } from './way-back';
 import type { WayBackFleet } from './way-back';
@@ -15,9 +17,6 @@ export interface FinishRolloutProps {
   /** What the way back puts right. */
   readonly fleet: WayBackFleet;
 }
-
-/** Record the error a finishing step caught at `resultPath` and go on: bookkeeping never fails a rollout. */
-const caughtAt = (resultPath: string): sfn.CatchProps => ({ errors: [sfn.Errors.ALL], resultPath });
 
 /**
  * Every path after the lock ends here: Record Outcome → Put Idle Colour To Rest → Announce
@@ -41,62 +40,31 @@ export class FinishRollout extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: FinishRolloutProps) {
     super(scope, id);
     const { steps } = props;
-    const recordOutcome = steps.invoke(
-      this,
-      'Record Outcome',
-      'ledger',
-      // The whole document: which of plan, error and progress exist depends on the path taken.
-      { op: 'finish', 'document.$': '$' },
-      '$.finished',
-    );
+    const recordOutcome = steps.invoke(this, 'Record Outcome', 'ledger', path('finished'));
     // A colour kept warm by an earlier release is retired by that release's execution when its
     // time is up, unless another rollout holds the lock then: this one. So, while it still holds
     // the lock, every rollout leaves the idle colour at rest unless it is still to be kept warm.
-    const putIdleToRest = steps.invoke(
-      this,
-      'Put Idle Colour To Rest',
-      'restore-safe-state',
-      { 'fleet.$': '$.finished.fleet', 'dryRun.$': '$.request.dryRun' },
-      '$.rested',
-    );
+    const putIdleToRest = steps.invoke(this, 'Put Idle Colour To Rest', 'restore-safe-state', path('rested'));
     // Every rollout, not only a release, announces a release not yet announced: one stopped
     // between Promote Release and here left it unannounced (the next environment would never
     // promote it, the image factory never keep it).
-    const tag = steps.invoke(
-      this,
-      'Announce Release',
-      'announce-release',
-      { 'dryRun.$': '$.request.dryRun' },
-      '$.announced',
-    );
+    const tag = steps.invoke(this, 'Announce Release', 'announce-release', path('announced'));
     const notify = this.notify(props.topic);
-    const releaseLock = steps.invoke(this, 'Release Lock', 'ledger', { op: 'unlock' }, null);
+    const releaseLock = steps.invoke(this, 'Release Lock', 'ledger', null);
     const outcome = this.outcome(steps);
 
-    recordOutcome.addCatch(releaseLock, caughtAt('$.recordError')).next(putIdleToRest);
-    putIdleToRest.addCatch(tag, caughtAt('$.restError')).next(tag);
-    tag.addCatch(notify, caughtAt('$.announceError')).next(notify);
-    notify.addCatch(releaseLock, caughtAt('$.notifyError')).next(releaseLock);
-    releaseLock.addCatch(outcome, caughtAt('$.unlockError')).next(outcome);
+    // Each records the error it caught and goes on: bookkeeping never fails a rollout.
+    recordOutcome.addCatch(releaseLock, catchInto(path('recordError'))).next(putIdleToRest);
+    putIdleToRest.addCatch(tag, catchInto(path('restError'))).next(tag);
+    tag.addCatch(notify, catchInto(path('announceError'))).next(notify);
+    notify.addCatch(releaseLock, catchInto(path('notifyError'))).next(releaseLock);
+    releaseLock.addCatch(outcome, catchInto(path('unlockError'))).next(outcome);
 
     this.compensation = new ReturnToLastGoodFleet(this, 'WayBack', {
       onError: recordOutcome,
       fleet: props.fleet,
     }).next(recordOutcome);
-    const promote = steps.guarded(
-      this,
-      'Promote Release',
-      'ledger',
-      {
-        op: 'release',
-        'request.$': '$.request',
-        'plan.$': '$.plan',
-        'fleet.$': '$.lock.fleet',
-        'version.$': '$.progress.version',
-      },
-      '$.released',
-      this.compensation,
-    );
+    const promote = steps.guarded(this, 'Promote Release', 'ledger', path('released'), this.compensation);
     promote.next(recordOutcome);
     this.release = promote;
     this.startState = recordOutcome;
@@ -105,8 +73,8 @@ export class FinishRollout extends sfn.StateMachineFragment {
   private notify(topic: sns.ITopic): sfn.TaskStateBase {
     return tasks.SnsPublish.jsonPath(this, 'Notify Outcome', {
       topic,
-      subject: sfn.JsonPath.stringAt('$.finished.subject'),
-      message: sfn.TaskInput.fromJsonPathAt('$.finished.message'),
+      subject: sfn.JsonPath.stringAt(path('finished', 'subject')),
+      message: sfn.TaskInput.fromJsonPathAt(path('finished', 'message')),
       resultPath: sfn.JsonPath.DISCARD,
     }).addRetry({
       // Step Functions names an integration's errors `SNS.<exception>`; the unprefixed names
@@ -128,13 +96,7 @@ export class FinishRollout extends sfn.StateMachineFragment {
 
   /** How the execution ends, once the lock is released (or could not be). */
   private outcome(steps: RolloutSteps): sfn.Choice {
-    const retire = steps.invoke(
-      this,
-      'Retire Previous Colour',
-      'retire-colour',
-      { 'fleet.$': '$.released' },
-      '$.retired',
-    );
+    const retire = steps.invoke(this, 'Retire Previous Colour', 'retire-colour', path('retired'));
     // A retirement that failed past its retries must not end quietly with the old colour up and
     // paid for: ending FAILED shows it (console, ExecutionsFailed) and hands it to the lock
     // janitor, whose restore retires a colour kept warm past its time.
@@ -151,16 +113,16 @@ export class FinishRollout extends sfn.StateMachineFragment {
     // Another execution holds the fleet: look again when the retirement says (a dry run holding
     // the lock would otherwise leave the colour up with nobody to retire it).
     const waitForLock = new sfn.Wait(this, 'Wait For The Fleet To Retire', {
-      time: sfn.WaitTime.secondsPath('$.retired.waitSeconds'),
+      time: sfn.WaitTime.secondsPath(path('retired', 'waitSeconds')),
     }).next(retire);
     retire.next(
       new sfn.Choice(this, 'Colour Retired?')
-        .when(sfn.Condition.isPresent('$.retired.waitSeconds'), waitForLock)
+        .when(DocumentCondition.isPresent(path('retired', 'waitSeconds')), waitForLock)
         .otherwise(new sfn.Succeed(this, 'Rollout Done After Retiring')),
     );
     const keepWarm = new sfn.Wait(this, 'Keep Previous Colour Warm', {
       comment: 'The previous colour stays up so a rollback is an instant weight flip.',
-      time: sfn.WaitTime.timestampPath('$.released.warm.until'),
+      time: sfn.WaitTime.timestampPath(path('released', 'warm', 'until')),
     }).next(retire);
     // The lock janitor hears only of failed, stopped and timed-out executions: one that ended
     // SUCCEEDED still holding its lock would keep the fleet locked until the lock expired.
@@ -173,15 +135,15 @@ export class FinishRollout extends sfn.StateMachineFragment {
     });
     return new sfn.Choice(this, 'Did It Fail?')
       .when(
-        sfn.Condition.isPresent('$.error'),
+        DocumentCondition.isPresent(path('error')),
         failWith(
           this,
           'Rollout Failed',
           'Traffic is on the released image; see the ledger and the notification.',
         ),
       )
-      .when(sfn.Condition.isPresent('$.unlockError'), lockNotReleased)
-      .when(sfn.Condition.isPresent('$.released.warm'), keepWarm)
+      .when(DocumentCondition.isPresent(path('unlockError')), lockNotReleased)
+      .when(DocumentCondition.isPresent(path('released', 'warm')), keepWarm)
       .otherwise(new sfn.Succeed(this, 'Rollout Done'));
   }
 }

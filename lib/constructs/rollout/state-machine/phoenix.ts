@@ -1,5 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { phoenixPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
 import { PollLoop } from './poll-loop';
 import type { RolloutFragmentProps } from './steps';
 
@@ -19,18 +21,10 @@ export class PhoenixRotation extends sfn.StateMachineFragment {
       ...props,
       names: { wait: 'Wait For Refresh', check: 'Check Refresh', choice: 'Refresh Done?' },
       handler: 'check-refresh',
-      payload: { 'plan.$': '$.plan', 'progress.$': '$.progress' },
-      resultPath: '$.progress',
-      until: { doneWhen: sfn.Condition.booleanEquals('$.progress.done', true) },
+      resultPath: path('progress'),
+      until: { doneWhen: DocumentCondition.booleanEquals(path('progress', 'done'), true) },
     });
-    const start = steps.guarded(
-      this,
-      'Start Refresh',
-      'start-refresh',
-      { 'plan.$': '$.plan' },
-      '$.progress',
-      onFailure,
-    );
+    const start = steps.guarded(this, 'Start Refresh', 'start-refresh', path('progress'), onFailure);
     start.next(waitForRefresh);
     this.startState = start;
     this.endStates = waitForRefresh.endStates;

@@ -1,5 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { replacePath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
 import { PollLoop } from './poll-loop';
 import type { RolloutFragmentProps } from './steps';
 
@@ -16,21 +18,13 @@ export class ReplaceInstances extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: RolloutFragmentProps) {
     super(scope, id);
     const { steps, onFailure } = props;
-    const start = steps.guarded(
-      this,
-      'Start Replacement',
-      'replace-instances',
-      { op: 'start', 'plan.$': '$.plan' },
-      '$.progress',
-      onFailure,
-    );
+    const start = steps.guarded(this, 'Start Replacement', 'replace-instances', path('progress'), onFailure);
     const poll = new PollLoop(this, 'Replacement', {
       ...props,
       names: { wait: 'Wait For Replacements', check: 'Check Replacement', choice: 'Replacement Done?' },
       handler: 'replace-instances',
-      payload: { op: 'check', 'plan.$': '$.plan', 'progress.$': '$.progress' },
-      resultPath: '$.progress',
-      until: { doneWhen: sfn.Condition.booleanEquals('$.progress.done', true) },
+      resultPath: path('progress'),
+      until: { doneWhen: DocumentCondition.booleanEquals(path('progress', 'done'), true) },
     });
     start.next(poll);
     this.startState = start;

@@ -1,5 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { rolloutPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
 import { PollLoop } from './poll-loop';
 import { CATCH_ALL, failWith } from './steps';
 import type { RolloutFragmentProps } from './steps';
@@ -40,19 +42,19 @@ export class StartRollout extends sfn.StateMachineFragment {
     });
     const couldNotStart = failWith(this, 'Could Not Start', 'Nothing was changed.');
     const validate = steps
-      .invoke(this, 'Validate Input', 'validate-input', { 'input.$': '$.input' }, '$.request')
+      .invoke(this, 'Validate Input', 'validate-input', path('request'))
       .addCatch(failWith(this, 'Reject Input', 'The input is invalid; nothing was changed.'), {
         errors: ['InvalidInput'],
-        resultPath: '$.error',
+        resultPath: path('error'),
       })
       .addCatch(couldNotStart, CATCH_ALL);
     const acquire = steps
-      .invoke(this, 'Acquire Lock', 'ledger', { op: 'acquire', 'request.$': '$.request' }, '$.lock')
+      .invoke(this, 'Acquire Lock', 'ledger', path('lock'))
       .addCatch(
         failWith(this, 'Refuse Concurrent Rollout', 'Another rollout holds this fleet; nothing was changed.'),
         {
           errors: ['RolloutInProgress'],
-          resultPath: '$.error',
+          resultPath: path('error'),
         },
       )
       .addCatch(couldNotStart, CATCH_ALL);
@@ -62,29 +64,14 @@ export class StartRollout extends sfn.StateMachineFragment {
       ...props,
       names: { wait: 'Wait For Refresh To Stop', check: 'Restore Safe State', choice: 'Fleet Settled?' },
       handler: 'restore-safe-state',
-      payload: { 'fleet.$': '$.lock.fleet', 'dryRun.$': '$.request.dryRun' },
-      resultPath: '$.restored',
-      until: { waitAgainWhen: sfn.Condition.isPresent('$.restored.waitSeconds') },
+      resultPath: path('restored'),
+      until: { waitAgainWhen: DocumentCondition.isPresent(path('restored', 'waitSeconds')) },
       checkFirst: true,
     });
-    const plan = steps.guarded(
-      this,
-      'Plan Rollout',
-      'plan-rollout',
-      { 'request.$': '$.request', 'fleet.$': '$.lock.fleet' },
-      '$.plan',
-      onFailure,
-    );
+    const plan = steps.guarded(this, 'Plan Rollout', 'plan-rollout', path('plan'), onFailure);
     // `$.recorded` marks the document of a rollout past planning: from here on, steps change
     // the fleet, and the way back has something to put back.
-    const recordStart = steps.guarded(
-      this,
-      'Record Start',
-      'ledger',
-      { op: 'start', 'request.$': '$.request', 'plan.$': '$.plan', 'fleet.$': '$.lock.fleet' },
-      '$.recorded',
-      onFailure,
-    );
+    const recordStart = steps.guarded(this, 'Record Start', 'ledger', path('recorded'), onFailure);
     load.next(validate).next(acquire).next(restore).next(plan).next(recordStart);
     this.startState = load;
     this.endStates = [recordStart];

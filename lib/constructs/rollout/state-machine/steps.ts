@@ -3,7 +3,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import type { CaughtError } from '../../../../lambda/shared/documents';
 import { FUNCTION_TIMEOUT_ERRORS, TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
+import { pathsBelow } from '../../../../lambda/shared/workflow/json-path';
+import type { JsonPath } from '../../../../lambda/shared/workflow/json-path';
+import { PROMOTION_STEP_PAYLOADS } from '../../../../lambda/shared/workflow/promotion-steps';
+import { rolloutPath } from '../../../../lambda/shared/workflow/rollout-document';
+import { ROLLOUT_STEP_PAYLOADS } from '../../../../lambda/shared/workflow/rollout-steps';
+import type { StateOf, StepPayloadTable } from '../../../../lambda/shared/workflow/step-payloads';
 import { FUNCTION_TIMEOUT } from '../../functions/product-function';
 import type { RolloutHandler } from '../rollout-functions';
 
@@ -17,13 +24,26 @@ import type { RolloutHandler } from '../rollout-functions';
 export const TASK_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.seconds(15));
 
 /**
- * What every step payload draws from: the execution. A step's settings are its function's own
- * (its ROLLOUT_SETTINGS variable, written by the stack), never the payload's.
+ * What each state sends each function it runs, the rollout's and the promotion's (both state
+ * machines run their steps alike): the contract the functions' event types are derived from.
  */
-const COMMON = { 'execution.$': '$.execution' };
+const STEP_PAYLOADS = { ...ROLLOUT_STEP_PAYLOADS, ...PROMOTION_STEP_PAYLOADS };
+type StepPayloads = typeof STEP_PAYLOADS;
 
-/** Catch every error, adding it to the document at `$.error` (never replacing the document). */
-export const CATCH_ALL: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
+/** A function a state machine's states run. */
+export type StepFunction = keyof StepPayloads;
+
+/** A state that runs `fn` with a payload the contract lists. */
+export type StepState<Fn extends StepFunction> = StateOf<StepPayloads, Fn>;
+
+/** Catch every error, adding it to the document at `resultPath` (never replacing the document). */
+export const catchInto = (resultPath: JsonPath<CaughtError | undefined>): sfn.CatchProps => ({
+  errors: [sfn.Errors.ALL],
+  resultPath,
+});
+
+/** Catch every error into the rollout's `$.error`. */
+export const CATCH_ALL: sfn.CatchProps = catchInto(rolloutPath('error'));
 
 /** What every fragment that runs once the lock is held needs. */
 export interface RolloutFragmentProps {
@@ -50,7 +70,8 @@ export class RolloutSteps {
   }
 
   /**
-   * A step running one rollout function with the execution in its payload.
+   * The state `name` running the function `handler`, with the payload the contract says that
+   * state sends it (lambda/shared/workflow/), its result at `resultPath` (null: discarded).
    * Transient errors are retried (backoff with full jitter), and so, twice, is a function that
    * ran out of time: every rollout step is safe to run again after an attempt that acted but
    * timed out (reads and polls; writes that set a state rather than change it; the lock and
@@ -58,17 +79,19 @@ export class RolloutSteps {
    * with a ClientToken). A timeout that persists fails the step, into the compensation, and the
    * ledger records the error. Anything else is a real failure for the state to catch.
    */
-  invoke(
+  invoke<Fn extends StepFunction>(
     scope: Construct,
-    name: string,
-    handler: RolloutHandler,
-    payload: Readonly<Record<string, unknown>>,
-    resultPath: string | null,
+    name: StepState<Fn>,
+    handler: Fn,
+    resultPath: JsonPath<unknown> | null,
   ): sfn.TaskStateBase {
+    const payloads: StepPayloadTable = STEP_PAYLOADS;
+    const payload = payloads[handler]?.[name];
+    if (typeof payload !== 'object') throw new Error(`no payload for ${name} (${handler})`);
     this.invoked.add(handler);
     return tasks.LambdaInvoke.jsonPath(scope, name, {
       lambdaFunction: this.functions.get(handler),
-      payload: sfn.TaskInput.fromObject({ ...COMMON, ...payload }),
+      payload: sfn.TaskInput.fromObject(payload),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: resultPath === null ? sfn.JsonPath.DISCARD : resultPath,
@@ -93,21 +116,27 @@ export class RolloutSteps {
   }
 
   /** A step that goes to the compensation when it fails. */
-  guarded(
+  guarded<Fn extends StepFunction>(
     scope: Construct,
-    name: string,
-    handler: RolloutHandler,
-    payload: Readonly<Record<string, unknown>>,
-    resultPath: string | null,
+    name: StepState<Fn>,
+    handler: Fn,
+    resultPath: JsonPath<unknown> | null,
     onFailure: sfn.IChainable,
   ): sfn.TaskStateBase {
-    return this.invoke(scope, name, handler, payload, resultPath).addCatch(onFailure, CATCH_ALL);
+    return this.invoke(scope, name, handler, resultPath).addCatch(onFailure, CATCH_ALL);
   }
 }
 
-/** A Fail state that reports the error and cause caught into the document. */
-export const failWith = (scope: Construct, name: string, comment: string): sfn.Fail =>
-  new sfn.Fail(scope, name, { comment, errorPath: '$.error.Error', causePath: '$.error.Cause' });
+/** A Fail state that reports the error and cause caught into the document at `error`. */
+export function failWith(
+  scope: Construct,
+  name: string,
+  comment: string,
+  error: JsonPath<CaughtError | undefined> = rolloutPath('error'),
+): sfn.Fail {
+  const caught = pathsBelow(error);
+  return new sfn.Fail(scope, name, { comment, errorPath: caught('Error'), causePath: caught('Cause') });
+}
 
 /**
  * One way out of a Choice, as an end state a fragment can hand out: `next(x)` adds the branch

@@ -1,5 +1,7 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { flipPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
 import type { RolloutFragmentProps } from './steps';
 
 /**
@@ -15,36 +17,13 @@ export class WarmFlip extends sfn.StateMachineFragment {
   constructor(scope: Construct, id: string, props: RolloutFragmentProps) {
     super(scope, id);
     const { steps, onFailure } = props;
-    const flip = steps.guarded(
-      this,
-      'Flip Traffic Back',
-      'shift-traffic',
-      { 'plan.$': '$.plan' },
-      '$.progress',
-      onFailure,
-    );
+    const flip = steps.guarded(this, 'Flip Traffic Back', 'shift-traffic', path('progress'), onFailure);
     // The health check of a canary launch, with the plan's time as its deadline.
     const check = steps.guarded(
       this,
       'Check Warm Colour Health',
       'check-canary',
-      {
-        'plan.$': '$.plan',
-        progress: {
-          phase: 'launching',
-          'version.$': '$.plan.version',
-          'capacity.$': '$.plan.capacity',
-          'deadline.$': '$.plan.healthyBy',
-          healthy: 0,
-          ready: false,
-          waitSeconds: 0,
-          step: 0,
-          weight: 0,
-          done: false,
-          judgements: [],
-        },
-      },
-      '$.warmCheck',
+      path('warmCheck'),
       onFailure,
     );
     const notHealthy = new sfn.Pass(this, 'Warm Colour Not Healthy', {
@@ -52,11 +31,11 @@ export class WarmFlip extends sfn.StateMachineFragment {
         Error: 'CanaryUnhealthy',
         Cause: 'the warm colour has fewer healthy targets than the live colour; traffic was not moved',
       }),
-      resultPath: '$.error',
+      resultPath: path('error'),
     });
     check.next(
       new sfn.Choice(this, 'Warm Colour Healthy?')
-        .when(sfn.Condition.booleanEquals('$.warmCheck.ready', true), flip)
+        .when(DocumentCondition.booleanEquals(path('warmCheck', 'ready'), true), flip)
         .otherwise(notHealthy.next(onFailure)),
     );
     this.startState = check;

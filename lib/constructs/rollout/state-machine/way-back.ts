@@ -4,7 +4,9 @@ import type { Construct } from 'constructs';
 import type { Colour } from '../../../../lambda/shared/colours';
 import { COLOURS } from '../../../../lambda/shared/colours';
 import type { WorkflowSettings } from '../../../../lambda/shared/settings';
-import { choiceExit } from './steps';
+import { lockedPath as path } from '../../../../lambda/shared/workflow/rollout-document';
+import { DocumentCondition } from './document-conditions';
+import { catchInto, choiceExit } from './steps';
 
 /** The resources the way back acts on, named in its states (they are fixed at deploy time). */
 export type WayBackFleet = Pick<WorkflowSettings, 'listenerArn' | 'targetGroups' | 'groups'>;
@@ -72,7 +74,7 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
     ) as Record<Colour, sfn.CustomState>;
 
     const whichLive = new sfn.Choice(this, 'Which Colour Is Live?')
-      .when(sfn.Condition.stringEquals('$.lock.fleet.liveColour', 'green'), traffic.green)
+      .when(DocumentCondition.stringEquals(path('lock', 'fleet', 'liveColour'), 'green'), traffic.green)
       .otherwise(traffic.blue);
     // Nothing to put back: a dry run changed nothing, and neither did a rollout that failed after
     // Restore Safe State had settled the fleet and before Record Start (`$.recorded`) was done:
@@ -85,14 +87,14 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
     for (const canary of COLOURS) {
       whichCanary.when(
         sfn.Condition.and(
-          sfn.Condition.stringEquals('$.plan.kind', 'canary'),
-          sfn.Condition.stringEquals('$.plan.to.colour', canary),
+          DocumentCondition.stringEquals(path('plan', 'kind'), 'canary'),
+          DocumentCondition.stringEquals(path('plan', 'to', 'colour'), canary),
         ),
         scaleDown[canary],
       );
     }
     const launched = new sfn.Choice(this, 'Was A Canary Launched?').when(
-      sfn.Condition.isPresent('$.plan.to.colour'),
+      DocumentCondition.isPresent(path('plan', 'to', 'colour')),
       whichCanary,
     );
     for (const live of COLOURS) traffic[live].next(launched);
@@ -102,12 +104,12 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
       choiceExit(
         changed,
         sfn.Condition.or(
-          sfn.Condition.booleanEquals('$.request.dryRun', true),
+          DocumentCondition.booleanEquals(path('request', 'dryRun'), true),
           // Not(IsPresent), not IsPresent: false, which the rehearsal's interpreter gets wrong.
           sfn.Condition.and(
-            sfn.Condition.not(sfn.Condition.isPresent('$.recorded')),
-            sfn.Condition.isPresent('$.restored'),
-            sfn.Condition.not(sfn.Condition.isPresent('$.restored.waitSeconds')),
+            sfn.Condition.not(DocumentCondition.isPresent(path('recorded'))),
+            DocumentCondition.isPresent(path('restored')),
+            sfn.Condition.not(DocumentCondition.isPresent(path('restored', 'waitSeconds'))),
           ),
         ),
       ),
@@ -177,7 +179,7 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
       },
     })
       .addRetry(WAY_BACK_RETRY)
-      .addCatch(onError, { errors: [sfn.Errors.ALL], resultPath: '$.compensationError' });
+      .addCatch(onError, catchInto(path('compensationError')));
   }
 }
 

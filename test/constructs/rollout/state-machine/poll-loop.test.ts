@@ -1,8 +1,9 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { rolloutPath } from '../../../../lambda/shared/workflow/rollout-document';
 import { PollLoop } from '../../../../lib/constructs/rollout/state-machine/poll-loop';
 import { harness } from './harness';
 
-const names = { wait: 'Wait For Refresh', check: 'Check Refresh', choice: 'Refresh Done?' };
+const names = { wait: 'Wait For Refresh', check: 'Check Refresh', choice: 'Refresh Done?' } as const;
 
 describe('a poll loop', () => {
   const h = harness();
@@ -11,8 +12,7 @@ describe('a poll loop', () => {
     onFailure: h.compensate,
     names,
     handler: 'check-refresh',
-    payload: { 'plan.$': '$.plan', 'progress.$': '$.progress' },
-    resultPath: '$.progress',
+    resultPath: rolloutPath('progress'),
     until: { doneWhen: sfn.Condition.booleanEquals('$.progress.done', true) },
   }).next(h.next);
   const states = h.states(loop);
@@ -53,8 +53,7 @@ describe('a poll loop that looks first', () => {
     onFailure: h.compensate,
     names: { wait: 'Wait For Refresh To Stop', check: 'Restore Safe State', choice: 'Fleet Settled?' },
     handler: 'restore-safe-state',
-    payload: {},
-    resultPath: '$.restored',
+    resultPath: rolloutPath('restored'),
     until: { waitAgainWhen: sfn.Condition.isPresent('$.restored.waitSeconds') },
     checkFirst: true,
   }).next(h.next);

@@ -1,19 +1,20 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { FUNCTION_TIMEOUT_ERRORS, TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
+import { rolloutPath } from '../../../../lambda/shared/workflow/rollout-document';
 import { choiceExit } from '../../../../lib/constructs/rollout/state-machine/steps';
 import { harness } from './harness';
 
 describe('a rollout step', () => {
   const h = harness();
-  const plain = h.steps.invoke(
+  const plain = h.steps.invoke(h.stack, 'Plan Rollout', 'plan-rollout', rolloutPath('plan'));
+  const discarded = h.steps.invoke(h.stack, 'Release Lock', 'ledger', null);
+  const guarded = h.steps.guarded(
     h.stack,
-    'Plan Rollout',
-    'plan-rollout',
-    { 'request.$': '$.request' },
-    '$.plan',
+    'Shift Traffic',
+    'shift-traffic',
+    rolloutPath('progress'),
+    h.compensate,
   );
-  const discarded = h.steps.invoke(h.stack, 'Release Lock', 'ledger', { op: 'unlock' }, null);
-  const guarded = h.steps.guarded(h.stack, 'Shift Traffic', 'shift-traffic', {}, '$.progress', h.compensate);
   const json = (state: sfn.State) => h.stack.resolve(state.toStateJson()) as Record<string, unknown>;
 
   it('runs its function with the execution beside its own payload, and no settings: the function has its own', () => {
