@@ -8,6 +8,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AMI_ID_RULE } from '../../lambda/shared/ami';
 import { main } from '../../tools/approve/cli';
 import { deployedPromotion } from '../../tools/approve/approve';
 import { inputsOf } from '../lambda/sdk-mocks';
@@ -159,7 +160,7 @@ describe('npm run approve', () => {
 
   it.each([
     [['--env', 'qa', '--image', IMAGE], '--env must be one of dev, staging, prod, got "qa"'],
-    [['--env', 'prod'], '--image must be the AMI id the notification names'],
+    [['--env', 'prod'], `--image ${AMI_ID_RULE} (the one the notification names), got null`],
     [['--env', 'prod', '--image', 'ami-nope'], 'got "ami-nope"'],
     [['--env', 'prod', '--image', IMAGE, '--reject'], '--reject needs --reason'],
     [['--env', 'prod', '--image', IMAGE, '--reason', 'x'], '--reason goes with --reject only'],

@@ -13,14 +13,13 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { AMI_ID_RULE, isAmiId } from '../../lambda/shared/ami';
 import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import { NoPendingApproval } from '../../lambda/shared/errors';
 import { ApproveError, decide, pendingApprovals } from './approve';
 
 const USAGE = `usage: npm run approve -- --env <${ENVIRONMENT_NAMES.join('|')}> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>]
        npm run approve -- --env <environment> --list [--region <region>]`;
-
-const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
   let values;
@@ -63,9 +62,9 @@ export async function main(argv: string[], out = console.log, err = console.erro
       out(`${p.imageId}  from ${p.from}, asked ${p.requestedAt}, answer by ${p.expiresAt}  (${p.execution})`);
     return 0;
   }
-  if (!values.image || !AMI.test(values.image)) {
+  if (!isAmiId(values.image)) {
     err(
-      `--image must be the AMI id the notification names, like ami-0123456789abcdef0, got ${JSON.stringify(values.image ?? null)}\n${USAGE}`,
+      `--image ${AMI_ID_RULE} (the one the notification names), got ${JSON.stringify(values.image ?? null)}\n${USAGE}`,
     );
     return 2;
   }
