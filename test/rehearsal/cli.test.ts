@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REHEARSE_USAGE, rehearseCommand } from '../../rehearsal/cli';
 import { runCommand } from '../../tools/cli/run-command';
@@ -132,5 +132,16 @@ describe('rehearse command line', () => {
     const run = await rehearse('--senario', 'x.json');
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('rehearse: unknown flag --senario (did you mean --scenario?)');
+  });
+});
+
+describe("npm's own output", () => {
+  // npm ci must show its progress and errors: a project setting that silences npm (loglevel=silent)
+  // or turns its output into JSON (json=true) would hide them. The JSON outputs stay clean through
+  // npm run -s instead (above).
+  it('is not silenced by the project', () => {
+    const npmrc = join(ROOT, '.npmrc');
+    const settings = existsSync(npmrc) ? readFileSync(npmrc, 'utf8') : '';
+    expect(settings).not.toMatch(/^\s*(loglevel\s*=\s*silent|silent\s*=\s*true|json\s*=\s*true)\s*$/m);
   });
 });
