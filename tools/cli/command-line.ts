@@ -3,10 +3,11 @@ import type { ParseArgsOptionsConfig } from 'node:util';
 import leven from 'leven';
 
 /**
- * One command line's flags, read with node:util's parseArgs (no dependency, and the usage texts
- * are written by hand anyway), with the mistakes people make named in words: an unknown flag
- * (and the flag it was probably meant to be), a flag without its value, a value given to a
- * switch, a flag given twice, a stray argument, and flags npm kept for itself.
+ * One command line's flags, read with node:util's parseArgs, with the mistakes people make named
+ * in words: an unknown flag (and the flag it was probably meant to be), a flag without its value,
+ * a value given to a switch, a flag given twice, a stray argument, and flags npm kept for itself.
+ * (commander or yargs would bring generated help, which hand-written usage texts do not need,
+ * and would still leave npm's kept flags, the exit statuses and AWS errors to this code.)
  */
 export interface CommandLine<O extends ParseArgsOptionsConfig> {
   /** The npm script that runs the command: `npm run <script> -- …`. */
