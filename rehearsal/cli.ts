@@ -1,6 +1,9 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { UsageError } from '../tools/cli/command-line';
+import { exitStatusHelp } from '../tools/cli/exit-status';
+import { runAsProgram } from '../tools/cli/run-command';
+import type { Command } from '../tools/cli/run-command';
 import type { RehearsalRun } from './runner';
 import { parseScenario, readScenarioJson } from './scenario';
 import type { Scenario } from './scenario';
@@ -12,17 +15,18 @@ import type { TrainScenario } from './train/scenario';
 import { renderTrainSvg } from './train/svg';
 import { formatTrainTimeline } from './train/timeline';
 
-const USAGE = `Rehearse a rollout locally: the synthesized state machines, the real handlers, a simulated fleet.
+export const REHEARSE_USAGE = `Rehearse a rollout locally: the synthesized state machines, the real handlers, a simulated fleet.
 
-  npm run rehearse                                   run the built-in demos and print their timelines
-  npm run rehearse -- --scenario FILE.json           run one scenario and print its timeline
-  npm run rehearse -- --scenario FILE.json --json    print the result object only (logs go to stderr)
-  npm run rehearse -- --scenario FILE.json --svg OUT.svg   also draw the timeline
+usage: npm run rehearse                                      run the built-in demos and print their timelines
+       npm run rehearse -- --scenario FILE.json              run one scenario and print its timeline
+       npm run -s rehearse -- --scenario FILE.json --json    print the result object only (logs go to stderr;
+                                                             -s keeps npm's "> rehearse" lines off stdout)
+       npm run rehearse -- --scenario FILE.json --svg OUT.svg   also draw the timeline
 
 A scenario names one "environment", or a "train" of environments rehearsed together (the image
 factory's bake promoted from one to the next, approvals included).
 
-Exit status: 0 when the scenario ran (whatever the rollout's outcome), 1 when it could not run.`;
+${exitStatusHelp({ ok: "the scenario ran, whatever the rollout's outcome" })}`;
 
 type Loaded =
   | { readonly kind: 'environment'; readonly title: string; readonly scenario: Scenario }
@@ -38,25 +42,27 @@ function load(file: string, title: string): Loaded {
 
 const DEMOS = join(__dirname, 'demos');
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      scenario: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      svg: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if ((values.json || values.svg) && !values.scenario) {
-    console.error('--json and --svg need --scenario FILE.json');
-    return 1;
-  }
+const options = {
+  scenario: { type: 'string' },
+  json: { type: 'boolean' },
+  svg: { type: 'string' },
+} as const;
+
+export const rehearseCommand: Command<typeof options> = {
+  script: 'rehearse',
+  usage: REHEARSE_USAGE,
+  options,
+  run: ({ values }, io) => rehearse(values, io.out, io.err),
+};
+
+async function rehearse(
+  values: { readonly scenario?: string; readonly json?: boolean; readonly svg?: string },
+  out: (text: string) => void,
+  log: (message: string) => void,
+): Promise<void> {
+  if ((values.json || values.svg) && !values.scenario)
+    throw new UsageError('--json and --svg need --scenario FILE.json');
+  const json = values.json ?? false;
   const scenarios: Loaded[] = values.scenario
     ? [load(values.scenario, basename(values.scenario, '.json'))]
     : readdirSync(DEMOS)
@@ -80,45 +86,38 @@ async function main(argv: string[]): Promise<number> {
       trains ??= new TrainRehearsal(templates);
       const run = await trains.run(loaded.scenario);
       print(
-        values.json,
+        out,
+        json,
         run.result,
         () => `\n=== ${title} (${loaded.scenario.train.join(' → ')}) ===\n${formatTrainTimeline(run)}`,
       );
-      if (values.svg) writeSvg(values.svg, renderTrainSvg(run, title));
+      if (values.svg) writeSvg(values.svg, renderTrainSvg(run, title), log);
     } else {
       const env = loaded.scenario.environment;
       log(`rehearsing ${title} in ${env}…`);
       const run: RehearsalRun = await session.run(loaded.scenario);
-      print(values.json, run.result, () => `\n=== ${title} (${env}) ===\n${formatTimeline(run)}`);
-      if (values.svg) writeSvg(values.svg, renderSvg(run, title));
+      print(out, json, run.result, () => `\n=== ${title} (${env}) ===\n${formatTimeline(run)}`);
+      if (values.svg) writeSvg(values.svg, renderSvg(run, title), log);
     }
   }
-  return 0;
 }
 
 /** `--json` prints the result object and nothing else on stdout; otherwise the timeline. */
 function print(
-  json: boolean | undefined,
+  out: (text: string) => void,
+  json: boolean,
   result: RehearsalRun['result'] | TrainRun['result'],
   timeline: () => string,
 ): void {
-  if (json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else console.log(timeline());
+  out(json ? JSON.stringify(result, null, 2) : timeline());
 }
 
-function writeSvg(file: string, svg: string): void {
+function writeSvg(file: string, svg: string, log: (message: string) => void): void {
   writeFileSync(file, svg);
   log(`timeline picture written to ${file}`);
 }
 
 const demoTitle = (file: string) => basename(file, '.json').replace(/^\d+-/, '').replace(/-/g, ' ');
-const log = (message: string) => process.stderr.write(`${message}\n`);
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (e: unknown) => {
-    const err = e instanceof Error ? e : new Error(String(e));
-    process.stderr.write(`rehearse: ${err.name === 'Error' ? '' : `${err.name}: `}${err.message}\n`);
-    process.exitCode = 1;
-  },
-);
+// Run only as a program, not when a test imports the command.
+if (require.main === module) runAsProgram(rehearseCommand);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { AMI_ID, AMI_ID_RULE } from '../lambda/shared/ami';
 import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 import { count, environmentFaults, executionInput, seconds } from './faults';
 
@@ -9,8 +10,7 @@ import { count, environmentFaults, executionInput, seconds } from './faults';
  * scenario never silently rehearses something else.
  */
 
-export const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-export const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
+export const amiId = z.string({ error: AMI_ID_RULE }).regex(AMI_ID, { error: AMI_ID_RULE });
 export { count, executionInput, seconds } from './faults';
 
 const image = z.strictObject({
@@ -72,9 +72,7 @@ export const scenarioSchema = z.strictObject({
   /** What the live group runs now: the current release. */
   releasedImage: amiId,
   /** Images other than the released one that exist in the account. */
-  images: z
-    .record(z.string().regex(AMI, { error: 'is not an AMI id like ami-0123456789abcdef0' }), image)
-    .default({}),
+  images: z.record(amiId, image).default({}),
   /** Overrides for the released image's behaviour. */
   releasedImageBehaviour: image.optional(),
   /** The execution input, passed through unchanged (the workflow validates it). */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { AMI_ID, AMI_ID_RULE } from './ami';
 import { ENVIRONMENT_NAMES } from './environments';
 
 /**
@@ -14,8 +15,7 @@ export const PRODUCT_EVENTS = {
   imageReleased: { source: 'immutable.rollout', detailType: 'Image Released' },
 } as const;
 
-const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-const amiId = z.string().check(z.regex(AMI_ID));
+const amiId = z.string().check(z.regex(AMI_ID, { error: AMI_ID_RULE }));
 const isoTime = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s))));
 const count = z.number().check(z.int(), z.gte(0));
 

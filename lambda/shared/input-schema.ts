@@ -1,8 +1,6 @@
 // zod/mini: the same validation with a tree-shakable API (about 15 KB bundled, not 440 KB).
 import * as z from 'zod/mini';
-
-/** AMI ids are `ami-` and 8 or 17 hex digits. @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html */
-export const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
+import { AMI_ID, AMI_ID_RULE } from './ami';
 
 /**
  * EC2 instance ids are `i-` and 8 or 17 hex digits.
@@ -37,9 +35,7 @@ export const rolloutInputSchema = z
         error: 'must be "phoenix", "canary", "rollback", "restore" or "replace"',
       }),
       imageId: z.optional(
-        z
-          .string({ error: 'must be a string' })
-          .check(z.regex(AMI_ID, { error: 'must be an AMI id like ami-0123456789abcdef0' })),
+        z.string({ error: 'must be a string' }).check(z.regex(AMI_ID, { error: AMI_ID_RULE })),
       ),
       instanceIds: z.optional(
         z

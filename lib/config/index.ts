@@ -145,7 +145,9 @@ function describeIssue(scope: string, raw: unknown, issue: z.core.$ZodIssue): st
       .map((k) => `${[scope, ...path, k].join('.')} is not a known field (remove it or fix its spelling)`)
       .join('\n');
   }
-  const value = valueAt(raw, issue.path);
+  // A rule about part of a value (one field of a cron expression) echoes that part.
+  const part: unknown = issue.code === 'custom' ? issue.params?.got : undefined;
+  const value = part ?? valueAt(raw, issue.path);
   return `${[scope, ...path].join('.')} ${issue.message}, got ${echo(value)}`;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CLOUDWATCH_LOG_RETENTION_DAYS } from '../constructs/log-retention';
 import type { Rule } from '../constructs/rules';
+import { cronProblems } from './cron';
 
 /**
  * The building blocks of the configuration schemas. Messages follow the field's path ("must be
@@ -25,9 +26,13 @@ export const stringBy = (rule: Rule<string>) =>
 export const text = (what: string) =>
   z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
-/** Image Builder and EventBridge Scheduler both take six-field cron expressions wrapped in `cron(...)`. */
-export const cron = z.string({ error: 'must be a cron(...) expression' }).regex(/^cron\((\S+\s+){5}\S+\)$/, {
-  error: 'must be a six-field cron(...) expression, e.g. cron(0 4 ? * TUE *)',
+/**
+ * A schedule both EC2 Image Builder and EventBridge Scheduler take, checked field by field (see
+ * cron.ts); each problem names the field and echoes the part of the expression that breaks it.
+ */
+export const cron = z.string({ error: 'must be a cron(...) expression' }).superRefine((expression, ctx) => {
+  for (const { message, got } of cronProblems(expression))
+    ctx.addIssue({ code: 'custom', message, params: { got } });
 });
 export const timezone = z
   .string({ error: 'must be an IANA time zone' })

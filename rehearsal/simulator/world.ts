@@ -1,3 +1,4 @@
+import { AMI_ID } from '../../lambda/shared/ami';
 import { EventQueue } from './event-queue';
 import { RefreshEngine } from './refresh-engine';
 import { Traffic } from './traffic';
@@ -467,8 +468,7 @@ function validateSpec(spec: SimWorldSpec): void {
   if (!(spec.launchSeconds >= 0)) fail(`launchSeconds must be >= 0, got ${spec.launchSeconds}`);
   const images = new Set(spec.images.map((i) => i.imageId));
   for (const image of spec.images) {
-    if (!/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(image.imageId))
-      fail(`images: malformed AMI id ${image.imageId}`);
+    if (!AMI_ID.test(image.imageId)) fail(`images: malformed AMI id ${image.imageId}`);
     if (!(image.errorRate >= 0 && image.errorRate <= 1))
       fail(`images.${image.imageId}.errorRate must be 0-1, got ${image.errorRate}`);
     if (image.ownerId !== undefined && !/^\d{12}$/.test(image.ownerId))

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { trainFaults } from '../faults';
-import { AMI, amiId, count, parseWith, readScenarioJson, seconds } from '../scenario';
+import { amiId, count, parseWith, readScenarioJson, seconds } from '../scenario';
 
 /**
  * A release train: environments rehearsed together in one simulated account, the image
@@ -54,9 +54,7 @@ export const trainScenarioSchema = z
     /** What every environment runs at the start (released in each, so a rollback has it to return to). */
     releasedImage: amiId,
     /** Images other than the released one that exist in the account (the released one's behaviour may be set here too). */
-    images: z
-      .record(z.string().regex(AMI, { error: 'is not an AMI id like ami-0123456789abcdef0' }), image)
-      .default({}),
+    images: z.record(amiId, image).default({}),
     /** The image factory's build that starts the train: AVAILABLE at `atSecond`, with its scan's findings. */
     bake: z
       .strictObject({

@@ -2,7 +2,9 @@ import { DeleteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from 
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
-import { main } from '../../tools/approve/cli';
+import { AMI_ID_RULE } from '../../lambda/shared/ami';
+import { APPROVE_USAGE, approveCommand } from '../../tools/approve/cli';
+import { runCommand } from '../../tools/cli/run-command';
 import { deployedPromotion } from '../../tools/approve/approve';
 import { inputsOf } from '../lambda/sdk-mocks';
 
@@ -41,13 +43,10 @@ function deployed(settings: object = { table: TABLE, environment: 'prod' }) {
 async function approve(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(
-    args,
-    (l) => out.push(l),
-    (l) => err.push(l),
-  ).catch((e: Error) => {
-    err.push(e.message);
-    return 1;
+  const code = await runCommand(approveCommand, args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -137,11 +136,11 @@ describe('npm run approve', () => {
 
   it.each([
     [['--env', 'qa', '--image', IMAGE], '--env must be one of dev, staging, prod, got "qa"'],
-    [['--env', 'prod'], '--image must be the AMI id the notification names'],
+    [['--env', 'prod'], `--image ${AMI_ID_RULE} (the one the notification names), got null`],
     [['--env', 'prod', '--image', 'ami-nope'], 'got "ami-nope"'],
     [['--env', 'prod', '--image', IMAGE, '--reject'], '--reject needs --reason'],
     [['--env', 'prod', '--image', IMAGE, '--reason', 'x'], '--reason goes with --reject only'],
-    [['--env', 'prod', '--imag', IMAGE], "Unknown option '--imag'"],
+    [['--env', 'prod', '--imag', IMAGE], 'unknown flag --imag (did you mean --image?)'],
   ])('refuses %j with a usage error naming the flag, calling nothing', async (args, message) => {
     const r = await approve(...args);
     expect(r.code).toBe(2);
@@ -164,5 +163,36 @@ describe('npm run approve', () => {
     await expect(deployedPromotion(new SSMClient({}), 'prod')).rejects.toThrow(
       'no parameter /immutable/prod/deployment in this account and region: is prod deployed here?',
     );
+  });
+
+  it('--help prints the usage, with the exit statuses, and exits 0', async () => {
+    expect(await approve('--help')).toEqual({ code: 0, out: APPROVE_USAGE, err: '' });
+    expect(APPROVE_USAGE).toContain('exit status: 0 answered (or listed), 1 refused');
+  });
+
+  it('fails with 3 and one line when AWS denies access, in AWS’s words, without a stack trace', async () => {
+    ssm.on(GetParameterCommand).rejects(
+      Object.assign(
+        new Error('User: arn:aws:iam::1:user/bob is not authorized to perform: ssm:GetParameter'),
+        {
+          name: 'AccessDeniedException',
+        },
+      ),
+    );
+    const r = await approve('--env', 'prod', '--list');
+    expect(r.code).toBe(3);
+    expect(r.err).toBe(
+      'approve: AWS denied access (AccessDeniedException: User: arn:aws:iam::1:user/bob is not authorized to perform: ' +
+        'ssm:GetParameter): use a role allowed to do this',
+    );
+  });
+
+  it('fails with 3 and one line when no region is set', async () => {
+    ssm.on(GetParameterCommand).rejects(new Error('Region is missing'));
+    const r = await approve('--env', 'prod', '--list');
+    expect(r).toMatchObject({
+      code: 3,
+      err: expect.stringMatching(/^approve: no AWS region: pass --region/) as unknown,
+    });
   });
 });

@@ -15,6 +15,7 @@ async function run(main: typeof statusMain, argv: string[]) {
     err: (l) => err.push(l),
     now: () => new Date('2026-11-26T10:00:00Z'),
     templates: () => Promise.resolve(synthesizedTemplates()),
+    env: {},
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -29,6 +30,33 @@ describe('--help works offline', () => {
 });
 
 describe('usage errors exit 2, naming the field', () => {
+  it.each([
+    ['status', statusMain, STATUS_USAGE],
+    ['drift', driftMain, DRIFT_USAGE],
+  ] as const)(
+    '%s fails on an unknown flag, suggesting the one meant, with the usage',
+    async (name, main, usage) => {
+      expect(await run(main, ['--evn', 'prod'])).toEqual({
+        code: 2,
+        out: '',
+        err: `${name}: unknown flag --evn (did you mean --env?)\n\n${usage}`,
+      });
+    },
+  );
+
+  it('fails when npm kept --env for itself, saying to put -- first', async () => {
+    const err: string[] = [];
+    const code = await statusMain(['prod'], {
+      out: () => undefined,
+      err: (l) => err.push(l),
+      env: { npm_lifecycle_event: 'status', npm_config_env: 'true' },
+    });
+    expect(code).toBe(2);
+    expect(err[0]).toBe(
+      'status: npm kept --env for itself: flags before -- go to npm, not to status. Put -- first: npm run status -- --env prod',
+    );
+  });
+
   it('fails on an unknown environment', async () => {
     const r = await run(driftMain, ['--env', 'qa']);
     expect(r.code).toBe(2);
@@ -39,10 +67,24 @@ describe('usage errors exit 2, naming the field', () => {
     expect((await run(driftMain, ['--env', 'all'])).code).toBe(2);
   });
 
+  it('fails when --json is given a value', async () => {
+    const r = await run(driftMain, ['--env', 'prod', '--json=yes']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('drift: --json takes no value, got --json=yes');
+  });
+
   it('fails on --scenario with --env', async () => {
     const r = await run(statusMain, ['--scenario', ACCESS, '--env', 'prod']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('leave out --env and --region');
+  });
+});
+
+describe('a scenario that cannot be rehearsed', () => {
+  it('fails with 3 (could not run), naming the file, when the scenario does not exist', async () => {
+    const r = await run(driftMain, ['--scenario', 'no-such-scenario.json']);
+    expect(r.code).toBe(3);
+    expect(r.err).toContain('no-such-scenario.json');
   });
 });
 

@@ -1,25 +1,42 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REHEARSE_USAGE, rehearseCommand } from '../../rehearsal/cli';
+import { runCommand } from '../../tools/cli/run-command';
 import { scratchDir } from '../support/synth';
 import { expectContractShape, expectTimelineSvg } from './contract';
 
 /**
- * The `npm run rehearse` command line, spawned as a user runs it. Each spawn that rehearses
- * synthesizes the app (seconds): three spawns in all, two of which stop before synthesis.
+ * The `npm run rehearse` command line. One rehearsal is spawned through npm as a user runs it
+ * (it synthesizes the app: seconds); the command line's other answers stop before synthesis and
+ * run in this process.
  */
 
 const ROOT = join(__dirname, '..', '..');
 const SCENARIOS = join(__dirname, 'scenarios');
 
-function rehearse(...args: string[]) {
-  const out = spawnSync('npx', ['tsx', 'rehearsal/cli.ts', ...args], {
+/** `npm run -s rehearse -- <args>`: -s keeps npm's "> rehearse" banner off stdout. */
+function npmRehearse(...args: string[]) {
+  const out = spawnSync('npm', ['run', '-s', 'rehearse', '--', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 90_000,
-    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    // No registry lookup for npm's update notice: the test stays offline.
+    env: { ...process.env, NODE_NO_WARNINGS: '1', npm_config_update_notifier: 'false' },
   });
   return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+/** The command in this process, its output captured. */
+async function rehearse(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCommand(rehearseCommand, args, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: {},
+  });
+  return { status: code, stdout: out.join('\n'), stderr: err.join('\n') };
 }
 
 let dir: string;
@@ -28,12 +45,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('rehearse --scenario FILE --json --svg OUT', () => {
-  let run: ReturnType<typeof rehearse>;
+describe('npm run -s rehearse -- --scenario FILE --json --svg OUT', () => {
+  let run: ReturnType<typeof npmRehearse>;
   let svg: string;
   beforeAll(() => {
     svg = join(dir, 'regression.svg');
-    run = rehearse('--scenario', join(SCENARIOS, 'canary-regression.json'), '--json', '--svg', svg);
+    run = npmRehearse('--scenario', join(SCENARIOS, 'canary-regression.json'), '--json', '--svg', svg);
   });
 
   it('exits 0: the scenario ran, although its rollout failed', () => {
@@ -67,7 +84,7 @@ describe('rehearse --scenario FILE --json --svg OUT', () => {
 });
 
 describe('rehearse with a scenario it cannot run', () => {
-  it('fails when the scenario is malformed, naming each field, before synthesizing', () => {
+  it('fails with 3 (could not run) when the scenario is malformed, naming each field, before synthesizing', async () => {
     const file = join(dir, 'malformed.json');
     writeFileSync(
       file,
@@ -80,8 +97,8 @@ describe('rehearse with a scenario it cannot run', () => {
         requestPerSecond: 100,
       }),
     );
-    const run = rehearse('--scenario', file, '--json');
-    expect(run.status).toBe(1);
+    const run = await rehearse('--scenario', file, '--json');
+    expect(run.status).toBe(3);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`${file} is not a valid scenario`);
     expect(run.stderr).toContain('fleet.instances must be a whole number, got "four"');
@@ -90,10 +107,41 @@ describe('rehearse with a scenario it cannot run', () => {
     expect(run.stderr).not.toContain('synthesizing');
   });
 
-  it('fails when --json is given without a scenario', () => {
-    const run = rehearse('--json');
-    expect(run.status).toBe(1);
+  it('fails with 3 when the scenario file does not exist, naming it', async () => {
+    const run = await rehearse('--scenario', join(dir, 'missing.json'));
+    expect(run.status).toBe(3);
+    expect(run.stderr).toContain('missing.json');
+  });
+});
+
+describe('rehearse command line', () => {
+  it('--help prints the usage, with the exit statuses, and exits 0', async () => {
+    expect(await rehearse('--help')).toEqual({ status: 0, stdout: REHEARSE_USAGE, stderr: '' });
+    expect(REHEARSE_USAGE).toContain("exit status: 0 the scenario ran, whatever the rollout's outcome");
+  });
+
+  it('fails with 2 when --json is given without a scenario', async () => {
+    const run = await rehearse('--json');
+    expect(run.status).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('--json and --svg need --scenario FILE.json');
+    expect(run.stderr).toContain('rehearse: --json and --svg need --scenario FILE.json');
+    expect(run.stderr).toContain(REHEARSE_USAGE);
+  });
+
+  it('fails with 2 on an unknown flag, suggesting the one meant', async () => {
+    const run = await rehearse('--senario', 'x.json');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('rehearse: unknown flag --senario (did you mean --scenario?)');
+  });
+});
+
+describe("npm's own output", () => {
+  // npm ci must show its progress and errors: a project setting that silences npm (loglevel=silent)
+  // or turns its output into JSON (json=true) would hide them. The JSON outputs stay clean through
+  // npm run -s instead (above).
+  it('is not silenced by the project', () => {
+    const npmrc = join(ROOT, '.npmrc');
+    const settings = existsSync(npmrc) ? readFileSync(npmrc, 'utf8') : '';
+    expect(settings).not.toMatch(/^\s*(loglevel\s*=\s*silent|silent\s*=\s*true|json\s*=\s*true)\s*$/m);
   });
 });

@@ -1,6 +1,7 @@
 // The AWS SDK's own XML parser (a dependency of every SDK client): it rejects mismatched and
 // unclosed tags, which is what a hand-written SVG most easily gets wrong.
 import { parseXML } from '@aws-sdk/xml-builder';
+import { AMI_ID } from '../../lambda/shared/ami';
 
 /**
  * The `--json` result as DESIGN.md "Rehearsal contract" documents it. Tools depend on these
@@ -13,7 +14,7 @@ export function expectContractShape(json: Record<string, unknown>): void {
       simulatedSeconds: expect.any(Number) as number,
       floorSeconds: expect.any(Number) as number,
       live: {
-        image: expect.stringMatching(/^ami-[0-9a-f]+$/) as string,
+        image: expect.stringMatching(AMI_ID) as string,
         weights: { blue: expect.any(Number) as number, green: expect.any(Number) as number },
         trafficByImage: expect.any(Object) as object,
         instancesByImage: expect.any(Object) as object,

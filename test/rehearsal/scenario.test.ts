@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AMI_ID_RULE } from '../../lambda/shared/ami';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../rehearsal/scenario';
 import { scratchDir } from '../support/synth';
 
@@ -87,8 +88,8 @@ describe('an invalid scenario', () => {
       'environment must be dev, staging or prod, got "qa"',
       'fleet.instances must be >= 0, got -1',
       'fleet.launchSeconds must be a number of seconds, got "slow"',
-      'releasedImage must be an AMI id like ami-0123456789abcdef0, got "ami-1"',
-      'images.ami-2 is not an AMI id like ami-0123456789abcdef0',
+      `releasedImage ${AMI_ID_RULE}, got "ami-1"`,
+      `images.ami-2 ${AMI_ID_RULE}`,
       'startTime must be an ISO-8601 UTC timestamp, got "tomorrow"',
     ]);
   });

@@ -8,6 +8,7 @@ import {
   SSMServiceException,
 } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AMI_ID_RULE } from '../../lambda/shared/ami';
 import { DEFAULT_IMAGE_PARAMETER, SeedError, seedRuntimeParameters } from '../../tools/seed/seed';
 import { inputsOf } from '../lambda/sdk-mocks';
 
@@ -293,7 +294,7 @@ describe('seed: refusals', () => {
 
   it('fails when the image is not an AMI id, before any AWS call', async () => {
     await expect(seedRuntimeParameters(clients(), { environment: 'dev', image: 'ubuntu' })).rejects.toThrow(
-      new SeedError('--image must be an AMI id like ami-0123456789abcdef0, got "ubuntu"'),
+      new SeedError(`--image ${AMI_ID_RULE}, got "ubuntu"`),
     );
     expect(ssmMock.calls()).toHaveLength(0);
     expect(ec2Mock.calls()).toHaveLength(0);

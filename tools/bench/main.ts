@@ -7,12 +7,14 @@
  * one-bucket app. Absolute times differ up to threefold between machines, so every timing comes
  * with a baseline measured in the same run, and the ratio is the figure to compare.
  *
- *   npm run bench              tables on stdout
- *   npm run bench -- --json    one JSON object on stdout (progress goes to stderr)
+ *   npm run bench                 tables on stdout
+ *   npm run -s bench -- --json    one JSON object on stdout (progress goes to stderr)
  */
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { prepareRehearsalProcess } from '../../rehearsal/process';
+import { exitStatusHelp } from '../cli/exit-status';
+import { runAsProgram } from '../cli/run-command';
+import type { Command } from '../cli/run-command';
 import { bundleFigures } from './bundles';
 import { rolloutFigures } from './rollouts';
 import { safetyFigures } from './safety';
@@ -31,8 +33,26 @@ const ENVIRONMENT = 'prod';
 const INIT_RUNS = 7;
 const SYNTH_RUNS = 3;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true });
+export const BENCH_USAGE = `Benchmarks: rollouts and release trains rehearsed against their fleet-physics floor, how fast a
+regressing prod canary loses its traffic, handler bundles and cold init against NodejsFunction's
+defaults, and cdk synth against a one-bucket app. Every timing comes with a baseline measured in the
+same run; the ratio is the figure to compare between machines. Takes a few minutes.
+
+usage: npm run bench                 tables on stdout, progress on stderr
+       npm run -s bench -- --json    one JSON object on stdout (-s: without npm's "> bench" line)
+
+${exitStatusHelp({ ok: 'measured' })}`;
+
+const options = { json: { type: 'boolean' } } as const;
+
+export const benchCommand: Command<typeof options> = {
+  script: 'bench',
+  usage: BENCH_USAGE,
+  options,
+  run: ({ values }, io) => bench(values.json ?? false, io.out),
+};
+
+async function bench(json: boolean, out: (line: string) => void): Promise<void> {
   // Before the rehearsal loads: the handlers it runs read the process defaults when they load.
   prepareRehearsalProcess();
   const { synthesizeProductTemplates } = await import('../../rehearsal/synth.js');
@@ -49,8 +69,8 @@ async function main(): Promise<void> {
   log('cdk synth: the app against a one-bucket app…');
   const synth = synthFigures(ROOT, SYNTH_RUNS);
   const report = { rollouts, safety, trains, bundles, ...synth };
-  if (values.json) {
-    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (json) {
+    out(JSON.stringify(report, null, 2));
     return;
   }
   console.log(
@@ -85,7 +105,5 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exitCode = 1;
-});
+// Run only as a program, not when a test imports the command.
+if (require.main === module) runAsProgram(benchCommand);

@@ -3,13 +3,9 @@
 import './quiet';
 import { statusMain } from './cli';
 
-statusMain(process.argv.slice(2), {
+void statusMain(process.argv.slice(2), {
   // Only --scenario synthesizes the app (loading the CDK), so --help and AWS reads start fast.
   templates: async () => (await import('../../rehearsal/synth.js')).synthesizeProductTemplates().environments,
-}).then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 3;
-  },
-);
+}).then((code) => {
+  process.exitCode = code;
+});

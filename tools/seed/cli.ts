@@ -10,71 +10,74 @@
  * listener refuses): those are rewritten, and each rewrite is printed with its reason. --reset
  * rewrites all four, and is refused while the environment is deployed.
  */
-import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { AMI_ID_RULE, isAmiId } from '../../lambda/shared/ami';
+import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import { loadEnvironments } from '../../lib/config';
-import type { EnvironmentName } from '../../lambda/shared/environments';
+import { UsageError } from '../cli/command-line';
+import { exitStatusHelp } from '../cli/exit-status';
+import { runAsProgram } from '../cli/run-command';
+import type { Command } from '../cli/run-command';
 import { SeedError, seedRuntimeParameters } from './seed';
 
-async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      env: { type: 'string' },
-      image: { type: 'string' },
-      region: { type: 'string' },
-      reset: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(
-      'usage: npm run seed -- --env <dev|staging|prod> [--image ami-...] [--region <region>] [--reset]',
+export const SEED_USAGE = `Make the runtime-state SSM parameters an environment's deploy resolves exist and match what the
+deploy will find: before the first deploy, and before re-creating a torn-down environment. Missing
+parameters are created; one that can no longer be right is rewritten, with its reason.
+
+usage: npm run seed -- --env <${ENVIRONMENT_NAMES.join('|')}> [--image <ami-id>] [--region <region>] [--reset]
+
+  --image    the AMI a (re)written released-image parameter names (default: the current Amazon Linux 2023 AMI)
+  --region   where the environment runs (default: the environment's pinned region, else AWS_REGION or your profile's)
+  --reset    rewrite all four parameters, for an environment re-created from nothing (refused while it is deployed)
+
+${exitStatusHelp({ ok: 'seeded, or already consistent', failed: 'refused (see the message)' })}`;
+
+const options = {
+  env: { type: 'string' },
+  image: { type: 'string' },
+  region: { type: 'string' },
+  reset: { type: 'boolean' },
+} as const;
+
+export const seedCommand: Command<typeof options> = {
+  script: 'seed',
+  usage: SEED_USAGE,
+  options,
+  failures: [SeedError],
+  async run({ values }, io) {
+    const env = values.env;
+    if (!isEnvironmentName(env))
+      throw new UsageError(
+        `--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}`,
+      );
+    if (values.image !== undefined && !isAmiId(values.image))
+      throw new UsageError(`--image ${AMI_ID_RULE}, got ${JSON.stringify(values.image)}`);
+    // A pinned environment seeds its own region; otherwise the SDK's usual region chain applies.
+    const pinned = loadEnvironments({ env: io.env }).find((c) => c.name === env)?.region;
+    const region = values.region ?? pinned;
+    const clients = { ssm: new SSMClient({ region }), ec2: new EC2Client({ region }) };
+
+    const result = await seedRuntimeParameters(clients, {
+      environment: env,
+      image: values.image,
+      reset: values.reset ?? false,
+    });
+    const lt = result.launchTemplate;
+    io.out(
+      lt
+        ? `${env} is deployed: launch template ${lt.name} has versions 1-${lt.latestVersion}, default ${lt.defaultVersion}.`
+        : `${env} has no launch template: the next deploy creates one at version 1.`,
     );
-    return 0;
-  }
-  const env = values.env;
-  if (!isEnvironment(env)) {
-    console.error(`--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}`);
-    return 2;
-  }
-  // A pinned environment seeds its own region; otherwise the SDK's usual region chain applies.
-  const pinned = loadEnvironments({ env: process.env }).find((c) => c.name === env)?.region;
-  const region = values.region ?? pinned;
-  const clients = { ssm: new SSMClient({ region }), ec2: new EC2Client({ region }) };
-
-  const result = await seedRuntimeParameters(clients, {
-    environment: env,
-    image: values.image,
-    reset: values.reset ?? false,
-  });
-  const lt = result.launchTemplate;
-  console.log(
-    lt
-      ? `${env} is deployed: launch template ${lt.name} has versions 1-${lt.latestVersion}, default ${lt.defaultVersion}.`
-      : `${env} has no launch template: the next deploy creates one at version 1.`,
-  );
-  for (const name of result.created) console.log(`created   ${name}`);
-  for (const r of result.rewritten) console.log(`rewritten ${r.name}: ${r.from} -> ${r.to} (${r.reason})`);
-  for (const name of result.kept) console.log(`kept      ${name} (matches what the deploy will find)`);
-  if (result.image) console.log(`released image: ${result.image} (SSM validates an AMI id asynchronously)`);
-  if (result.created.length === 0 && result.rewritten.length === 0)
-    console.log(`${env} was already seeded and consistent; nothing to do.`);
-  else console.log(`${env} is seeded; deploy it (README: Deploying an environment).`);
-  return 0;
-}
-
-function isEnvironment(value: unknown): value is EnvironmentName {
-  return typeof value === 'string' && (ENVIRONMENT_NAMES as readonly string[]).includes(value);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof SeedError || error instanceof TypeError ? error.message : error);
-    process.exit(1);
+    for (const name of result.created) io.out(`created   ${name}`);
+    for (const r of result.rewritten) io.out(`rewritten ${r.name}: ${r.from} -> ${r.to} (${r.reason})`);
+    for (const name of result.kept) io.out(`kept      ${name} (matches what the deploy will find)`);
+    if (result.image) io.out(`released image: ${result.image} (SSM validates an AMI id asynchronously)`);
+    if (result.created.length === 0 && result.rewritten.length === 0)
+      io.out(`${env} was already seeded and consistent; nothing to do.`);
+    else io.out(`${env} is seeded; deploy it (README: Deploying an environment).`);
   },
-);
+};
+
+// Run only as a program, not when a test imports the command.
+if (require.main === module) runAsProgram(seedCommand);

@@ -7,6 +7,7 @@ import {
   PutParameterCommand,
 } from '@aws-sdk/client-ssm';
 import type { PutParameterCommandInput, SSMClient } from '@aws-sdk/client-ssm';
+import { AMI_ID_RULE, isAmiId } from '../../lambda/shared/ami';
 import { COLOURS } from '../../lambda/shared/colours';
 import { fleetLaunchTemplateName, runtimeParameters } from '../../lambda/shared/names';
 import type { EnvironmentName } from '../../lambda/shared/environments';
@@ -21,7 +22,6 @@ export const INITIAL_WEIGHTS = '100,0';
 /** CloudFormation creates a launch template at version 1; both groups start there. */
 export const INITIAL_LAUNCH_TEMPLATE_VERSION = '1';
 
-const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 const VERSION_NUMBER = /^[1-9]\d*$/;
 
 /**
@@ -97,10 +97,8 @@ interface Wanted {
  * nothing.
  */
 export async function seedRuntimeParameters(clients: SeedClients, options: SeedOptions): Promise<SeedResult> {
-  if (options.image !== undefined && !AMI_ID.test(options.image)) {
-    throw new SeedError(
-      `--image must be an AMI id like ami-0123456789abcdef0, got ${JSON.stringify(options.image)}`,
-    );
+  if (options.image !== undefined && !isAmiId(options.image)) {
+    throw new SeedError(`--image ${AMI_ID_RULE}, got ${JSON.stringify(options.image)}`);
   }
   const env = options.environment;
   const names = runtimeParameters(env);
@@ -263,7 +261,7 @@ async function readParameters(ssm: SSMClient, names: string[]): Promise<Readonly
 }
 
 async function imageState(ec2: EC2Client, imageId: string): Promise<string | undefined> {
-  if (!AMI_ID.test(imageId)) return 'not an AMI id';
+  if (!isAmiId(imageId)) return 'not an AMI id';
   try {
     const { Images = [] } = await ec2.send(new DescribeImagesCommand({ ImageIds: [imageId] }));
     return Images[0]?.State;
@@ -279,7 +277,7 @@ async function chooseImage(clients: SeedClients, requested: string | undefined):
   if (requested === undefined) {
     const found = await clients.ssm.send(new GetParameterCommand({ Name: DEFAULT_IMAGE_PARAMETER }));
     const value = found.Parameter?.Value;
-    if (!value || !AMI_ID.test(value)) {
+    if (!isAmiId(value)) {
       throw new SeedError(`${DEFAULT_IMAGE_PARAMETER} did not hold an AMI id, got ${JSON.stringify(value)}`);
     }
     return value;

@@ -15,6 +15,7 @@ import type {
   TerminateInstancesCommandInput,
   TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
+import { AMI_ID } from '../../../lambda/shared/ami';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { Instance, LaunchTemplateVersionRecord } from '../account-records';
 import type { CatalogImage } from '../image-catalog';
@@ -22,7 +23,6 @@ import type { Place } from '../place';
 import type { World } from '../world';
 
 type Out<T> = Omit<T, '$metadata'>;
-const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const INSTANCE_ID = /^i-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const LAUNCH_TEMPLATE_ID = /^lt-[0-9a-f]{17}$/;
 

@@ -4,6 +4,7 @@ import type {
   PutParameterCommandInput,
   PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
+import { AMI_ID } from '../../../lambda/shared/ami';
 import { awsError, SimulatorUnsupportedError } from '../errors';
 import type { Place } from '../place';
 import type { SimWorldSpec } from '../types';
@@ -119,7 +120,7 @@ export class SsmService {
     const dataType = input.DataType ?? last?.dataType ?? 'text';
     if (!['text', 'aws:ec2:image'].includes(dataType))
       throw new SimulatorUnsupportedError(`PutParameter DataType ${dataType} is not simulated`);
-    if (dataType === 'aws:ec2:image' && !/^ami-([0-9a-f]{8}|[0-9a-f]{17})$/.test(input.Value))
+    if (dataType === 'aws:ec2:image' && !AMI_ID.test(input.Value))
       throw invalid(
         `Parameter value, ${input.Value}, is not a valid AMI ID for the aws:ec2:image data type.`,
       );

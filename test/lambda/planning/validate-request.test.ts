@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { propertyRuns } from '../../support/properties';
 import { validateRequest } from '../../../lambda/planning/validate-request';
+import { AMI_ID_RULE } from '../../../lambda/shared/ami';
 import { InvalidInput } from '../../../lambda/shared/errors';
 import { INPUT_FIELDS } from '../../../lambda/shared/input-schema';
 
@@ -151,7 +152,7 @@ describe('validateRequest checks AMI ids', () => {
     'ami-0123456789abcdefg',
   ])('fails when imageId is %j', (imageId) => {
     expect(refusal({ action: 'canary', imageId })).toBe(
-      `imageId must be an AMI id like ami-0123456789abcdef0, got ${JSON.stringify(imageId)}`,
+      `imageId ${AMI_ID_RULE}, got ${JSON.stringify(imageId)}`,
     );
   });
 });

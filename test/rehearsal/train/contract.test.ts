@@ -1,4 +1,5 @@
 import { parseXML } from '@aws-sdk/xml-builder';
+import { AMI_ID } from '../../../lambda/shared/ami';
 import { DEPLOYED_HANDLERS } from '../../../lib/constructs/functions/handlers';
 import { isDeployedHandler } from '../../../rehearsal/deployed-handlers';
 import type { TrainRun } from '../../../rehearsal/train/runner';
@@ -18,7 +19,7 @@ function expectTrainContract(json: Record<string, unknown>, envs: readonly strin
           /^(SUCCEEDED|FAILED|NOT_STARTED|WAITING_FOR_APPROVAL|RUNNING|ABORTED|TIMED_OUT)$/,
         ) as string,
         live: {
-          image: expect.stringMatching(/^ami-[0-9a-f]+$/) as string,
+          image: expect.stringMatching(AMI_ID) as string,
           weights: { blue: expect.any(Number) as number, green: expect.any(Number) as number },
           trafficByImage: expect.any(Object) as object,
           instancesByImage: expect.any(Object) as object,

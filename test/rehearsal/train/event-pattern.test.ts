@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { matchesPattern } from '../../../rehearsal/train/event-pattern';
+import { InvalidEventPatternError, matchesPattern } from '../../../rehearsal/train/event-pattern';
+import { SimulatorUnsupportedError } from '../../../rehearsal/simulator';
 import { CompiledProduct } from '../../../rehearsal/engine/product';
 import { propertyRuns } from '../../support/properties';
 import { productTemplates } from '../../support/templates';
@@ -43,11 +44,18 @@ describe('EventBridge pattern matching', () => {
   });
 
   it('refuses an operator it cannot judge, naming the field, instead of guessing', () => {
-    expect(() => matchesPattern({ detail: { count: [{ numeric: ['>', 1] }] } }, released)).toThrow(
-      'event pattern field "count" uses {"numeric":[">",1]}, which the rehearsal does not match',
+    expect(() => matchesPattern({ detail: { ip: [{ cidr: '10.0.0.0/24' }] } }, released)).toThrow(
+      new SimulatorUnsupportedError(
+        'event pattern field "detail.ip" uses {"cidr":"10.0.0.0/24"}, which the rehearsal does not match: the rehearsal does not judge cidr',
+      ),
     );
+  });
+
+  it('fails when a field is neither an array nor an object, as EventBridge refuses it', () => {
     expect(() => matchesPattern({ source: 'immutable.rollout' }, released)).toThrow(
-      'must be an array of values',
+      new InvalidEventPatternError(
+        'event pattern field "source" must be an object or an array, got "immutable.rollout"',
+      ),
     );
   });
 
