@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
+import { ENVIRONMENT_NAME, ENVIRONMENT_NAME_RULE } from '../lambda/shared/environments';
 
 /**
  * A rehearsal scenario: a fleet, the images that exist, the execution input and the faults
@@ -11,6 +11,10 @@ import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
 export const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 export const amiId = z.string().regex(AMI, { error: 'must be an AMI id like ami-0123456789abcdef0' });
 export const seconds = z.number({ error: 'must be a number of seconds' }).min(0, { error: 'must be >= 0' });
+/** An environment's name; the runner refuses one the rehearsed product does not have. */
+export const environmentName = z
+  .string({ error: "must be an environment's name" })
+  .regex(ENVIRONMENT_NAME, { error: `must be an environment's name (${ENVIRONMENT_NAME_RULE})` });
 export const count = z
   .number({ error: 'must be a whole number' })
   .int({ error: 'must be a whole number' })
@@ -32,7 +36,7 @@ const image = z.strictObject({
    * Environments that released this image: the environment promoting from one of them finds its
    * release recorded, as the `Image Released` it announced would have left it. @default none
    */
-  releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
+  releasedIn: z.array(environmentName).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),
   /**
@@ -117,7 +121,7 @@ const fault = z.discriminatedUnion(
 
 export const scenarioSchema = z.strictObject({
   /** A configured environment (its synthesized state machine and settings are used). */
-  environment: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }),
+  environment: environmentName,
   fleet: z.strictObject({
     /** InService instances of the live group at the start. */
     instances: count.max(5000, { error: 'must be <= 5000' }),

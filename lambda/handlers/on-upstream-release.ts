@@ -5,7 +5,7 @@ import { StepFunctionsExecutions } from '../aws/sfn';
 import { onUpstreamRelease } from '../promotion/upstream-release';
 import { logger } from '../runtime/handler';
 import { checkAtColdStart, fromEnvironment } from '../runtime/env';
-import { isEnvironmentName } from '../shared/environments';
+import { ENVIRONMENT_NAME_RULE, isEnvironmentName } from '../shared/environments';
 
 const db = new DynamoDBClient({});
 const sfn = new SFNClient({});
@@ -14,7 +14,9 @@ const deps = fromEnvironment(
   (env) => {
     const from = env.PROMOTE_FROM;
     if (!isEnvironmentName(from))
-      throw new Error(`PROMOTE_FROM must be dev, staging or prod, got ${JSON.stringify(from)}`);
+      throw new Error(
+        `PROMOTE_FROM must be an environment's name (${ENVIRONMENT_NAME_RULE}), got ${JSON.stringify(from)}`,
+      );
     const soakMinutes = Number(env.SOAK_MINUTES);
     if (!Number.isInteger(soakMinutes) || soakMinutes < 0)
       throw new Error(

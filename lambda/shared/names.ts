@@ -8,6 +8,9 @@ import type { EnvironmentName } from './environments';
  */
 export const APP_PREFIX = 'immutable';
 
+/** An environment's CloudFormation stack, e.g. `Immutable-prod`. */
+export const environmentStackName = (env: EnvironmentName) => `Immutable-${env}`;
+
 /** Physical-name prefix for an environment's resources (e.g. `immutable-prod`). */
 export const resourcePrefix = (env: EnvironmentName) => `${APP_PREFIX}-${env}`;
 

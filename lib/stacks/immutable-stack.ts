@@ -5,7 +5,7 @@ import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
 import { ENVIRONMENT_TAG } from '../../lambda/shared/tags';
 import type { DownstreamEnvironment } from '../../lambda/shared/settings';
-import { deployabilityWarnings } from '../config';
+import { deployabilityWarnings, takesReleases } from '../config';
 import type { DeepReadonly, EnvironmentConfig, ProductConfig } from '../config';
 import { logRetentionFor } from '../constructs/log-retention';
 import { EventRoutes } from '../constructs/events/event-routes';
@@ -173,7 +173,7 @@ export function downstreamOf(
   product: DeepReadonly<ProductConfig>,
 ): DownstreamEnvironment[] {
   return product.environments.flatMap((e) =>
-    e.promotion.from === name
+    takesReleases(e.promotion) && e.promotion.from === name
       ? [{ environment: e.name, soakMinutes: e.promotion.soakMinutes, approval: e.promotion.approval }]
       : [],
   );

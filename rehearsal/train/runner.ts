@@ -77,9 +77,7 @@ export class TrainRehearsal {
   constructor(templates: ProductTemplates) {
     assertRehearsalProcess();
     this.factory = new SimulatedDeployment(templates.imageFactory, { stackName: 'immutable-images' });
-    for (const [name, template] of Object.entries(templates.environments) as Array<
-      [EnvironmentName, ProductTemplates['environments'][EnvironmentName]]
-    >)
+    for (const [name, template] of Object.entries(templates.environments))
       this.environments.set(name, TrainEnvironment.fromTemplate(name, template));
     const deployments: Array<readonly [Place, SimulatedDeployment]> = [
       ['image-factory', this.factory],
@@ -100,7 +98,10 @@ export class TrainRehearsal {
   private checkChain(s: TrainScenario): void {
     s.train.forEach((name, i) => {
       const env = this.environments.get(name);
-      if (!env) throw new ScenarioError(`train.${i}: ${name} is not an environment of this product`);
+      if (!env)
+        throw new ScenarioError(
+          `train.${i}: ${name} is not an environment of this product (${[...this.environments.keys()].join(', ')})`,
+        );
       const from = env.settings.promoteFrom;
       const before = s.train[i - 1];
       if (i === 0 && from)

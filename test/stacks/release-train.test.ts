@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { validateProduct } from '../../lib/config';
+import { takesReleases, validateProduct } from '../../lib/config';
 import type { EnvironmentConfig, ImageFactoryConfig } from '../../lib/config';
 import { configOf, factoryConfig, testApp } from '../support/synth';
 import type { TestApp } from '../support/synth';
@@ -308,7 +308,7 @@ describe('promotion state machines', () => {
   it('prod asks a person for approval, waiting for the task token at most the configured time', () => {
     const def = promotionOf('prod');
     const promotion = configOf('prod').promotion;
-    if (promotion.from === 'image-factory') throw new Error('prod promotes from staging');
+    if (!takesReleases(promotion)) throw new Error('prod promotes from staging');
     expect(promotion.approval).toBe('manual');
     expect(def?.States['Ask For Approval']).toMatchObject({
       Type: 'Task',
@@ -339,9 +339,9 @@ describe('promotion state machines', () => {
     const promotion = configOf(env).promotion;
     expect(def?.States['Load Promotion']?.Parameters?.settings).toMatchObject({
       environment: env,
-      ...(promotion.from === 'image-factory'
-        ? {}
-        : { from: promotion.from, soakMinutes: promotion.soakMinutes, approval: promotion.approval }),
+      ...(takesReleases(promotion)
+        ? { from: promotion.from, soakMinutes: promotion.soakMinutes, approval: promotion.approval }
+        : {}),
     });
   });
 });

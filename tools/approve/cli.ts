@@ -13,11 +13,11 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import { NoPendingApproval } from '../../lambda/shared/errors';
+import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { ApproveError, decide, pendingApprovals } from './approve';
 
-const USAGE = `usage: npm run approve -- --env <${ENVIRONMENT_NAMES.join('|')}> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>]
+const USAGE = `usage: npm run approve -- --env <environment> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>]
        npm run approve -- --env <environment> --list [--region <region>]`;
 
 const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -47,14 +47,18 @@ export async function main(argv: string[], out = console.log, err = console.erro
     out(USAGE);
     return 0;
   }
-  const env = values.env;
-  if (!isEnvironmentName(env)) {
-    err(`--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}\n${USAGE}`);
+  const configured = configuredProduct();
+  const choice = chooseEnvironments(values.env, configured, { all: false });
+  if (!choice.ok) {
+    err(`${choice.message}\n${USAGE}`);
     return 2;
   }
+  const [env = ''] = choice.environments;
+  // A pinned environment is answered in its own region; otherwise the SDK's usual region chain applies.
+  const region = values.region ?? configured.product.environments.find((c) => c.name === env)?.region;
   const clients = {
-    sfn: new SFNClient({ region: values.region }),
-    db: new DynamoDBClient({ region: values.region }),
+    sfn: new SFNClient({ region }),
+    db: new DynamoDBClient({ region }),
   };
   if (values.list) {
     const pending = await pendingApprovals(clients, env);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
+import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { driftReport, formatDrift, formatStatus, statusReport } from './report';
 import { viewAfterScenario } from './scenario';
 import type { TemplateSource } from './scenario';
@@ -10,7 +10,7 @@ import type { EnvironmentView } from './world';
 export const STATUS_USAGE = `Show what runs where: the released image (age, lineage), the previous one, the live colour and
 weights, instances per image, the oldest instance, the lock holder and the last rollouts. Read-only.
 
-usage: npm run status -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--region <region>] [--json]
+usage: npm run status -- --env <environment>|all [--region <region>] [--json]
        npm run status -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)`;
 
 export const DRIFT_USAGE = `Find where a fleet is not what was released: instances off the released AMI or off their
@@ -18,7 +18,7 @@ group's recorded launch-template version, runtime parameters that disagree with 
 split with no rollout holding the lock, an idle colour past its warm window, AMIs without lineage
 tags, tainted instances still serving. Read-only.
 
-usage: npm run drift -- --env <${ENVIRONMENT_NAMES.join('|')}> [--region <region>] [--json]
+usage: npm run drift -- --env <environment> [--region <region>] [--json]
        npm run drift -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)
 
 exit status: 0 no drift, 1 drift found, 2 a usage error, 3 the check could not run`;
@@ -42,7 +42,8 @@ type Parsed =
   | {
       readonly ok: true;
       readonly envs: EnvironmentName[];
-      readonly region?: string;
+      /** Where each environment is read: --region, else the region it is pinned to, else the SDK's choice. */
+      readonly regions: Readonly<Record<EnvironmentName, string | undefined>>;
       readonly json: boolean;
       readonly scenario?: string;
     }
@@ -75,29 +76,27 @@ function parse(argv: string[], usage: string, allowAll: boolean, d: CliDeps): Pa
       d.err(`--scenario runs against the rehearsed world: leave out --env and --region\n${usage}`);
       return { ok: false, code: 2 };
     }
-    return { ok: true, envs: [], json: values.json, scenario: values.scenario };
+    return { ok: true, envs: [], regions: {}, json: values.json, scenario: values.scenario };
   }
-  const env = values.env;
-  if (allowAll && env === 'all')
-    return {
-      ok: true,
-      envs: [...ENVIRONMENT_NAMES],
-      json: values.json,
-      ...(values.region ? { region: values.region } : {}),
-    };
-  if (!isEnvironmentName(env)) {
-    const choices = [...ENVIRONMENT_NAMES, ...(allowAll ? ['all'] : [])].join(', ');
-    d.err(`--env must be one of ${choices}, got ${JSON.stringify(env ?? null)}\n${usage}`);
+  const configured = configuredProduct();
+  const choice = chooseEnvironments(values.env, configured, { all: allowAll });
+  if (!choice.ok) {
+    d.err(`${choice.message}\n${usage}`);
     return { ok: false, code: 2 };
   }
-  return { ok: true, envs: [env], json: values.json, ...(values.region ? { region: values.region } : {}) };
+  const regions = Object.fromEntries(
+    configured.product.environments.map((e) => [e.name, values.region ?? e.region]),
+  );
+  return { ok: true, envs: [...choice.environments], regions, json: values.json };
 }
 
 async function views(p: Extract<Parsed, { ok: true }>, d: CliDeps): Promise<EnvironmentView[]> {
   if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, d.templates)).view];
   const out: EnvironmentView[] = [];
-  for (const env of p.envs)
-    out.push(await viewEnvironment(env, { ...(p.region ? { region: p.region } : {}), now: d.now() }));
+  for (const env of p.envs) {
+    const region = p.regions[env];
+    out.push(await viewEnvironment(env, { ...(region ? { region } : {}), now: d.now() }));
+  }
   return out;
 }
 

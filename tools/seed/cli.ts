@@ -13,9 +13,7 @@
 import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import { loadEnvironments } from '../../lib/config';
-import type { EnvironmentName } from '../../lambda/shared/environments';
+import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { SeedError, seedRuntimeParameters } from './seed';
 
 async function main(argv: string[]): Promise<number> {
@@ -31,18 +29,18 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    console.log(
-      'usage: npm run seed -- --env <dev|staging|prod> [--image ami-...] [--region <region>] [--reset]',
-    );
+    console.log('usage: npm run seed -- --env <environment> [--image ami-...] [--region <region>] [--reset]');
     return 0;
   }
-  const env = values.env;
-  if (!isEnvironment(env)) {
-    console.error(`--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}`);
+  const configured = configuredProduct();
+  const choice = chooseEnvironments(values.env, configured, { all: false });
+  if (!choice.ok) {
+    console.error(choice.message);
     return 2;
   }
+  const [env = ''] = choice.environments;
   // A pinned environment seeds its own region; otherwise the SDK's usual region chain applies.
-  const pinned = loadEnvironments({ env: process.env }).find((c) => c.name === env)?.region;
+  const pinned = configured.product.environments.find((c) => c.name === env)?.region;
   const region = values.region ?? pinned;
   const clients = { ssm: new SSMClient({ region }), ec2: new EC2Client({ region }) };
 
@@ -65,10 +63,6 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${env} was already seeded and consistent; nothing to do.`);
   else console.log(`${env} is seeded; deploy it (README: Deploying an environment).`);
   return 0;
-}
-
-function isEnvironment(value: unknown): value is EnvironmentName {
-  return typeof value === 'string' && (ENVIRONMENT_NAMES as readonly string[]).includes(value);
 }
 
 main(process.argv.slice(2)).then(

@@ -10,6 +10,7 @@ import { DEPLOYED_RESOURCES_VARIABLE, deployedResourcesOf } from '../../../lambd
 import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
+import { takesReleases } from '../../config';
 import type { PromotionConfig, RolloutConfig } from '../../config';
 import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
@@ -88,7 +89,7 @@ export class RolloutWorkflow extends Construct {
     });
     this.topic = notifications.topic;
     this.notifications = notifications;
-    const promotion = props.promotion.from === 'image-factory' ? undefined : props.promotion;
+    const promotion = takesReleases(props.promotion) ? props.promotion : undefined;
     this.functions = new RolloutFunctions(this, 'Functions', {
       environment,
       logRetention,

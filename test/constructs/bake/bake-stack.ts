@@ -12,7 +12,8 @@ import { CDK_JSON_CONTEXT, factoryConfig, scratchDir } from '../../support/synth
 
 /** The props the image factory's stack gives the pipeline, from the configured factory (as image-factory-stack.ts does). */
 export function devBakeProps(): BakePipelineProps {
-  return { ...factoryConfig() };
+  const environments = loadConfig({ sourceRevision: 'test' }).environments.map((e) => e.name);
+  return { ...factoryConfig(), protectedEnvironments: environments };
 }
 
 export interface BakeStack {

@@ -44,9 +44,9 @@ describe('on-upstream-release handler', () => {
     ]);
   });
 
-  it('refuses a PROMOTE_FROM that is no environment, naming it', async () => {
-    await expect(withEnv({ ...ENV, PROMOTE_FROM: 'qa' }, () => handler(imageReleased()))).rejects.toThrow(
-      'PROMOTE_FROM must be dev, staging or prod, got "qa"',
+  it('refuses a PROMOTE_FROM that is no environment name, naming it', async () => {
+    await expect(withEnv({ ...ENV, PROMOTE_FROM: 'Q A' }, () => handler(imageReleased()))).rejects.toThrow(
+      'PROMOTE_FROM must be an environment\'s name (lowercase letters, digits and hyphens, starting with a letter), got "Q A"',
     );
   });
 });

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../../support/templates';
 import { TrainEnvironment } from '../../../rehearsal/train/environments';
 import { synthesizedTemplates } from '../../support/templates';
 
