@@ -1,5 +1,6 @@
 import type { EnvironmentName } from './environments';
 import {
+  busPolicyStatementId,
   environmentStackName,
   fleetAlarmNames,
   fleetGroupName,
@@ -60,6 +61,12 @@ export const DERIVED_NAMES: readonly DerivedName[] = [
     name: (env) => rolloutNames(env).promotionStateMachine,
     maxLength: 80,
     see: 'https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachine.html',
+  },
+  {
+    what: 'bus policy statement (EventBridge)',
+    name: (env) => busPolicyStatementId(env, '123456789012'),
+    maxLength: 64,
+    see: 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html',
   },
   {
     what: 'rollout topic (SNS)',

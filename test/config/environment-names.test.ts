@@ -73,9 +73,10 @@ describe('the names built from an environment’s name', () => {
     },
   );
 
-  it('the limit is the tightest of them: one more character breaks exactly that one', () => {
+  it('the limit is the tightest of them: one more character breaks the one it names, and only those as tight', () => {
     const broken = DERIVED_NAMES.filter((d) => d.name(`${longest}a`).length > d.maxLength);
-    expect(broken).toEqual([TIGHTEST_DERIVED_NAME]);
+    expect(broken).toContain(TIGHTEST_DERIVED_NAME);
+    for (const d of broken) expect(d.name(longest).length).toBe(d.maxLength);
   });
 
   it('each is built from the name itself, so a longer name makes a longer resource name', () => {

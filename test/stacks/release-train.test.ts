@@ -221,6 +221,18 @@ describe('bus policies', () => {
     expect(busPolicyAccountsOf(templates[env])).toEqual(senders);
   });
 
+  it.each(STACKS)(
+    '%s: each statement is named after its receiving stack and the account it admits',
+    (who) => {
+      const template = who === 'factory' ? factory : templates[who];
+      const receiver = who === 'factory' ? 'images' : who;
+      const ids = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
+        (p) => p.Properties.StatementId as string,
+      );
+      expect(ids).toEqual(busPolicyAccountsOf(template).map((account) => `immutable-${receiver}-${account}`));
+    },
+  );
+
   it.each(STACKS)('%s: each policy is on its own default bus', (who) => {
     const template = who === 'factory' ? factory : templates[who];
     const place = who === 'factory' ? FACTORY : PLACES[who];
