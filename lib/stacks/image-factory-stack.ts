@@ -12,6 +12,7 @@ import { logRetentionFor } from '../constructs/log-retention';
 import { EnvironmentNetwork } from '../constructs/network';
 import { topologyOf } from '../topology';
 import type { Topology } from '../topology';
+import { configuredZones } from './configured-zones';
 import { forwardId, receivers } from './forwards';
 
 export interface ImageFactoryStackProps extends StackProps {
@@ -31,9 +32,11 @@ export interface ImageFactoryStackProps extends StackProps {
 export class ImageFactoryStack extends Stack {
   readonly pipeline: BakePipeline;
   readonly events: ImageFactoryEvents;
+  private readonly zones: string[] | undefined;
 
   constructor(scope: Construct, id: string, props: ImageFactoryStackProps) {
     super(scope, id, props);
+    this.zones = configuredZones(props.product.imageFactory.network);
     const { product } = props;
     const topology = props.topology ?? topologyOf(product);
     const f = product.imageFactory;
@@ -95,5 +98,10 @@ export class ImageFactoryStack extends Stack {
       })),
       receiveFrom: routes.admits,
     });
+  }
+
+  /** The configured zones, where the network names them: no lookup (see {@link configuredZones}). */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
 }

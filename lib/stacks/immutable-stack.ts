@@ -13,6 +13,7 @@ import { EnvironmentOperations } from '../constructs/operations';
 import { RolloutWorkflow } from '../constructs/rollout';
 import { topologyOf } from '../topology';
 import type { EnvironmentTopology, Place, Topology } from '../topology';
+import { configuredZones } from './configured-zones';
 import { forwardId, receivers } from './forwards';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
@@ -58,8 +59,11 @@ export class ImmutableStack extends Stack {
   /** The dashboard, the fleet-age and drift alarms, and the answer to interactive access. */
   readonly operations: EnvironmentOperations;
 
+  private readonly zones: string[] | undefined;
+
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
+    this.zones = configuredZones(props.config.network);
     const { config, product } = props;
     const topology = props.topology ?? topologyOf(product);
     const here = environmentOf(topology, config.name);
@@ -145,6 +149,11 @@ export class ImmutableStack extends Stack {
       })),
       receiveFrom: here.admits,
     });
+  }
+
+  /** The configured zones, where the network names them: no lookup (see {@link configuredZones}). */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
 
   /** Resources of moved constructs keep the logical ids they were deployed with (see {@link MOVED}). */
