@@ -2,7 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import type { AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { environmentStackName } from '../lambda/shared/names';
-import { loadConfig } from './config';
+import { configSourcesOf, loadConfig } from './config';
 import type { ProductConfig } from './config';
 import { ImageFactoryStack } from './stacks/image-factory-stack';
 import { ImmutableStack } from './stacks/immutable-stack';
@@ -13,7 +13,7 @@ export interface BuildAppOptions extends AppProps {
   readonly nag?: boolean;
   /**
    * Use this product configuration instead of the configured one (tests).
-   * @default the shipped configuration
+   * @default the configuration `-c config=FILE` names, else the shipped one
    */
   readonly product?: ProductConfig;
 }
@@ -39,8 +39,7 @@ export const IMAGE_FACTORY_STACK = 'Immutable-images';
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const { nag = true, product, ...appProps } = options;
   const app = new App(appProps);
-  const config =
-    product ?? loadConfig({ sourceRevision: app.node.tryGetContext('sourceRevision'), env: process.env });
+  const config = product ?? loadConfig(configSourcesOf(app));
   const topology = topologyOf(config);
   const envOf = (c: { account?: string; region?: string }) =>
     c.account && c.region ? { account: c.account, region: c.region } : undefined;

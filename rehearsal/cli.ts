@@ -18,9 +18,12 @@ const USAGE = `Rehearse a rollout locally: the synthesized state machines, the r
   npm run rehearse -- --scenario FILE.json           run one scenario and print its timeline
   npm run rehearse -- --scenario FILE.json --json    print the result object only (logs go to stderr)
   npm run rehearse -- --scenario FILE.json --svg OUT.svg   also draw the timeline
+  npm run rehearse -- --config PRODUCT.json ...      rehearse that product configuration (as cdk synth -c config=)
 
 A scenario names one "environment", or a "train" of environments rehearsed together (the image
-factory's bake promoted from one to the next, approvals included).
+factory's bake promoted from one to the next, approvals included), of the shipped product or the
+one --config names; its environments are the ones scenarios may name. The rehearsal simulates one
+account and region: a configuration's accounts and regions are set aside, with a note saying so.
 
 Exit status: 0 when the scenario ran (whatever the rollout's outcome), 1 when it could not run.`;
 
@@ -45,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
       scenario: { type: 'string' },
       json: { type: 'boolean', default: false },
       svg: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -70,7 +74,10 @@ async function main(argv: string[]): Promise<number> {
   const { RehearsalSession } = await import('./session.js');
   const { TrainRehearsal } = await import('./train/runner.js');
   const { synthesizeProductTemplates } = await import('./synth.js');
-  const templates = synthesizeProductTemplates();
+  const templates = synthesizeProductTemplates({
+    ...(values.config ? { configFile: values.config } : {}),
+    log,
+  });
   const session = new RehearsalSession(templates.environments);
   let trains: InstanceType<typeof TrainRehearsal> | undefined;
   for (const loaded of scenarios) {

@@ -7,6 +7,8 @@ import type { EnvironmentConfig } from './environment-schema';
 import { imageFactoryConfigSchema } from './image-factory-schema';
 import type { ImageFactoryConfig } from './image-factory-schema';
 import type { DeepReadonly } from './primitives';
+import { readProductFile } from './product-file';
+import type { RawProduct } from './product-file';
 import { duplicateNameProblems, promotionOrder, promotionProblems } from './promotion-graph';
 
 export * from './environment-schema';
@@ -14,6 +16,7 @@ export * from './image-factory-schema';
 export { ConfigError } from './config-error';
 export { FROM_IMAGE_FACTORY } from './environment-name';
 export type { DeepReadonly } from './primitives';
+export type { RawProduct } from './product-file';
 
 /** The whole product: one image factory and the environments its images are promoted through. */
 export interface ProductConfig {
@@ -32,8 +35,32 @@ export type RolloutConfig = DeepReadonly<EnvironmentConfig['rollout']>;
 export interface ConfigSources {
   /** `cdk deploy -c sourceRevision=$(git rev-parse --short HEAD)`; tags every baked AMI. */
   readonly sourceRevision?: unknown;
+  /**
+   * A product configuration in JSON (`cdk synth -c config=FILE`, a tool's `--config FILE`).
+   * @default the shipped configuration (lib/config/environments.ts)
+   */
+  readonly configFile?: unknown;
+  /** Where a relative `configFile` is found. @default the process's working directory */
+  readonly cwd?: string;
   /** The SOURCE_REVISION environment variable, used when no context value is given. */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A construct scope's CDK context, the one thing of the app the configuration reads. */
+export interface ContextSource {
+  readonly node: { tryGetContext(key: string): unknown };
+}
+
+/**
+ * Where `cdk synth` says the configuration is: `-c config=FILE` and `-c sourceRevision=…` (or the
+ * same keys in cdk.json's context), then the process environment.
+ */
+export function configSourcesOf(app: ContextSource): ConfigSources {
+  return {
+    configFile: app.node.tryGetContext('config'),
+    sourceRevision: app.node.tryGetContext('sourceRevision'),
+    env: process.env,
+  };
 }
 
 /**
@@ -60,10 +87,7 @@ export function validateImageFactory(raw: unknown): ImageFactoryConfig {
  * every stack is pinned to an account and region or none is (distribution and event forwarding
  * are derived from where each one runs). The environments come back in promotion order.
  */
-export function validateProduct(raw: {
-  imageFactory: unknown;
-  environments: readonly unknown[];
-}): ProductConfig {
+export function validateProduct(raw: RawProduct): ProductConfig {
   const problems: string[] = [];
   const attempt = <T>(validate: () => T): T | undefined => {
     try {
@@ -116,13 +140,31 @@ function productProblems({ imageFactory, environments }: ProductConfig): string[
   return problems;
 }
 
-/** Validate and return the configured product (the factory, and the environments in promotion order). */
+/**
+ * Validate and return the product: the configuration file's when `configFile` is given, else the
+ * shipped one (lib/config/environments.ts). The image factory's source revision comes from the
+ * sources, never from the file.
+ */
 export function loadConfig(sources: ConfigSources = {}): ProductConfig {
   const revision = sources.sourceRevision ?? sources.env?.SOURCE_REVISION ?? 'unversioned';
-  return validateProduct({
-    imageFactory: { ...IMAGE_FACTORY, sourceRevision: revision },
-    environments: ENVIRONMENTS,
-  });
+  if (sources.configFile === undefined) {
+    return validateProduct({
+      imageFactory: { ...IMAGE_FACTORY, sourceRevision: revision },
+      environments: ENVIRONMENTS,
+    });
+  }
+  const { file, product } = readProductFile(sources.configFile, sources.cwd ?? process.cwd());
+  try {
+    return validateProduct({
+      imageFactory: isRecord(product.imageFactory)
+        ? { ...product.imageFactory, sourceRevision: revision }
+        : product.imageFactory,
+      environments: product.environments,
+    });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(`config file ${file} is not a valid product configuration:\n${e.message}`);
+  }
 }
 
 /** The configured environments, in promotion order (see `loadConfig`). */

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStateMachineCommand,
@@ -18,6 +19,8 @@ const db = mockClient(DynamoDBClient);
 const TABLE = 'Immutable-prod-RolloutLedger-1A2B3C';
 const PROMOTION = 'arn:aws:states:eu-west-1:444455556666:stateMachine:immutable-prod-promotion';
 const IMAGE = 'ami-0bbbbbbbbbbbbbbbb';
+/** A product whose environments are qa, uat, prod-eu (eu-west-1) and prod-us (us-east-1). */
+const FOUR_ACCOUNTS = join(__dirname, '..', '..', 'examples', 'four-accounts.json');
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAWY3';
 const pending = {
   imageId: IMAGE,
@@ -164,12 +167,29 @@ describe('npm run approve', () => {
     [['--env', 'prod', '--image', IMAGE, '--reject'], '--reject needs --reason'],
     [['--env', 'prod', '--image', IMAGE, '--reason', 'x'], '--reason goes with --reject only'],
     [['--env', 'prod', '--imag', IMAGE], "Unknown option '--imag'"],
+    [
+      ['--config', FOUR_ACCOUNTS, '--env', 'prod', '--image', IMAGE],
+      `--env must be one of qa, uat, prod-eu, prod-us (the environments of ${FOUR_ACCOUNTS}), got "prod"`,
+    ],
+    [
+      ['--config', 'missing.json', '--env', 'prod', '--image', IMAGE],
+      'config file missing.json does not exist',
+    ],
   ])('refuses %j with a usage error naming the flag, calling nothing', async (args, message) => {
     const r = await approve(...args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(sfn.calls()).toHaveLength(0);
     expect(db.calls()).toHaveLength(0);
+  });
+
+  it('answers an environment of the --config product in the region it is pinned to', async () => {
+    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
+    const r = await approve('--config', FOUR_ACCOUNTS, '--env', 'prod-us', '--list');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('no state machine immutable-prod-us-promotion in this account and region');
+    const client = sfn.call(0).thisValue as SFNClient;
+    expect(await client.config.region()).toBe('us-east-1');
   });
 
   it('says which environment takes no promotions when its state machine is not deployed', async () => {

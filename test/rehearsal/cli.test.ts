@@ -6,7 +6,7 @@ import { expectContractShape, expectTimelineSvg } from './contract';
 
 /**
  * The `npm run rehearse` command line, spawned as a user runs it. Each spawn that rehearses
- * synthesizes the app (seconds): three spawns in all, two of which stop before synthesis.
+ * synthesizes the app (seconds): four spawns in all, two of which stop before synthesis.
  */
 
 const ROOT = join(__dirname, '..', '..');
@@ -63,6 +63,31 @@ describe('rehearse --scenario FILE --json --svg OUT', () => {
       images: ['ami-0123456789abcdef0', 'ami-0badbadbadbadbad0'],
       status: 'FAILED (CanaryFailed)',
     });
+  });
+});
+
+describe('rehearse --config PRODUCT --scenario FILE', () => {
+  it('rehearses that product’s environments, in one simulated account, saying so', () => {
+    const file = join(dir, 'qa-rotation.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        environment: 'qa',
+        fleet: { instances: 2, launchSeconds: 100, ageDays: 12 },
+        releasedImage: 'ami-0123456789abcdef0',
+        input: { action: 'phoenix', reason: 'weekly rotation', trigger: 'schedule' },
+      }),
+    );
+    const config = join(ROOT, 'examples', 'four-accounts.json');
+    const run = rehearse('--config', config, '--scenario', file, '--json');
+    expect(run.stderr).not.toContain('rehearse:');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      `rehearsing ${config} in one simulated account and region: the places it pins (111111111111/eu-west-1, ` +
+        '222222222222/eu-west-1, 333333333333/eu-west-1, 444444444444/us-east-1) are set aside',
+    );
+    expect(run.stderr).toContain('rehearsing qa-rotation in qa');
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'SUCCEEDED', instancesReplaced: 2 });
   });
 });
 

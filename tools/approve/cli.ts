@@ -5,6 +5,7 @@
  *   npm run approve -- --env prod --image ami-0123456789abcdef0 [--by alice]
  *   npm run approve -- --env prod --image ami-0123456789abcdef0 --reject --reason "why"
  *   npm run approve -- --env prod --list
+ *   (each takes --config FILE: the product configuration the environment comes from)
  *
  * Only a promotion that is asking now can be answered: an approval given earlier is refused, not
  * remembered. Exit status: 0 answered (or listed), 1 refused or failed, 2 a usage error.
@@ -14,11 +15,12 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { NoPendingApproval } from '../../lambda/shared/errors';
+import { ConfigError } from '../../lib/config';
 import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { ApproveError, decide, pendingApprovals } from './approve';
 
-const USAGE = `usage: npm run approve -- --env <environment> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>]
-       npm run approve -- --env <environment> --list [--region <region>]`;
+const USAGE = `usage: npm run approve -- --env <environment> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>] [--config FILE]
+       npm run approve -- --env <environment> --list [--region <region>] [--config FILE]`;
 
 const AMI = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -35,6 +37,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         by: { type: 'string' },
         list: { type: 'boolean', default: false },
         region: { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -47,7 +50,14 @@ export async function main(argv: string[], out = console.log, err = console.erro
     out(USAGE);
     return 0;
   }
-  const configured = configuredProduct();
+  let configured;
+  try {
+    configured = configuredProduct(values.config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    err(e.message);
+    return 2;
+  }
   const choice = chooseEnvironments(values.env, configured, { all: false });
   if (!choice.ok) {
     err(`${choice.message}\n${USAGE}`);

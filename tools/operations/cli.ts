@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { EnvironmentName } from '../../lambda/shared/environments';
+import { ConfigError } from '../../lib/config';
 import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { driftReport, formatDrift, formatStatus, statusReport } from './report';
 import { viewAfterScenario } from './scenario';
@@ -10,16 +11,20 @@ import type { EnvironmentView } from './world';
 export const STATUS_USAGE = `Show what runs where: the released image (age, lineage), the previous one, the live colour and
 weights, instances per image, the oldest instance, the lock holder and the last rollouts. Read-only.
 
-usage: npm run status -- --env <environment>|all [--region <region>] [--json]
-       npm run status -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)`;
+usage: npm run status -- --env <environment>|all [--region <region>] [--json] [--config FILE]
+       npm run status -- --scenario FILE.json [--json] [--config FILE]   (the world a rehearsal of FILE leaves)
+
+--config FILE: the product configuration the environments come from (default: the shipped one)`;
 
 export const DRIFT_USAGE = `Find where a fleet is not what was released: instances off the released AMI or off their
 group's recorded launch-template version, runtime parameters that disagree with the ledger, weights
 split with no rollout holding the lock, an idle colour past its warm window, AMIs without lineage
 tags, tainted instances still serving. Read-only.
 
-usage: npm run drift -- --env <environment> [--region <region>] [--json]
-       npm run drift -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)
+usage: npm run drift -- --env <environment> [--region <region>] [--json] [--config FILE]
+       npm run drift -- --scenario FILE.json [--json] [--config FILE]   (the world a rehearsal of FILE leaves)
+
+--config FILE: the product configuration the environments come from (default: the shipped one)
 
 exit status: 0 no drift, 1 drift found, 2 a usage error, 3 the check could not run`;
 
@@ -46,6 +51,7 @@ type Parsed =
       readonly regions: Readonly<Record<EnvironmentName, string | undefined>>;
       readonly json: boolean;
       readonly scenario?: string;
+      readonly config?: string;
     }
   | { readonly ok: false; readonly code: number };
 
@@ -59,6 +65,7 @@ function parse(argv: string[], usage: string, allowAll: boolean, d: CliDeps): Pa
         region: { type: 'string' },
         json: { type: 'boolean', default: false },
         scenario: { type: 'string' },
+        config: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -76,9 +83,23 @@ function parse(argv: string[], usage: string, allowAll: boolean, d: CliDeps): Pa
       d.err(`--scenario runs against the rehearsed world: leave out --env and --region\n${usage}`);
       return { ok: false, code: 2 };
     }
-    return { ok: true, envs: [], regions: {}, json: values.json, scenario: values.scenario };
+    return {
+      ok: true,
+      envs: [],
+      regions: {},
+      json: values.json,
+      scenario: values.scenario,
+      ...(values.config ? { config: values.config } : {}),
+    };
   }
-  const configured = configuredProduct();
+  let configured;
+  try {
+    configured = configuredProduct(values.config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    d.err(e.message);
+    return { ok: false, code: 2 };
+  }
   const choice = chooseEnvironments(values.env, configured, { all: allowAll });
   if (!choice.ok) {
     d.err(`${choice.message}\n${usage}`);
@@ -91,7 +112,7 @@ function parse(argv: string[], usage: string, allowAll: boolean, d: CliDeps): Pa
 }
 
 async function views(p: Extract<Parsed, { ok: true }>, d: CliDeps): Promise<EnvironmentView[]> {
-  if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, d.templates)).view];
+  if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, () => d.templates(p.config))).view];
   const out: EnvironmentView[] = [];
   for (const env of p.envs) {
     const region = p.regions[env];

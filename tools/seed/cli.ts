@@ -3,7 +3,7 @@
  * Make the runtime-state SSM parameters an environment's deploy resolves exist and match what the
  * deploy will find: before the first deploy, and before re-creating a torn-down environment.
  *
- *   npm run seed -- --env dev [--image ami-0123456789abcdef0] [--region eu-west-1] [--reset]
+ *   npm run seed -- --env dev [--image ami-0123456789abcdef0] [--region eu-west-1] [--reset] [--config FILE]
  *
  * Missing parameters are created. Existing ones are kept unless they can no longer be right (a
  * launch-template version the fleet's template does not have, an image that is gone, weights the
@@ -13,6 +13,7 @@
 import { parseArgs } from 'node:util';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { ConfigError } from '../../lib/config';
 import { chooseEnvironments, configuredProduct } from '../configured-environments';
 import { SeedError, seedRuntimeParameters } from './seed';
 
@@ -24,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
       image: { type: 'string' },
       region: { type: 'string' },
       reset: { type: 'boolean' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -32,7 +34,7 @@ async function main(argv: string[]): Promise<number> {
     console.log('usage: npm run seed -- --env <environment> [--image ami-...] [--region <region>] [--reset]');
     return 0;
   }
-  const configured = configuredProduct();
+  const configured = configuredProduct(values.config);
   const choice = chooseEnvironments(values.env, configured, { all: false });
   if (!choice.ok) {
     console.error(choice.message);
@@ -68,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof SeedError || error instanceof TypeError ? error.message : error);
-    process.exit(1);
+    const known = error instanceof SeedError || error instanceof TypeError || error instanceof ConfigError;
+    console.error(known ? error.message : error);
+    // A configuration that cannot be read or is not valid is a usage error: nothing was touched.
+    process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );
