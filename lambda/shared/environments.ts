@@ -24,7 +24,9 @@ export const FROM_IMAGE_FACTORY = 'image-factory';
  */
 export const RESERVED_ENVIRONMENT_NAMES: Readonly<Record<string, string>> = {
   [FROM_IMAGE_FACTORY]: 'promotion.from names the image factory so',
-  images: "the image factory's stack is Immutable-images and its parameters live under /immutable/images/",
+  images:
+    "the image factory's stack is Immutable-images, its parameters live under /immutable/images/ and its bus " +
+    'policy statements are immutable-images-<account>',
   all: 'the operators’ tools take --env all for every environment',
 };
 
