@@ -24,7 +24,7 @@ describe('tag-lineage handler', () => {
 
   it('refuses ENVIRONMENT_ACCOUNTS that map anything but environments to accounts', async () => {
     await expect(
-      withEnv({ ENVIRONMENT_ACCOUNTS: JSON.stringify({ qa: '222233334444' }) }, () =>
+      withEnv({ ENVIRONMENT_ACCOUNTS: JSON.stringify({ 'Q A': '222233334444' }) }, () =>
         handler(imageReleased()),
       ),
     ).rejects.toThrow('ENVIRONMENT_ACCOUNTS must map environments to 12-digit accounts');
