@@ -350,8 +350,6 @@ export function deployabilityWarnings(c: DeepReadonly<EnvironmentConfig>): strin
   ];
 }
 export type PromotionConfig = EnvironmentConfig['promotion'];
-/** A promotion from another environment's releases (not from the image factory). */
-export type FromEnvironmentConfig = z.infer<typeof fromEnvironment>;
 
 /**
  * Whether an environment takes another environment's releases, narrowing its promotion to that
