@@ -8,6 +8,9 @@ module.exports = {
   },
   // aws-local-stepfunctions ships ESM-only helpers; transform nothing else from node_modules.
   transformIgnorePatterns: ['/node_modules/'],
+  // Dynamic imports name the compiled file ('./session.js', as nodenext resolution wants); the
+  // tests load the TypeScript source beside it.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
   // Jest leaves one core to itself by default; its parent process only schedules and reports, so
   // on a two-core machine that halves the speed for nothing.

@@ -22,9 +22,13 @@ usage: npm run rehearse                                      run the built-in de
        npm run -s rehearse -- --scenario FILE.json --json    print the result object only (logs go to stderr;
                                                              -s keeps npm's "> rehearse" lines off stdout)
        npm run rehearse -- --scenario FILE.json --svg OUT.svg   also draw the timeline
+       npm run rehearse -- --config PRODUCT.json …            rehearse that product configuration (as cdk synth -c config=)
 
 A scenario names one "environment", or a "train" of environments rehearsed together (the image
-factory's bake promoted from one to the next, approvals included).
+factory's bake promoted from one to the next, approvals included), of the shipped product or the
+one --config names; its environments are the ones scenarios may name. Each stack runs in the
+account and region the configuration pins it to (stacks it leaves unpinned share one simulated
+account and region), with the buses, policies and image sharing between them.
 
 ${exitStatusHelp({ ok: "the scenario ran, whatever the rollout's outcome" })}`;
 
@@ -46,6 +50,7 @@ const options = {
   scenario: { type: 'string' },
   json: { type: 'boolean' },
   svg: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 export const rehearseCommand: Command<typeof options> = {
@@ -56,7 +61,12 @@ export const rehearseCommand: Command<typeof options> = {
 };
 
 async function rehearse(
-  values: { readonly scenario?: string; readonly json?: boolean; readonly svg?: string },
+  values: {
+    readonly scenario?: string;
+    readonly json?: boolean;
+    readonly svg?: string;
+    readonly config?: string;
+  },
   out: (text: string) => void,
   log: (message: string) => void,
 ): Promise<void> {
@@ -76,8 +86,11 @@ async function rehearse(
   const { RehearsalSession } = await import('./session.js');
   const { TrainRehearsal } = await import('./train/runner.js');
   const { synthesizeProductTemplates } = await import('./synth.js');
-  const templates = synthesizeProductTemplates();
-  const session = new RehearsalSession(templates.environments);
+  const templates = synthesizeProductTemplates({
+    ...(values.config ? { configFile: values.config } : {}),
+    log,
+  });
+  const session = new RehearsalSession(templates);
   let trains: InstanceType<typeof TrainRehearsal> | undefined;
   for (const loaded of scenarios) {
     const { title } = loaded;

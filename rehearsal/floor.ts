@@ -2,7 +2,7 @@ import { activeFreeze, refreshSeconds } from '../lambda/planning/fleet-math';
 import { rolloutInputSchema } from '../lambda/shared/input-schema';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { Scenario } from './scenario';
-import { releasedUpstream, scenarioImages } from './scenario-world';
+import { releasedUpstream, scenarioImageIds } from './scenario-world';
 import { DEREGISTRATION_DELAY_SECONDS } from './simulator/world';
 
 /**
@@ -55,7 +55,6 @@ export function floorSeconds(scenario: Scenario, s: WorkflowSettings): number {
 
 /** The planner refuses an image that does not exist, or that the promotion gate stops. */
 function refused(scenario: Scenario, s: WorkflowSettings, imageId: string): boolean {
-  const image = scenarioImages(scenario).find((i) => i.imageId === imageId);
-  if (!image) return true;
+  if (!scenarioImageIds(scenario).includes(imageId)) return true;
   return s.promoteFrom !== undefined && !releasedUpstream(scenario, imageId).includes(s.promoteFrom);
 }

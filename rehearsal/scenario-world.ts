@@ -10,7 +10,7 @@ const DEFAULT_BEHAVIOUR: ImageBehaviour = {
   healthy: true,
   errorRate: 0.001,
   p99LatencyMs: 120,
-  owner: 'self',
+  owner: 'factory',
   fromFactory: true,
   findings: { scanned: true, critical: 0, high: 0, medium: 0, low: 0 },
 };
@@ -20,28 +20,50 @@ const behaviourOf = (scenario: Scenario, imageId: string): ImageBehaviour =>
   (imageId === scenario.releasedImage ? scenario.releasedImageBehaviour : scenario.images[imageId]) ??
   DEFAULT_BEHAVIOUR;
 
+/** The accounts an image's owner is told apart by: the image factory's and the environment's. */
+export interface ImageAccounts {
+  readonly factory: string;
+  readonly environment: string;
+}
+
 /**
  * The images that exist in the scenario's account, as the image factory distributed them: the
  * released one, the previous one, and every listed one, each with its behaviour and its tags.
  * (Where an image was released upstream is the table's record, not a tag: see the history a
  * run seeds.)
  */
-export function scenarioImages(scenario: Scenario): SimImage[] {
-  const image = (imageId: string, b: ImageBehaviour): SimImage => ({
-    imageId,
-    healthy: b.healthy,
-    errorRate: b.errorRate,
-    p99LatencyMs: b.p99LatencyMs,
-    ...(b.owner === 'self' ? {} : { ownerId: b.owner }),
-    tags: { ...lineageOf(imageId), ...b.tags },
-  });
+export function scenarioImages(scenario: Scenario, accounts: ImageAccounts): SimImage[] {
+  const owner = (b: ImageBehaviour) =>
+    b.owner === 'factory' ? accounts.factory : b.owner === 'self' ? accounts.environment : b.owner;
+  const image = (imageId: string, b: ImageBehaviour): SimImage => {
+    const ownerId = owner(b);
+    return {
+      imageId,
+      healthy: b.healthy,
+      errorRate: b.errorRate,
+      p99LatencyMs: b.p99LatencyMs,
+      ownerId,
+      // The factory's distribution shares what it bakes with each environment's account by
+      // launch permission; any other account's image is a public one.
+      ...(ownerId === accounts.environment
+        ? {}
+        : b.owner === 'factory'
+          ? { public: false, launchPermissions: [accounts.environment] }
+          : { public: true }),
+      tags: { ...lineageOf(imageId), ...b.tags },
+    };
+  };
+  return scenarioImageIds(scenario).map((id) => image(id, behaviourOf(scenario, id)));
+}
+
+/** The ids of the images that exist at the start: the released one, the previous one, every listed one. */
+export function scenarioImageIds(scenario: Scenario): string[] {
   const previous = scenario.fleet.previousImage;
-  const ids = [
+  return [
     scenario.releasedImage,
     ...(previous && !(previous in scenario.images) ? [previous] : []),
     ...Object.keys(scenario.images).filter((id) => id !== scenario.releasedImage),
   ];
-  return ids.map((id) => image(id, behaviourOf(scenario, id)));
 }
 
 /**
@@ -74,8 +96,9 @@ export function buildWorld(
   deployment: SimulatedDeployment,
   settings: WorkflowSettings,
   scenario: Scenario,
+  factoryAccount: string = deployment.account,
 ): SimWorldSpec {
-  const images = scenarioImages(scenario);
+  const images = scenarioImages(scenario, { factory: factoryAccount, environment: deployment.account });
   const groupProps = (name: string) => {
     const id = deployment
       .ofType('AWS::AutoScaling::AutoScalingGroup')
@@ -243,9 +266,9 @@ function periodOf(p: Record<string, unknown>): number {
 export function factoryAnnounced(
   scenario: Scenario,
 ): Array<{ readonly imageId: string; readonly findings: ImageBehaviour['findings'] }> {
-  return scenarioImages(scenario).flatMap((i) => {
-    const b = behaviourOf(scenario, i.imageId);
-    return b.fromFactory ? [{ imageId: i.imageId, findings: b.findings }] : [];
+  return scenarioImageIds(scenario).flatMap((imageId) => {
+    const b = behaviourOf(scenario, imageId);
+    return b.fromFactory ? [{ imageId, findings: b.findings }] : [];
   });
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AMI_ID, AMI_ID_RULE } from '../lambda/shared/ami';
-import { ENVIRONMENT_NAMES } from '../lambda/shared/environments';
+import { ENVIRONMENT_NAME, ENVIRONMENT_NAME_RULE } from '../lambda/shared/environments';
 import { count, environmentFaults, executionInput, seconds } from './faults';
 
 /**
@@ -12,6 +12,10 @@ import { count, environmentFaults, executionInput, seconds } from './faults';
 
 export const amiId = z.string({ error: AMI_ID_RULE }).regex(AMI_ID, { error: AMI_ID_RULE });
 export { count, executionInput, seconds } from './faults';
+/** An environment's name; the runner refuses one the rehearsed product does not have. */
+export const environmentName = z
+  .string({ error: "must be an environment's name" })
+  .regex(ENVIRONMENT_NAME, { error: `must be an environment's name (${ENVIRONMENT_NAME_RULE})` });
 
 const image = z.strictObject({
   /** Instances of this image pass their health checks. @default true */
@@ -24,17 +28,20 @@ const image = z.strictObject({
    * Environments that released this image: the environment promoting from one of them finds its
    * release recorded, as the `Image Released` it announced would have left it. @default none
    */
-  releasedIn: z.array(z.enum(ENVIRONMENT_NAMES)).optional(),
+  releasedIn: z.array(environmentName).optional(),
   /** Extra AMI tags. */
   tags: z.record(z.string(), z.string()).optional(),
   /**
-   * Who owns the image: this account (`self`), or another one (a public or shared image, which
-   * DescribeImages with `Owners: ['self']` leaves out). @default "self"
+   * Who owns the image: the image factory's account (`factory`), which shares it with the
+   * environment's account as the factory's distribution does; the environment's own account
+   * (`self`: an AMI made there by hand); or another account (a public image, which DescribeImages
+   * with `Owners: ['self']` leaves out). In a layout of one account the first two are the same.
+   * @default "factory"
    */
   owner: z
     .string()
-    .regex(/^(self|\d{12})$/, { error: 'must be "self" or a 12-digit account id' })
-    .default('self'),
+    .regex(/^(factory|self|\d{12})$/, { error: 'must be "factory", "self" or a 12-digit account id' })
+    .default('factory'),
   /**
    * Whether the image factory built and announced it (its announcement is in the environment's
    * table). An image it did not build is refused, whoever owns it. @default true
@@ -56,7 +63,7 @@ const fault = environmentFaults(amiId);
 
 export const scenarioSchema = z.strictObject({
   /** A configured environment (its synthesized state machine and settings are used). */
-  environment: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }),
+  environment: environmentName,
   fleet: z.strictObject({
     /** InService instances of the live group at the start. */
     instances: count.max(5000, { error: 'must be <= 5000' }),

@@ -3,8 +3,8 @@ import type { CfnTemplate } from './deployment';
 import type { CompiledProduct } from './engine/product';
 import { productOf, Rehearsal } from './runner';
 import type { RehearsalRun } from './runner';
-import type { NextExecutionInput, Scenario } from './scenario';
 import { ScenarioError } from './scenario';
+import type { NextExecutionInput, Scenario } from './scenario';
 import type { ProductTemplates } from './synth';
 
 /**
@@ -36,7 +36,15 @@ export class RehearsalSession {
     return rehearsal;
   }
 
-  run(scenario: Scenario): Promise<RehearsalRun> {
+  async run(scenario: Scenario): Promise<RehearsalRun> {
+    // An image released in an environment the product does not have would seed nothing.
+    for (const [imageId, image] of Object.entries(scenario.images))
+      image.releasedIn?.forEach((env, i) => {
+        if (!this.product.has(env))
+          throw new ScenarioError(
+            `images.${imageId}.releasedIn.${i}: ${env} is not an environment of this product (${this.product.environments().join(', ')})`,
+          );
+      });
     return this.rehearsal(scenario.environment).run(scenario);
   }
 

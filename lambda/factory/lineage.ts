@@ -7,7 +7,10 @@ import { parseEvent } from '../shared/parse-event';
 export interface LineageDeps {
   /** The factory's AMIs in the region the release happened in. */
   readonly images: (region: string) => Images;
-  /** Each environment's account: a release announced from any other account is ignored. */
+  /**
+   * Each environment of the product and its account: a release of any other environment, or
+   * announced from any other account, is ignored.
+   */
   readonly accounts: Readonly<Partial<Record<EnvironmentName, string>>>;
 }
 
@@ -38,8 +41,15 @@ export async function tagLineage(
 ): Promise<TaggedRelease | { ignored: string }> {
   const e = parseEvent(imageReleasedEventSchema, event, 'Image Released');
   const r = e.detail;
-  const expected = d.accounts[r.environment];
-  if (expected !== undefined && expected !== e.account) {
+  // Any name has the shape of an environment's: only the product's own are tagged for.
+  const expected = Object.hasOwn(d.accounts, r.environment) ? d.accounts[r.environment] : undefined;
+  if (expected === undefined) {
+    const known = Object.keys(d.accounts).join(', ');
+    return {
+      ignored: `a release of ${r.environment}, which is not an environment of this product (${known})`,
+    };
+  }
+  if (expected !== e.account) {
     return { ignored: `a release of ${r.environment} from account ${e.account}, not ${expected}` };
   }
   const images = d.images((event as { region?: string }).region ?? '');

@@ -6,7 +6,7 @@ import { onUpstreamRelease } from '../promotion/upstream-release';
 import { ConfigurationError, deployedHandler, required } from '../runtime/composition';
 import type { Composition, Variables } from '../runtime/composition';
 import { logger } from '../runtime/handler';
-import { isEnvironmentName } from '../shared/environments';
+import { ENVIRONMENT_NAME_RULE, isEnvironmentName } from '../shared/environments';
 import type { EnvironmentName } from '../shared/environments';
 
 export interface OnUpstreamReleaseConfig {
@@ -20,7 +20,9 @@ export interface OnUpstreamReleaseConfig {
 export function configure(variables: Variables): OnUpstreamReleaseConfig {
   const from = required(variables, 'PROMOTE_FROM');
   if (!isEnvironmentName(from))
-    throw new ConfigurationError(`PROMOTE_FROM must name an environment, got ${JSON.stringify(from)}`);
+    throw new ConfigurationError(
+      `PROMOTE_FROM must be an environment's name (${ENVIRONMENT_NAME_RULE}), got ${JSON.stringify(from)}`,
+    );
   const soakMinutes = Number(required(variables, 'SOAK_MINUTES'));
   if (!Number.isInteger(soakMinutes) || soakMinutes < 0)
     throw new ConfigurationError(

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AMI_ID, AMI_ID_RULE } from './ami';
-import { ENVIRONMENT_NAMES } from './environments';
+import { ENVIRONMENT_NAME } from './environments';
 
 /**
  * The product's own EventBridge events: what the image factory and each environment tell one
@@ -44,7 +44,8 @@ export const imageAvailableDetailSchema = z.object({
 export type ImageAvailableDetail = z.infer<typeof imageAvailableDetailSchema>;
 
 export const imageReleasedDetailSchema = z.object({
-  environment: z.enum(ENVIRONMENT_NAMES),
+  /** The releasing environment's name (whether it is the one a receiver promotes from is the receiver's check). */
+  environment: z.string().check(z.regex(ENVIRONMENT_NAME)),
   /** The AMI now serving all traffic there (in that environment's region). */
   imageId: amiId,
   /** The release before it, if any (a rollback may return to it). */

@@ -8,6 +8,9 @@ import type { EnvironmentName } from './environments';
  */
 export const APP_PREFIX = 'immutable';
 
+/** An environment's CloudFormation stack, e.g. `Immutable-prod`. */
+export const environmentStackName = (env: EnvironmentName) => `Immutable-${env}`;
+
 /** Physical-name prefix for an environment's resources (e.g. `immutable-prod`). */
 export const resourcePrefix = (env: EnvironmentName) => `${APP_PREFIX}-${env}`;
 
@@ -44,6 +47,15 @@ export function imageFactoryNames(appName: string) {
     deadLetters: `${prefix}-image-event-dead-letters`,
   };
 }
+
+/**
+ * The statement of a stack's default-bus policy that admits `account`'s forwards, e.g.
+ * `immutable-prod-111111111111`. Named after the receiving stack (an environment's name, or
+ * `images` for the image factory): several stacks may share an account's bus, and each owns its
+ * statements.
+ */
+export const busPolicyStatementId = (receiver: string, account: string) =>
+  `${APP_PREFIX}-${receiver}-${account}`;
 
 /** The Auto Scaling group of one colour, e.g. `immutable-prod-blue`. */
 export const fleetGroupName = (env: EnvironmentName, colour: Colour) => `${resourcePrefix(env)}-${colour}`;

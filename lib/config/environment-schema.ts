@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import { ON_INTERACTIVE_ACCESS } from '../../lambda/shared/operations';
 import { SEVERITIES } from '../../lambda/shared/severities';
 import { capacityOrderProblems } from '../constructs/fleet/fleet-rules';
 import { ROOT_VOLUME_GIB } from '../constructs/rules';
+import { environmentName, FROM_IMAGE_FACTORY } from './environment-name';
 import {
   ACM_CERTIFICATE_ARN,
   account,
@@ -205,33 +205,49 @@ const rollout = z
   });
 
 /**
- * Where an environment's images come from. The first environment takes what the image factory
- * bakes (its scan gate first); each other one takes what an earlier environment *released*,
- * after a soak, and with a person's approval where `approval` is manual.
+ * Where an environment's images come from: what the image factory bakes (its scan gate first), or
+ * what another environment *released*, after a soak, and with a person's approval where
+ * `approval` is manual. Several environments may take from the same source; the product checks
+ * that the sources form no cycle and that some environment takes the factory's images.
  */
-const promotion = z.discriminatedUnion(
-  'from',
-  [
-    z.strictObject({ from: z.literal('image-factory') }),
-    z.strictObject({
-      from: z.enum(ENVIRONMENT_NAMES),
-      /** Minutes a release must stand upstream before this environment starts its canary. */
-      soakMinutes: int(0, 10080),
-      /** `manual`: after the soak, a person approves (`npm run approve`) before the canary starts. */
-      approval: z.enum(['automatic', 'manual'], { error: 'must be "automatic" or "manual"' }),
-      /** How long a manual approval is waited for before the promotion ends. */
-      approvalTimeoutHours: int(1, 720),
-    }),
-  ],
-  {
-    error:
-      'must be {"from":"image-factory"} or {"from":"<environment>","soakMinutes":…,"approval":…,"approvalTimeoutHours":…}',
-  },
-);
+const fromImageFactory = z.strictObject({ from: z.literal(FROM_IMAGE_FACTORY) });
+const fromEnvironment = z.strictObject({
+  /** The environment whose releases this one takes. */
+  from: environmentName,
+  /** Minutes a release must stand upstream before this environment starts its canary. */
+  soakMinutes: int(0, 10080),
+  /** `manual`: after the soak, a person approves (`npm run approve`) before the canary starts. */
+  approval: z.enum(['automatic', 'manual'], { error: 'must be "automatic" or "manual"' }),
+  /** How long a manual approval is waited for before the promotion ends. */
+  approvalTimeoutHours: int(1, 720),
+});
+type Promotion = z.infer<typeof fromImageFactory> | z.infer<typeof fromEnvironment>;
+
+/**
+ * `from` decides which shape applies, as a discriminated union would; zod's needs a literal on
+ * every side, and an environment's name is any string, so the choice is made here and the chosen
+ * shape's own issues are reported under `promotion`.
+ */
+const promotion = z.unknown().transform((value, ctx): Promotion => {
+  const from = typeof value === 'object' && value !== null ? (value as { from?: unknown }).from : undefined;
+  if (typeof from !== 'string') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be {"from":"image-factory"} or {"from":"<environment>","soakMinutes":…,"approval":…,"approvalTimeoutHours":…}',
+    });
+    return z.NEVER;
+  }
+  const parsed = (from === FROM_IMAGE_FACTORY ? fromImageFactory : fromEnvironment).safeParse(value);
+  if (parsed.success) return parsed.data;
+  // Each issue as the chosen shape reported it (its code, path and message), under `promotion`.
+  for (const issue of parsed.error.issues) ctx.addIssue({ ...issue });
+  return z.NEVER;
+});
 
 export const environmentConfigSchema = z
   .strictObject({
-    name: z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' }),
+    name: environmentName,
     account: account.optional(),
     region: region.optional(),
     promotion,
@@ -334,3 +350,13 @@ export function deployabilityWarnings(c: DeepReadonly<EnvironmentConfig>): strin
   ];
 }
 export type PromotionConfig = EnvironmentConfig['promotion'];
+
+/**
+ * Whether an environment takes another environment's releases, narrowing its promotion to that
+ * shape (`from === "image-factory"` cannot: an environment's name is any string to the compiler).
+ */
+export function takesReleases<P extends { readonly from: string }>(
+  promotion: P,
+): promotion is Extract<P, { readonly soakMinutes: number }> {
+  return promotion.from !== FROM_IMAGE_FACTORY;
+}

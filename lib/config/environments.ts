@@ -1,13 +1,14 @@
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { EnvironmentConfig } from './environment-schema';
 import type { ImageFactoryConfig } from './image-factory-schema';
 
 /**
- * The image factory and the three environments its images are promoted through. Edit values
- * here; `loadConfig` validates them at synth. Account and region are left out so every stack
- * synthesizes env-agnostic and offline (all in one account); pin them on the factory and every
- * environment (with `network.availabilityZones`) for a real deployment, across accounts and
- * regions if you like: distribution and event forwarding follow.
+ * The shipped product: the image factory and three environments its images are promoted
+ * through, dev -> staging -> prod. It is what synth uses without `-c config=FILE` (the same data
+ * as examples/dev-staging-prod.json, which a test keeps equal). `loadConfig` validates it at
+ * synth. Account and region are left out so every stack synthesizes env-agnostic and offline (all
+ * in one account); pin them on the factory and every environment (with
+ * `network.availabilityZones`) for a real deployment, across accounts and regions if you like:
+ * distribution and event forwarding follow.
  */
 type RawConfig = EnvironmentConfig;
 
@@ -189,4 +190,5 @@ const prod: RawConfig = {
   },
 };
 
-export const ENVIRONMENTS: Record<EnvironmentName, RawConfig> = { dev, staging, prod };
+/** The shipped environments, in promotion order. */
+export const ENVIRONMENTS: readonly RawConfig[] = [dev, staging, prod];

@@ -1,21 +1,27 @@
 import type { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import type { EnvironmentName } from '../../lambda/shared/environments';
+import { MAX_PROTECTED_ENVIRONMENTS } from '../constructs/bake/bake-rules';
+import { ConfigError } from './config-error';
 import { ENVIRONMENTS, IMAGE_FACTORY } from './environments';
 import { environmentConfigSchema } from './environment-schema';
 import type { EnvironmentConfig } from './environment-schema';
 import { imageFactoryConfigSchema } from './image-factory-schema';
 import type { ImageFactoryConfig } from './image-factory-schema';
 import type { DeepReadonly } from './primitives';
+import { readProductFile } from './product-file';
+import type { RawProduct } from './product-file';
+import { duplicateNameProblems, promotionOrder, promotionProblems } from './promotion-graph';
 
 export * from './environment-schema';
 export * from './image-factory-schema';
+export { ConfigError } from './config-error';
+export { FROM_IMAGE_FACTORY } from './environment-name';
 export type { DeepReadonly } from './primitives';
+export type { RawProduct } from './product-file';
 
 /** The whole product: one image factory and the environments its images are promoted through. */
 export interface ProductConfig {
   readonly imageFactory: ImageFactoryConfig;
-  /** In promotion order (dev → staging → prod). */
+  /** In promotion order: each after the environment it takes from, ties as configured. */
   readonly environments: readonly EnvironmentConfig[];
 }
 
@@ -25,17 +31,36 @@ export type NetworkConfig = DeepReadonly<EnvironmentConfig['network']>;
 export type FleetConfig = DeepReadonly<EnvironmentConfig['fleet']>;
 export type RolloutConfig = DeepReadonly<EnvironmentConfig['rollout']>;
 
-/** Raised at synth when the configuration breaks a rule. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** What the app reads from its surroundings: CDK context first, then the process environment. */
 export interface ConfigSources {
   /** `cdk deploy -c sourceRevision=$(git rev-parse --short HEAD)`; tags every baked AMI. */
   readonly sourceRevision?: unknown;
+  /**
+   * A product configuration in JSON (`cdk synth -c config=FILE`, a tool's `--config FILE`).
+   * @default the shipped configuration (lib/config/environments.ts)
+   */
+  readonly configFile?: unknown;
+  /** Where a relative `configFile` is found. @default the process's working directory */
+  readonly cwd?: string;
   /** The SOURCE_REVISION environment variable, used when no context value is given. */
   readonly env?: NodeJS.ProcessEnv;
+}
+
+/** A construct scope's CDK context, the one thing of the app the configuration reads. */
+export interface ContextSource {
+  readonly node: { tryGetContext(key: string): unknown };
+}
+
+/**
+ * Where `cdk synth` says the configuration is: `-c config=FILE` and `-c sourceRevision=…` (or the
+ * same keys in cdk.json's context), then the process environment.
+ */
+export function configSourcesOf(app: ContextSource): ConfigSources {
+  return {
+    configFile: app.node.tryGetContext('config'),
+    sourceRevision: app.node.tryGetContext('sourceRevision'),
+    env: process.env,
+  };
 }
 
 /**
@@ -57,15 +82,12 @@ export function validateImageFactory(raw: unknown): ImageFactoryConfig {
 }
 
 /**
- * Validate the whole product: the factory, each environment, and the rules between them: the
- * promotion chain starts at the factory and only ever takes from an earlier environment, and
- * either every stack is pinned to an account and region or none is (distribution and event
- * forwarding are derived from where each one runs).
+ * Validate the whole product: the factory, each environment, and the rules between them: names
+ * are unique, the promotion graph takes its images from the factory without a cycle, and either
+ * every stack is pinned to an account and region or none is (distribution and event forwarding
+ * are derived from where each one runs). The environments come back in promotion order.
  */
-export function validateProduct(raw: {
-  imageFactory: unknown;
-  environments: readonly unknown[];
-}): ProductConfig {
+export function validateProduct(raw: RawProduct): ProductConfig {
   const problems: string[] = [];
   const attempt = <T>(validate: () => T): T | undefined => {
     try {
@@ -77,7 +99,11 @@ export function validateProduct(raw: {
     }
   };
   const imageFactory = attempt(() => validateImageFactory(raw.imageFactory));
-  const environments = raw.environments.map((e) => attempt(() => validateEnvironment(e)));
+  const environments = raw.environments.map((e, i) =>
+    attempt(() =>
+      validateEnvironment(e, isRecord(e) && typeof e.name === 'string' ? e.name : `environments.${i}`),
+    ),
+  );
   if (problems.length > 0) throw new ConfigError(problems.join('\n'));
   const product = {
     imageFactory: imageFactory as ImageFactoryConfig,
@@ -85,29 +111,19 @@ export function validateProduct(raw: {
   };
   const crossProblems = productProblems(product);
   if (crossProblems.length > 0) throw new ConfigError(crossProblems.join('\n'));
-  return product;
+  return { ...product, environments: promotionOrder(product.environments) };
 }
 
 function productProblems({ imageFactory, environments }: ProductConfig): string[] {
-  const problems: string[] = [];
-  const names = environments.map((e) => e.name);
-  const order = (name: EnvironmentName) => ENVIRONMENT_NAMES.indexOf(name);
-  for (const e of environments) {
-    const from = e.promotion.from;
-    if (from === 'image-factory') continue;
-    if (!names.includes(from)) {
-      problems.push(
-        `${e.name}.promotion.from must name a configured environment (${names.join(', ')}), got "${from}"`,
-      );
-    } else if (order(from) >= order(e.name)) {
-      problems.push(
-        `${e.name}.promotion.from must name an environment before ${e.name} in promotion order (${ENVIRONMENT_NAMES.join(' → ')}), got "${from}"`,
-      );
-    }
-  }
-  if (!environments.some((e) => e.promotion.from === 'image-factory')) {
+  const duplicates = duplicateNameProblems(environments);
+  // With two environments of one name, which one another takes from is anybody's guess.
+  if (duplicates.length > 0) return duplicates;
+  const problems = promotionProblems(environments);
+  if (environments.length > MAX_PROTECTED_ENVIRONMENTS) {
     problems.push(
-      `promotion: no environment takes the image factory's images; set promotion.from to "image-factory" on the first (${names[0] ?? 'dev'})`,
+      `environments must list at most ${MAX_PROTECTED_ENVIRONMENTS}, got ${environments.length}: the image ` +
+        "factory's lifecycle policy keeps each one's rollback candidates by a tag, and takes at most " +
+        `${MAX_PROTECTED_ENVIRONMENTS} tags`,
     );
   }
   const pinned = [imageFactory, ...environments].map((c) => c.account !== undefined);
@@ -124,16 +140,34 @@ function productProblems({ imageFactory, environments }: ProductConfig): string[
   return problems;
 }
 
-/** Validate and return the configured product (factory and environments in dev → staging → prod order). */
+/**
+ * Validate and return the product: the configuration file's when `configFile` is given, else the
+ * shipped one (lib/config/environments.ts). The image factory's source revision comes from the
+ * sources, never from the file.
+ */
 export function loadConfig(sources: ConfigSources = {}): ProductConfig {
   const revision = sources.sourceRevision ?? sources.env?.SOURCE_REVISION ?? 'unversioned';
-  return validateProduct({
-    imageFactory: { ...IMAGE_FACTORY, sourceRevision: revision },
-    environments: ENVIRONMENT_NAMES.map((name) => ENVIRONMENTS[name]),
-  });
+  if (sources.configFile === undefined) {
+    return validateProduct({
+      imageFactory: { ...IMAGE_FACTORY, sourceRevision: revision },
+      environments: ENVIRONMENTS,
+    });
+  }
+  const { file, product } = readProductFile(sources.configFile, sources.cwd ?? process.cwd());
+  try {
+    return validateProduct({
+      imageFactory: isRecord(product.imageFactory)
+        ? { ...product.imageFactory, sourceRevision: revision }
+        : product.imageFactory,
+      environments: product.environments,
+    });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(`config file ${file} is not a valid product configuration:\n${e.message}`);
+  }
 }
 
-/** The configured environments (see `loadConfig`). */
+/** The configured environments, in promotion order (see `loadConfig`). */
 export function loadEnvironments(sources: ConfigSources = {}): readonly EnvironmentConfig[] {
   return loadConfig(sources).environments;
 }

@@ -2,22 +2,26 @@ import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
 import { imageFactoryDeployabilityWarnings } from '../config';
 import type { DeepReadonly, ProductConfig } from '../config';
 import { BakePipeline } from '../constructs/bake';
-import type { DistributionTarget } from '../constructs/bake';
 import { ImageFactoryEvents } from '../constructs/bake/image-events';
 import { EventRoutes } from '../constructs/events/event-routes';
 import { logRetentionFor } from '../constructs/log-retention';
 import { EnvironmentNetwork } from '../constructs/network';
-import { defaultBusArn, sameBus } from './placement';
-import type { Placement, ProductPlacement } from './placement';
+import { topologyOf } from '../topology';
+import type { Topology } from '../topology';
+import { configuredZones } from './configured-zones';
+import { forwardId, receivers } from './forwards';
 
 export interface ImageFactoryStackProps extends StackProps {
   readonly product: DeepReadonly<ProductConfig>;
-  readonly placement: ProductPlacement;
+  /**
+   * Who forwards what to whom, who may send, where images are distributed.
+   * @default the topology of `product`
+   */
+  readonly topology?: Topology;
 }
 
 /**
@@ -28,10 +32,13 @@ export interface ImageFactoryStackProps extends StackProps {
 export class ImageFactoryStack extends Stack {
   readonly pipeline: BakePipeline;
   readonly events: ImageFactoryEvents;
+  private readonly zones: string[] | undefined;
 
   constructor(scope: Construct, id: string, props: ImageFactoryStackProps) {
     super(scope, id, props);
-    const { product, placement } = props;
+    this.zones = configuredZones(props.product.imageFactory.network);
+    const { product } = props;
+    const topology = props.topology ?? topologyOf(product);
     const f = product.imageFactory;
     Tags.of(this).add('immutable:component', 'image-factory');
     // Synth keeps working for a factory that is not deployable yet, and says why.
@@ -48,15 +55,16 @@ export class ImageFactoryStack extends Stack {
     });
     this.pipeline = new BakePipeline(this, 'Bake', {
       ...f,
-      distribution: distributionTargets(placement),
+      distribution: topology.distribution,
       protectedEnvironments: product.environments.map((e) => e.name),
       vpc: network.vpc,
       subnetSelection: network.workerSubnets,
     });
     if (this.pipeline.buildSecurityGroup) network.allowEndpointsFrom(this.pipeline.buildSecurityGroup);
+    // Unpinned, every environment deploys to the factory's account.
     const accounts = Object.fromEntries(
-      product.environments.map((e) => [e.name, placement.environments[e.name]?.account ?? this.account]),
-    ) as Record<EnvironmentName, string>;
+      Object.entries(topology.accounts).map(([name, account]) => [name, account ?? this.account]),
+    );
     this.events = new ImageFactoryEvents(this, 'Events', {
       pipelineName: this.pipeline.pipelineName,
       pipelineArn: this.pipeline.pipelineArn,
@@ -74,42 +82,26 @@ export class ImageFactoryStack extends Stack {
       value: this.pipeline.topic.topicArn,
     });
 
-    const elsewhere = product.environments
-      .map((e) => ({ name: e.name, at: placement.environments[e.name] ?? {} }))
-      .filter(({ at }) => !sameBus(at, placement.imageFactory));
+    const routes = topology.imageFactory;
     new EventRoutes(this, 'Routes', {
+      receiver: 'images',
       deadLetters: this.events.deadLetters,
-      forwards: elsewhere.map(({ name, at }) => ({
-        id: `AnnounceTo${capitalize(name)}`,
-        description: `Forward the factory's Image Available to ${name}`,
+      forwards: routes.forwards.map((forward) => ({
+        id: forwardId('AnnounceTo', forward),
+        description: `Forward the factory's Image Available to ${receivers(forward)}`,
         pattern: {
           source: [PRODUCT_EVENTS.imageAvailable.source],
           detailType: [PRODUCT_EVENTS.imageAvailable.detailType],
           account: [this.account],
         },
-        busArn: defaultBusArn(at),
+        busArn: forward.bus,
       })),
-      receiveFrom: elsewhere.flatMap(({ at }) =>
-        at.account && at.account !== this.account ? [at.account] : [],
-      ),
+      receiveFrom: routes.admits,
     });
   }
-}
 
-/**
- * The regions the environments run in, with the accounts (other than the factory's) that launch
- * its AMIs there. In one account and region: none, the AMI is simply the factory's own.
- */
-export function distributionTargets(p: ProductPlacement): DistributionTarget[] {
-  const byRegion = new Map<string, Set<string>>();
-  const envs = Object.values(p.environments).filter((e): e is Placement => e !== undefined);
-  for (const e of envs) {
-    if (!e.region || !e.account) continue;
-    const accounts = byRegion.get(e.region) ?? new Set<string>();
-    if (e.account !== p.imageFactory.account) accounts.add(e.account);
-    byRegion.set(e.region, accounts);
+  /** The configured zones, where the network names them: no lookup (see {@link configuredZones}). */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
-  return [...byRegion].map(([region, accounts]) => ({ region, accountIds: [...accounts].sort() }));
 }
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

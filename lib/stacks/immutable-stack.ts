@@ -1,10 +1,8 @@
 import { Annotations, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import type { CfnElement, StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { EnvironmentName } from '../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../lambda/shared/events';
 import { ENVIRONMENT_TAG } from '../../lambda/shared/tags';
-import type { DownstreamEnvironment } from '../../lambda/shared/settings';
 import { deployabilityWarnings } from '../config';
 import type { DeepReadonly, EnvironmentConfig, ProductConfig } from '../config';
 import { logRetentionFor } from '../constructs/log-retention';
@@ -13,10 +11,12 @@ import { ImmutableFleet } from '../constructs/fleet';
 import { EnvironmentNetwork } from '../constructs/network';
 import { EnvironmentOperations } from '../constructs/operations';
 import { RolloutWorkflow } from '../constructs/rollout';
+import { topologyOf } from '../topology';
+import type { EnvironmentTopology, Place, Topology } from '../topology';
+import { configuredZones } from './configured-zones';
+import { forwardId, receivers } from './forwards';
 import { formerLogicalId } from './moved-constructs';
 import type { Move } from './moved-constructs';
-import { defaultBusArn, sameBus } from './placement';
-import type { Placement, ProductPlacement } from './placement';
 
 /**
  * Constructs that moved since the stack was first deployed. Their resources keep the logical ids
@@ -38,7 +38,11 @@ export interface ImmutableStackProps extends StackProps {
   readonly config: DeepReadonly<EnvironmentConfig>;
   /** The whole product: the image factory (the application's port and health path) and the other environments. */
   readonly product: DeepReadonly<ProductConfig>;
-  readonly placement: ProductPlacement;
+  /**
+   * Who takes whose releases, what this stack forwards and who may send to it.
+   * @default the topology of `product`
+   */
+  readonly topology?: Topology;
 }
 
 /**
@@ -55,9 +59,14 @@ export class ImmutableStack extends Stack {
   /** The dashboard, the fleet-age and drift alarms, and the answer to interactive access. */
   readonly operations: EnvironmentOperations;
 
+  private readonly zones: string[] | undefined;
+
   constructor(scope: Construct, id: string, props: ImmutableStackProps) {
     super(scope, id, props);
-    const { config, product, placement } = props;
+    this.zones = configuredZones(props.config.network);
+    const { config, product } = props;
+    const topology = props.topology ?? topologyOf(product);
+    const here = environmentOf(topology, config.name);
     this.config = config;
     Tags.of(this).add(ENVIRONMENT_TAG, config.name);
     // Synth keeps working for an environment that is not deployable yet, and says why.
@@ -80,21 +89,21 @@ export class ImmutableStack extends Stack {
     });
     network.allowEndpointsFrom(this.fleet);
 
-    const here = placement.environments[config.name] ?? {};
-    const accountOf = (p: Placement) => p.account ?? this.account;
-    const upstream = config.promotion.from === 'image-factory' ? undefined : config.promotion.from;
+    // Unpinned, every stack deploys to this account.
+    const accountOf = (p: Place) => p.account ?? this.account;
+    const upstream = here.upstream;
     this.rollout = new RolloutWorkflow(this, 'Rollout', {
       environment: config.name,
       fleet: this.fleet,
       images: {
-        factoryAccount: accountOf(placement.imageFactory),
+        factoryAccount: accountOf(topology.imageFactory.place),
         scanGateSeverity: config.images.failOnSeverity,
         trustedOwners: config.images.trustedOwners,
         takesFactoryImages: upstream === undefined,
       },
       promotion: config.promotion,
-      ...(upstream ? { upstreamAccount: accountOf(placement.environments[upstream] ?? {}) } : {}),
-      downstream: downstreamOf(config.name, product),
+      ...(upstream ? { upstreamAccount: accountOf(upstream.place) } : {}),
+      downstream: here.downstream,
       ...config.rollout,
       logRetentionDays: config.fleet.logRetentionDays,
     });
@@ -123,42 +132,28 @@ export class ImmutableStack extends Stack {
 
     // Releases go to the environments that promote from this one and to the factory (which tags
     // them); what crosses an account or region is forwarded, and the senders allowed in.
-    const downstreamElsewhere = downstreamOf(config.name, product)
-      .map((d) => ({ name: d.environment, at: placement.environments[d.environment] ?? {} }))
-      .filter(({ at }) => !sameBus(at, here));
-    const factoryElsewhere = !sameBus(placement.imageFactory, here);
     const released = {
       source: [PRODUCT_EVENTS.imageReleased.source],
       detailType: [PRODUCT_EVENTS.imageReleased.detailType],
       account: [this.account],
       detail: { environment: [config.name] },
     };
-    const senders = [
-      ...(factoryElsewhere ? [placement.imageFactory] : []),
-      ...(upstream ? [placement.environments[upstream] ?? {}] : []),
-    ].filter((p) => !sameBus(p, here));
     new EventRoutes(this, 'Routes', {
+      receiver: config.name,
       deadLetters: this.rollout.deadLetters,
-      forwards: [
-        ...downstreamElsewhere.map(({ name, at }) => ({
-          id: `ReleasesTo${capitalize(name)}`,
-          description: `Forward ${config.name}'s Image Released to ${name}`,
-          pattern: released,
-          busArn: defaultBusArn(at),
-        })),
-        ...(factoryElsewhere
-          ? [
-              {
-                id: 'ReleasesToImageFactory',
-                description: `Forward ${config.name}'s Image Released to the image factory`,
-                pattern: released,
-                busArn: defaultBusArn(placement.imageFactory),
-              },
-            ]
-          : []),
-      ],
-      receiveFrom: senders.flatMap((p) => (p.account && p.account !== this.account ? [p.account] : [])),
+      forwards: here.forwards.map((forward) => ({
+        id: forwardId('ReleasesTo', forward),
+        description: `Forward ${config.name}'s Image Released to ${receivers(forward)}`,
+        pattern: released,
+        busArn: forward.bus,
+      })),
+      receiveFrom: here.admits,
     });
+  }
+
+  /** The configured zones, where the network names them: no lookup (see {@link configuredZones}). */
+  override get availabilityZones(): string[] {
+    return this.zones ?? super.availabilityZones;
   }
 
   /** Resources of moved constructs keep the logical ids they were deployed with (see {@link MOVED}). */
@@ -167,16 +162,12 @@ export class ImmutableStack extends Stack {
   }
 }
 
-/** The environments that take `name`'s releases, and how. */
-export function downstreamOf(
-  name: EnvironmentName,
-  product: DeepReadonly<ProductConfig>,
-): DownstreamEnvironment[] {
-  return product.environments.flatMap((e) =>
-    e.promotion.from === name
-      ? [{ environment: e.name, soakMinutes: e.promotion.soakMinutes, approval: e.promotion.approval }]
-      : [],
-  );
+/** The environment's part of the topology; the topology is built from the same product. */
+function environmentOf(topology: Topology, name: string): EnvironmentTopology {
+  const found = topology.environments.find((e) => e.name === name);
+  if (!found)
+    throw new Error(
+      `ImmutableStack: the topology has no environment ${name} (it has ${topology.environments.map((e) => e.name).join(', ')})`,
+    );
+  return found;
 }
-
-const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

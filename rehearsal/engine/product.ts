@@ -14,7 +14,7 @@ export class CompiledProduct {
 
   /** The environments the templates hold, in the order they were synthesized (promotion order). */
   environments(): EnvironmentName[] {
-    return Object.keys(this.templates.environments) as EnvironmentName[];
+    return Object.keys(this.templates.environments);
   }
 
   has(name: string): boolean {

@@ -94,9 +94,14 @@ export class EngineRun {
     this.until = plan.untilSecond ?? Number.POSITIVE_INFINITY;
     const names = [...(plan.factory ? [IMAGE_FACTORY] : []), ...plan.worlds.keys()];
     this.stacks = new Map(names.map((n) => [n, product.stack(n)]));
+    // The image factory's images are owned by its account, wherever its stack is.
+    const factoryAccount = product.placement(IMAGE_FACTORY).account;
     for (const [env, world] of plan.worlds) {
       const stack = this.stack(env);
-      this.fleets.set(env, this.cloud.addFleet(buildWorld(stack.deployment, stack.deployed.settings, world)));
+      this.fleets.set(
+        env,
+        this.cloud.addFleet(buildWorld(stack.deployment, stack.deployed.settings, world, factoryAccount)),
+      );
       this.logs.set(env, { timeline: [], transitions: 0 });
       this.invocations.set(env, 0);
       this.lambdaFaults.set(env, { errors: 0, timeouts: 0 });
@@ -113,7 +118,7 @@ export class EngineRun {
         },
         seconds: () => this.seconds(),
         now: () => this.cloud.now(),
-        snapshot: (env) => this.fleet(env as EnvironmentName).snapshot(),
+        snapshot: (env) => this.fleet(env).snapshot(),
         lambda: (env) => this.lambda(env),
         log: (env) => this.logOf(env),
         stopAtTransition: (x) => this.stopAt.get(x.arn),

@@ -3,7 +3,7 @@ import { DynamoDbPromotionStore } from '../../lambda/aws/dynamodb-promotion';
 import type { FleetRecord } from '../../lambda/shared/documents';
 import type { WorkflowSettings } from '../../lambda/shared/settings';
 import type { Scenario } from '../scenario';
-import { factoryAnnounced, releasedUpstream, scenarioImages, seededVersions } from '../scenario-world';
+import { factoryAnnounced, releasedUpstream, scenarioImageIds, seededVersions } from '../scenario-world';
 import type { FleetSimulator } from '../simulator';
 import type { SimulatedClients } from '../simulator/sdk-routes';
 
@@ -61,11 +61,11 @@ async function seedUpstreamReleases(
   if (!from) return;
   const store = new DynamoDbPromotionStore(clients.dynamodb, settings.table);
   const releasedAt = new Date(sim.now().getTime() - 86_400_000).toISOString();
-  for (const image of scenarioImages(scenario)) {
-    if (!releasedUpstream(scenario, image.imageId).includes(from)) continue;
+  for (const imageId of scenarioImageIds(scenario)) {
+    if (!releasedUpstream(scenario, imageId).includes(from)) continue;
     await store.recordUpstreamRelease({
       environment: from,
-      imageId: image.imageId,
+      imageId,
       action: 'canary',
       releasedAt,
       execution: `arn:aws:states:::execution:${from}-rollout:rehearsal-history`,

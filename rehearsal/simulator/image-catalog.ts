@@ -34,15 +34,25 @@ export const DEFAULT_EBS_KEY = 'alias/aws/ebs';
 export class ImageCatalog {
   private readonly images = new Map<string, CatalogImage>();
 
-  /** Adds an image unless one with its id is there already (several fleets list the same images). */
+  /**
+   * Adds an image; one with its id there already (several fleets list the same images) keeps
+   * what it is and gains the accounts it is shared with.
+   */
   add(
-    image: Omit<CatalogImage, 'tags' | 'launchPermissions'> & { readonly tags?: Record<string, string> },
+    image: Omit<CatalogImage, 'tags' | 'launchPermissions'> & {
+      readonly tags?: Record<string, string>;
+      readonly launchPermissions?: readonly string[];
+    },
   ): void {
-    if (this.images.has(image.imageId)) return;
-    const { tags, ...rest } = image;
+    const { tags, launchPermissions = [], ...rest } = image;
+    const known = this.images.get(image.imageId);
+    if (known) {
+      for (const account of launchPermissions) known.launchPermissions.add(account);
+      return;
+    }
     this.images.set(image.imageId, {
       ...rest,
-      launchPermissions: new Set(),
+      launchPermissions: new Set(launchPermissions),
       tags: new Map([[image.ownerId, new Map(Object.entries(tags ?? {}))]]),
     });
   }

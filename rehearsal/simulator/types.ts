@@ -26,8 +26,10 @@ export interface SimImage {
    * @default the world's account
    */
   readonly ownerId?: string;
-  /** Launchable by every account. @default true for another account's image, false for the world's own */
+  /** Launchable by every account. @default true for another account's image without launch permissions, else false */
   readonly public?: boolean;
+  /** The accounts besides the owner that may launch it (a shared image). @default none */
+  readonly launchPermissions?: readonly string[];
 }
 
 export type Colour = 'blue' | 'green';

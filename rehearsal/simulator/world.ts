@@ -452,8 +452,9 @@ function catalogImage(spec: SimWorldSpec, image: SimImage, index: number) {
     creationDate,
     ownerId,
     exists: image.exists ?? true,
-    // Another account's image the spec lists is one this account may launch: public.
-    public: image.public ?? ownerId !== spec.accountId,
+    // Another account's image the spec lists is one this account may launch: shared, or public.
+    public: image.public ?? (ownerId !== spec.accountId && !image.launchPermissions?.length),
+    launchPermissions: image.launchPermissions ?? [],
     ...(image.tags ? { tags: image.tags } : {}),
   };
 }

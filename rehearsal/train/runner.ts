@@ -99,7 +99,9 @@ export class TrainRehearsal {
     this.product.stack(IMAGE_FACTORY);
     s.train.forEach((name, i) => {
       if (!this.product.has(name))
-        throw new ScenarioError(`train.${i}: ${name} is not an environment of this product`);
+        throw new ScenarioError(
+          `train.${i}: ${name} is not an environment of this product (${this.product.environments().join(', ')})`,
+        );
       const from = this.product.stack(name).deployed.settings.promoteFrom;
       const before = s.train[i - 1];
       if (i === 0 && from)

@@ -1,8 +1,14 @@
 import { z } from 'zod';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { trainFaults } from '../faults';
-import { amiId, count, parseWith, readScenarioJson, seconds } from '../scenario';
+import {
+  amiId,
+  count,
+  environmentName as environment,
+  parseWith,
+  readScenarioJson,
+  seconds,
+} from '../scenario';
 
 /**
  * A release train: environments rehearsed together in one simulated account, the image
@@ -10,7 +16,6 @@ import { amiId, count, parseWith, readScenarioJson, seconds } from '../scenario'
  * rules, triggers and state machines. Strict everywhere, like a single environment's scenario.
  */
 
-const environment = z.enum(ENVIRONMENT_NAMES, { error: 'must be dev, staging or prod' });
 const rate = z.number().min(0, { error: 'must be >= 0' }).max(1, { error: 'must be <= 1' });
 const latency = z.number().min(0, { error: 'must be >= 0' });
 /** A value that differs in some environments. */
@@ -138,6 +143,16 @@ export const trainScenarioSchema = z
       if ('environment' in f && !inTrain.has(f.environment))
         ctx.addIssue({ code: 'custom', path: ['faults', i, 'environment'], message: 'is not in the train' });
     });
+    // Keyed by any name: one not in the train (a typo) would silently change nothing.
+    for (const [imageId, image] of Object.entries(s.images))
+      for (const key of ['healthyIn', 'errorRateIn', 'p99LatencyMsIn'] as const)
+        for (const env of Object.keys(image[key] ?? {}))
+          if (!inTrain.has(env))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['images', imageId, key, env],
+              message: 'is not in the train',
+            });
   });
 
 export type TrainScenario = z.infer<typeof trainScenarioSchema>;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
@@ -15,6 +16,8 @@ const ssm = mockClient(SSMClient);
 const TABLE = 'Immutable-prod-RolloutLedger-1A2B3C';
 const PROMOTION = 'arn:aws:states:eu-west-1:444455556666:stateMachine:immutable-prod-promotion';
 const IMAGE = 'ami-0bbbbbbbbbbbbbbbb';
+/** A product whose environments are qa, uat, prod-eu (eu-west-1) and prod-us (us-east-1). */
+const FOUR_ACCOUNTS = join(__dirname, '..', '..', 'examples', 'four-accounts.json');
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAAWY3';
 const pending = {
   imageId: IMAGE,
@@ -141,6 +144,14 @@ describe('npm run approve', () => {
     [['--env', 'prod', '--image', IMAGE, '--reject'], '--reject needs --reason'],
     [['--env', 'prod', '--image', IMAGE, '--reason', 'x'], '--reason goes with --reject only'],
     [['--env', 'prod', '--imag', IMAGE], 'unknown flag --imag (did you mean --image?)'],
+    [
+      ['--config', FOUR_ACCOUNTS, '--env', 'prod', '--image', IMAGE],
+      `--env must be one of qa, uat, prod-eu, prod-us (the environments of ${FOUR_ACCOUNTS}), got "prod"`,
+    ],
+    [
+      ['--config', 'missing.json', '--env', 'prod', '--image', IMAGE],
+      'config file missing.json does not exist',
+    ],
   ])('refuses %j with a usage error naming the flag, calling nothing', async (args, message) => {
     const r = await approve(...args);
     expect(r.code).toBe(2);
@@ -163,6 +174,15 @@ describe('npm run approve', () => {
     await expect(deployedPromotion(new SSMClient({}), 'prod')).rejects.toThrow(
       'no parameter /immutable/prod/deployment in this account and region: is prod deployed here?',
     );
+  });
+
+  it('answers an environment of the --config product in the region it is pinned to', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('nope'), { name: 'ParameterNotFound' }));
+    const r = await approve('--config', FOUR_ACCOUNTS, '--env', 'prod-us', '--list');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('no parameter /immutable/prod-us/deployment in this account and region');
+    const client = ssm.call(0).thisValue as SSMClient;
+    expect(await client.config.region()).toBe('us-east-1');
   });
 
   it('--help prints the usage, with the exit statuses, and exits 0', async () => {

@@ -33,7 +33,8 @@ describe('the configuration and the bake pipeline check the same rules', () => {
   const construct = (mutate: (c: Record<string, any>) => void) => {
     const c = factoryConfig() as unknown as Record<string, any>;
     mutate(c);
-    return () => validateBakePipelineProps(c as unknown as BakePipelineProps);
+    const protectedEnvironments = ['dev', 'staging', 'prod'];
+    return () => validateBakePipelineProps({ ...c, protectedEnvironments } as unknown as BakePipelineProps);
   };
 
   it.each([

@@ -1,4 +1,10 @@
-import { ConfigError, loadConfig, validateImageFactory, validateProduct } from '../../lib/config';
+import {
+  ConfigError,
+  loadConfig,
+  takesReleases,
+  validateImageFactory,
+  validateProduct,
+} from '../../lib/config';
 import type { EnvironmentConfig, ImageFactoryConfig } from '../../lib/config';
 import { configOf, factoryConfig } from '../support/synth';
 
@@ -66,8 +72,9 @@ describe('the product: rules between the image factory and the environments', ()
     expect(message).toBe('prod.promotion.from must name a configured environment (dev, prod), got "staging"');
   });
 
-  it('fails when an environment promotes from a later one', () => {
+  it('fails when environments take each other’s releases, naming the cycle and the fix', () => {
     const message = problemsOf((p) => {
+      // staging now takes prod's releases, and prod staging's: no image ever reaches either.
       env(p, 'staging').promotion = {
         from: 'prod',
         soakMinutes: 60,
@@ -76,7 +83,8 @@ describe('the product: rules between the image factory and the environments', ()
       };
     });
     expect(message).toBe(
-      'staging.promotion.from must name an environment before staging in promotion order (dev → staging → prod), got "prod"',
+      "staging.promotion.from closes a cycle (prod → staging → prod): each takes another's releases, so no image " +
+        'ever reaches them; let one of them take from "image-factory" or from an environment outside the cycle, got "prod"',
     );
   });
 
@@ -91,8 +99,68 @@ describe('the product: rules between the image factory and the environments', ()
       };
     });
     expect(message.split('\n')).toEqual([
-      'dev.promotion.from must name an environment before dev in promotion order (dev → staging → prod), got "staging"',
-      'promotion: no environment takes the image factory\'s images; set promotion.from to "image-factory" on the first (dev)',
+      "dev.promotion.from closes a cycle (staging → dev → staging): each takes another's releases, so no image " +
+        'ever reaches them; let one of them take from "image-factory" or from an environment outside the cycle, got "staging"',
+      'promotion: no environment takes the image factory\'s images; set promotion.from to "image-factory" on the one ' +
+        'that should take new images first (one of dev, staging, prod)',
+    ]);
+  });
+
+  it('fails when an environment promotes from itself', () => {
+    const message = problemsOf((p) => {
+      env(p, 'prod').promotion = {
+        from: 'prod',
+        soakMinutes: 60,
+        approval: 'manual',
+        approvalTimeoutHours: 72,
+      };
+    });
+    expect(message).toBe('prod.promotion.from must name a different environment, got "prod"');
+  });
+
+  it('fails when two environments share a name, naming both', () => {
+    const message = problemsOf((p) => {
+      p.environments.push(structuredClone(env(p, 'prod')));
+    });
+    expect(message).toBe(
+      "environments.3.name must differ from every other environment's (environments.2 is prod too, and each " +
+        'environment\'s stack and resources are named after it), got "prod"',
+    );
+  });
+
+  it('fails when it lists more environments than the image factory can keep rollback candidates for', () => {
+    const message = problemsOf((p) => {
+      const dev = env(p, 'dev');
+      p.environments = Array.from({ length: 51 }, (_, i) => ({
+        ...structuredClone(dev),
+        name: `env-${i}`,
+        ...(i === 0
+          ? {}
+          : {
+              promotion: { from: 'env-0', soakMinutes: 0, approval: 'automatic', approvalTimeoutHours: 1 },
+            }),
+      }));
+    });
+    expect(message).toMatch(
+      /^environments must list at most 50, got 51: the image factory's lifecycle policy/,
+    );
+  });
+
+  it('accepts several environments taking one source’s releases, and orders the stacks by promotion', () => {
+    const p = product();
+    const prod = env(p, 'prod');
+    // Listed before the environments they take from: the order comes from the graph, not the list.
+    p.environments = [
+      { ...structuredClone(prod), name: 'prod-eu' },
+      { ...structuredClone(prod), name: 'prod-us' },
+      ...p.environments.filter((e) => e.name !== 'prod').reverse(),
+    ];
+    const valid = validateProduct(p);
+    expect(valid.environments.map((e) => [e.name, e.promotion.from])).toEqual([
+      ['dev', 'image-factory'],
+      ['staging', 'dev'],
+      ['prod-eu', 'staging'],
+      ['prod-us', 'staging'],
     ]);
   });
 
@@ -164,13 +232,13 @@ describe('the shipped promotion chain', () => {
   it('staging takes dev’s releases automatically, after they have stood for at least an hour', () => {
     const staging = promotionOf('staging');
     expect(staging).toMatchObject({ from: 'dev', approval: 'automatic' });
-    expect(staging.from !== 'image-factory' && staging.soakMinutes).toBeGreaterThanOrEqual(60);
+    expect(takesReleases(staging) && staging.soakMinutes).toBeGreaterThanOrEqual(60);
   });
 
   it('prod takes staging’s releases with a person’s approval, after a soak of at most a day', () => {
     const prod = promotionOf('prod');
     expect(prod).toMatchObject({ from: 'staging', approval: 'manual' });
-    if (prod.from === 'image-factory') throw new Error('prod must promote from staging');
+    if (!takesReleases(prod)) throw new Error('prod must promote from staging');
     expect(prod.soakMinutes).toBeGreaterThan(0);
     expect(prod.soakMinutes).toBeLessThanOrEqual(24 * 60);
   });

@@ -8,14 +8,13 @@ import {
   validateImageFactory,
 } from '../../lib/config';
 import { configOf, factoryConfig } from '../support/synth';
+import { SHIPPED_ENVIRONMENTS } from '../support/templates';
 
 describe('configured environments', () => {
-  it('validates dev, staging and prod', () => {
-    expect(loadEnvironments({ sourceRevision: 'abc123' }).map((c) => c.name)).toEqual([
-      'dev',
-      'staging',
-      'prod',
-    ]);
+  it('validates dev, staging and prod, the environments the test run synthesizes', () => {
+    const names = loadEnvironments({ sourceRevision: 'abc123' }).map((c) => c.name);
+    expect(names).toEqual(['dev', 'staging', 'prod']);
+    expect(names).toEqual([...SHIPPED_ENVIRONMENTS]);
   });
 
   it('takes the source revision from context before the process environment', () => {

@@ -1,5 +1,5 @@
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import type { EnvironmentName } from '../../lambda/shared/environments';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../support/templates';
+import type { ShippedEnvironment as EnvironmentName } from '../support/templates';
 import { synthesizedFactoryTemplate, synthesizedTemplates } from '../support/templates';
 
 /**

@@ -5,6 +5,8 @@ import { synthesizedTemplates } from '../support/templates';
 const ACCESS = join(__dirname, '..', 'rehearsal', 'scenarios', 'interactive-access.json');
 const STOPPED = join(__dirname, 'scenarios', 'stopped-canary.json');
 const RELEASED = 'ami-0123456789abcdef0';
+/** A product whose environments are qa, uat, prod-eu and prod-us. */
+const FOUR_ACCOUNTS = join(__dirname, '..', '..', 'examples', 'four-accounts.json');
 
 /** Run a CLI main with its output captured; --scenario uses the test run's synthesized templates. */
 async function run(main: typeof statusMain, argv: string[]) {
@@ -63,6 +65,20 @@ describe('usage errors exit 2, naming the field', () => {
     expect(r.err).toContain('--env must be one of dev, staging, prod, got "qa"');
   });
 
+  it('fails on an environment the --config product does not have, naming the ones it has', async () => {
+    const r = await run(statusMain, ['--config', FOUR_ACCOUNTS, '--env', 'prod']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `--env must be one of qa, uat, prod-eu, prod-us, all (the environments of ${FOUR_ACCOUNTS}), got "prod"`,
+    );
+  });
+
+  it('fails when the --config file cannot be used, naming it', async () => {
+    const r = await run(driftMain, ['--config', 'nowhere.json', '--env', 'qa']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^drift: config file nowhere\.json does not exist/);
+  });
+
   it('drift takes one environment, not all', async () => {
     expect((await run(driftMain, ['--env', 'all'])).code).toBe(2);
   });
@@ -106,6 +122,20 @@ describe('against the world a rehearsal leaves', () => {
       ['replace', 'SUCCEEDED'],
       ['phoenix', 'SKIPPED'],
     ]);
+  });
+
+  it('synthesizes the --config product for the rehearsal, not the shipped one', async () => {
+    const asked: (string | undefined)[] = [];
+    const code = await statusMain(['--scenario', ACCESS, '--config', FOUR_ACCOUNTS], {
+      out: () => undefined,
+      err: () => undefined,
+      now: () => new Date('2026-11-26T10:00:00Z'),
+      templates: (configFile) => {
+        asked.push(configFile);
+        return Promise.resolve(synthesizedTemplates());
+      },
+    });
+    expect({ code, asked }).toEqual({ code: 0, asked: [FOUR_ACCOUNTS] });
   });
 
   it('status prints a readable summary', async () => {

@@ -83,6 +83,31 @@ describe('npm run -s rehearse -- --scenario FILE --json --svg OUT', () => {
   });
 });
 
+describe('rehearse --config PRODUCT --scenario FILE', () => {
+  it('rehearses that product’s environments in the accounts and regions it pins, saying so', async () => {
+    const file = join(dir, 'qa-rotation.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        environment: 'qa',
+        fleet: { instances: 2, launchSeconds: 100, ageDays: 12 },
+        releasedImage: 'ami-0123456789abcdef0',
+        input: { action: 'phoenix', reason: 'weekly rotation', trigger: 'schedule' },
+      }),
+    );
+    const config = join(ROOT, 'examples', 'four-accounts.json');
+    const run = await rehearse('--config', config, '--scenario', file, '--json');
+    expect(run.stderr).not.toContain('rehearse:');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toContain(
+      `rehearsing ${config} in the accounts and regions it pins: 111111111111/eu-west-1, ` +
+        '222222222222/eu-west-1, 333333333333/eu-west-1, 444444444444/us-east-1',
+    );
+    expect(run.stderr).toContain('rehearsing qa-rotation in qa');
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'SUCCEEDED', instancesReplaced: 2 });
+  });
+});
+
 describe('rehearse with a scenario it cannot run', () => {
   it('fails with 3 (could not run) when the scenario is malformed, naming each field, before synthesizing', async () => {
     const file = join(dir, 'malformed.json');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { AMI_ID_RULE } from '../../lambda/shared/ami';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../rehearsal/scenario';
 import { scratchDir } from '../support/synth';
+import { openSession } from './support';
 
 const minimal = {
   environment: 'dev',
@@ -77,7 +78,7 @@ describe('an invalid scenario', () => {
   it('fails when a value is wrong, naming the field and echoing the value', () => {
     expect(
       problems({
-        environment: 'qa',
+        environment: 'Q A',
         fleet: { instances: -1, launchSeconds: 'slow' },
         releasedImage: 'ami-1',
         images: { 'ami-2': {} },
@@ -85,7 +86,7 @@ describe('an invalid scenario', () => {
         startTime: 'tomorrow',
       }),
     ).toEqual([
-      'environment must be dev, staging or prod, got "qa"',
+      'environment must be an environment\'s name (lowercase letters, digits and hyphens, starting with a letter), got "Q A"',
       'fleet.instances must be >= 0, got -1',
       'fleet.launchSeconds must be a number of seconds, got "slow"',
       `releasedImage ${AMI_ID_RULE}, got "ami-1"`,
@@ -148,6 +149,24 @@ describe('a scenario file', () => {
     writeFileSync(file, JSON.stringify({ ...minimal, fleet: {} }));
     expect(() => loadScenarioFile(file)).toThrow(
       `${file} is not a valid scenario:\nfleet.instances must be a whole number`,
+    );
+  });
+});
+
+describe('environments the rehearsed product does not have', () => {
+  it('fails when the scenario names one, listing the product’s environments', async () => {
+    const session = openSession();
+    await expect(session.run(parseScenario({ ...minimal, environment: 'qa' }))).rejects.toThrow(
+      new ScenarioError('environment: qa is not an environment of this product (dev, staging, prod)'),
+    );
+    const releasedInQa = {
+      ...minimal,
+      images: { 'ami-0bbbbbbbbbbbbbbbb': { releasedIn: ['staging', 'qa'] } },
+    };
+    await expect(session.run(parseScenario(releasedInQa))).rejects.toThrow(
+      new ScenarioError(
+        'images.ami-0bbbbbbbbbbbbbbbb.releasedIn.1: qa is not an environment of this product (dev, staging, prod)',
+      ),
     );
   });
 });

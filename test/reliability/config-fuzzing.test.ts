@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ConfigError, validateEnvironment } from '../../lib/config';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
-import type { EnvironmentName } from '../../lambda/shared/environments';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../support/templates';
+import type { ShippedEnvironment as EnvironmentName } from '../support/templates';
 import { configOf } from '../support/synth';
 import { propertyRuns } from '../support/properties';
 

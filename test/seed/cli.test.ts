@@ -5,6 +5,7 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AMI_ID_RULE } from '../../lambda/shared/ami';
 import { runCommand } from '../../tools/cli/run-command';
@@ -15,6 +16,7 @@ import { inputsOf } from '../lambda/sdk-mocks';
 const ssm = mockClient(SSMClient);
 const ec2 = mockClient(EC2Client);
 const AL2023 = 'ami-0a1b2c3d4e5f60718';
+const FOUR_ACCOUNTS = join(__dirname, '..', '..', 'examples', 'four-accounts.json');
 
 /** `npm run seed -- <args>`, in this process, with its output captured. */
 async function seed(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -103,6 +105,24 @@ describe('npm run seed', () => {
     const r = await seed(['dev'], { npm_lifecycle_event: 'seed', npm_config_env: 'true' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('Put -- first: npm run seed -- --env dev');
+    expect(awsCalls()).toBe(0);
+  });
+
+  it('fails with 2 when the environment is not one of the --config product, naming the ones it has', async () => {
+    const r = await seed(['--config', FOUR_ACCOUNTS, '--env', 'dev']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(
+      `seed: --env must be one of qa, uat, prod-eu, prod-us (the environments of ${FOUR_ACCOUNTS}), got "dev"`,
+    );
+    expect(awsCalls()).toBe(0);
+  });
+
+  it('fails with 2 when the --config file cannot be read, naming it and what to do', async () => {
+    const r = await seed(['--config', 'nowhere.json', '--env', 'qa']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^seed: config file nowhere\.json does not exist .*; give the path of a product configuration/,
+    );
     expect(awsCalls()).toBe(0);
   });
 });

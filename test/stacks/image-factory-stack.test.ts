@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import { ENVIRONMENT_NAMES } from '../../lambda/shared/environments';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../support/templates';
 import { keepTag, releasedTag } from '../../lambda/shared/tags';
 import { HANDLER_METADATA } from '../../lib/constructs/functions/handlers';
 import { configOf, factoryConfig } from '../support/synth';

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { validateProduct } from '../../lib/config';
+import { takesReleases, validateProduct } from '../../lib/config';
 import type { EnvironmentConfig, ImageFactoryConfig } from '../../lib/config';
 import { configOf, factoryConfig, testApp } from '../support/synth';
 import type { TestApp } from '../support/synth';
@@ -119,6 +119,10 @@ describe('the stacks', () => {
     ]);
   });
 
+  it('synthesize without a single context lookup: pinned, they need no credentials', () => {
+    expect(app.app.synth().manifest.missing ?? []).toEqual([]);
+  });
+
   it('have no unacknowledged cdk-nag finding, forwarding and promotion included', () => {
     const checks = new AwsSolutionsChecks(app.app);
     for (const stack of [app.imageFactory, ...app.stacks]) {
@@ -221,6 +225,18 @@ describe('bus policies', () => {
     expect(busPolicyAccountsOf(templates[env])).toEqual(senders);
   });
 
+  it.each(STACKS)(
+    '%s: each statement is named after its receiving stack and the account it admits',
+    (who) => {
+      const template = who === 'factory' ? factory : templates[who];
+      const receiver = who === 'factory' ? 'images' : who;
+      const ids = Object.values(template.findResources('AWS::Events::EventBusPolicy')).map(
+        (p) => p.Properties.StatementId as string,
+      );
+      expect(ids).toEqual(busPolicyAccountsOf(template).map((account) => `immutable-${receiver}-${account}`));
+    },
+  );
+
   it.each(STACKS)('%s: each policy is on its own default bus', (who) => {
     const template = who === 'factory' ? factory : templates[who];
     const place = who === 'factory' ? FACTORY : PLACES[who];
@@ -308,7 +324,7 @@ describe('promotion state machines', () => {
   it('prod asks a person for approval, waiting for the task token at most the configured time', () => {
     const def = promotionOf('prod');
     const promotion = configOf('prod').promotion;
-    if (promotion.from === 'image-factory') throw new Error('prod promotes from staging');
+    if (!takesReleases(promotion)) throw new Error('prod promotes from staging');
     expect(promotion.approval).toBe('manual');
     expect(def?.States['Ask For Approval']).toMatchObject({
       Type: 'Task',
@@ -344,9 +360,9 @@ describe('promotion state machines', () => {
     );
     expect(JSON.parse(render(fn?.Properties.Environment.Variables.PROMOTION_SETTINGS))).toMatchObject({
       environment: env,
-      ...(promotion.from === 'image-factory'
-        ? {}
-        : { from: promotion.from, soakMinutes: promotion.soakMinutes, approval: promotion.approval }),
+      ...(takesReleases(promotion)
+        ? { from: promotion.from, soakMinutes: promotion.soakMinutes, approval: promotion.approval }
+        : {}),
     });
   });
 });

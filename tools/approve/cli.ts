@@ -5,6 +5,7 @@
  *   npm run approve -- --env prod --image ami-0123456789abcdef0 [--by alice]
  *   npm run approve -- --env prod --image ami-0123456789abcdef0 --reject --reason "why"
  *   npm run approve -- --env prod --list
+ *   (each takes --config FILE: the product configuration the environment comes from)
  *
  * Only a promotion that is asking now can be answered: an approval given earlier is refused, not
  * remembered.
@@ -14,19 +15,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AMI_ID_RULE, isAmiId } from '../../lambda/shared/ami';
-import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import { NoPendingApproval } from '../../lambda/shared/errors';
 import { UsageError } from '../cli/command-line';
 import { exitStatusHelp } from '../cli/exit-status';
 import { runAsProgram } from '../cli/run-command';
+import { CONFIG_FLAG_HELP, regionOf, selectEnvironments } from '../configured-environments';
 import type { Command } from '../cli/run-command';
 import { ApproveError, decide, pendingApprovals } from './approve';
 
 export const APPROVE_USAGE = `Answer a promotion that waits for a person's approval: its canary starts, or the promotion ends.
 Only a promotion that is asking now can be answered.
 
-usage: npm run approve -- --env <${ENVIRONMENT_NAMES.join('|')}> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>]
-       npm run approve -- --env <environment> --list [--region <region>]
+usage: npm run approve -- --env <environment> --image <ami-id> [--reject --reason "<why>"] [--by <name>] [--region <region>] [--config FILE]
+       npm run approve -- --env <environment> --list [--region <region>] [--config FILE]
+
+  --region  where the environment runs (default: its pinned region, else AWS_REGION or your profile's)
+  ${CONFIG_FLAG_HELP}
 
 ${exitStatusHelp({ ok: 'answered (or listed)', failed: 'refused: nothing waits for that answer' })}`;
 
@@ -38,6 +42,7 @@ const options = {
   by: { type: 'string' },
   list: { type: 'boolean' },
   region: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 export const approveCommand: Command<typeof options> = {
@@ -46,11 +51,8 @@ export const approveCommand: Command<typeof options> = {
   options,
   failures: [NoPendingApproval, ApproveError],
   async run({ values }, io) {
-    const env = values.env;
-    if (!isEnvironmentName(env))
-      throw new UsageError(
-        `--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}`,
-      );
+    const { configured, environments } = selectEnvironments(values, { all: false, env: io.env });
+    const [env = ''] = environments;
     if (!values.list) {
       if (!isAmiId(values.image))
         throw new UsageError(
@@ -63,10 +65,11 @@ export const approveCommand: Command<typeof options> = {
       if (!values.reject && values.reason !== undefined)
         throw new UsageError('--reason goes with --reject only');
     }
+    const region = regionOf(configured, env, values.region);
     const clients = {
-      sfn: new SFNClient({ region: values.region }),
-      db: new DynamoDBClient({ region: values.region }),
-      ssm: new SSMClient({ region: values.region }),
+      sfn: new SFNClient({ region }),
+      db: new DynamoDBClient({ region }),
+      ssm: new SSMClient({ region }),
     };
     if (values.list) {
       const pending = await pendingApprovals(clients, env);

@@ -27,7 +27,9 @@ export async function rolloutFigures(
   sizes: readonly number[],
 ) {
   const { Rehearsal } = await import('../../rehearsal/runner.js');
-  const rehearsal = Rehearsal.fromTemplate(environment, templates.environments[environment]);
+  const template = templates.environments[environment];
+  if (!template) throw new Error(`the benchmarked product has no ${environment} environment`);
+  const rehearsal = Rehearsal.fromTemplate(environment, template);
   const boot = rehearsal.settings.expectedBootSeconds;
   const figures: RolloutFigure[] = [];
   for (const action of ['phoenix', 'canary'] as const) {

@@ -38,7 +38,9 @@ export interface SafetyFigure {
  */
 export async function safetyFigures(templates: ProductTemplates) {
   const { Rehearsal } = await import('../../rehearsal/runner.js');
-  const rehearsal = Rehearsal.fromTemplate('prod', templates.environments.prod);
+  const template = templates.environments.prod;
+  if (!template) throw new Error('the benchmarked product has no prod environment');
+  const rehearsal = Rehearsal.fromTemplate('prod', template);
   const scenario = (faults: unknown[]) =>
     parseScenario({
       environment: 'prod',

@@ -1,9 +1,9 @@
-import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import { UsageError } from '../cli/command-line';
 import type { Parsed } from '../cli/command-line';
 import { EXIT, exitStatusHelp } from '../cli/exit-status';
 import { runCommand } from '../cli/run-command';
+import { CONFIG_FLAG_HELP, regionOf, selectEnvironments } from '../configured-environments';
 import { driftReport, formatDrift, formatStatus, statusReport } from './report';
 import { viewAfterScenario } from './scenario';
 import type { TemplateSource } from './scenario';
@@ -13,8 +13,11 @@ import type { EnvironmentView } from './world';
 export const STATUS_USAGE = `Show what runs where: the released image (age, lineage), the previous one, the live colour and
 weights, instances per image, the oldest instance, the lock holder and the last rollouts. Read-only.
 
-usage: npm run status -- --env <${ENVIRONMENT_NAMES.join('|')}|all> [--region <region>] [--json]
-       npm run status -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)
+usage: npm run status -- --env <environment>|all [--region <region>] [--json] [--config FILE]
+       npm run status -- --scenario FILE.json [--json] [--config FILE]   (the world a rehearsal of FILE leaves)
+
+  --region  where to look (default: each environment's pinned region, else AWS_REGION or your profile's)
+  ${CONFIG_FLAG_HELP}
 
 ${exitStatusHelp({ ok: 'shown' })}`;
 
@@ -23,8 +26,11 @@ group's recorded launch-template version, runtime parameters that disagree with 
 split with no rollout holding the lock, an idle colour past its warm window, AMIs without lineage
 tags, tainted instances still serving. Read-only.
 
-usage: npm run drift -- --env <${ENVIRONMENT_NAMES.join('|')}> [--region <region>] [--json]
-       npm run drift -- --scenario FILE.json [--json]   (the world a rehearsal of FILE leaves)
+usage: npm run drift -- --env <environment> [--region <region>] [--json] [--config FILE]
+       npm run drift -- --scenario FILE.json [--json] [--config FILE]   (the world a rehearsal of FILE leaves)
+
+  --region  where to look (default: the environment's pinned region, else AWS_REGION or your profile's)
+  ${CONFIG_FLAG_HELP}
 
 ${exitStatusHelp({ ok: 'no drift', failed: 'drift found' })}`;
 
@@ -51,38 +57,37 @@ const options = {
   region: { type: 'string' },
   json: { type: 'boolean' },
   scenario: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 interface Target {
-  readonly envs: EnvironmentName[];
-  readonly region?: string;
+  readonly envs: readonly EnvironmentName[];
+  /** Where each environment is read: --region, else the region it is pinned to, else the SDK's choice. */
+  readonly regions: Readonly<Record<EnvironmentName, string | undefined>>;
   readonly json: boolean;
   readonly scenario?: string;
+  readonly config?: string;
 }
 
 /** What to look at, from the flags; a UsageError when they do not say. */
-function target(values: Parsed<typeof options>['values'], allowAll: boolean): Target {
+function target(values: Parsed<typeof options>['values'], allowAll: boolean, env: NodeJS.ProcessEnv): Target {
   const json = values.json ?? false;
+  const config = values.config !== undefined ? { config: values.config } : {};
   if (values.scenario !== undefined) {
     if (values.env !== undefined || values.region !== undefined)
       throw new UsageError('--scenario runs against the rehearsed world: leave out --env and --region');
-    return { envs: [], json, scenario: values.scenario };
+    return { envs: [], regions: {}, json, scenario: values.scenario, ...config };
   }
-  const env = values.env;
-  const region = values.region ? { region: values.region } : {};
-  if (allowAll && env === 'all') return { envs: [...ENVIRONMENT_NAMES], json, ...region };
-  if (!isEnvironmentName(env)) {
-    const choices = [...ENVIRONMENT_NAMES, ...(allowAll ? ['all'] : [])].join(', ');
-    throw new UsageError(`--env must be one of ${choices}, got ${JSON.stringify(env ?? null)}`);
-  }
-  return { envs: [env], json, ...region };
+  const { configured, environments } = selectEnvironments(values, { all: allowAll, env });
+  const regions = Object.fromEntries(environments.map((e) => [e, regionOf(configured, e, values.region)]));
+  return { envs: environments, regions, json, ...config };
 }
 
 async function views(p: Target, d: CliDeps): Promise<EnvironmentView[]> {
-  if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, d.templates)).view];
+  if (p.scenario) return [(await viewAfterScenario(p.scenario, d.err, () => d.templates(p.config))).view];
   const out: EnvironmentView[] = [];
   for (const env of p.envs)
-    out.push(await viewEnvironment(env, { clients: awsClients(p.region), now: d.now() }));
+    out.push(await viewEnvironment(env, { clients: awsClients(p.regions[env]), now: d.now() }));
   return out;
 }
 
@@ -95,7 +100,7 @@ export function statusMain(argv: string[], deps: Partial<CliDeps> = {}): Promise
       usage: STATUS_USAGE,
       options,
       async run({ values }, io) {
-        const p = target(values, true);
+        const p = target(values, true, io.env);
         const reports = (await views(p, d)).map(statusReport);
         io.out(
           p.json
@@ -118,7 +123,7 @@ export function driftMain(argv: string[], deps: Partial<CliDeps> = {}): Promise<
       usage: DRIFT_USAGE,
       options,
       async run({ values }, io) {
-        const p = target(values, false);
+        const p = target(values, false, io.env);
         const [view] = await views(p, d);
         if (!view) throw new Error('nothing to check');
         const report = driftReport(view);

@@ -6,8 +6,11 @@ import { RehearsalSession } from '../../rehearsal/session';
 import type { EnvironmentView } from './world';
 import { viewEnvironment } from './world';
 
-/** Each environment's synthesized template: the entry points synthesize the app, tests hand theirs. */
-export type TemplateSource = () => Promise<Record<EnvironmentName, CfnTemplate>>;
+/**
+ * Each environment's synthesized template, of the product in `configFile` (the shipped one when
+ * left out): the entry points synthesize the app, tests hand theirs.
+ */
+export type TemplateSource = (configFile?: string) => Promise<Record<EnvironmentName, CfnTemplate>>;
 
 /**
  * The world a rehearsal leaves: the scenario runs (the synthesized app, the real handlers, the

@@ -5,7 +5,11 @@ import { statusMain } from './cli';
 
 void statusMain(process.argv.slice(2), {
   // Only --scenario synthesizes the app (loading the CDK), so --help and AWS reads start fast.
-  templates: async () => (await import('../../rehearsal/synth.js')).synthesizeProductTemplates().environments,
+  templates: async (configFile) =>
+    (await import('../../rehearsal/synth.js')).synthesizeProductTemplates({
+      ...(configFile ? { configFile } : {}),
+      log: (line) => console.error(line),
+    }).environments,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -13,11 +13,10 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AMI_ID_RULE, isAmiId } from '../../lambda/shared/ami';
-import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
-import { loadEnvironments } from '../../lib/config';
 import { UsageError } from '../cli/command-line';
 import { exitStatusHelp } from '../cli/exit-status';
 import { runAsProgram } from '../cli/run-command';
+import { CONFIG_FLAG_HELP, regionOf, selectEnvironments } from '../configured-environments';
 import type { Command } from '../cli/run-command';
 import { SeedError, seedRuntimeParameters } from './seed';
 
@@ -25,11 +24,12 @@ export const SEED_USAGE = `Make the runtime-state SSM parameters an environment'
 deploy will find: before the first deploy, and before re-creating a torn-down environment. Missing
 parameters are created; one that can no longer be right is rewritten, with its reason.
 
-usage: npm run seed -- --env <${ENVIRONMENT_NAMES.join('|')}> [--image <ami-id>] [--region <region>] [--reset]
+usage: npm run seed -- --env <environment> [--image <ami-id>] [--region <region>] [--reset] [--config FILE]
 
   --image    the AMI a (re)written released-image parameter names (default: the current Amazon Linux 2023 AMI)
   --region   where the environment runs (default: the environment's pinned region, else AWS_REGION or your profile's)
   --reset    rewrite all four parameters, for an environment re-created from nothing (refused while it is deployed)
+  ${CONFIG_FLAG_HELP}
 
 ${exitStatusHelp({ ok: 'seeded, or already consistent', failed: 'refused (see the message)' })}`;
 
@@ -38,6 +38,7 @@ const options = {
   image: { type: 'string' },
   region: { type: 'string' },
   reset: { type: 'boolean' },
+  config: { type: 'string' },
 } as const;
 
 export const seedCommand: Command<typeof options> = {
@@ -46,16 +47,12 @@ export const seedCommand: Command<typeof options> = {
   options,
   failures: [SeedError],
   async run({ values }, io) {
-    const env = values.env;
-    if (!isEnvironmentName(env))
-      throw new UsageError(
-        `--env must be one of ${ENVIRONMENT_NAMES.join(', ')}, got ${JSON.stringify(env ?? null)}`,
-      );
+    const { configured, environments } = selectEnvironments(values, { all: false, env: io.env });
+    const [env = ''] = environments;
     if (values.image !== undefined && !isAmiId(values.image))
       throw new UsageError(`--image ${AMI_ID_RULE}, got ${JSON.stringify(values.image)}`);
     // A pinned environment seeds its own region; otherwise the SDK's usual region chain applies.
-    const pinned = loadEnvironments({ env: io.env }).find((c) => c.name === env)?.region;
-    const region = values.region ?? pinned;
+    const region = regionOf(configured, env, values.region);
     const clients = { ssm: new SSMClient({ region }), ec2: new EC2Client({ region }) };
 
     const result = await seedRuntimeParameters(clients, {

@@ -11,6 +11,7 @@ import {
   IMAGE_AGE_DAYS,
   INSTANCE_TYPES,
   KEEP_AT_LEAST,
+  PROTECTED_ENVIRONMENTS,
   RECIPE_VERSION,
   deleteAfterDeprecation,
 } from './bake-rules';
@@ -98,10 +99,11 @@ export interface BakePipelineProps {
    */
   readonly distribution?: readonly DistributionTarget[];
   /**
-   * Environments whose release and rollback tags keep an AMI from the lifecycle policy.
-   * @default - every environment
+   * Environments whose rollback-candidate tags keep an AMI from the lifecycle policy: every
+   * environment the factory's images are promoted through (one left out loses the images it may
+   * roll back to).
    */
-  readonly protectedEnvironments?: readonly EnvironmentName[];
+  readonly protectedEnvironments: readonly EnvironmentName[];
   /**
    * Addresses subscribed to the factory's topic: images built or failed, and image announcements
    * or lineage updates that failed (each confirms its subscription once).
@@ -146,6 +148,7 @@ export function validateBakePipelineProps(props: BakePipelineProps): void {
   check('lifecycle.deleteAfterDays', deleteAfterDeprecation(lifecycle), lifecycle.deleteAfterDays);
   check('lifecycle.keepAtLeast', KEEP_AT_LEAST, lifecycle.keepAtLeast);
   check('logRetentionDays', BUILD_LOG_RETENTION_DAYS, props.logRetentionDays);
+  check('protectedEnvironments', PROTECTED_ENVIRONMENTS, props.protectedEnvironments);
 
   if (problems.length > 0) throw new Error(`BakePipeline (${props.app.name}): ${problems.join('; ')}`);
 }

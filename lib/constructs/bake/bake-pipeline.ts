@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnDistributionConfiguration, CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import { Construct } from 'constructs';
 import { AMI_TAGS, keepTag } from '../../../lambda/shared/tags';
-import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
 import { imageFactoryNames } from '../../../lambda/shared/names';
 import { validateBakePipelineProps } from './bake-pipeline-props';
 import type { BakePipelineProps } from './bake-pipeline-props';
@@ -179,9 +178,7 @@ export class BakePipeline extends Construct {
       deleteAfterDays: props.lifecycle.deleteAfterDays,
       keepAtLeast: props.lifecycle.keepAtLeast,
       // Any environment's keep tag protects an AMI (exclusion tag maps match on any tag).
-      protectedAmiTags: Object.fromEntries(
-        (props.protectedEnvironments ?? ENVIRONMENT_NAMES).map((e) => [keepTag(e), 'true']),
-      ),
+      protectedAmiTags: Object.fromEntries(props.protectedEnvironments.map((e) => [keepTag(e), 'true'])),
     });
   }
 

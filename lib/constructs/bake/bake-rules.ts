@@ -35,6 +35,19 @@ export const IMAGE_AGE_DAYS = wholeNumber(1, 3650);
  */
 export const KEEP_AT_LEAST = wholeNumber(1, 10, 'Image Builder RetainAtLeast');
 
+/**
+ * Environments whose rollback candidates the lifecycle policy keeps: one tag each in its
+ * exclusion rules' tag map, which takes at most 50.
+ * @see https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_LifecyclePolicyDetailExclusionRulesAmis.html
+ */
+export const MAX_PROTECTED_ENVIRONMENTS = 50;
+
+/** Whose rollback candidates the lifecycle policy keeps: someone's, and no more than it takes. */
+export const PROTECTED_ENVIRONMENTS: Rule<readonly string[]> = {
+  test: (v) => v.length >= 1 && v.length <= MAX_PROTECTED_ENVIRONMENTS,
+  message: `must name 1-${MAX_PROTECTED_ENVIRONMENTS} environments (the lifecycle policy keeps each one's rollback candidates by a tag, and takes at most ${MAX_PROTECTED_ENVIRONMENTS} tags)`,
+};
+
 /** Deletion after deprecation: a deleted AMI can no longer be deprecated. */
 export const deleteAfterDeprecation = (lifecycle: {
   readonly deprecateAfterDays: number;

@@ -6,7 +6,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { keepTag, releasedTag } from '../../../lambda/shared/tags';
@@ -23,7 +22,7 @@ export interface ImageFactoryEventsProps {
   readonly imageArnPattern: string;
   readonly recipeVersion: string;
   readonly sourceRevision: string;
-  /** Each environment's account: the only one a release of it is taken from. */
+  /** Each environment's account (every environment of the product): the only one a release of it is taken from. */
   readonly environmentAccounts: Readonly<Record<EnvironmentName, string>>;
   /** Where a failed announcement or lineage update is reported (the factory's topic). */
   readonly topic: sns.ITopic;
@@ -87,7 +86,7 @@ export class ImageFactoryEvents extends Construct {
 
     const lineage = fn('tag-lineage', "tag each environment's releases and rollback candidates");
     lineage.addEnvironment('ENVIRONMENT_ACCOUNTS', JSON.stringify(props.environmentAccounts));
-    grantLineageTags(lineage);
+    grantLineageTags(lineage, Object.keys(props.environmentAccounts));
     new events.Rule(this, 'ImageReleased', {
       description: `Keep the images each environment released or may roll back to (${props.pipelineName})`,
       eventPattern: {
@@ -123,7 +122,7 @@ export class ImageFactoryEvents extends Construct {
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition_examples-multi-valued-context-keys.html
  * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteTags.html
  */
-function grantLineageTags(fn: lambda.Function): void {
+function grantLineageTags(fn: lambda.Function, environments: readonly EnvironmentName[]): void {
   const images = Stack.of(fn).formatArn({
     service: 'ec2',
     region: '*',
@@ -131,8 +130,8 @@ function grantLineageTags(fn: lambda.Function): void {
     resource: 'image',
     resourceName: '*',
   });
-  const keep = ENVIRONMENT_NAMES.map((e) => keepTag(e));
-  const released = ENVIRONMENT_NAMES.map((e) => releasedTag(e));
+  const keep = environments.map((e) => keepTag(e));
+  const released = environments.map((e) => releasedTag(e));
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeImages'], resources: ['*'] }));
   fn.addToRolePolicy(
     new iam.PolicyStatement({

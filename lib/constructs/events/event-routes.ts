@@ -4,6 +4,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { busPolicyStatementId } from '../../../lambda/shared/names';
 
 /** Events of this stack's bus that another account's or region's default bus must receive. */
 export interface EventForward {
@@ -16,6 +17,11 @@ export interface EventForward {
 }
 
 export interface EventRoutesProps {
+  /**
+   * The stack whose bus receives (an environment's name, or `images`): its policy statements are
+   * named after it, so stacks sharing an account's bus never claim each other's.
+   */
+  readonly receiver: string;
   readonly forwards: readonly EventForward[];
   /** Accounts (other than this one) whose rules may put events on this stack's default bus. */
   readonly receiveFrom: readonly string[];
@@ -56,7 +62,7 @@ export class EventRoutes extends Construct {
       }).toStatementJson() as Record<string, unknown>;
       new events.CfnEventBusPolicy(this, `From${account}`, {
         eventBusName: 'default',
-        statementId: `immutable-from-${account}`,
+        statementId: busPolicyStatementId(props.receiver, account),
         statement,
       });
     }

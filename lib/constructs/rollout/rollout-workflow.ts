@@ -13,6 +13,7 @@ import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
 import { STEP_HANDLERS, STEP_SETTINGS_VARIABLE, stepSettingsOf } from '../../../lambda/shared/step-settings';
+import { takesReleases } from '../../config';
 import type { PromotionConfig, RolloutConfig } from '../../config';
 import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
@@ -91,7 +92,7 @@ export class RolloutWorkflow extends Construct {
     });
     this.topic = notifications.topic;
     this.notifications = notifications;
-    const promotion = props.promotion.from === 'image-factory' ? undefined : props.promotion;
+    const promotion = takesReleases(props.promotion) ? props.promotion : undefined;
     this.functions = new RolloutFunctions(this, 'Functions', {
       environment,
       logRetention,

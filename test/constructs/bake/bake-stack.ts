@@ -7,12 +7,12 @@ import type { ImageFactoryConfig } from '../../../lib/config';
 import { BakePipeline } from '../../../lib/constructs/bake';
 import type { BakePipelineProps } from '../../../lib/constructs/bake';
 import { ImageFactoryStack } from '../../../lib/stacks/image-factory-stack';
-import { placementOf } from '../../../lib/stacks/placement';
 import { CDK_JSON_CONTEXT, factoryConfig, scratchDir } from '../../support/synth';
 
 /** The props the image factory's stack gives the pipeline, from the configured factory (as image-factory-stack.ts does). */
 export function devBakeProps(): BakePipelineProps {
-  return { ...factoryConfig() };
+  const environments = loadConfig({ sourceRevision: 'test' }).environments.map((e) => e.name);
+  return { ...factoryConfig(), protectedEnvironments: environments };
 }
 
 export interface BakeStack {
@@ -57,10 +57,7 @@ export function factoryStack(change: (factory: ImageFactoryConfig) => void): {
     change(imageFactory);
     const product = { imageFactory, environments: loadConfig({ sourceRevision: 'test' }).environments };
     const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-    const stack = new ImageFactoryStack(app, 'Immutable-images', {
-      product,
-      placement: placementOf(product),
-    });
+    const stack = new ImageFactoryStack(app, 'Immutable-images', { product });
     return { stack, template: Template.fromStack(stack) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AMI_TAGS } from '../../../lambda/shared/tags';
 import { ageFilter } from '../../../lib/constructs/bake/lifecycle-rules';
 import { factoryTemplate } from '../../support/templates';
-import { bakeStack, devBakeProps } from './bake-stack';
+import { bakeStack } from './bake-stack';
 
 describe('AMI lifecycle policy', () => {
   /** The configured factory: deprecate after 30 days, delete after 90, keep 5. */
@@ -55,7 +55,7 @@ describe('AMI lifecycle policy', () => {
     });
   });
 
-  it('protects the rollback candidates of the environments it is told to, and of every one by default', () => {
+  it('protects the rollback candidates of exactly the environments it is told to', () => {
     const exclusionsOf = (template: Template) =>
       Object.values(template.findResources('AWS::ImageBuilder::LifecyclePolicy')).flatMap((p) =>
         (p.Properties.PolicyDetails as { ExclusionRules: unknown }[]).map((d) => d.ExclusionRules),
@@ -64,9 +64,15 @@ describe('AMI lifecycle policy', () => {
       { Amis: { TagMap: { 'immutable:rollback-candidate:dev': 'true' } } },
       { Amis: { TagMap: { 'immutable:rollback-candidate:dev': 'true' } } },
     ]);
-    const { protectedEnvironments, ...withoutList } = devBakeProps();
-    expect(protectedEnvironments).toBeUndefined();
-    expect(exclusionsOf(bakeStack(withoutList).template)).toEqual([protectedAmis, protectedAmis]);
+    expect(exclusionsOf(factory)).toEqual([protectedAmis, protectedAmis]);
+  });
+
+  it('fails when told to protect no environment, or more than its exclusion rules take', () => {
+    expect(() => bakeStack({ protectedEnvironments: [] })).toThrow(
+      /protectedEnvironments must name 1-50 environments .*, got \[\]/,
+    );
+    const many = Array.from({ length: 51 }, (_, i) => `env-${i}`);
+    expect(() => bakeStack({ protectedEnvironments: many })).toThrow(/protectedEnvironments must name 1-50/);
   });
 
   it("selects only this pipeline's images, by the tags the pipeline puts on them", () => {

@@ -1,7 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../../support/templates';
 import { runtimeParameters } from '../../../lambda/shared/names';
-import type { EnvironmentName } from '../../../lambda/shared/environments';
+import type { ShippedEnvironment as EnvironmentName } from '../../support/templates';
 import { RUNTIME_PARAMETER_IDS } from '../../../lib/constructs/fleet';
 import { configOf, testApp } from '../../support/synth';
 

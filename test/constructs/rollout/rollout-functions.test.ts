@@ -1,3 +1,4 @@
+import { takesReleases } from '../../../lib/config';
 import { OPERATIONS_HANDLERS } from '../../../lib/constructs/functions/handlers';
 import {
   HANDLER_METADATA,
@@ -165,7 +166,7 @@ describe('environment of the EventBridge-triggered functions', () => {
     (env) => {
       const stack = stacks[env];
       const promotion = configOf(env).promotion;
-      if (promotion.from === 'image-factory') throw new Error(`${env} must promote from an environment`);
+      if (!takesReleases(promotion)) throw new Error(`${env} must promote from an environment`);
       expect(variablesOf(env, 'on-upstream-release')).toMatchObject({
         TABLE_NAME: stack.resolve(stack.rollout.table.tableName) as unknown,
         PROMOTION_STATE_MACHINE_ARN: stack.resolve(

@@ -95,6 +95,13 @@ describe('tagLineage refuses what it must not trust', () => {
     expect(images.writes).toEqual([]);
   });
 
+  it('ignores a release of an environment the product does not have, whatever account announced it', async () => {
+    expect(await release({ environment: 'qa' })).toEqual({
+      ignored: 'a release of qa, which is not an environment of this product (dev)',
+    });
+    expect(images.writes).toEqual([]);
+  });
+
   it('fails loudly on a malformed event', async () => {
     await expect(
       tagLineage({ ...imageReleased(), detail: { environment: 'dev' } }, deps()),

@@ -46,7 +46,7 @@ describe('on-upstream-release handler', () => {
 
   it('refuses a PROMOTE_FROM that names no environment, naming it, before it handles anything', () => {
     expect(() => compose(module, { ...ENV, PROMOTE_FROM: 'Staging!' })).toThrow(
-      'PROMOTE_FROM must name an environment, got "Staging!"',
+      'PROMOTE_FROM must be an environment\'s name (lowercase letters, digits and hyphens, starting with a letter), got "Staging!"',
     );
   });
 

@@ -133,8 +133,8 @@ describe('onUpstreamRelease of anything else', () => {
   it.each([
     ['another source', { source: 'immutable.images' }, 'source'],
     [
-      'an unknown environment',
-      { detail: { ...imageReleased().detail, environment: 'qa' } },
+      'an environment that is no environment name',
+      { detail: { ...imageReleased().detail, environment: 'Q A' } },
       'detail.environment',
     ],
     ['a malformed AMI id', { detail: { ...imageReleased().detail, imageId: 'ami-nope' } }, 'detail.imageId'],

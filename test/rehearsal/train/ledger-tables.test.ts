@@ -1,6 +1,5 @@
-import { ENVIRONMENT_NAMES } from '../../../lambda/shared/environments';
 import { CompiledProduct } from '../../../rehearsal/engine/product';
-import { productTemplates } from '../../support/templates';
+import { productTemplates, SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES } from '../../support/templates';
 
 /**
  * The ledger table has no fixed name (a re-created stack gets a table of its own), so each

@@ -30,7 +30,7 @@ describe('train scenarios', () => {
   it.each([
     [{ trian: ['dev'] }, 'trian is not a known field'],
     [{ train: ['dev', 'dev'] }, 'train must name each environment once'],
-    [{ train: ['qa'] }, 'train.0 must be dev, staging or prod'],
+    [{ train: ['Q A'] }, "train.0 must be an environment's name (lowercase letters, digits and hyphens"],
     [
       { fleets: { dev: { instances: 2 }, staging: { instances: 3 } } },
       'fleets.prod is required for each environment in the train',
@@ -42,7 +42,11 @@ describe('train scenarios', () => {
     ],
     [
       { faults: [{ kind: 'alarm', environment: 'qa', atSecond: 1, alarm: '5xx' }] },
-      'faults.0.environment must be dev, staging or prod',
+      'faults.0.environment is not in the train',
+    ],
+    [
+      { images: { 'ami-0bbbbbbbbbbbbbbbb': { errorRateIn: { qa: 0.2 } } } },
+      'images.ami-0bbbbbbbbbbbbbbbb.errorRateIn.qa is not in the train',
     ],
     [
       { faults: [{ kind: 'stop', atTransition: 3 }] },
@@ -73,5 +77,11 @@ describe('train scenarios', () => {
         trainScenario({ train: ['staging'], fleets: { staging: { instances: 2 } }, approvals: [] }),
       ),
     ).rejects.toThrow("train.0: staging takes dev's releases, not the image factory's");
+  });
+
+  it('fails when the train names an environment the product does not have, listing its environments', async () => {
+    await expect(
+      trains().run(trainScenario({ train: ['qa'], fleets: { qa: { instances: 2 } }, approvals: [] })),
+    ).rejects.toThrow('train.0: qa is not an environment of this product (dev, staging, prod)');
   });
 });
