@@ -23,8 +23,9 @@ afterAll(() => {
  * An app for a construct test: cdk.json's context (the feature flags `cdk synth` runs with) and
  * the test's own on top. It bundles no asset, and leaves CloudFormation's schema validation off:
  * it loads every resource schema (about 4 s the first time in each test file), and
- * test/deployability/ runs it on the product as `cdk synth` does. Its assembly goes to a folder under
- * test/.out that {@link templateOf} removes once the templates are read.
+ * test/deployability/synth-checks.test.ts runs it on the product as `cdk synth` does. Its
+ * assembly goes to a folder under test/.out that {@link templateOf} removes once the templates
+ * are read.
  */
 export function bareApp(context: Record<string, unknown> = {}): App {
   const outdir = join(OUT_ROOT, `bare-${randomUUID()}`);
