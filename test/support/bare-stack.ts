@@ -19,6 +19,13 @@ afterAll(() => {
   outdirs.clear();
 });
 
+/** A folder under test/.out for an app's assembly, removed when the test file has run. */
+export function assemblyDir(): string {
+  const outdir = join(OUT_ROOT, `bare-${randomUUID()}`);
+  outdirs.add(outdir);
+  return outdir;
+}
+
 /**
  * An app for a construct test: cdk.json's context (the feature flags `cdk synth` runs with) and
  * the test's own on top. It bundles no asset, and leaves CloudFormation's schema validation off:
@@ -28,10 +35,8 @@ afterAll(() => {
  * are read.
  */
 export function bareApp(context: Record<string, unknown> = {}): App {
-  const outdir = join(OUT_ROOT, `bare-${randomUUID()}`);
-  outdirs.add(outdir);
   return new App({
-    outdir,
+    outdir: assemblyDir(),
     builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [], ...context },
   });

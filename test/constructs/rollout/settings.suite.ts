@@ -1,7 +1,8 @@
 import { runtimeParameters } from '../../../lambda/shared/names';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, testApp } from '../../support/synth';
+import { configOf } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { rendered, rolloutDefinition } from './rollout-template';
 import type { AslDefinition, AslState } from './rollout-template';
@@ -15,7 +16,7 @@ const stacks = {} as Record<Env, ImmutableStack>;
 const defs = {} as Record<Env, AslDefinition>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     const stack = app.stack(env);
     stacks[env] = stack;

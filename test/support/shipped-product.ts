@@ -1,0 +1,71 @@
+import { CfnResource } from 'aws-cdk-lib';
+import type { Stack } from 'aws-cdk-lib';
+import { buildApp } from '../../lib/app';
+import { CDK_JSON_CONTEXT } from '../../lib/cdk-context';
+import type { EnvironmentName } from '../../lambda/shared/environments';
+import type { ImmutableStack } from '../../lib/stacks/immutable-stack';
+import { assemblyDir } from './bare-stack';
+import type { TestApp } from './synth';
+import {
+  factoryTemplate,
+  productTemplate,
+  synthesizedFactoryTemplate,
+  synthesizedTemplates,
+} from './templates';
+
+let shipped: TestApp | undefined;
+
+/**
+ * The shipped configuration's product, for tests that read both its constructs (a token, a
+ * logical id) and its templates: the stacks built as the run's single synthesis builds them
+ * (rehearsal/synth.ts: same configuration and options, so the same logical ids), never synthesized
+ * again, and the templates that synthesis wrote. Built once per test file, on first use.
+ *
+ * Templates are the shipped ones whatever is added to the stacks afterwards: a test that adds a
+ * construct and reads it in a template synthesizes an app of its own.
+ */
+export function shippedProduct(): TestApp {
+  shipped ??= build();
+  return shipped;
+}
+
+function build(): TestApp {
+  const built = buildApp({
+    outdir: assemblyDir(),
+    nag: false,
+    builtinCloudFormationValidation: false,
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
+  });
+  const stack = (env: EnvironmentName): ImmutableStack => {
+    const found = built.stacks.find((s) => s.config.name === env);
+    if (!found) throw new Error(`no stack for ${env}`);
+    return found;
+  };
+  // The stacks must be the ones the templates were synthesized from.
+  for (const s of built.stacks) sameResources(s, synthesizedTemplates()[s.config.name]);
+  sameResources(built.imageFactory, synthesizedFactoryTemplate());
+  return {
+    ...built,
+    stack,
+    template: (env) => productTemplate(env),
+    factoryTemplate: () => factoryTemplate(),
+    // The assembly folder goes when the test file has run.
+    cleanup: () => undefined,
+  };
+}
+
+/** Fail unless `stack`'s resources have exactly the logical ids of `template`'s. */
+function sameResources(stack: Stack, template: { Resources: Record<string, unknown> }): void {
+  const built = stack.node
+    .findAll()
+    .filter((c) => CfnResource.isCfnResource(c))
+    .map((r) => stack.getLogicalId(r))
+    .sort();
+  const synthesized = Object.keys(template.Resources).sort();
+  if (JSON.stringify(built) !== JSON.stringify(synthesized)) {
+    throw new Error(
+      `${stack.stackName}: the stack built for the tests is not the one the run synthesized ` +
+        `(test/setup/synthesize-once.ts); build it as rehearsal/synth.ts does`,
+    );
+  }
+}
