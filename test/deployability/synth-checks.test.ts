@@ -2,16 +2,12 @@ import { CfnImagePipeline } from 'aws-cdk-lib/aws-imagebuilder';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { checkedProduct, plant, plantedProduct } from '../support/checked-product';
 import type { CheckedProduct } from '../support/checked-product';
-// Each concern's cdk-nag findings and acknowledgements, on the same two syntheses.
-import '../constructs/bake/security.suite';
-import '../constructs/fleet/nag.suite';
-import '../constructs/rollout/nag.suite';
 
 /**
  * What `cdk synth` checks on every template (test/support/checked-product.ts), run on one synthesis
  * of the shipped configuration, and shown failing on one synthesis with a finding planted for each
- * check. cdk-nag's findings and acknowledgements are each concern's: their suites (imported above)
- * run here, on the same two syntheses.
+ * check. cdk-nag's findings and acknowledgements are each concern's: their suites run here (at
+ * the end), on the same two syntheses.
  *
  * A property the CloudFormation schema does not know is a deploy that CloudFormation may refuse, so
  * it is fixed, never acknowledged: the pipeline once acknowledged ImageScanningTypes and
@@ -76,4 +72,17 @@ describe('CloudFormation schema validation', () => {
     expect(probe.failure).toMatch(/ScanResultCondition.*\(CloudFormation Validate\)/s);
     expect(probe.findings).toEqual([expect.stringMatching(/^F3002: .*ScanResultCondition/)]);
   });
+});
+
+// Each concern's cdk-nag findings and acknowledgements, each suite loaded inside a describe named
+// after it: `npx jest test/deployability/synth-checks.test.ts -t '^fleet/nag '`.
+/* eslint-disable @typescript-eslint/no-require-imports -- a suite loaded inside its describe */
+describe('bake/security', () => {
+  require('../constructs/bake/security.suite');
+});
+describe('fleet/nag', () => {
+  require('../constructs/fleet/nag.suite');
+});
+describe('rollout/nag', () => {
+  require('../constructs/rollout/nag.suite');
 });
