@@ -10,7 +10,8 @@ import type { NextExecutionInput, Scenario } from './scenario';
 import { FleetSimulator } from './simulator';
 import type { SimSnapshot } from './simulator';
 import { VirtualTime } from './virtual-time';
-import { buildWorld, SETTINGS_STATE, settingsOf } from './scenario-world';
+import { deployedEnvironment } from './deployed-environment';
+import { buildWorld } from './scenario-world';
 import { CompiledMachine } from './run/compiled-machine';
 import { driveExecution } from './run/execution-driver';
 import type { ExecutionLabel, ExecutionLog, ExecutionOutcome, TimelineEvent } from './run/execution-driver';
@@ -74,10 +75,9 @@ export class Rehearsal {
     readonly deployment: SimulatedDeployment,
   ) {
     assertRehearsalProcess();
-    const smId = CompiledMachine.startingAt(deployment, SETTINGS_STATE)[0];
-    if (!smId) throw new Error(`the ${environment} template has no rollout state machine`);
-    const compiled = new CompiledMachine(deployment, smId);
-    this.settings = settingsOf(compiled.original);
+    const deployed = deployedEnvironment(deployment);
+    const compiled = new CompiledMachine(deployment, deployed.rolloutStateMachine);
+    this.settings = deployed.settings;
     this.definition = compiled.definition;
     this.tasks = compiled.tasks;
     this.machine = compiled.machine;

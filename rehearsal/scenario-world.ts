@@ -1,21 +1,10 @@
 import { AMI_TAGS } from '../lambda/shared/tags';
 import type { WorkflowSettings } from '../lambda/shared/settings';
 import type { EnvironmentName } from '../lambda/shared/environments';
-import type { AslDefinition } from './asl';
 import type { SimulatedDeployment } from './deployment';
 import type { ImageBehaviour, Scenario } from './scenario';
 import { DEFAULT_HEALTH_CHECK } from './simulator';
 import type { SimImage, SimTargetGroupSpec, SimWorldSpec } from './simulator';
-
-/** The state that carries the environment's settings into every execution. */
-export const SETTINGS_STATE = 'Load Settings';
-
-/** The settings the synthesized definition embeds (with every token resolved). */
-export function settingsOf(definition: AslDefinition): WorkflowSettings {
-  const params = definition.States[SETTINGS_STATE]?.Parameters as { settings?: WorkflowSettings } | undefined;
-  if (!params?.settings) throw new Error(`the definition has no "${SETTINGS_STATE}" state carrying settings`);
-  return params.settings;
-}
 
 const DEFAULT_BEHAVIOUR: ImageBehaviour = {
   healthy: true,

@@ -3,6 +3,7 @@ import type { FleetGroups, GroupView, LaunchTemplates } from '../fleet/ports';
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import { CanaryUnhealthy } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan } from '../shared/documents';
 import type { TargetHealth } from '../traffic/ports';
 
@@ -14,14 +15,14 @@ import type { TargetHealth } from '../traffic/ports';
 
 /** What Prepare Canary Colour receives. */
 export interface PrepareCanaryEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'prepare-canary'>;
   readonly execution: ExecutionRef;
   readonly plan: CanaryPlan;
 }
 
 /** What Check Canary Health receives, and Check Warm Colour Health with a rollback's flip. */
 export interface CheckCanaryEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'check-canary'>;
   readonly execution: ExecutionRef;
   readonly plan: CanaryPlan | FlipPlan;
   readonly progress: PreparedCanary;
@@ -70,7 +71,7 @@ export async function prepareCanary(
 }
 
 /** Sizes for the canary group: the plan's capacity, never scaled in by its own minimum. */
-function scaleUp(s: WorkflowSettings, plan: Pick<CanaryPlan, 'capacity'>) {
+function scaleUp(s: Pick<WorkflowSettings, 'capacity'>, plan: Pick<CanaryPlan, 'capacity'>) {
   return {
     min: Math.min(s.capacity.min, plan.capacity),
     max: Math.max(s.capacity.max, plan.capacity),

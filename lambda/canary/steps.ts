@@ -2,6 +2,7 @@ import { canaryWeights } from '../planning/fleet-math';
 import { CanaryFailed } from '../shared/errors';
 import type { Colour } from '../shared/colours';
 import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { CanaryPlan, CanaryProgress, ExecutionRef, FlipPlan, MetricSummary } from '../shared/documents';
 import type { Listener } from '../traffic/ports';
 import { judgeStep, summarize } from './judge';
@@ -17,7 +18,7 @@ export const CANARY_CHECK_SECONDS = 30;
 
 /** What Shift Traffic receives; Flip Traffic Back passes no progress. */
 export interface ShiftTrafficEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'shift-traffic'>;
   readonly execution: ExecutionRef;
   readonly plan: CanaryPlan | FlipPlan;
   readonly progress?: CanaryProgress;
@@ -25,7 +26,7 @@ export interface ShiftTrafficEvent {
 
 /** What Judge Step receives. */
 export interface JudgeCanaryEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'judge-canary'>;
   readonly execution: ExecutionRef;
   readonly plan: CanaryPlan;
   readonly progress: CanaryProgress;
@@ -124,7 +125,7 @@ const minute = 60_000;
  */
 async function measure(
   metrics: CanaryMetrics,
-  s: WorkflowSettings,
+  s: Pick<WorkflowSettings, 'targetGroupDimensions' | 'loadBalancerDimension'>,
   colours: Colour[],
   start: Date,
   end: Date,

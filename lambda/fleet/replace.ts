@@ -1,7 +1,7 @@
 import { clampWait, MIN_POLL_SECONDS } from '../refresh/refresh';
 import type { ExecutionRef, ReplaceGroup, ReplacePlan, ReplaceProgress } from '../shared/documents';
 import { FleetNotReady } from '../shared/errors';
-import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { TargetHealth } from '../traffic/ports';
 import { describeGroups, inService } from './groups';
 import type { FleetGroups, GroupView, InstanceRemoval } from './ports';
@@ -17,7 +17,7 @@ import type { FleetGroups, GroupView, InstanceRemoval } from './ports';
 
 /** What Start Replacement and Check Replacement receive. */
 export interface ReplaceEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'replace-instances'>;
   readonly execution: ExecutionRef;
   readonly plan: ReplacePlan;
   readonly progress?: ReplaceProgress;

@@ -1,5 +1,5 @@
 import type { Colour } from '../shared/colours';
-import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { clampWait } from '../refresh/refresh';
@@ -11,7 +11,7 @@ import type { FleetGroups } from './ports';
 
 /** What Restore Safe State, Return Traffic To Last Good Fleet and Put Idle Colour To Rest receive. */
 export interface RestoreEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'restore-safe-state'>;
   readonly execution: ExecutionRef;
   readonly fleet: FleetRecord;
   readonly dryRun?: boolean;

@@ -1,12 +1,12 @@
 import type { LedgerStore } from '../ledger/ports';
-import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { scaleToZero } from './groups';
 import type { FleetGroups } from './ports';
 
 /** What Retire Previous Colour receives: the fleet record its release wrote. */
 export interface RetireEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'retire-colour'>;
   readonly execution: ExecutionRef;
   readonly fleet: FleetRecord;
 }

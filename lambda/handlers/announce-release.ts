@@ -4,17 +4,29 @@ import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { EventBridgeEvents } from '../aws/eventbridge';
 import { announceRelease } from '../ledger/announce';
 import type { AnnounceEvent } from '../ledger/announce';
-import { rolloutStepHandler } from '../runtime/handler';
+import { deployedHandler } from '../runtime/composition';
+import type { Composition } from '../runtime/composition';
+import { stepHandler } from '../runtime/handler';
+import type { Payload } from '../runtime/handler';
+import { stepConfig } from '../runtime/step-config';
+import type { StepSettings } from '../shared/step-settings';
 
-const db = new DynamoDBClient({});
-const events = new EventBridgeEvents(new EventBridgeClient({}));
+export const configure = stepConfig('announce-release');
+
+type Clients = { dynamodb: DynamoDBClient; events: EventBridgeClient };
 
 /** Every rollout's last word: announce the release it made (or one a stopped rollout left unannounced). */
-export const handler = rolloutStepHandler('announce-release', (event: AnnounceEvent) =>
-  // The table is named by the settings each execution carries.
-  announceRelease(event, {
-    store: new DynamoDbLedgerStore(db, event.settings.table),
-    events,
-    now: new Date(),
-  }),
-);
+export function create({ config, clients, clock }: Composition<StepSettings<'announce-release'>, Clients>) {
+  const deps = {
+    store: new DynamoDbLedgerStore(clients.dynamodb, config.table),
+    events: new EventBridgeEvents(clients.events),
+  };
+  return stepHandler('announce-release', (event: Payload<AnnounceEvent>) =>
+    announceRelease({ ...event, settings: config }, { ...deps, now: clock() }),
+  );
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  dynamodb: new DynamoDBClient({}),
+  events: new EventBridgeClient({}),
+}));

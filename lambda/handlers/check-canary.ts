@@ -4,12 +4,29 @@ import { AutoScalingFleetGroups } from '../aws/auto-scaling';
 import { ElbTargetHealth } from '../aws/elb';
 import { checkCanary } from '../canary/colour';
 import type { CheckCanaryEvent } from '../canary/colour';
-import { rolloutStepHandler } from '../runtime/handler';
+import { deployedHandler } from '../runtime/composition';
+import type { Composition } from '../runtime/composition';
+import { stepHandler } from '../runtime/handler';
+import type { Payload } from '../runtime/handler';
+import { stepConfig } from '../runtime/step-config';
+import type { StepSettings } from '../shared/step-settings';
 
-const groups = new AutoScalingFleetGroups(new AutoScalingClient({}));
-const targetHealth = new ElbTargetHealth(new ElasticLoadBalancingV2Client({}));
+export const configure = stepConfig('check-canary');
+
+type Clients = { autoScaling: AutoScalingClient; elbv2: ElasticLoadBalancingV2Client };
 
 /** Count the canary (or warm) colour's healthy targets; `CanaryUnhealthy` past the deadline. */
-export const handler = rolloutStepHandler('check-canary', (event: CheckCanaryEvent) =>
-  checkCanary(event, { groups, targetHealth, now: new Date() }),
-);
+export function create({ config, clients, clock }: Composition<StepSettings<'check-canary'>, Clients>) {
+  const deps = {
+    groups: new AutoScalingFleetGroups(clients.autoScaling),
+    targetHealth: new ElbTargetHealth(clients.elbv2),
+  };
+  return stepHandler('check-canary', (event: Payload<CheckCanaryEvent>) =>
+    checkCanary({ ...event, settings: config }, { ...deps, now: clock() }),
+  );
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  autoScaling: new AutoScalingClient({}),
+  elbv2: new ElasticLoadBalancingV2Client({}),
+}));

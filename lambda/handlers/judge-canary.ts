@@ -2,20 +2,38 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchCanaryMetrics } from '../aws/cloudwatch';
 import { judgeCanaryStep } from '../canary/steps';
 import type { JudgeCanaryEvent } from '../canary/steps';
-import { metrics, rolloutStepHandler } from '../runtime/handler';
+import { deployedHandler } from '../runtime/composition';
+import type { Composition } from '../runtime/composition';
+import { metrics, stepHandler } from '../runtime/handler';
+import type { Payload } from '../runtime/handler';
+import { stepConfig } from '../runtime/step-config';
 import type { CanaryProgress } from '../shared/documents';
+import type { StepSettings } from '../shared/step-settings';
 
-const canaryMetrics = new CloudWatchCanaryMetrics(new CloudWatchClient({}));
+export const configure = stepConfig('judge-canary');
 
 /** Judge the step so far: alarms and canary-versus-baseline metrics. */
-export const handler = rolloutStepHandler('judge-canary', async (event: JudgeCanaryEvent) => {
-  try {
-    return counted(await judgeCanaryStep(event, { metrics: canaryMetrics, now: new Date() }));
-  } catch (e) {
-    metrics.addMetric('CanaryStepFailed', 'Count', 1);
-    throw e;
-  }
-});
+export function create({
+  config,
+  clients,
+  clock,
+}: Composition<StepSettings<'judge-canary'>, { cloudWatch: CloudWatchClient }>) {
+  const canaryMetrics = new CloudWatchCanaryMetrics(clients.cloudWatch);
+  return stepHandler('judge-canary', async (event: Payload<JudgeCanaryEvent>) => {
+    try {
+      return counted(
+        await judgeCanaryStep({ ...event, settings: config }, { metrics: canaryMetrics, now: clock() }),
+      );
+    } catch (e) {
+      metrics.addMetric('CanaryStepFailed', 'Count', 1);
+      throw e;
+    }
+  });
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  cloudWatch: new CloudWatchClient({}),
+}));
 
 /** A passed step as metrics: the canary's error ratio and p99 latency; a look mid-bake counts nothing. */
 function counted(progress: CanaryProgress): CanaryProgress {

@@ -4,29 +4,44 @@ import { DynamoDbLedgerStore } from '../aws/dynamodb';
 import { SsmRuntimeParameters } from '../aws/ssm';
 import { acquireLock, recordFinish, recordRelease, recordStart, releaseLock } from '../ledger/operations';
 import type { LedgerEvent } from '../ledger/operations';
-import { metrics, rolloutStepHandler } from '../runtime/handler';
+import { deployedHandler } from '../runtime/composition';
+import type { Composition } from '../runtime/composition';
+import { metrics, stepHandler } from '../runtime/handler';
+import type { Payload } from '../runtime/handler';
+import { stepConfig } from '../runtime/step-config';
 import { ROLLOUTS_STARTED_METRIC } from '../shared/operations';
+import type { StepSettings } from '../shared/step-settings';
 
-const db = new DynamoDBClient({});
-const parameters = new SsmRuntimeParameters(new SSMClient({}));
+export const configure = stepConfig('ledger');
+
+type Clients = { dynamodb: DynamoDBClient; ssm: SSMClient };
 
 /** The fleet's lock, record and ledger: one table and the runtime parameters. */
-export const handler = rolloutStepHandler('ledger', async (event: LedgerEvent) => {
-  // The table is named by the settings each execution carries.
-  const deps = { store: new DynamoDbLedgerStore(db, event.settings.table), parameters, now: new Date() };
-  switch (event.op) {
-    case 'acquire':
-      return started(event, await acquireLock(event, deps));
-    case 'start':
-      return recordStart(event, deps);
-    case 'release':
-      return recordRelease(event, deps);
-    case 'finish':
-      return counted(event, await recordFinish(event, deps), deps.now);
-    case 'unlock':
-      return releaseLock(event, deps);
-  }
-});
+export function create({ config, clients, clock }: Composition<StepSettings<'ledger'>, Clients>) {
+  const store = new DynamoDbLedgerStore(clients.dynamodb, config.table);
+  const parameters = new SsmRuntimeParameters(clients.ssm);
+  return stepHandler('ledger', async (payload: Payload<LedgerEvent>) => {
+    const event = { ...payload, settings: config } as LedgerEvent;
+    const deps = { store, parameters, now: clock() };
+    switch (event.op) {
+      case 'acquire':
+        return started(event, await acquireLock(event, deps));
+      case 'start':
+        return recordStart(event, deps);
+      case 'release':
+        return recordRelease(event, deps);
+      case 'finish':
+        return counted(event, await recordFinish(event, deps), deps.now);
+      case 'unlock':
+        return releaseLock(event, deps);
+    }
+  });
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  dynamodb: new DynamoDBClient({}),
+  ssm: new SSMClient({}),
+}));
 
 /** A rollout that took the lock, as a metric: one more started, of its action. */
 function started<G>(event: Extract<LedgerEvent, { op: 'acquire' }>, grant: G): G {

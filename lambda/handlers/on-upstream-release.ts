@@ -3,38 +3,59 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbPromotionStore } from '../aws/dynamodb-promotion';
 import { StepFunctionsExecutions } from '../aws/sfn';
 import { onUpstreamRelease } from '../promotion/upstream-release';
+import { ConfigurationError, deployedHandler, required } from '../runtime/composition';
+import type { Composition, Variables } from '../runtime/composition';
 import { logger } from '../runtime/handler';
-import { checkAtColdStart, fromEnvironment } from '../runtime/env';
 import { isEnvironmentName } from '../shared/environments';
+import type { EnvironmentName } from '../shared/environments';
 
-const db = new DynamoDBClient({});
-const sfn = new SFNClient({});
-const deps = fromEnvironment(
-  ['TABLE_NAME', 'PROMOTION_STATE_MACHINE_ARN', 'PROMOTE_FROM', 'UPSTREAM_ACCOUNT', 'SOAK_MINUTES'],
-  (env) => {
-    const from = env.PROMOTE_FROM;
-    if (!isEnvironmentName(from))
-      throw new Error(`PROMOTE_FROM must be dev, staging or prod, got ${JSON.stringify(from)}`);
-    const soakMinutes = Number(env.SOAK_MINUTES);
-    if (!Number.isInteger(soakMinutes) || soakMinutes < 0)
-      throw new Error(
-        `SOAK_MINUTES must be a whole number of minutes, got ${JSON.stringify(env.SOAK_MINUTES)}`,
-      );
-    return {
-      store: new DynamoDbPromotionStore(db, env.TABLE_NAME ?? ''),
-      promotions: new StepFunctionsExecutions(sfn, env.PROMOTION_STATE_MACHINE_ARN ?? ''),
-      from,
-      upstreamAccount: env.UPSTREAM_ACCOUNT ?? '',
-      soakMinutes,
-    };
-  },
-);
-checkAtColdStart(deps);
+export interface OnUpstreamReleaseConfig {
+  readonly table: string;
+  readonly promotionStateMachineArn: string;
+  readonly from: EnvironmentName;
+  readonly upstreamAccount: string;
+  readonly soakMinutes: number;
+}
+
+export function configure(variables: Variables): OnUpstreamReleaseConfig {
+  const from = required(variables, 'PROMOTE_FROM');
+  if (!isEnvironmentName(from))
+    throw new ConfigurationError(`PROMOTE_FROM must name an environment, got ${JSON.stringify(from)}`);
+  const soakMinutes = Number(required(variables, 'SOAK_MINUTES'));
+  if (!Number.isInteger(soakMinutes) || soakMinutes < 0)
+    throw new ConfigurationError(
+      `SOAK_MINUTES must be a whole number of minutes, got ${JSON.stringify(variables.SOAK_MINUTES)}`,
+    );
+  return {
+    table: required(variables, 'TABLE_NAME'),
+    promotionStateMachineArn: required(variables, 'PROMOTION_STATE_MACHINE_ARN'),
+    from,
+    upstreamAccount: required(variables, 'UPSTREAM_ACCOUNT'),
+    soakMinutes,
+  };
+}
 
 /** EventBridge → the upstream environment released an image → record it, and start its promotion here. */
-export const handler = async (event: unknown) => {
-  // The event crosses a trust boundary: onUpstreamRelease parses it with its schema first.
-  const result = await onUpstreamRelease(event, deps());
-  logger.info(result.promotion ? 'promotion started' : 'no promotion', result);
-  return result;
-};
+export function create({
+  config,
+  clients,
+}: Composition<OnUpstreamReleaseConfig, { dynamodb: DynamoDBClient; sfn: SFNClient }>) {
+  const deps = {
+    store: new DynamoDbPromotionStore(clients.dynamodb, config.table),
+    promotions: new StepFunctionsExecutions(clients.sfn, config.promotionStateMachineArn),
+    from: config.from,
+    upstreamAccount: config.upstreamAccount,
+    soakMinutes: config.soakMinutes,
+  };
+  return async (event: unknown) => {
+    // The event crosses a trust boundary: onUpstreamRelease parses it with its schema first.
+    const result = await onUpstreamRelease(event, deps);
+    logger.info(result.promotion ? 'promotion started' : 'no promotion', result);
+    return result;
+  };
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  dynamodb: new DynamoDBClient({}),
+  sfn: new SFNClient({}),
+}));

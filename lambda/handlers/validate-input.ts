@@ -3,16 +3,31 @@ import { AutoScalingFleetGroups } from '../aws/auto-scaling';
 import { checkReplaceTargets } from '../planning/replace-targets';
 import { validateRequest } from '../planning/validate-request';
 import type { ValidateInputEvent } from '../planning/validate-request';
-import { rolloutStepHandler } from '../runtime/handler';
+import { deployedHandler } from '../runtime/composition';
+import type { Composition } from '../runtime/composition';
+import { stepHandler } from '../runtime/handler';
+import type { Payload } from '../runtime/handler';
+import { stepConfig } from '../runtime/step-config';
+import type { StepSettings } from '../shared/step-settings';
 
-const groups = new AutoScalingFleetGroups(new AutoScalingClient({}));
+export const configure = stepConfig('validate-input');
 
 /**
  * First step of every execution: refuse a malformed input before anything is touched, and a
  * replace of instances outside the fleet before anything changes (a read of the groups).
  */
-export const handler = rolloutStepHandler('validate-input', async (event: ValidateInputEvent) => {
-  const request = validateRequest(event.input);
-  await checkReplaceTargets(request, event.settings, groups);
-  return request;
-});
+export function create({
+  config,
+  clients,
+}: Composition<StepSettings<'validate-input'>, { autoScaling: AutoScalingClient }>) {
+  const groups = new AutoScalingFleetGroups(clients.autoScaling);
+  return stepHandler('validate-input', async (event: Payload<ValidateInputEvent>) => {
+    const request = validateRequest(event.input);
+    await checkReplaceTargets(request, config, groups);
+    return request;
+  });
+}
+
+export const handler = deployedHandler({ configure, create }, () => ({
+  autoScaling: new AutoScalingClient({}),
+}));

@@ -3,11 +3,12 @@ import type { ExecutionRef, FleetRecord } from '../shared/documents';
 import { PRODUCT_EVENTS } from '../shared/events';
 import type { ImageReleasedDetail } from '../shared/events';
 import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { LedgerStore } from './ports';
 
 /** What Announce Release receives: the fleet record as the rollout leaves it. */
 export interface AnnounceEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'announce-release'>;
   readonly execution: ExecutionRef;
   readonly dryRun?: boolean;
 }

@@ -1,5 +1,6 @@
 import { RolloutInProgress } from '../shared/errors';
 import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type {
   CaughtError,
   ExecutionRef,
@@ -25,7 +26,7 @@ export interface LedgerDeps {
 }
 
 interface Base {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'ledger'>;
   readonly execution: ExecutionRef;
 }
 
@@ -271,7 +272,11 @@ async function currentFleet(d: LedgerDeps): Promise<FleetRecord> {
  * deploy would then re-assert stale state, so the notification says so loudly. The next
  * execution (a restore is enough) publishes them again.
  */
-async function publishSafely(fleet: FleetRecord, s: WorkflowSettings, d: LedgerDeps): Promise<string[]> {
+async function publishSafely(
+  fleet: FleetRecord,
+  s: Pick<WorkflowSettings, 'parameters'>,
+  d: LedgerDeps,
+): Promise<string[]> {
   try {
     await publishRecord(d.parameters, s.parameters, fleet);
     return [];
@@ -343,7 +348,12 @@ export type LedgerEvent =
   | ({ op: 'unlock' } & Parameters<typeof releaseLock>[0]);
 
 /** What the environments downstream do with a release this rollout made, and when. */
-function whatNext(s: WorkflowSettings, fleet: FleetRecord, execution: ExecutionRef, now: Date): string[] {
+function whatNext(
+  s: Pick<WorkflowSettings, 'downstream' | 'environment'>,
+  fleet: FleetRecord,
+  execution: ExecutionRef,
+  now: Date,
+): string[] {
   if (fleet.releasedBy !== execution.id || s.downstream.length === 0) return [];
   if (fleet.releasedAction === 'rollback') {
     return [

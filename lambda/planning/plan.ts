@@ -2,7 +2,7 @@ import { describeGroups, inService } from '../fleet/groups';
 import type { FleetGroups, GroupView, Images, Instances } from '../fleet/ports';
 import { ImageNotPromoted, NothingToRollBack } from '../shared/errors';
 import type { PromotionStore } from '../promotion/ports';
-import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { CanaryPlan, ExecutionRef, FleetRecord, Plan, RolloutRequest } from '../shared/documents';
 import { otherColour } from '../shared/colours';
 import { activeFreeze, ageInDays, refreshBatches, refreshSeconds } from './fleet-math';
@@ -20,7 +20,7 @@ export interface PlanDeps {
 
 /** What Plan Rollout receives: the request and the fleet record the lock step read. */
 export interface PlanEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'plan-rollout'>;
   readonly execution: ExecutionRef;
   readonly request: RolloutRequest;
   readonly fleet: FleetRecord;

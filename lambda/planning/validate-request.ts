@@ -2,12 +2,12 @@ import type { z } from 'zod';
 import { InvalidInput } from '../shared/errors';
 import { INPUT_FIELDS, rolloutInputSchema } from '../shared/input-schema';
 import type { ExecutionRef, RolloutRequest } from '../shared/documents';
-import type { WorkflowSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 
 /** What Validate Input receives: the execution's raw input, not yet trusted. */
 export interface ValidateInputEvent {
   readonly input: unknown;
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'validate-input'>;
   readonly execution: ExecutionRef;
 }
 

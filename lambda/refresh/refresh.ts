@@ -1,7 +1,8 @@
 import type { LaunchTemplates } from '../fleet/ports';
 import { refreshSeconds } from '../planning/fleet-math';
 import { FleetNotReady, RefreshFailed } from '../shared/errors';
-import type { RefreshSettings, WorkflowSettings } from '../shared/settings';
+import type { RefreshSettings } from '../shared/settings';
+import type { StepSettings } from '../shared/step-settings';
 import type { ExecutionRef, RefreshPlan, RefreshProgress } from '../shared/documents';
 import type { InstanceRefreshes, RefreshPreferences, RefreshView } from './ports';
 
@@ -33,14 +34,14 @@ export interface RefreshDeps {
 
 /** What Start Refresh receives. */
 export interface StartRefreshEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'start-refresh'>;
   readonly execution: ExecutionRef;
   readonly plan: RefreshPlan;
 }
 
 /** What Check Refresh receives: the progress of the last poll. */
 export interface CheckRefreshEvent {
-  readonly settings: WorkflowSettings;
+  readonly settings: StepSettings<'check-refresh'>;
   readonly execution: ExecutionRef;
   readonly plan: RefreshPlan;
   readonly progress: RefreshProgress;

@@ -1,7 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { WorkflowSettings } from '../shared/settings';
-import { checkDeployedResourcesAtColdStart, withDeployedResources } from './deployed-resources';
 
 /**
  * Observability shared by every handler: structured logs and CloudWatch metrics (EMF).
@@ -36,14 +34,8 @@ export function stepHandler<E extends { execution?: { id: string } }, R>(
 }
 
 /**
- * {@link stepHandler} for a rollout step: what it acts on comes from its deployment, whatever
- * the event carries (see deployed-resources.ts).
+ * What the state machine sends a step: its event without the settings, which the step takes
+ * from its deployment whatever the payload says (see lambda/shared/step-settings.ts). Distributes
+ * over a union of events, keeping each one's discriminant.
  */
-export function rolloutStepHandler<E extends { execution?: { id: string }; settings: WorkflowSettings }, R>(
-  step: string,
-  run: (event: E) => Promise<R>,
-): (event: E) => Promise<R> {
-  checkDeployedResourcesAtColdStart();
-  // Read before anything is awaited: the process's variables are this function's now.
-  return stepHandler(step, (event: E) => run(withDeployedResources(event)));
-}
+export type Payload<E> = E extends unknown ? Omit<E, 'settings'> : never;

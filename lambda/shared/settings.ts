@@ -3,9 +3,10 @@ import type { EnvironmentName } from './environments';
 import type { Severity } from './severities';
 
 /**
- * What every rollout step knows about its environment, fixed at deploy time. The workflow
- * construct builds it at synth (it is embedded in the definition, so the rehearsal runs with
- * exactly what is deployed); every handler receives it in its payload.
+ * What the rollout's steps know about their environment, fixed at deploy time. The workflow
+ * construct builds it at synth; each step's function is deployed with the slice it acts on
+ * (lambda/shared/step-settings.ts), and the whole is the environment's deployment description
+ * (lambda/shared/deployment.ts).
  */
 
 export interface RefreshSettings {
@@ -90,9 +91,12 @@ export interface ImageTrust {
 }
 
 /**
- * What every promotion step knows about its environment, fixed at deploy time (embedded in the
- * promotion state machine's first state, as the rollout's settings are in its own).
+ * What every promotion step knows about its environment, fixed at deploy time: the promotion
+ * function's own `PROMOTION_SETTINGS` variable, written by the stack.
  */
+export const PROMOTION_SETTINGS_VARIABLE = 'PROMOTION_SETTINGS';
+
+/** The promotion's settings (see {@link PROMOTION_SETTINGS_VARIABLE}). */
 export interface PromotionSettings {
   readonly environment: EnvironmentName;
   /** The environment whose releases this one takes. */

@@ -2,7 +2,7 @@ import { StateMachine } from 'aws-local-stepfunctions';
 import { assertFaithful, rewriteWaits } from '../asl';
 import type { AslDefinition } from '../asl';
 import type { SimulatedDeployment } from '../deployment';
-import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
+import { isDeployedHandler } from '../deployed-handlers';
 import { canRunSdkIntegration } from './sdk-integrations';
 import { LAMBDA_WAIT_FOR_TOKEN, SNS_PUBLISH, TaskStandIns } from './task-handlers';
 
@@ -37,7 +37,7 @@ export class CompiledMachine {
     const environmentByResource = new Map<string, Record<string, string>>();
     for (const fnId of deployment.ofType('AWS::Lambda::Function')) {
       const handler = deployment.resource(fnId).Metadata?.['immutable:handler'];
-      if (typeof handler === 'string' && handler in STATE_MACHINE_HANDLERS)
+      if (typeof handler === 'string' && isDeployedHandler(handler))
         handlerByResource.set(deployment.arnOf(fnId), handler);
       const timeout = deployment.properties(fnId).Timeout;
       if (timeout !== undefined) timeoutByResource.set(deployment.arnOf(fnId), Number(timeout));
@@ -66,16 +66,9 @@ export class CompiledMachine {
       handlerByResource,
       timeoutByResource,
       environmentByResource,
+      deployment.region,
     );
     this.machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-  }
-
-  /** The deployment's state machines whose definition starts at `startAt`. */
-  static startingAt(deployment: SimulatedDeployment, startAt: string): string[] {
-    return deployment.ofType('AWS::StepFunctions::StateMachine').filter((id) => {
-      const body = String(deployment.properties(id).DefinitionString);
-      return (JSON.parse(body) as AslDefinition).StartAt === startAt;
-    });
   }
 
   /** The state machine's timeout, in seconds. */

@@ -1,6 +1,6 @@
 import type { StartExecutionCommandInput } from '@aws-sdk/client-sfn';
 import type { SimulatedDeployment } from '../deployment';
-import { EVENT_HANDLERS } from '../deployed-handlers';
+import { buildHandler, sdkClients } from '../deployed-handlers';
 import type { FleetSimulator } from '../simulator';
 import { NoStepFunctions } from '../simulator/services/step-functions';
 import type { StepFunctionsApi } from '../simulator/services/step-functions';
@@ -82,19 +82,20 @@ export async function deliverInteractiveAccess(
       requestParameters: requestParameters(api, instanceId),
     },
   };
-  const envBefore = { ...process.env };
   const stopAnswering = sim.answerStepFunctions(new RunStepFunctions(on.start, () => sim.now()));
   try {
-    Object.assign(
-      process.env,
-      Object.fromEntries(Object.entries(variables ?? {}).map(([k, v]) => [k, String(v)])),
+    const handler = buildHandler(
+      'on-interactive-access',
+      {
+        ...Object.fromEntries(Object.entries(variables ?? {}).map(([k, v]) => [k, String(v)])),
+        AWS_REGION: deployment.region,
+      },
+      sdkClients(deployment.region),
+      () => sim.now(),
     );
-    const handler = EVENT_HANDLERS['on-interactive-access'];
-    if (!handler) throw new Error('the rehearsal does not know the on-interactive-access handler');
-    return { instanceId, api, answer: await handler(event as never) };
+    return { instanceId, api, answer: await handler(event) };
   } finally {
     stopAnswering();
-    process.env = envBefore;
   }
 }
 

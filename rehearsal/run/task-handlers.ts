@@ -1,7 +1,8 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { WAIT_RESOURCE, waitSeconds } from '../asl';
 import type { AslDefinition, Retrier, WaitSpec } from '../asl';
-import { STATE_MACHINE_HANDLERS } from '../deployed-handlers';
+import { buildHandler, sdkClients } from '../deployed-handlers';
+import type { BuiltHandler } from '../deployed-handlers';
 import type { VirtualTime } from '../virtual-time';
 import { isSdkIntegration, runSdkIntegration } from './sdk-integrations';
 
@@ -50,14 +51,16 @@ export interface LambdaBehaviour {
 export class TaskStandIns {
   /** Every state with a Retry, and its retriers. */
   readonly retries: ReadonlyMap<string, Retrier[]>;
+  private readonly built = new Map<string, BuiltHandler>();
 
   /**
    * @param definition the definition with its Waits rewritten as Tasks
    * @param waits the rewritten Waits' specs, by state name
    * @param handlerByResource the deployed handler's name, by function ARN
    * @param timeoutByResource the function's timeout in seconds, by function ARN
-   * @param environmentByResource the function's environment variables, by function ARN: set
-   *   before its handler runs, as Lambda would (handlers read them before they first await)
+   * @param environmentByResource the function's environment variables, by function ARN: what
+   *   its handler is built from, as a cold start would
+   * @param region the region the functions run in (Lambda sets AWS_REGION)
    */
   constructor(
     private readonly definition: AslDefinition,
@@ -65,6 +68,7 @@ export class TaskStandIns {
     private readonly handlerByResource: ReadonlyMap<string, string>,
     private readonly timeoutByResource: ReadonlyMap<string, number> = new Map(),
     private readonly environmentByResource: ReadonlyMap<string, Record<string, string>> = new Map(),
+    private readonly region = 'eu-west-1',
   ) {
     this.retries = new Map(
       Object.entries(definition.States)
@@ -140,13 +144,20 @@ export class TaskStandIns {
    * A Lambda invoked with a task token: the invocation fails the task as any invocation would;
    * once it returns, the task waits (asleep in simulated time) for the token's answer.
    */
-  /** The deployed handler of the function `arn`, run with the function's environment variables. */
+  /** The deployed handler of the function `arn`, built (once) from the function's variables. */
   private deployedHandler(arn: string): TaskHandler {
-    const handler = STATE_MACHINE_HANDLERS[this.handlerByResource.get(arn) ?? ''] as TaskHandler;
-    const environment = this.environmentByResource.get(arn) ?? {};
     return (input) => {
-      Object.assign(process.env, environment);
-      return handler(input);
+      let built = this.built.get(arn);
+      if (!built) {
+        built = buildHandler(
+          this.handlerByResource.get(arn) ?? '',
+          { ...this.environmentByResource.get(arn), AWS_REGION: this.region },
+          sdkClients(this.region),
+          () => new Date(),
+        );
+        this.built.set(arn, built);
+      }
+      return built(input);
     };
   }
 

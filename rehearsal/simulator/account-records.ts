@@ -5,17 +5,15 @@ import type { Colour } from './types';
  * groups and their instances. The world owns them; the engines and services read and move them.
  */
 
-export interface ImageRecord {
-  readonly imageId: string;
+/**
+ * How instances of an image behave in this fleet: an image may behave differently in another
+ * environment (its data or traffic exposes a defect). What EC2 knows of the image (owner, tags,
+ * launch permissions) is the region's image catalog's.
+ */
+export interface ImageBehaviour {
   readonly healthy: boolean;
   readonly errorRate: number;
   readonly p99LatencyMs: number;
-  readonly tags: Map<string, string>;
-  readonly exists: boolean;
-  readonly name: string;
-  readonly creationDate: Date;
-  /** The account that owns the image: the world's own, or another (a public or shared image). */
-  readonly ownerId: string;
 }
 
 export interface LaunchTemplateVersionRecord {

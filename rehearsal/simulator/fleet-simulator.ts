@@ -1,84 +1,94 @@
-import { awsError, SimulatorUnsupportedError, throttlingError, type SimService } from './errors';
-import { installSdkStubs } from './sdk-stubs';
+import { unmarshall } from './dynamodb/attribute-value';
+import { AccountRegion } from './account-region';
+import { awsError, type SimService } from './errors';
+import { simulatedClients } from './sdk-routes';
+import type { SimulatedClients } from './sdk-routes';
 import { AutoScalingService } from './services/auto-scaling';
 import { CloudWatchService } from './services/cloudwatch';
-import { DynamoDbService } from './services/dynamodb';
 import { Ec2Service } from './services/ec2';
 import { Elbv2Service } from './services/elbv2';
-import { EventsService } from './services/events';
-import { ImageBuilderService, type BuildDetails, type ImageBuildStatus } from './services/image-builder';
-import { SnsService, type PublishedMessage } from './services/sns';
-import { SsmService } from './services/ssm';
-import { NoStepFunctions, type StepFunctionsApi } from './services/step-functions';
-import { unmarshall } from './dynamodb/attribute-value';
+import type { BuildDetails, ImageBuildStatus } from './services/image-builder';
+import type { PublishedMessage } from './services/sns';
+import type { StepFunctionsApi } from './services/step-functions';
 import type { AlarmKind, AlarmState, Colour, SimGroupSnapshot, SimSnapshot, SimWorldSpec } from './types';
 import { World } from './world';
 
-/** Commands that change the simulated world: each is followed by a physics settle and a step. */
-const MUTATING = new Set([
-  'UpdateAutoScalingGroup',
-  'StartInstanceRefresh',
-  'CancelInstanceRefresh',
-  'DetachInstances',
-  'TerminateInstances',
-  'CreateTags',
-  'DeleteTags',
-  'CreateLaunchTemplateVersion',
-  'ModifyListener',
-  'PutParameter',
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'Publish',
-  'PutEvents',
-  'StartExecution',
-  'SendTaskSuccess',
-  'SendTaskFailure',
-]);
-
 /**
- * A stateful, in-memory AWS for the rehearsal: Auto Scaling (with the instance refresh engine),
- * EC2, ELBv2, CloudWatch, SSM, DynamoDB, SNS, EventBridge and Image Builder, driven by a simulated clock.
- * Time moves only through `advance`, event by event; nothing sleeps and nothing is random.
+ * One fleet in a simulated account and region: its groups with the instance refresh engine, its
+ * instances and launch template, its load balancer, metrics and alarms, driven by a simulated
+ * clock; the account and region's shared services (SSM, DynamoDB, SNS, EventBridge, Image
+ * Builder, Step Functions) and the region's AMIs are its place's. Time moves only through
+ * `advance`, event by event; nothing sleeps and nothing is random.
  */
 export class FleetSimulator {
-  /** Calls per command name (without "Command"), throttled ones included. */
-  readonly apiCalls: Record<string, number> = {};
-  readonly published: PublishedMessage[];
+  /** The account and region it runs in. */
+  readonly place: AccountRegion;
   private readonly world: World;
   readonly autoScaling: AutoScalingService;
   readonly ec2: Ec2Service;
   readonly elbv2: Elbv2Service;
   readonly cloudWatch: CloudWatchService;
-  readonly ssm: SsmService;
-  readonly dynamodb: DynamoDbService;
-  readonly sns: SnsService;
-  readonly imageBuilder: ImageBuilderService;
-  /** The default event bus: what the product announced (Image Released, …). */
-  readonly events: EventsService;
-  /**
-   * Nothing a single environment's rehearsal runs calls Step Functions, unless a run answers for
-   * it (`answerStepFunctions`); a train answers for it itself.
-   */
-  sfn: StepFunctionsApi = new NoStepFunctions();
   private readonly listeners: Array<(s: SimSnapshot) => void> = [];
-  private throttleRemaining = 0;
   private readonly baselineDesired: number;
+  private readonly topics: ReadonlySet<string>;
 
-  constructor(spec: SimWorldSpec) {
-    this.world = new World(spec);
+  /**
+   * @param place the account and region to deploy into, with its shared services; left out, the
+   *   fleet gets an account and region of its own, on its own clock and image catalog
+   */
+  constructor(spec: SimWorldSpec, place?: AccountRegion) {
+    if (place && (place.accountId !== spec.accountId || place.region !== spec.region))
+      throw new Error(
+        `FleetSimulator: the spec is for ${spec.accountId} in ${spec.region}, not ${place.accountId} in ${place.region}`,
+      );
+    this.world = new World(spec, place?.catalog);
+    this.place = place ?? new AccountRegion(spec.accountId, spec.region, this.world, this.world.catalog);
+    this.place.ssm.seed(spec.parameters);
+    this.place.dynamodb.createTables(spec.tables);
+    for (const topic of spec.topics) this.place.sns.topics.add(topic);
+    this.topics = new Set(spec.topics);
     this.autoScaling = new AutoScalingService(this.world);
-    this.ec2 = new Ec2Service(this.world);
+    this.ec2 = new Ec2Service(this.place, this.world);
     this.elbv2 = new Elbv2Service(this.world);
     this.cloudWatch = new CloudWatchService(this.world);
-    this.ssm = new SsmService(this.world);
-    this.dynamodb = new DynamoDbService(this.world);
-    this.sns = new SnsService(this.world);
-    this.imageBuilder = new ImageBuilderService(this.world);
-    this.events = new EventsService(spec, () => this.world.now());
-    this.published = this.sns.published;
     this.baselineDesired = Math.max(0, ...this.servingGroups().map((g) => g.desired));
+    this.place.addFleet(this);
     this.settle();
+  }
+
+  // The account and region's services, shared with every fleet deployed there.
+  get ssm() {
+    return this.place.ssm;
+  }
+  get dynamodb() {
+    return this.place.dynamodb;
+  }
+  get sns() {
+    return this.place.sns;
+  }
+  get imageBuilder() {
+    return this.place.imageBuilder;
+  }
+  /** The default event bus: what the product announced (Image Released, …). */
+  get events() {
+    return this.place.events;
+  }
+  get sfn(): StepFunctionsApi {
+    return this.place.sfn;
+  }
+  /** Calls in this account and region per command name (without "Command"), throttled ones included. */
+  get apiCalls(): Readonly<Record<string, number>> {
+    return this.place.apiCalls;
+  }
+
+  /** Every message this fleet's topics received. */
+  get published(): PublishedMessage[] {
+    return this.place.sns.published.filter((m) => m.topicArn === undefined || this.topics.has(m.topicArn));
+  }
+
+  /** SDK clients answered by this fleet's account and region (and, for another region, by it too). */
+  clients(): SimulatedClients {
+    return simulatedClients(this.place.region, () => this.place);
   }
 
   now(): Date {
@@ -102,18 +112,17 @@ export class FleetSimulator {
       world.t = Math.max(world.t, event.time);
       event.run(event.ids);
       world.eventsProcessed++;
-      this.settle();
-      this.notify();
+      this.settleAndNotify();
     }
     world.t = target;
   }
 
   /** Answer Step Functions calls with `api` until the returned function is called. */
   answerStepFunctions(api: StepFunctionsApi): () => void {
-    const before = this.sfn;
-    this.sfn = api;
+    const before = this.place.sfn;
+    this.place.sfn = api;
     return () => {
-      this.sfn = before;
+      this.place.sfn = before;
     };
   }
 
@@ -137,41 +146,39 @@ export class FleetSimulator {
     return this.world.instances.get(id)?.state;
   }
 
-  /** Routes every simulated SDK client's send to this simulator; returns the uninstall function. */
-  install(): () => void {
-    return installSdkStubs(this);
-  }
-
-  /**
-   * Entry point of every simulated AWS call: counts it, applies throttling, runs the handler
-   * and, for a mutating command, settles the physics and notifies the step listeners.
-   */
+  /** A call in this fleet's account and region (see AccountRegion.call). */
   call<T>(service: SimService, command: string, handler: () => T): T {
-    this.apiCalls[command] = (this.apiCalls[command] ?? 0) + 1;
-    if (this.throttleRemaining > 0) {
-      this.throttleRemaining--;
-      throw throttlingError(service);
-    }
-    const result = handler();
-    if (MUTATING.has(command)) {
-      this.settle();
-      this.notify();
-    }
-    return result;
+    return this.place.call(service, command, handler);
   }
 
-  /** The error for a command the simulator does not model. */
-  unsupported(service: SimService, command: string): Error {
-    this.apiCalls[command] = (this.apiCalls[command] ?? 0) + 1;
-    return new SimulatorUnsupportedError(
-      `The fleet simulator does not simulate ${service} ${command}Command; add it to rehearsal/simulator or stop calling it in the rehearsal.`,
-    );
+  // ---- what this fleet owns, for the account and region's routing ------------------------
+
+  ownsGroup(name: string): boolean {
+    return this.world.groups.has(name);
+  }
+  ownsInstance(id: string): boolean {
+    return this.world.instances.has(id);
+  }
+  ownsLaunchTemplate(id: string | undefined, name: string | undefined): boolean {
+    const lt = this.world.launchTemplate;
+    return (id !== undefined && id === lt.id) || (name !== undefined && name === lt.name);
+  }
+  ownsListener(arn: string): boolean {
+    return this.world.spec.listener.arn === arn;
+  }
+  ownsTargetGroup(arn: string): boolean {
+    return this.world.spec.targetGroups.some((t) => t.arn === arn);
+  }
+  /** A CloudWatch dimension value of its load balancer or target groups. */
+  ownsMetricDimension(value: string): boolean {
+    return this.world.spec.targetGroups.some((t) => t.fullName === value || t.loadBalancerFullName === value);
   }
 
+  // ---- faults ----------------------------------------------------------------------------
+
+  /** The next `calls` calls in this fleet's account and region are throttled. */
   throttleNext(calls: number): void {
-    if (!(Number.isInteger(calls) && calls >= 0))
-      throw new Error(`throttleNext: calls must be an integer >= 0, got ${calls}`);
-    this.throttleRemaining += calls;
+    this.place.throttleNext(calls);
   }
 
   failNextLaunches(count: number): void {
@@ -182,7 +189,7 @@ export class FleetSimulator {
 
   /** Forgets injected throttles and launch failures not yet consumed: a run's faults end with it. */
   clearPendingFaults(): void {
-    this.throttleRemaining = 0;
+    this.place.clearPendingThrottles();
     this.world.launchFailuresToInject = 0;
   }
 
@@ -205,7 +212,7 @@ export class FleetSimulator {
     fromSecond: number,
     behaviour: { readonly errorRate?: number; readonly p99LatencyMs?: number },
   ): void {
-    if (!this.world.images.has(imageId))
+    if (!this.world.behaviour.has(imageId))
       throw new Error(`regressImage: ${imageId} is not an image of this account`);
     if (!(fromSecond >= 0)) throw new Error(`regressImage: fromSecond must be >= 0, got ${fromSecond}`);
     const { errorRate, p99LatencyMs } = behaviour;
@@ -214,9 +221,9 @@ export class FleetSimulator {
     if (p99LatencyMs !== undefined && !(p99LatencyMs >= 0))
       throw new Error(`regressImage: p99LatencyMs must be >= 0, got ${p99LatencyMs}`);
     const apply = () => {
-      const image = this.world.images.get(imageId);
+      const image = this.world.behaviour.get(imageId);
       if (!image) return;
-      this.world.images.set(imageId, {
+      this.world.behaviour.set(imageId, {
         ...image,
         ...(errorRate === undefined ? {} : { errorRate }),
         ...(p99LatencyMs === undefined ? {} : { p99LatencyMs }),
@@ -230,13 +237,13 @@ export class FleetSimulator {
   }
 
   /**
-   * The image is deregistered: DescribeImages no longer finds it and launches from it fail;
-   * instances already running it keep running.
+   * The image is deregistered, in the whole region: DescribeImages no longer finds it and
+   * launches from it fail; instances already running it keep running.
    */
   deregisterImage(imageId: string): void {
-    const image = this.world.images.get(imageId);
-    if (!image) throw new Error(`deregisterImage: ${imageId} is not an image of this account`);
-    this.world.images.set(imageId, { ...image, exists: false });
+    const image = this.world.catalog.get(imageId);
+    if (!image) throw new Error(`deregisterImage: ${imageId} is not an image of this region`);
+    image.exists = false;
   }
 
   registerImageBuildVersion(
@@ -245,7 +252,7 @@ export class FleetSimulator {
     status: ImageBuildStatus,
     details: BuildDetails = {},
   ): void {
-    this.imageBuilder.register(arn, amiId, status, details);
+    this.place.imageBuilder.register(arn, amiId, status, details);
   }
 
   /** Calls `listener` with a snapshot after every step; returns the function that stops it. */
@@ -258,13 +265,13 @@ export class FleetSimulator {
   }
 
   item(table: string, key: Record<string, string>): Record<string, unknown> | undefined {
-    const raw = this.dynamodb.rawItem(table, key);
+    const raw = this.place.dynamodb.rawItem(table, key);
     return raw ? unmarshall(raw) : undefined;
   }
 
   /** The parameter's current value, if it exists. */
   parameter(name: string): { value: string } | undefined {
-    const versions = this.ssm.parameters.get(name);
+    const versions = this.place.ssm.parameters.get(name);
     const latest = versions?.[versions.length - 1];
     return latest ? { value: latest.value } : undefined;
   }
@@ -335,6 +342,12 @@ export class FleetSimulator {
         : {}),
       instancesReplaced: world.instancesReplaced,
     };
+  }
+
+  /** Brings refreshes and capacity to rest now, then tells the step listeners (after a change). */
+  settleAndNotify(): void {
+    this.settle();
+    this.notify();
   }
 
   /** Brings refreshes and group capacity to rest at the current time, then records the traffic. */

@@ -1,4 +1,4 @@
-import type { Group, ImageRecord } from './account-records';
+import type { Group, ImageBehaviour } from './account-records';
 import type { EventQueue } from './event-queue';
 import type { AlarmKind, AlarmState, SimAlarmSpec, SimWorldSpec } from './types';
 
@@ -86,7 +86,8 @@ export interface TrafficWorld {
     string,
     Pick<Group, 'healthy' | 'inService' | 'initial' | 'healthyByImage'>
   >;
-  readonly images: ReadonlyMap<string, Pick<ImageRecord, 'errorRate' | 'p99LatencyMs'>>;
+  /** How each image behaves here (an image with no entry behaves like a healthy release). */
+  behaviourOf(imageId: string): Pick<ImageBehaviour, 'errorRate' | 'p99LatencyMs'>;
 }
 
 /**
@@ -262,7 +263,7 @@ export class Traffic {
     let weighted = 0;
     for (const [imageId, requests] of bucket.byImage) {
       const latency =
-        (bucket.latencyMsByImage.get(imageId) ?? this.world.images.get(imageId)?.p99LatencyMs ?? 0) / 1000;
+        (bucket.latencyMsByImage.get(imageId) ?? this.world.behaviourOf(imageId).p99LatencyMs) / 1000;
       weighted += latency * requests;
       if (requests / bucket.requests >= P99_MIN_SHARE) worst = Math.max(worst, latency);
     }
@@ -322,8 +323,8 @@ export class Traffic {
         for (const [imageId, count] of group.healthyByImage) {
           const share = (requests * count) / healthy;
           byImage.set(imageId, share);
-          latencyMs.set(imageId, world.images.get(imageId)?.p99LatencyMs ?? 0);
-          errors += share * (world.images.get(imageId)?.errorRate ?? 0);
+          latencyMs.set(imageId, world.behaviourOf(imageId).p99LatencyMs);
+          errors += share * world.behaviourOf(imageId).errorRate;
         }
       }
       flows.set(target.arn, { requests, errors, byImage, latencyMs, healthy, unhealthy });

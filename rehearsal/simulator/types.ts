@@ -26,6 +26,8 @@ export interface SimImage {
    * @default the world's account
    */
   readonly ownerId?: string;
+  /** Launchable by every account. @default true for another account's image, false for the world's own */
+  readonly public?: boolean;
 }
 
 export type Colour = 'blue' | 'green';

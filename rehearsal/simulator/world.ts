@@ -1,7 +1,8 @@
 import { EventQueue } from './event-queue';
 import { RefreshEngine } from './refresh-engine';
 import { Traffic } from './traffic';
-import type { Group, ImageRecord, Instance, LaunchTemplateRecord } from './account-records';
+import type { Group, ImageBehaviour, Instance, LaunchTemplateRecord } from './account-records';
+import { ImageCatalog } from './image-catalog';
 import type { SimGroupSpec, SimImage, SimWorldSpec } from './types';
 
 /**
@@ -42,7 +43,8 @@ export class World {
   readonly queue = new EventQueue();
   /** Physics events processed so far (a cohort of instances finishing together is one event). */
   eventsProcessed = 0;
-  readonly images = new Map<string, ImageRecord>();
+  /** How each image's instances behave in this fleet. */
+  readonly behaviour = new Map<string, ImageBehaviour>();
   readonly launchTemplate: LaunchTemplateRecord;
   readonly groups = new Map<string, Group>();
   readonly groupsByTargetGroup = new Map<string, Group>();
@@ -55,9 +57,22 @@ export class World {
   launchFailuresToInject = 0;
   private instanceCounter = 0;
 
-  constructor(readonly spec: SimWorldSpec) {
+  /**
+   * @param catalog the region's images, shared by every fleet there (a world of its own when left out)
+   */
+  constructor(
+    readonly spec: SimWorldSpec,
+    readonly catalog: ImageCatalog = new ImageCatalog(),
+  ) {
     validateSpec(spec);
-    spec.images.forEach((image, index) => this.images.set(image.imageId, imageRecord(spec, image, index)));
+    spec.images.forEach((image, index) => {
+      catalog.add(catalogImage(spec, image, index));
+      this.behaviour.set(image.imageId, {
+        healthy: image.healthy,
+        errorRate: image.errorRate,
+        p99LatencyMs: image.p99LatencyMs,
+      });
+    });
     const imageIds = [spec.launchTemplate.defaultImageId, ...(spec.launchTemplate.laterImageIds ?? [])];
     this.launchTemplate = {
       id: spec.launchTemplate.id,
@@ -78,6 +93,14 @@ export class World {
     for (const groupSpec of spec.groups) this.addGroup(groupSpec);
     this.refreshes = new RefreshEngine(this);
     this.traffic = new Traffic(this);
+  }
+
+  /**
+   * How the image's instances behave here: as the scenario says, or, for an image it does not
+   * list (one baked while the run goes), like a healthy release.
+   */
+  behaviourOf(imageId: string): ImageBehaviour {
+    return this.behaviour.get(imageId) ?? { healthy: true, errorRate: 0.001, p99LatencyMs: 120 };
   }
 
   /** Simulated wall-clock time of `t` seconds since the start. */
@@ -194,10 +217,10 @@ export class World {
     const imageId = typeof data?.ImageId === 'string' ? data.ImageId : undefined;
     let failed = false;
     for (let i = 0; i < count; i++) {
-      const image = imageId === undefined ? undefined : this.images.get(imageId);
+      const image = imageId === undefined ? undefined : this.catalog.get(imageId);
       let launchError: string | undefined;
       if (imageId === undefined) launchError = 'The launch template version has no ImageId.';
-      else if (!image?.exists)
+      else if (!image?.exists || !this.catalog.launchableBy(image, this.spec.accountId))
         launchError = `The image id '[${imageId}]' does not exist (InvalidAMIID.NotFound).`;
       else if (this.launchFailuresToInject > 0) {
         this.launchFailuresToInject--;
@@ -251,8 +274,7 @@ export class World {
       group.pending--;
       instance.state = 'InService';
       instance.inServiceAt = this.t;
-      const image = this.images.get(instance.imageId);
-      instance.targetHealthy = image?.healthy ?? false;
+      instance.targetHealthy = this.behaviourOf(instance.imageId).healthy;
       instance.targetInitial = !instance.targetHealthy;
       this.enterInService(instance);
       if (!instance.targetHealthy) this.failHealthChecks(group, id, this.t);
@@ -386,7 +408,7 @@ export class World {
     this.groupsByTargetGroup.set(group.targetGroupArn, group);
     const version = String(this.resolveVersion(spec.launchTemplateVersion) ?? spec.launchTemplateVersion);
     const launchedAt = -spec.instanceAgeDays * 86400;
-    const image = this.images.get(spec.instanceImageId);
+    const image = this.behaviour.get(spec.instanceImageId);
     for (let i = 0; i < spec.desired; i++) {
       const instance: Instance = {
         id: this.nextInstanceId(),
@@ -418,20 +440,20 @@ export class World {
   }
 }
 
-function imageRecord(spec: SimWorldSpec, image: SimImage, index: number): ImageRecord {
-  const tags = new Map(Object.entries(image.tags ?? {}));
+/** An image of the spec as EC2 knows it: its owner, its tags, whether it is there, whether others may launch it. */
+function catalogImage(spec: SimWorldSpec, image: SimImage, index: number) {
   // Later images in the list are newer, one day apart, all baked before the run starts.
   const creationDate = new Date(spec.startTime.getTime() - (spec.images.length - index) * 86400 * 1000);
+  const ownerId = image.ownerId ?? spec.accountId;
   return {
     imageId: image.imageId,
-    healthy: image.healthy,
-    errorRate: image.errorRate,
-    p99LatencyMs: image.p99LatencyMs,
-    tags,
-    exists: image.exists ?? true,
-    name: tags.get('Name') ?? `image-${image.imageId}`,
+    name: image.tags?.Name ?? `image-${image.imageId}`,
     creationDate,
-    ownerId: image.ownerId ?? spec.accountId,
+    ownerId,
+    exists: image.exists ?? true,
+    // Another account's image the spec lists is one this account may launch: public.
+    public: image.public ?? ownerId !== spec.accountId,
+    ...(image.tags ? { tags: image.tags } : {}),
   };
 }
 

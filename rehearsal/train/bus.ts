@@ -99,8 +99,6 @@ export class TrainBus {
       await vt.sleep(this.deps.latency);
       if (this.closed) return;
       const outcome = await this.deps.within(fn.place, async () => {
-        // The function's environment, as deployed: set now, read by the handler as it starts.
-        Object.assign(process.env, fn.environment);
         try {
           return { ok: true as const, result: await fn.invoke(structuredClone(event) as never) };
         } catch (e) {

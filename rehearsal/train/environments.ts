@@ -1,17 +1,13 @@
 import type { EnvironmentName } from '../../lambda/shared/environments';
 import type { PromotionSettings, WorkflowSettings } from '../../lambda/shared/settings';
-import type { AslDefinition } from '../asl';
 import { SimulatedDeployment } from '../deployment';
 import type { CfnTemplate } from '../deployment';
 import { CompiledMachine } from '../run/compiled-machine';
 import { parseScenario } from '../scenario';
 import type { Scenario } from '../scenario';
-import { SETTINGS_STATE, settingsOf } from '../scenario-world';
+import { deployedEnvironment } from '../deployed-environment';
 import { fleetOf } from './scenario';
 import type { TrainImage, TrainScenario } from './scenario';
-
-/** The promotion state machine's first state, which carries its settings. */
-export const PROMOTION_SETTINGS_STATE = 'Load Promotion';
 
 /** One environment's stack, compiled once for any number of trains. */
 export class TrainEnvironment {
@@ -25,28 +21,18 @@ export class TrainEnvironment {
     readonly name: EnvironmentName,
     readonly deployment: SimulatedDeployment,
   ) {
-    const rolloutId = CompiledMachine.startingAt(deployment, SETTINGS_STATE)[0];
-    if (!rolloutId) throw new Error(`the ${name} template has no rollout state machine`);
-    this.rollout = new CompiledMachine(deployment, rolloutId);
-    this.settings = settingsOf(this.rollout.original);
-    const promotionId = CompiledMachine.startingAt(deployment, PROMOTION_SETTINGS_STATE)[0];
-    if (promotionId) {
-      this.promotion = new CompiledMachine(deployment, promotionId);
-      this.promotionSettings = promotionSettingsOf(this.promotion.original);
+    const deployed = deployedEnvironment(deployment);
+    this.rollout = new CompiledMachine(deployment, deployed.rolloutStateMachine);
+    this.settings = deployed.settings;
+    if (deployed.promotionStateMachine && deployed.promotion) {
+      this.promotion = new CompiledMachine(deployment, deployed.promotionStateMachine);
+      this.promotionSettings = deployed.promotion;
     }
   }
 
   static fromTemplate(name: EnvironmentName, template: CfnTemplate): TrainEnvironment {
     return new TrainEnvironment(name, new SimulatedDeployment(template, { stackName: `immutable-${name}` }));
   }
-}
-
-function promotionSettingsOf(definition: AslDefinition): PromotionSettings {
-  const params = definition.States[PROMOTION_SETTINGS_STATE]?.Parameters as
-    { settings?: PromotionSettings } | undefined;
-  if (!params?.settings)
-    throw new Error(`the promotion definition has no "${PROMOTION_SETTINGS_STATE}" state carrying settings`);
-  return params.settings;
 }
 
 /**

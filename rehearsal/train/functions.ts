@@ -1,5 +1,6 @@
 import type { SimulatedDeployment } from '../deployment';
-import { EVENT_HANDLERS, STATE_MACHINE_HANDLERS } from '../deployed-handlers';
+import { buildHandler, isDeployedHandler, sdkClients } from '../deployed-handlers';
+import type { BuiltHandler } from '../deployed-handlers';
 import type { Place } from './account';
 
 /** A deployed function as the train invokes it: its handler, where it runs, and its configuration. */
@@ -44,11 +45,24 @@ export function deployedFunctions(
     for (const id of deployment.ofType('AWS::Lambda::Function')) {
       const handler = deployment.resource(id).Metadata?.['immutable:handler'];
       if (typeof handler !== 'string') continue;
-      const invoke = EVENT_HANDLERS[handler] ?? STATE_MACHINE_HANDLERS[handler];
-      if (!invoke)
+      if (!isDeployedHandler(handler))
         throw new Error(`function ${id} runs handler ${handler}, which the rehearsal does not know`);
       const props = deployment.properties(id) as { Environment?: { Variables?: Record<string, unknown> } };
       const arn = deployment.arnOf(id);
+      const environment = Object.fromEntries(
+        Object.entries(props.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)]),
+      );
+      // Built on its first invocation, as a cold start would, then kept.
+      let built: BuiltHandler | undefined;
+      const invoke = (event: never) => {
+        built ??= buildHandler(
+          handler,
+          { ...environment, AWS_REGION: deployment.region },
+          sdkClients(deployment.region),
+          () => new Date(),
+        );
+        return built(event);
+      };
       // EventInvokeConfig names the function by name (Ref) or ARN.
       const config = asyncConfig.get(deployment.nameOf(id)) ?? asyncConfig.get(arn) ?? {};
       functions.set(arn, {
@@ -56,9 +70,7 @@ export function deployedFunctions(
         handler,
         invoke,
         place,
-        environment: Object.fromEntries(
-          Object.entries(props.Environment?.Variables ?? {}).map(([k, v]) => [k, String(v)]),
-        ),
+        environment,
         retryAttempts: config.retries ?? 2,
         ...(config.onFailure ? { onFailure: config.onFailure } : {}),
       });

@@ -1,12 +1,6 @@
 import { DeleteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStateMachineCommand,
-  ListStateMachinesCommand,
-  SendTaskFailureCommand,
-  SendTaskSuccessCommand,
-  SFNClient,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { main } from '../../tools/approve/cli';
 import { deployedPromotion } from '../../tools/approve/approve';
@@ -14,6 +8,7 @@ import { inputsOf } from '../lambda/sdk-mocks';
 
 const sfn = mockClient(SFNClient);
 const db = mockClient(DynamoDBClient);
+const ssm = mockClient(SSMClient);
 
 const TABLE = 'Immutable-prod-RolloutLedger-1A2B3C';
 const PROMOTION = 'arn:aws:states:eu-west-1:444455556666:stateMachine:immutable-prod-promotion';
@@ -29,34 +24,16 @@ const pending = {
 };
 const doc = (o: object) => ({ S: JSON.stringify(o) });
 
-/** The deployed promotion state machine: on the second page, as ListStateMachines may return it. */
+/** The deployed environment, as its stack describes it: its promotion and the table it uses. */
 function deployed(settings: object = { table: TABLE, environment: 'prod' }) {
-  sfn.on(ListStateMachinesCommand, { nextToken: undefined }).resolves({
-    stateMachines: [
-      {
-        name: 'immutable-prod-rollout',
-        stateMachineArn: 'arn:r',
-        type: 'STANDARD',
-        creationDate: new Date(),
-      },
-    ],
-    nextToken: 'p2',
-  });
-  sfn.on(ListStateMachinesCommand, { nextToken: 'p2' }).resolves({
-    stateMachines: [
-      {
-        name: 'immutable-prod-promotion',
-        stateMachineArn: PROMOTION,
-        type: 'STANDARD',
-        creationDate: new Date(),
-      },
-    ],
-  });
-  sfn.on(DescribeStateMachineCommand, { stateMachineArn: PROMOTION }).resolves({
-    definition: JSON.stringify({
-      StartAt: 'Load Promotion',
-      States: { 'Load Promotion': { Type: 'Pass', Parameters: { settings } } },
-    }),
+  ssm.on(GetParameterCommand, { Name: '/immutable/prod/deployment' }).resolves({
+    Parameter: {
+      Value: JSON.stringify({
+        settings: { groups: { blue: 'immutable-prod-blue', green: 'immutable-prod-green' } },
+        rolloutStateMachineArn: 'arn:r',
+        promotion: { ...settings, stateMachineArn: PROMOTION },
+      }),
+    },
   });
 }
 
@@ -78,6 +55,7 @@ async function approve(...args: string[]) {
 beforeEach(() => {
   sfn.reset();
   db.reset();
+  ssm.reset();
 });
 
 describe('npm run approve', () => {
@@ -172,10 +150,19 @@ describe('npm run approve', () => {
     expect(db.calls()).toHaveLength(0);
   });
 
-  it('says which environment takes no promotions when its state machine is not deployed', async () => {
-    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
-    await expect(deployedPromotion(new SFNClient({}), 'dev')).rejects.toThrow(
-      'no state machine immutable-dev-promotion in this account and region: dev takes no promotions',
+  it('says which environment takes no promotions: its deployment has none', async () => {
+    ssm.on(GetParameterCommand).resolves({
+      Parameter: { Value: JSON.stringify({ settings: { groups: {} }, rolloutStateMachineArn: 'arn:r' }) },
+    });
+    await expect(deployedPromotion(new SSMClient({}), 'dev')).rejects.toThrow(
+      "dev takes no promotions: it takes the image factory's images",
+    );
+  });
+
+  it('says where it looked when the environment is not deployed there', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('nope'), { name: 'ParameterNotFound' }));
+    await expect(deployedPromotion(new SSMClient({}), 'prod')).rejects.toThrow(
+      'no parameter /immutable/prod/deployment in this account and region: is prod deployed here?',
     );
   });
 });

@@ -61,6 +61,7 @@ const NAME_PROPERTY: Readonly<Record<string, string | undefined>> = {
   'AWS::SNS::TopicPolicy': undefined,
   'AWS::SQS::Queue': 'QueueName',
   'AWS::SQS::QueuePolicy': undefined,
+  'AWS::SSM::Parameter': 'Name',
   'AWS::StepFunctions::StateMachine': 'StateMachineName',
   'Custom::AWS': undefined,
   'Custom::VpcRestrictDefaultSG': undefined,

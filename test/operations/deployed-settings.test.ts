@@ -1,39 +1,36 @@
-import { DescribeStateMachineCommand, ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deployedSettings, OperationsError } from '../../tools/operations/world';
 import { settings } from '../lambda/fixtures';
 
-const sfn = mockClient(SFNClient);
-beforeEach(() => sfn.reset());
-
-const machine = (name: string) => ({
-  name,
-  stateMachineArn: `arn:aws:states:eu-west-1:111122223333:stateMachine:${name}`,
-  type: 'STANDARD' as const,
-  creationDate: new Date(0),
-});
+const ssm = mockClient(SSMClient);
+beforeEach(() => ssm.reset());
 
 describe('deployedSettings', () => {
-  it("reads the environment's names from its rollout state machine, on any page", async () => {
-    sfn
-      .on(ListStateMachinesCommand, { nextToken: undefined })
-      .resolves({ stateMachines: [machine('other')], nextToken: 'p2' })
-      .on(ListStateMachinesCommand, { nextToken: 'p2' })
-      .resolves({ stateMachines: [machine('immutable-dev-rollout')] });
-    sfn.on(DescribeStateMachineCommand).resolves({
-      definition: JSON.stringify({ States: { 'Load Settings': { Parameters: { settings: settings() } } } }),
+  it("reads the environment's names from the deployment its stack describes", async () => {
+    ssm.on(GetParameterCommand).resolves({
+      Parameter: {
+        Value: JSON.stringify({ settings: settings(), rolloutStateMachineArn: 'arn:aws:states:x' }),
+      },
     });
-    expect(await deployedSettings(new SFNClient({}), 'dev')).toEqual(settings());
-    expect(sfn.commandCalls(DescribeStateMachineCommand)[0]?.args[0].input).toEqual({
-      stateMachineArn: machine('immutable-dev-rollout').stateMachineArn,
+    expect(await deployedSettings(new SSMClient({}), 'dev')).toEqual(settings());
+    expect(ssm.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
+      Name: '/immutable/dev/deployment',
     });
   });
 
-  it('fails, naming the state machine, when the environment is not deployed there', async () => {
-    sfn.on(ListStateMachinesCommand).resolves({ stateMachines: [] });
-    await expect(deployedSettings(new SFNClient({}), 'prod')).rejects.toThrow(OperationsError);
-    await expect(deployedSettings(new SFNClient({}), 'prod')).rejects.toThrow(
-      'no state machine immutable-prod-rollout in this account and region',
+  it('fails, naming the parameter, when the environment is not deployed there', async () => {
+    ssm.on(GetParameterCommand).rejects(Object.assign(new Error('not found'), { name: 'ParameterNotFound' }));
+    await expect(deployedSettings(new SSMClient({}), 'prod')).rejects.toThrow(OperationsError);
+    await expect(deployedSettings(new SSMClient({}), 'prod')).rejects.toThrow(
+      'no parameter /immutable/prod/deployment in this account and region: is prod deployed here?',
+    );
+  });
+
+  it('fails when the parameter describes no deployment', async () => {
+    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: '{"settings":{}}' } });
+    await expect(deployedSettings(new SSMClient({}), 'prod')).rejects.toThrow(
+      '/immutable/prod/deployment does not describe a deployment; deploy the prod stack again',
     );
   });
 });

@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { prepareRehearsalProcess } from '../../rehearsal/process';
 import { propertyRuns } from '../support/properties';
-import { DEPLOYED_RESOURCES_VARIABLE, deployedResourcesOf } from '../../lambda/shared/deployed-resources';
-import { settings } from '../lambda/fixtures';
 
 // Handlers log and emit metrics through Powertools; keep test output to test results, and give
 // the rehearsal what it needs. Set POWERTOOLS_LOG_LEVEL before running jest to see the logs.
@@ -12,7 +10,3 @@ prepareRehearsalProcess();
 // own too); `npm run fuzz` draws a new one. See test/support/properties.ts.
 const { seed, numRuns, reporter } = propertyRuns();
 fc.configureGlobal({ seed, numRuns, reporter });
-
-// The rollout step handlers tested on their own are deployed with the fixtures' resources (the
-// rehearsal sets each function's variables from its template before it invokes it).
-process.env[DEPLOYED_RESOURCES_VARIABLE] ??= JSON.stringify(deployedResourcesOf(settings()));

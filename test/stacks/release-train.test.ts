@@ -337,7 +337,12 @@ describe('promotion state machines', () => {
       Next: 'Check Still Released',
     });
     const promotion = configOf(env).promotion;
-    expect(def?.States['Load Promotion']?.Parameters?.settings).toMatchObject({
+    // its settings are the promotion function's own, not the execution's
+    expect(def?.States['Load Promotion']?.Parameters?.settings).toBeUndefined();
+    const fn = Object.values(templates[env].toJSON().Resources as Record<string, any>).find(
+      (r) => r.Metadata?.['immutable:handler'] === 'promotion',
+    );
+    expect(JSON.parse(render(fn?.Properties.Environment.Variables.PROMOTION_SETTINGS))).toMatchObject({
       environment: env,
       ...(promotion.from === 'image-factory'
         ? {}

@@ -1,5 +1,4 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStateMachineCommand, ListStateMachinesCommand } from '@aws-sdk/client-sfn';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDbPromotionStore } from '../../lambda/aws/dynamodb-promotion';
 import { StepFunctionsTaskTokens } from '../../lambda/aws/sfn';
@@ -7,11 +6,9 @@ import { decideApproval } from '../../lambda/promotion/approval';
 import type { ApprovalDecision } from '../../lambda/promotion/approval';
 import type { PendingApproval } from '../../lambda/promotion/ports';
 import type { EnvironmentName } from '../../lambda/shared/environments';
-import { rolloutNames } from '../../lambda/shared/names';
 import type { PromotionSettings } from '../../lambda/shared/settings';
-
-/** The promotion's first state carries its settings, the table among them. */
-const SETTINGS_STATE = 'Load Promotion';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { DeploymentNotFound, readDeployment } from '../deployment';
 
 export class ApproveError extends Error {
   override readonly name = 'ApproveError';
@@ -20,34 +17,26 @@ export class ApproveError extends Error {
 export interface ApproveClients {
   readonly sfn: SFNClient;
   readonly db: DynamoDBClient;
+  readonly ssm: SSMClient;
 }
 
 /**
- * The environment's promotion settings, read from its deployed promotion state machine (the
- * definition embeds them): the tool needs no configuration of its own and cannot disagree with
- * what is deployed.
+ * The environment's promotion settings, as its stack describes its deployment: the tool needs no
+ * configuration of its own and cannot disagree with what is deployed.
  */
-export async function deployedPromotion(sfn: SFNClient, env: EnvironmentName): Promise<PromotionSettings> {
-  const name = rolloutNames(env).promotionStateMachine;
-  let arn: string | undefined;
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
-    arn = page.stateMachines?.find((m) => m.name === name)?.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (!arn && nextToken);
-  if (!arn)
+export async function deployedPromotion(ssm: SSMClient, env: EnvironmentName): Promise<PromotionSettings> {
+  let promotion: PromotionSettings | undefined;
+  try {
+    promotion = (await readDeployment(ssm, env)).promotion;
+  } catch (e) {
+    if (e instanceof DeploymentNotFound) throw new ApproveError(e.message);
+    throw e;
+  }
+  if (!promotion)
     throw new ApproveError(
-      `no state machine ${name} in this account and region: ${env} takes no promotions (the first environment takes the factory's images), or it is deployed elsewhere (set AWS_PROFILE / --region)`,
+      `${env} takes no promotions: it takes the image factory's images, and nothing there waits for approval`,
     );
-  const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: arn }));
-  const definition = JSON.parse(described.definition ?? '{}') as {
-    States?: Record<string, { Parameters?: { settings?: PromotionSettings } }>;
-  };
-  const settings = definition.States?.[SETTINGS_STATE]?.Parameters?.settings;
-  if (!settings?.table)
-    throw new ApproveError(`${name} carries no promotion settings in its "${SETTINGS_STATE}" state`);
-  return settings;
+  return promotion;
 }
 
 /** The approvals the environment's promotions wait for now. */
@@ -55,7 +44,7 @@ export async function pendingApprovals(
   clients: ApproveClients,
   env: EnvironmentName,
 ): Promise<readonly PendingApproval[]> {
-  const settings = await deployedPromotion(clients.sfn, env);
+  const settings = await deployedPromotion(clients.ssm, env);
   return new DynamoDbPromotionStore(clients.db, settings.table).pendingApprovals();
 }
 
@@ -65,7 +54,7 @@ export async function decide(
   request: ApprovalDecision,
   now: Date = new Date(),
 ): Promise<{ decided: ApprovalDecision['decision']; execution: string }> {
-  const settings = await deployedPromotion(clients.sfn, request.environment);
+  const settings = await deployedPromotion(clients.ssm, request.environment);
   return decideApproval(request, {
     store: new DynamoDbPromotionStore(clients.db, settings.table),
     tokens: new StepFunctionsTaskTokens(clients.sfn),

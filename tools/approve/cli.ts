@@ -12,6 +12,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ENVIRONMENT_NAMES, isEnvironmentName } from '../../lambda/shared/environments';
 import { NoPendingApproval } from '../../lambda/shared/errors';
@@ -55,6 +56,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const clients = {
     sfn: new SFNClient({ region: values.region }),
     db: new DynamoDBClient({ region: values.region }),
+    ssm: new SSMClient({ region: values.region }),
   };
   if (values.list) {
     const pending = await pendingApprovals(clients, env);

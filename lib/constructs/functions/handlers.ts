@@ -23,12 +23,10 @@ export const ROLLOUT_HANDLERS = [
 ] as const;
 
 /**
- * The rollout steps the state machine invokes: each acts on the resources its deployment names
- * (lambda/shared/deployed-resources.ts), not on those its event names.
+ * The rollout steps the state machine invokes: each acts on the settings its deployment wrote
+ * (lambda/shared/step-settings.ts), not on what its event says.
  */
-export const STEP_HANDLERS = ROLLOUT_HANDLERS.filter(
-  (h) => h !== 'on-image-available' && h !== 'release-abandoned-lock',
-);
+export { STEP_HANDLERS } from '../../../lambda/shared/step-settings';
 
 /** What an environment's operators rely on: the fleet check and the answer to interactive access. */
 export const OPERATIONS_HANDLERS = ['check-fleet', 'on-interactive-access'] as const;

@@ -12,11 +12,11 @@ export interface PromotionDefinitionProps {
   readonly steps: RolloutSteps;
   /** The promotion function (for the approval task, which waits for its token). */
   readonly promotion: lambda.IFunction;
-  /** What every step knows about the environment, embedded in the first state. */
-  readonly settings: PromotionSettings;
+  /** Whether a person approves, and how long they have: what shapes the definition. */
+  readonly settings: Pick<PromotionSettings, 'approval' | 'approvalTimeoutHours'>;
 }
 
-/** What every promotion step receives besides settings and execution. */
+/** What every promotion step receives besides the execution (its settings are its function's own). */
 const PROMOTION = { 'promotion.$': '$.promotion' };
 
 /**
@@ -86,7 +86,6 @@ export function promotionDefinition(scope: Construct, props: PromotionDefinition
       integrationPattern: sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN,
       payload: sfn.TaskInput.fromObject({
         op: 'request-approval',
-        'settings.$': '$.settings',
         'execution.$': '$.execution',
         ...PROMOTION,
         taskToken: sfn.JsonPath.taskToken,
@@ -115,11 +114,11 @@ export function promotionDefinition(scope: Construct, props: PromotionDefinition
   }).next(firstCheck);
 
   return new sfn.Pass(scope, 'Load Promotion', {
-    comment: 'The environment and the release to promote, fixed at deploy time and by the upstream release.',
+    // Named as before the settings moved to the function's own variables: histories name it.
+    comment: 'The release to promote, as the upstream release started it, and the execution.',
     inputPath: sfn.JsonPath.DISCARD,
     parameters: {
       'promotion.$': '$$.Execution.Input',
-      settings: props.settings,
       execution: {
         'id.$': '$$.Execution.Id',
         'name.$': '$$.Execution.Name',

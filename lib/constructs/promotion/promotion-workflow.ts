@@ -10,6 +10,7 @@ import { productStateMachine } from '../product-state-machine';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import { PRODUCT_EVENTS } from '../../../lambda/shared/events';
 import { rolloutNames } from '../../../lambda/shared/names';
+import { PROMOTION_SETTINGS_VARIABLE } from '../../../lambda/shared/settings';
 import type { PromotionSettings } from '../../../lambda/shared/settings';
 import { acknowledgeWildcardResource } from '../nag-acknowledgements';
 import type { RolloutLedger } from '../rollout/ledger';
@@ -50,12 +51,14 @@ export interface PromotionWorkflowProps {
  */
 export class PromotionWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
+  /** What the promotion's steps know of the environment (the promotion function's PROMOTION_SETTINGS). */
+  readonly settings: PromotionSettings;
 
   constructor(scope: Construct, id: string, props: PromotionWorkflowProps) {
     super(scope, id);
     const { functions, ledger, notifications } = props;
     const promotion = functions.get('promotion');
-    const settings: PromotionSettings = {
+    const settings: PromotionSettings = (this.settings = {
       environment: props.environment,
       from: props.from,
       soakMinutes: props.soakMinutes,
@@ -64,7 +67,9 @@ export class PromotionWorkflow extends Construct {
       table: ledger.table.tableName,
       rolloutStateMachineArn: props.rollout.stateMachineArn,
       topicArn: notifications.topic.topicArn,
-    };
+    });
+    // The promotion's steps take these from their own configuration, never from their payload.
+    promotion.addEnvironment(PROMOTION_SETTINGS_VARIABLE, Stack.of(this).toJsonString(settings));
     const steps = new RolloutSteps(functions);
     const stateMachineName = rolloutNames(props.environment).promotionStateMachine;
     this.stateMachine = productStateMachine(this, {

@@ -5,11 +5,14 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { DEPLOYED_RESOURCES_VARIABLE, deployedResourcesOf } from '../../../lambda/shared/deployed-resources';
+import { deploymentParameterName } from '../../../lambda/shared/deployment';
+import type { EnvironmentDeployment } from '../../../lambda/shared/deployment';
 import type { Action, Outcome } from '../../../lambda/shared/documents';
 import type { EnvironmentName } from '../../../lambda/shared/environments';
 import type { DownstreamEnvironment, WorkflowSettings } from '../../../lambda/shared/settings';
+import { STEP_HANDLERS, STEP_SETTINGS_VARIABLE, stepSettingsOf } from '../../../lambda/shared/step-settings';
 import type { PromotionConfig, RolloutConfig } from '../../config';
 import { logRetentionFor } from '../log-retention';
 import { PromotionWorkflow } from '../promotion/promotion-workflow';
@@ -19,7 +22,7 @@ import type { RolloutDurationMetricOptions, RolloutMetricOptions } from './metri
 import { RolloutNotifications } from './notifications';
 import { trustedImageOwners } from './rollout-fleet';
 import type { RolloutFleet, RolloutImages } from './rollout-fleet';
-import { RolloutFunctions, STEP_HANDLERS } from './rollout-functions';
+import { RolloutFunctions } from './rollout-functions';
 import { grantRolloutPermissions } from './rollout-permissions';
 import { workflowSettings } from './settings';
 import { RolloutStateMachine } from './state-machine/rollout-state-machine';
@@ -110,15 +113,17 @@ export class RolloutWorkflow extends Construct {
       downstream: props.downstream,
       images: props.images,
     });
-    // What each step acts on comes from its own configuration, not from its event.
-    const resources = Stack.of(this).toJsonString(deployedResourcesOf(this.settings));
+    // Each step's settings are its own configuration, only what it acts on: never its payload's.
+    const stack = Stack.of(this);
     for (const step of STEP_HANDLERS)
-      this.functions.get(step).addEnvironment(DEPLOYED_RESOURCES_VARIABLE, resources);
+      this.functions
+        .get(step)
+        .addEnvironment(STEP_SETTINGS_VARIABLE, stack.toJsonString(stepSettingsOf(step, this.settings)));
     this.stateMachine = new RolloutStateMachine(this, 'StateMachine', {
       environment,
       functions: this.functions,
       notifications,
-      settings: this.settings,
+      fleet: this.settings,
       timeout: Duration.minutes(props.timeoutMinutes),
       logRetention,
       // The execution history is the audit trail beside the ledger: kept where the ledger is.
@@ -164,6 +169,34 @@ export class RolloutWorkflow extends Construct {
         retainLogs: props.ledgerDeletionProtection,
       });
     }
+    this.describeDeployment();
+  }
+
+  /**
+   * What this environment deployed, in one parameter its operators' tools read (and the
+   * rehearsal): resources, tuning and state machines. Intelligent-Tiering: standard (free) while it
+   * fits in 4 KB, advanced only if a large configuration needs it.
+   * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+   */
+  private describeDeployment(): void {
+    const deployment: EnvironmentDeployment = {
+      settings: this.settings,
+      rolloutStateMachineArn: this.stateMachine.stateMachineArn,
+      ...(this.promotion
+        ? {
+            promotion: {
+              ...this.promotion.settings,
+              stateMachineArn: this.promotion.stateMachine.stateMachineArn,
+            },
+          }
+        : {}),
+    };
+    new ssm.StringParameter(this, 'Deployment', {
+      parameterName: deploymentParameterName(this.environment),
+      description: `What the ${this.environment} environment deployed: its rollout's resources and settings, its state machines`,
+      stringValue: Stack.of(this).toJsonString(deployment),
+      tier: ssm.ParameterTier.INTELLIGENT_TIERING,
+    });
   }
 
   /** Permits publishing to the notification topic (its KMS key included). */

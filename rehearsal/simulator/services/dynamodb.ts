@@ -23,7 +23,7 @@ import {
   type Condition,
 } from '../dynamodb/expressions';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { World } from '../world';
+import type { SimWorldSpec } from '../types';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -99,8 +99,9 @@ const SIMULATED_PARAMETERS = {
 export class DynamoDbService {
   readonly tables = new Map<string, Table>();
 
-  constructor(world: World) {
-    for (const t of world.spec.tables)
+  /** Tables that exist before the simulation starts, empty. */
+  createTables(tables: SimWorldSpec['tables']): void {
+    for (const t of tables)
       this.tables.set(t.name, {
         name: t.name,
         partitionKey: t.partitionKey,

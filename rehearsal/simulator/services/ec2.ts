@@ -16,7 +16,9 @@ import type {
   TerminateInstancesCommandOutput,
 } from '@aws-sdk/client-ec2';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { ImageRecord, Instance, LaunchTemplateVersionRecord } from '../account-records';
+import type { Instance, LaunchTemplateVersionRecord } from '../account-records';
+import type { CatalogImage } from '../image-catalog';
+import type { Place } from '../place';
 import type { World } from '../world';
 
 type Out<T> = Omit<T, '$metadata'>;
@@ -37,7 +39,22 @@ export class Ec2Service {
     { readonly request: string; readonly output: Out<CreateLaunchTemplateVersionCommandOutput> }
   >();
 
-  constructor(private readonly world: World) {}
+  /**
+   * @param place the account and region the calls are made in (its AMIs are the region's catalog's)
+   * @param fleet the fleet whose instances and launch template these calls reach, if any
+   */
+  constructor(
+    private readonly place: Place,
+    private readonly fleet?: World,
+  ) {}
+
+  private get world(): World {
+    if (!this.fleet)
+      throw new SimulatorUnsupportedError(
+        `no fleet runs in account ${this.place.accountId} in ${this.place.region}: its instances and launch templates are not simulated`,
+      );
+    return this.fleet;
+  }
 
   /**
    * By ids and/or by owner and the `image-id` filter (what the workflow asks; other filters and
@@ -48,18 +65,18 @@ export class Ec2Service {
    * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeImages.html
    */
   describeImages(input: DescribeImagesCommandInput): Out<DescribeImagesCommandOutput> {
-    let images = [...this.world.images.values()].filter((i) => i.exists);
+    let images = this.catalog.all().filter((i) => this.visible(i));
     if (input.ImageIds?.length) {
       for (const id of input.ImageIds)
         if (!AMI_ID.test(id))
           throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
-      const missing = input.ImageIds.filter((id) => !this.world.images.get(id)?.exists);
+      const missing = input.ImageIds.filter((id) => !this.visibleId(id));
       if (missing.length)
         throw ec2Error('InvalidAMIID.NotFound', `The image id '[${missing.join(', ')}]' does not exist`);
       images = images.filter((i) => input.ImageIds?.includes(i.imageId));
     }
     if (input.Owners?.length) {
-      const self = this.world.spec.accountId;
+      const self = this.place.accountId;
       const owners = input.Owners.map((o) => (o === 'self' ? self : o));
       for (const owner of owners)
         if (!/^\d{12}$/.test(owner) && !['amazon', 'aws-marketplace', 'aws-backup-vault'].includes(owner))
@@ -74,10 +91,12 @@ export class Ec2Service {
       if (values.some((v) => /[*?]/.test(v)))
         throw new SimulatorUnsupportedError(`DescribeImages filter ${name} with wildcards is not simulated`);
       if (name === 'image-id') images = images.filter((i) => values.includes(i.imageId));
-      else if (name === 'tag-key') images = images.filter((i) => values.some((k) => i.tags.has(k)));
+      else if (name === 'tag-key') images = images.filter((i) => values.some((k) => this.tagsOf(i).has(k)));
       else if (name.startsWith('tag:')) {
         const key = name.slice('tag:'.length);
-        images = images.filter((i) => i.tags.has(key) && values.includes(i.tags.get(key) ?? ''));
+        images = images.filter(
+          (i) => this.tagsOf(i).has(key) && values.includes(this.tagsOf(i).get(key) ?? ''),
+        );
       } else
         throw new SimulatorUnsupportedError(
           `DescribeImages filter ${name} is not simulated (image-id, tag-key and tag:<key> are)`,
@@ -110,7 +129,7 @@ export class Ec2Service {
         throw ec2Error('InvalidParameterValue', `Tag value must be at most 256 characters (key ${key})`);
     }
     for (const image of images) {
-      const keys = new Set([...image.tags.keys(), ...tags.map((t) => t.Key as string)]);
+      const keys = new Set([...this.tagsOf(image).keys(), ...tags.map((t) => t.Key as string)]);
       // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-restrictions
       if (keys.size > 50)
         throw ec2Error(
@@ -118,7 +137,8 @@ export class Ec2Service {
           `The maximum number of tags (50) is exceeded for ${image.imageId}`,
         );
     }
-    for (const image of images) for (const tag of tags) image.tags.set(tag.Key as string, tag.Value ?? '');
+    for (const image of images)
+      for (const tag of tags) this.tagsOf(image).set(tag.Key as string, tag.Value ?? '');
     for (const instance of instances) {
       const own = instance.tags ?? new Map<string, string>();
       for (const tag of tags) own.set(tag.Key as string, tag.Value ?? '');
@@ -156,13 +176,14 @@ export class Ec2Service {
   deleteTags(input: DeleteTagsCommandInput): Out<DeleteTagsCommandOutput> {
     const images = this.taggedImages(input.Resources);
     for (const image of images) {
+      const own = this.tagsOf(image);
       if (!input.Tags) {
-        image.tags.clear();
+        own.clear();
         continue;
       }
       for (const tag of input.Tags) {
         const key = tag.Key as string;
-        if (tag.Value === undefined || image.tags.get(key) === tag.Value) image.tags.delete(key);
+        if (tag.Value === undefined || own.get(key) === tag.Value) own.delete(key);
       }
     }
     return {};
@@ -277,7 +298,7 @@ export class Ec2Service {
         ? undefined
         : !AMI_ID.test(imageId)
           ? { Code: 'InvalidAMIID.Malformed', Message: `Invalid id: "${imageId}"` }
-          : !this.world.images.get(imageId)?.exists
+          : !this.visibleId(imageId)
             ? { Code: 'InvalidAMIID.NotFound', Message: `The image id '[${imageId}]' does not exist` }
             : undefined;
     return {
@@ -334,20 +355,40 @@ export class Ec2Service {
     };
   }
 
-  private describeImage(i: ImageRecord) {
+  private describeImage(i: CatalogImage) {
     return {
       ImageId: i.imageId,
       Name: i.name,
       State: 'available' as const,
       CreationDate: i.creationDate.toISOString(),
       OwnerId: i.ownerId,
-      Public: i.ownerId !== this.world.spec.accountId,
+      Public: i.public,
       Architecture: 'x86_64' as const,
       ImageType: 'machine' as const,
       RootDeviceType: 'ebs' as const,
       VirtualizationType: 'hvm' as const,
-      Tags: [...i.tags].map(([Key, Value]) => ({ Key, Value })),
+      Tags: [...this.tagsOf(i)].map(([Key, Value]) => ({ Key, Value })),
     };
+  }
+
+  /** The region's images, as EC2 keeps them for every account. */
+  private get catalog() {
+    return this.place.catalog;
+  }
+
+  /** An image this account may see and launch (its own, public, or shared with it), still registered. */
+  private visible(image: CatalogImage): boolean {
+    return image.exists && this.catalog.launchableBy(image, this.place.accountId);
+  }
+
+  private visibleId(imageId: string): boolean {
+    const image = this.catalog.get(imageId);
+    return image !== undefined && this.visible(image);
+  }
+
+  /** This account's own tags on the image (another account's are invisible to it). */
+  private tagsOf(image: CatalogImage): Map<string, string> {
+    return this.catalog.tagsOf(image, this.place.accountId);
   }
 
   private describeVersion(r: LaunchTemplateVersionRecord): LaunchTemplateVersion {
@@ -395,7 +436,7 @@ export class Ec2Service {
     return lt;
   }
 
-  private taggedImages(resources: string[] | undefined): ImageRecord[] {
+  private taggedImages(resources: string[] | undefined): CatalogImage[] {
     if (!resources?.length)
       throw ec2Error('MissingParameter', 'The request must contain the parameter Resources');
     return resources.map((id) => {
@@ -403,8 +444,9 @@ export class Ec2Service {
         throw new SimulatorUnsupportedError(`Tagging ${id} is not simulated (only AMIs are tagged)`);
       if (!AMI_ID.test(id))
         throw ec2Error('InvalidAMIID.Malformed', `Invalid id: "${id}" (expecting "ami-...")`);
-      const image = this.world.images.get(id);
-      if (!image?.exists) throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
+      const image = this.catalog.get(id);
+      if (!image || !this.visible(image))
+        throw ec2Error('InvalidAMIID.NotFound', `The image id '[${id}]' does not exist`);
       return image;
     });
   }

@@ -5,7 +5,7 @@ import type {
   ListImageScanFindingAggregationsCommandOutput,
 } from '@aws-sdk/client-imagebuilder';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { World } from '../world';
+import type { Place } from '../place';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -55,7 +55,7 @@ interface Build extends BuildDetails {
 export class ImageBuilderService {
   readonly builds = new Map<string, Build>();
 
-  constructor(private readonly world: World) {}
+  constructor(private readonly place: Pick<Place, 'now'>) {}
 
   register(arn: string, amiId: string, status: ImageBuildStatus, details: BuildDetails = {}): void {
     if (!BUILD_VERSION_ARN.test(arn))
@@ -128,7 +128,7 @@ export class ImageBuilderService {
         type: 'AMI',
         platform: 'Linux',
         state: { status: build.status },
-        dateCreated: this.world.now().toISOString(),
+        dateCreated: this.place.now().toISOString(),
         outputResources: { amis },
         ...(build.pipelineArn ? { sourcePipelineArn: build.pipelineArn } : {}),
         ...(build.findings ? { scanState: { status: 'COMPLETED' } } : {}),

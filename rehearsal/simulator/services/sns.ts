@@ -1,6 +1,6 @@
 import type { PublishCommandInput, PublishCommandOutput } from '@aws-sdk/client-sns';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { World } from '../world';
+import type { Place } from '../place';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -23,7 +23,10 @@ export class SnsService {
   readonly published: PublishedMessage[] = [];
   private counter = 0;
 
-  constructor(private readonly world: World) {}
+  /** The topics that exist, by ARN. */
+  readonly topics = new Set<string>();
+
+  constructor(private readonly place: Pick<Place, 'now'>) {}
 
   publish(input: PublishCommandInput): Out<PublishCommandOutput> {
     if (input.PhoneNumber !== undefined || input.TargetArn !== undefined)
@@ -43,8 +46,7 @@ export class SnsService {
       throw invalidParameter(
         'Invalid parameter: TopicArn or TargetArn Reason: no value for required parameter',
       );
-    if (!this.world.spec.topics.includes(input.TopicArn))
-      throw awsError('sns', 'NotFound', 'Topic does not exist');
+    if (!this.topics.has(input.TopicArn)) throw awsError('sns', 'NotFound', 'Topic does not exist');
     if (input.Subject !== undefined) {
       const characters = [...input.Subject].length;
       if (characters === 0 || characters >= 100 || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(input.Subject))
@@ -56,7 +58,7 @@ export class SnsService {
       ...(input.TopicArn !== undefined ? { topicArn: input.TopicArn } : {}),
       ...(input.Subject !== undefined ? { subject: input.Subject } : {}),
       message: input.Message,
-      at: this.world.now(),
+      at: this.place.now(),
     });
     this.counter++;
     return { MessageId: `00000000-0000-4000-8000-${this.counter.toString(16).padStart(12, '0')}` };

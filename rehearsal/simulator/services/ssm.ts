@@ -5,7 +5,8 @@ import type {
   PutParameterCommandOutput,
 } from '@aws-sdk/client-ssm';
 import { awsError, SimulatorUnsupportedError } from '../errors';
-import type { World } from '../world';
+import type { Place } from '../place';
+import type { SimWorldSpec } from '../types';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -27,10 +28,19 @@ const invalid = (message: string) => awsError('ssm', 'ValidationException', mess
 export class SsmService {
   readonly parameters = new Map<string, ParameterVersion[]>();
 
-  constructor(private readonly world: World) {
-    for (const p of world.spec.parameters) {
+  constructor(private readonly place: Place) {}
+
+  /** Parameters that exist before the simulation starts (written an hour before it). */
+  seed(parameters: SimWorldSpec['parameters']): void {
+    for (const p of parameters) {
       this.parameters.set(p.name, [
-        { version: 1, value: p.value, type: p.type, dataType: p.dataType ?? 'text', at: world.dateAt(-3600) },
+        {
+          version: 1,
+          value: p.value,
+          type: p.type,
+          dataType: p.dataType ?? 'text',
+          at: this.place.dateAt(-3600),
+        },
       ]);
     }
   }
@@ -114,10 +124,15 @@ export class SsmService {
         `Parameter value, ${input.Value}, is not a valid AMI ID for the aws:ec2:image data type.`,
       );
     const version = (last?.version ?? 0) + 1;
-    if (dataType === 'aws:ec2:image' && !this.world.images.get(input.Value)?.exists) {
+    // The account must be able to launch the AMI (its own, or shared with it).
+    const image = dataType === 'aws:ec2:image' ? this.place.catalog.get(input.Value) : undefined;
+    if (
+      dataType === 'aws:ec2:image' &&
+      !(image?.exists && this.place.catalog.launchableBy(image, this.place.accountId))
+    ) {
       return { Version: version, Tier: 'Standard' };
     }
-    const record: ParameterVersion = { version, value: input.Value, type, dataType, at: this.world.now() };
+    const record: ParameterVersion = { version, value: input.Value, type, dataType, at: this.place.now() };
     if (existing) existing.push(record);
     else this.parameters.set(name, [record]);
     return { Version: version, Tier: 'Standard' };
@@ -141,7 +156,7 @@ export class SsmService {
   }
 
   private describe(name: string, v: ParameterVersion, selector: string) {
-    const { region, accountId } = this.world.spec;
+    const { region, accountId } = this.place;
     return {
       Name: name,
       Type: v.type,

@@ -57,8 +57,7 @@ beforeAll(() => {
     { Metadata?: Record<string, unknown>; Properties: { Environment: { Variables: Record<string, string> } } }
   >;
   const ledger = Object.values(functions).find((fn) => fn.Metadata?.[HANDLER_METADATA] === 'ledger');
-  // The literal variables; the resources the stack resolves at deploy time (ROLLOUT_RESOURCES,
-  // tokens here) stay the fixtures' deployment (test/setup/process.ts).
+  // The literal variables (Powertools' own); the settings, tokens here, are the fixtures'.
   ledgerEnvironment = Object.fromEntries(
     Object.entries(ledger?.Properties.Environment.Variables ?? {}).filter(([, v]) => typeof v === 'string'),
   );
@@ -89,10 +88,14 @@ describe('what the ledger publishes when a rollout finishes', () => {
         db.on(ddb.QueryCommand).resolves({ Items: [] });
         db.on(ddb.GetItemCommand).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
         storeParameters(mockClient(ssmClient.SSMClient), 'unchanged', ssmClient);
-        const { handler } = jest.requireActual<typeof Ledger>('../../../lambda/handlers/ledger');
+        const ledger = jest.requireActual<typeof Ledger>('../../../lambda/handlers/ledger');
+        const handler = ledger.create({
+          config: settings(),
+          clients: { dynamodb: new ddb.DynamoDBClient({}), ssm: new ssmClient.SSMClient({}) },
+          clock: () => new Date(),
+        });
         await handler({
           op: 'finish',
-          settings: settings(),
           execution: execution(),
           document: {
             request: request({ action: 'canary', imageId: 'ami-0bbbbbbbbbbbbbbbb' }),

@@ -187,7 +187,7 @@ describe('environment of the EventBridge-triggered functions', () => {
   });
 
   it.each(ENVS)(
-    '%s: functions the state machine runs get their tuning in the payload, their resources in env',
+    '%s: functions the state machine runs get their settings in their own variables, never in the payload',
     (env) => {
       const triggered = [
         'on-image-available',
@@ -203,7 +203,7 @@ describe('environment of the EventBridge-triggered functions', () => {
           'POWERTOOLS_LOG_LEVEL',
           'POWERTOOLS_METRICS_NAMESPACE',
           'POWERTOOLS_SERVICE_NAME',
-          ...(name === 'promotion' ? [] : ['ROLLOUT_RESOURCES']),
+          name === 'promotion' ? 'PROMOTION_SETTINGS' : 'ROLLOUT_SETTINGS',
         ]);
       }
     },

@@ -5,10 +5,10 @@ import {
   ListImageScanFindingAggregationsCommand,
 } from '@aws-sdk/client-imagebuilder';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/announce-image';
+import * as module from '../../../lambda/handlers/announce-image';
 import { IMAGE_ARN, imageStateChange } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { withEnv } from './env';
+import { compose } from './compose';
 
 const PIPELINE = 'arn:aws:imagebuilder:us-west-2:111122223333:image-pipeline/immutable-web';
 const imagebuilder = mockClient(ImagebuilderClient);
@@ -25,10 +25,12 @@ describe('announce-image handler', () => {
     });
     imagebuilder.on(ListImageScanFindingAggregationsCommand).resolves({ responses: [] });
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
-    const r = await withEnv(
-      { PIPELINE_ARN: PIPELINE, RECIPE_VERSION: '1.2.0', SOURCE_REVISION: 'abc1234' },
-      () => handler(imageStateChange()),
-    );
+    const handler = compose(module, {
+      PIPELINE_ARN: PIPELINE,
+      RECIPE_VERSION: '1.2.0',
+      SOURCE_REVISION: 'abc1234',
+    });
+    const r = await handler(imageStateChange());
     expect(r).toMatchObject({
       announced: true,
       detail: { recipeVersion: '1.2.0', sourceRevision: 'abc1234' },

@@ -4,14 +4,15 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/check-canary';
+import * as module from '../../../lambda/handlers/check-canary';
 import { at, canaryPlan, execution, group, instances, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const asg = mockClient(AutoScalingClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
-freezeClock();
+
+const handler = compose(module, stepVariables('check-canary'));
 
 describe('check-canary handler', () => {
   it('counts healthy targets through its Auto Scaling and ELB clients, against the current time', async () => {
@@ -28,7 +29,6 @@ describe('check-canary handler', () => {
       })),
     });
     const p = await handler({
-      settings: settings(),
       execution: execution(),
       plan: canaryPlan(),
       progress: {

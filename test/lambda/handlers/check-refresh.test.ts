@@ -1,12 +1,13 @@
 import { AutoScalingClient, DescribeInstanceRefreshesCommand } from '@aws-sdk/client-auto-scaling';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/check-refresh';
-import { at, execution, refreshPlan, settings } from '../fixtures';
+import * as module from '../../../lambda/handlers/check-refresh';
+import { at, execution, refreshPlan } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const asg = mockClient(AutoScalingClient);
-freezeClock();
+
+const handler = compose(module, stepVariables('check-refresh'));
 
 describe('check-refresh handler', () => {
   it('polls through its Auto Scaling client and times the next poll from the current time', async () => {
@@ -25,9 +26,11 @@ describe('check-refresh handler', () => {
       startedAt: at(-100).toISOString(),
     };
     // 180 s expected, 100 s elapsed
-    expect(
-      await handler({ settings: settings(), execution: execution(), plan: refreshPlan(), progress }),
-    ).toMatchObject({ status: 'InProgress', done: false, waitSeconds: 80 });
+    expect(await handler({ execution: execution(), plan: refreshPlan(), progress })).toMatchObject({
+      status: 'InProgress',
+      done: false,
+      waitSeconds: 80,
+    });
     expect(inputsOf(asg, DescribeInstanceRefreshesCommand)).toEqual([
       { AutoScalingGroupName: 'immutable-dev-blue', InstanceRefreshIds: ['ir-1'] },
     ]);

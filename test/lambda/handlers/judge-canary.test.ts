@@ -1,13 +1,14 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/judge-canary';
+import * as module from '../../../lambda/handlers/judge-canary';
 import { metrics } from '../../../lambda/runtime/handler';
-import { at, canaryPlan, canaryProgress, execution, NOW, settings } from '../fixtures';
+import { at, canaryPlan, canaryProgress, execution, NOW } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const cw = mockClient(CloudWatchClient);
-freezeClock();
+
+const handler = compose(module, stepVariables('judge-canary'));
 
 describe('judge-canary handler', () => {
   it('measures and reads alarms through its CloudWatch client, up to the current time', async () => {
@@ -23,7 +24,6 @@ describe('judge-canary handler', () => {
     });
     cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: [] });
     const p = await handler({
-      settings: settings(),
       execution: execution(),
       plan: canaryPlan(),
       progress: canaryProgress({ step: 0, weight: 10, stepStartedAt: at(-180).toISOString() }),
@@ -39,7 +39,6 @@ describe('judge-canary handler', () => {
     const added = jest.spyOn(metrics, 'addMetric');
     const look = (startedSecondsAgo: number) =>
       handler({
-        settings: settings(),
         execution: execution(),
         plan: canaryPlan(),
         progress: canaryProgress({

@@ -1,10 +1,12 @@
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/on-image-available';
+import * as module from '../../../lambda/handlers/on-image-available';
+import { deployedHandler } from '../../../lambda/runtime/composition';
+import { sdkClients } from '../../../rehearsal/deployed-handlers';
 import { FACTORY_ACCOUNT, imageAvailable } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { withEnv } from './env';
+import { compose } from './compose';
 
 const ROLLOUT = 'arn:aws:states:us-west-2:222233334444:stateMachine:immutable-dev-rollout';
 const AMI = 'ami-0123456789abcdef0';
@@ -28,7 +30,7 @@ describe('on-image-available handler', () => {
   it("records the announcement in TABLE_NAME and starts STATE_MACHINE_ARN on AWS_REGION's AMI", async () => {
     db.on(PutItemCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${ROLLOUT}:image-1` });
-    const r = await withEnv(ENV, () => handler(imageAvailable()));
+    const r = await compose(module, ENV)(imageAvailable());
     expect(r).toEqual({ started: true, imageId: AMI, executionArn: `${ROLLOUT}:image-1` });
     const puts = inputsOf(db, PutItemCommand);
     expect(new Set(puts.map((i) => i.TableName))).toEqual(new Set(['immutable-dev-rollouts']));
@@ -38,20 +40,14 @@ describe('on-image-available handler', () => {
     ]);
   });
 
-  it('fails its cold start, loudly, on a scan gate it cannot read (no guessed threshold)', async () => {
-    const coldStart = () =>
-      jest.isolateModules(() => {
-        jest.requireActual('../../../lambda/handlers/on-image-available');
-      });
+  it('fails its cold start, loudly, on a scan gate it cannot read (no guessed threshold)', () => {
     const lambda = { AWS_LAMBDA_FUNCTION_NAME: 'immutable-dev-on-image-available' };
-    await withEnv({ ...ENV, ...lambda, SCAN_FAIL_ON_SEVERITY: 'SEVERE' }, () =>
-      Promise.resolve(
-        expect(coldStart).toThrow(
-          'SCAN_FAIL_ON_SEVERITY must be LOW, MEDIUM, HIGH or CRITICAL, got "SEVERE"',
-        ),
-      ),
+    const coldStart = (env: Record<string, string>) => () =>
+      deployedHandler(module, () => sdkClients('us-west-2'), { ...ENV, ...lambda, ...env });
+    expect(coldStart({ SCAN_FAIL_ON_SEVERITY: 'SEVERE' })).toThrow(
+      'SCAN_FAIL_ON_SEVERITY must be LOW, MEDIUM, HIGH or CRITICAL, got "SEVERE"',
     );
-    // the same module with a gate it can read loads
-    await withEnv({ ...ENV, ...lambda }, () => Promise.resolve(expect(coldStart).not.toThrow()));
+    // the same module with a gate it can read starts
+    expect(coldStart({})).not.toThrow();
   });
 });

@@ -1,10 +1,10 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/on-upstream-release';
+import * as module from '../../../lambda/handlers/on-upstream-release';
 import { imageReleased } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { withEnv } from './env';
+import { compose } from './compose';
 
 const PROMOTION = 'arn:aws:states:us-west-2:333344445555:stateMachine:immutable-staging-promotion';
 const ENV = {
@@ -29,7 +29,7 @@ describe('on-upstream-release handler', () => {
     });
     db.on(PutItemCommand).resolves({});
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${PROMOTION}:promote-1` });
-    const r = await withEnv(ENV, () => handler(imageReleased()));
+    const r = await compose(module, ENV)(imageReleased());
     expect(r).toEqual({
       promotion: true,
       executionArn: `${PROMOTION}:promote-1`,
@@ -44,9 +44,15 @@ describe('on-upstream-release handler', () => {
     ]);
   });
 
-  it('refuses a PROMOTE_FROM that is no environment, naming it', async () => {
-    await expect(withEnv({ ...ENV, PROMOTE_FROM: 'qa' }, () => handler(imageReleased()))).rejects.toThrow(
-      'PROMOTE_FROM must be dev, staging or prod, got "qa"',
+  it('refuses a PROMOTE_FROM that names no environment, naming it, before it handles anything', () => {
+    expect(() => compose(module, { ...ENV, PROMOTE_FROM: 'Staging!' })).toThrow(
+      'PROMOTE_FROM must name an environment, got "Staging!"',
+    );
+  });
+
+  it('refuses a SOAK_MINUTES that is no whole number of minutes', () => {
+    expect(() => compose(module, { ...ENV, SOAK_MINUTES: '1.5' })).toThrow(
+      'SOAK_MINUTES must be a whole number of minutes, got "1.5"',
     );
   });
 });

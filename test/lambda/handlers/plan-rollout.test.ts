@@ -2,16 +2,17 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeImagesCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/plan-rollout';
+import * as module from '../../../lambda/handlers/plan-rollout';
 import { ACCOUNT, at, execution, fleet, group, instances, OLD_AMI, request, settings } from '../fixtures';
 import { imageAvailable } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const asg = mockClient(AutoScalingClient);
 const ec2 = mockClient(EC2Client);
 const db = mockClient(DynamoDBClient);
-freezeClock();
+
+const handler = compose(module, stepVariables('plan-rollout'));
 
 describe('plan-rollout handler', () => {
   it('plans through its Auto Scaling and EC2 clients, aging instances against the current time', async () => {
@@ -33,7 +34,6 @@ describe('plan-rollout handler', () => {
     const announced = { ...imageAvailable().detail, imageId: OLD_AMI, announcedAt: at(-3600).toISOString() };
     db.on(GetItemCommand).resolves({ Item: { doc: { S: JSON.stringify(announced) } } });
     const plan = await handler({
-      settings: settings(),
       execution: execution(),
       request: request(),
       fleet: fleet(),

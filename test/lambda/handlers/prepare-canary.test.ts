@@ -9,14 +9,15 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/prepare-canary';
-import { at, canaryPlan, execution, group, LAUNCH_TEMPLATE, NEW_AMI, settings } from '../fixtures';
+import * as module from '../../../lambda/handlers/prepare-canary';
+import { at, canaryPlan, execution, group, LAUNCH_TEMPLATE, NEW_AMI } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const asg = mockClient(AutoScalingClient);
 const ec2 = mockClient(EC2Client);
-freezeClock();
+
+const handler = compose(module, stepVariables('prepare-canary'));
 
 describe('prepare-canary handler', () => {
   it('brings the idle colour up through its EC2 and Auto Scaling clients, with a deadline from the current time', async () => {
@@ -28,7 +29,7 @@ describe('prepare-canary handler', () => {
       AutoScalingGroups: [group('immutable-dev-blue'), group('immutable-dev-green')],
     });
     asg.on(UpdateAutoScalingGroupCommand).resolves({});
-    const p = await handler({ settings: settings(), execution: execution(), plan: canaryPlan() });
+    const p = await handler({ execution: execution(), plan: canaryPlan() });
     expect(p).toMatchObject({ phase: 'launching', version: '8', deadline: at(900).toISOString() });
     expect(inputsOf(ec2, CreateLaunchTemplateVersionCommand)).toEqual([
       expect.objectContaining({

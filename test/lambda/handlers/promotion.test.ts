@@ -1,16 +1,16 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/promotion';
+import * as module from '../../../lambda/handlers/promotion';
+import { PROMOTION_SETTINGS_VARIABLE } from '../../../lambda/shared/settings';
 import type { PromotionSettings } from '../../../lambda/shared/settings';
 import { NOW } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose } from './compose';
 
 const IMAGE = 'ami-0bbbbbbbbbbbbbbbb';
 const db = mockClient(DynamoDBClient);
 const ec2 = mockClient(EC2Client);
-freezeClock();
 
 const settings: PromotionSettings = {
   environment: 'prod',
@@ -22,6 +22,8 @@ const settings: PromotionSettings = {
   rolloutStateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:immutable-prod-rollout',
   topicArn: 'arn:aws:sns:eu-west-1:111122223333:immutable-prod-rollouts',
 };
+
+const handler = compose(module, { [PROMOTION_SETTINGS_VARIABLE]: JSON.stringify(settings) });
 
 describe('promotion handler', () => {
   it("checks through the settings' table and its EC2 client", async () => {
@@ -36,7 +38,6 @@ describe('promotion handler', () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: IMAGE, State: 'available' }] });
     const r = await handler({
       op: 'check',
-      settings,
       execution: { id: 'arn:x', name: 'promote-1', startedAt: NOW.toISOString() },
       promotion: {
         imageId: IMAGE,
@@ -55,5 +56,20 @@ describe('promotion handler', () => {
       },
     ]);
     expect(inputsOf(ec2, DescribeImagesCommand)).toEqual([{ ImageIds: [IMAGE] }]);
+  });
+});
+
+describe('promotion configuration', () => {
+  it('fails when PROMOTION_SETTINGS lacks a setting, naming it', () => {
+    const { table: _table, ...partial } = settings;
+    expect(() => compose(module, { [PROMOTION_SETTINGS_VARIABLE]: JSON.stringify(partial) })).toThrow(
+      'environment variable PROMOTION_SETTINGS lacks table; redeploy the stack',
+    );
+  });
+
+  it('fails when PROMOTION_SETTINGS is not JSON', () => {
+    expect(() => compose(module, { [PROMOTION_SETTINGS_VARIABLE]: '{table' })).toThrow(
+      'environment variable PROMOTION_SETTINGS is not JSON',
+    );
   });
 });

@@ -7,10 +7,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/release-abandoned-lock';
+import * as module from '../../../lambda/handlers/release-abandoned-lock';
 import { ENDED_EXECUTION_ARN, executionStatusChange } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { withEnv } from './env';
+import { compose } from './compose';
 
 const db = mockClient(DynamoDBClient);
 const sfn = mockClient(SFNClient);
@@ -39,7 +39,7 @@ describe('release-abandoned-lock handler', () => {
   });
 
   it('releases the ended execution’s lock in the table TABLE_NAME names', async () => {
-    const result = await withEnv(ENV, () => handler(executionStatusChange('TIMED_OUT')));
+    const result = await compose(module, ENV)(executionStatusChange('TIMED_OUT'));
     expect(result).toMatchObject({ released: true, execution: ENDED_EXECUTION_ARN, status: 'TIMED_OUT' });
     expect(inputsOf(db, DeleteItemCommand)).toEqual([
       expect.objectContaining({
@@ -53,7 +53,7 @@ describe('release-abandoned-lock handler', () => {
 
   it('starts a restore of the state machine STATE_MACHINE_ARN names, named after the ended execution', async () => {
     db.on(QueryCommand).resolves({ Items: [ledgerEntry(true)] });
-    const result = await withEnv(ENV, () => handler(executionStatusChange('TIMED_OUT')));
+    const result = await compose(module, ENV)(executionStatusChange('TIMED_OUT'));
     expect(result.restore).toMatchObject({ started: true });
     expect(inputsOf(sfn, StartExecutionCommand)).toEqual([
       {
@@ -64,13 +64,11 @@ describe('release-abandoned-lock handler', () => {
     ]);
   });
 
-  it('reads TABLE_NAME at each invocation: another environment’s function in the same process uses its own table', async () => {
-    await withEnv({ ...ENV, TABLE_NAME: 'immutable-dev-rollouts' }, () =>
-      handler(executionStatusChange('FAILED')),
-    );
-    await withEnv({ ...ENV, TABLE_NAME: 'immutable-staging-rollouts' }, () =>
-      handler(executionStatusChange('ABORTED')),
-    );
+  it('acts on the table its own TABLE_NAME names: another environment’s function in the same process uses its own', async () => {
+    const dev = compose(module, { ...ENV, TABLE_NAME: 'immutable-dev-rollouts' });
+    const staging = compose(module, { ...ENV, TABLE_NAME: 'immutable-staging-rollouts' });
+    await dev(executionStatusChange('FAILED'));
+    await staging(executionStatusChange('ABORTED'));
     expect(inputsOf(db, DeleteItemCommand).map((i) => i.TableName)).toEqual([
       'immutable-dev-rollouts',
       'immutable-staging-rollouts',
@@ -79,17 +77,10 @@ describe('release-abandoned-lock handler', () => {
 
   it.each(['TABLE_NAME', 'STATE_MACHINE_ARN'])(
     'refuses to run without %s, naming it, and deletes nothing',
-    async (name) => {
-      const saved = { ...process.env };
-      try {
-        Object.assign(process.env, ENV);
-        delete process.env[name];
-        await expect(handler(executionStatusChange('TIMED_OUT'))).rejects.toThrow(
-          `environment variable ${name} is not set`,
-        );
-      } finally {
-        process.env = saved;
-      }
+    (name) => {
+      const variables: Record<string, string> = { ...ENV };
+      delete variables[name];
+      expect(() => compose(module, variables)).toThrow(`environment variable ${name} is not set`);
       expect(inputsOf(db, DeleteItemCommand)).toEqual([]);
       expect(inputsOf(sfn, StartExecutionCommand)).toEqual([]);
     },

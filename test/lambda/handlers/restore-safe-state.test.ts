@@ -10,14 +10,15 @@ import {
   ModifyListenerCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/restore-safe-state';
+import * as module from '../../../lambda/handlers/restore-safe-state';
 import { execution, fleet, group, instances, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const asg = mockClient(AutoScalingClient);
 const elb = mockClient(ElasticLoadBalancingV2Client);
-freezeClock();
+
+const handler = compose(module, stepVariables('restore-safe-state'));
 
 describe('restore-safe-state handler', () => {
   it('restores traffic through its ELB client and rests the idle colour through its Auto Scaling client', async () => {
@@ -34,7 +35,7 @@ describe('restore-safe-state handler', () => {
     });
     asg.on(DescribeInstanceRefreshesCommand).resolves({ InstanceRefreshes: [] });
     asg.on(UpdateAutoScalingGroupCommand).resolves({});
-    const r = await handler({ settings: s, execution: execution(), fleet: fleet() });
+    const r = await handler({ execution: execution(), fleet: fleet() });
     expect(r.actions).toEqual([
       'listener weights 0/100 → all on blue',
       'scaled idle green group immutable-dev-green from 2 to 0',

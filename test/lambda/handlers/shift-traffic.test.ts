@@ -3,20 +3,20 @@ import {
   ModifyListenerCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/shift-traffic';
+import * as module from '../../../lambda/handlers/shift-traffic';
 import { canaryPlan, canaryProgress, execution, NOW, settings } from '../fixtures';
 import { inputsOf } from '../sdk-mocks';
-import { freezeClock } from './clock';
+import { compose, stepVariables } from './compose';
 
 const elb = mockClient(ElasticLoadBalancingV2Client);
-freezeClock();
+
+const handler = compose(module, stepVariables('shift-traffic'));
 
 describe('shift-traffic handler', () => {
   it('sets the step weights through its ELB client and starts the bake now', async () => {
     elb.on(ModifyListenerCommand).resolves({});
     const s = settings();
     const p = await handler({
-      settings: s,
       execution: execution(),
       plan: canaryPlan(),
       progress: canaryProgress({ step: 1 }),
@@ -36,6 +36,7 @@ describe('shift-traffic handler', () => {
     elb.on(ModifyListenerCommand).resolves({});
     const s = settings();
     const elsewhere = 'arn:aws:elasticloadbalancing:eu-west-1:999988887777:listener/app/other/1/2';
+    // A payload naming other resources (a direct invocation, say) changes nothing of what it acts on.
     await handler({
       settings: {
         ...s,
@@ -45,7 +46,7 @@ describe('shift-traffic handler', () => {
       execution: execution(),
       plan: canaryPlan(),
       progress: canaryProgress({ step: 1 }),
-    });
+    } as never);
     const [input] = inputsOf(elb, ModifyListenerCommand);
     expect(input?.ListenerArn).toBe(s.listenerArn);
     expect(input?.DefaultActions?.[0]?.ForwardConfig?.TargetGroups?.map((t) => t.TargetGroupArn)).toEqual([

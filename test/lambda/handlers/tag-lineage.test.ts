@@ -1,9 +1,9 @@
 import { CreateTagsCommand, DescribeImagesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler } from '../../../lambda/handlers/tag-lineage';
+import * as module from '../../../lambda/handlers/tag-lineage';
 import { imageReleased } from '../triggers/events';
 import { inputsOf } from '../sdk-mocks';
-import { withEnv } from './env';
+import { compose } from './compose';
 
 const ec2 = mockClient(EC2Client);
 const NEW = 'ami-0bbbbbbbbbbbbbbbb';
@@ -12,9 +12,8 @@ describe('tag-lineage handler', () => {
   it('tags with the EC2 client of the region the release happened in, trusting ENVIRONMENT_ACCOUNTS', async () => {
     ec2.on(DescribeImagesCommand).resolves({ Images: [{ ImageId: NEW, Tags: [] }] });
     ec2.on(CreateTagsCommand).resolves({});
-    const r = await withEnv({ ENVIRONMENT_ACCOUNTS: JSON.stringify({ dev: '222233334444' }) }, () =>
-      handler(imageReleased({ previousImage: undefined })),
-    );
+    const handler = compose(module, { ENVIRONMENT_ACCOUNTS: JSON.stringify({ dev: '222233334444' }) });
+    const r = await handler(imageReleased({ previousImage: undefined }));
     expect(r).toMatchObject({ environment: 'dev', stamped: NEW });
     expect(inputsOf(ec2, CreateTagsCommand)).toContainEqual({
       Resources: [NEW],
@@ -22,11 +21,12 @@ describe('tag-lineage handler', () => {
     });
   });
 
-  it('refuses ENVIRONMENT_ACCOUNTS that map anything but environments to accounts', async () => {
-    await expect(
-      withEnv({ ENVIRONMENT_ACCOUNTS: JSON.stringify({ qa: '222233334444' }) }, () =>
-        handler(imageReleased()),
-      ),
-    ).rejects.toThrow('ENVIRONMENT_ACCOUNTS must map environments to 12-digit accounts');
-  });
+  it.each([{ dev: '2222' }, { 'Not An Environment': '222233334444' }, ['222233334444']])(
+    'refuses ENVIRONMENT_ACCOUNTS that map anything but environments to accounts: %j',
+    (accounts) => {
+      expect(() => compose(module, { ENVIRONMENT_ACCOUNTS: JSON.stringify(accounts) })).toThrow(
+        'ENVIRONMENT_ACCOUNTS must map environments to 12-digit accounts',
+      );
+    },
+  );
 });

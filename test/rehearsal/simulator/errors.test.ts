@@ -262,31 +262,29 @@ describe('unsimulated commands', () => {
     }
   });
 
-  it('fails when a second simulator installs while the first holds the clients', async () => {
-    const { sim, uninstall } = simulate();
+  it('keeps no process-wide state: two simulators in one process each answer their own clients', async () => {
+    const first = simulate().sim;
+    const second = simulate().sim;
+    const name = '/immutable/dev/released-ami';
+    await first.clients().ssm.send(new ssm.GetParameterCommand({ Name: name }));
+    await second.clients().ssm.send(new ssm.GetParameterCommand({ Name: name }));
+    await second.clients().ssm.send(new ssm.GetParameterCommand({ Name: name }));
+    expect([first.apiCalls.GetParameter, second.apiCalls.GetParameter]).toEqual([1, 2]);
+  });
+
+  it("leaves the AWS SDK's own clients alone: a real client still reaches its transport", async () => {
+    const { uninstall } = simulate();
     try {
-      expect(() => simulate()).toThrow(
-        "the simulated AWS SDK clients' send is already stubbed by another simulator in this process",
-      );
-      // the first still answers, and is the one counting
-      await clients.ssm.send(new ssm.GetParameterCommand({ Name: '/immutable/dev/released-ami' }));
-      expect(sim.apiCalls.GetParameter).toBe(1);
+      const offline = new ssm.SSMClient({
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        maxAttempts: 1,
+        requestHandler: { handle: () => Promise.reject(new Error('real transport reached')) },
+      });
+      const error = await rejection(offline.send(new ssm.GetParameterCommand({ Name: 'x' })));
+      expect(error.message).toBe('real transport reached');
     } finally {
       uninstall();
     }
-    simulate().uninstall();
-  });
-
-  it('uninstall gives the clients back their real send', async () => {
-    const { uninstall } = simulate();
-    uninstall();
-    const offline = new ssm.SSMClient({
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      maxAttempts: 1,
-      requestHandler: { handle: () => Promise.reject(new Error('real transport reached')) },
-    });
-    const error = await rejection(offline.send(new ssm.GetParameterCommand({ Name: 'x' })));
-    expect(error.message).toBe('real transport reached');
   });
 });

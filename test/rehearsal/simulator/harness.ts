@@ -1,37 +1,24 @@
-import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { ImagebuilderClient } from '@aws-sdk/client-imagebuilder';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { FleetSimulator, type SimWorldSpec } from '../../../rehearsal/simulator';
+import { simulatedClients } from '../../../rehearsal/simulator/sdk-routes';
 import { world, type WorldOptions } from './fixtures';
 
-const region = 'eu-west-1';
+/** The simulator the tests' clients reach now (each test makes its own). */
+let current: FleetSimulator | undefined;
 
-/** Real SDK clients, as the handlers create them at module scope. */
-export const clients = {
-  autoScaling: new AutoScalingClient({ region }),
-  ec2: new EC2Client({ region }),
-  elbv2: new ElasticLoadBalancingV2Client({ region }),
-  cloudWatch: new CloudWatchClient({ region }),
-  ssm: new SSMClient({ region }),
-  dynamodb: new DynamoDBClient({ region }),
-  sns: new SNSClient({ region }),
-  imageBuilder: new ImagebuilderClient({ region }),
-  events: new EventBridgeClient({ region }),
-  sfn: new SFNClient({ region }),
-};
+/** SDK clients answered by the current test's simulator, as the rehearsal hands them to handlers. */
+export const clients = simulatedClients('eu-west-1', () => {
+  if (!current) throw new Error('no simulator: call simulate() first');
+  return current.place;
+});
 
-/** A simulator with its mocks installed; call `uninstall` in afterEach. */
+/** A simulator the harness's clients reach; call `uninstall` in afterEach. */
 export function simulate(options: WorldOptions | SimWorldSpec = {}) {
   const spec = 'region' in options ? options : world(options);
   const sim = new FleetSimulator(spec);
-  const uninstall = sim.install();
+  current = sim;
+  const uninstall = () => {
+    if (current === sim) current = undefined;
+  };
   return { sim, uninstall };
 }
 

@@ -1,11 +1,11 @@
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import { CanaryShift } from './canary';
 import { FinishRollout } from './finish';
 import { PhoenixRotation } from './phoenix';
 import { ReplaceInstances } from './replace';
+import type { WayBackFleet } from './way-back';
 import { StartRollout } from './start';
 import type { RolloutSteps } from './steps';
 import { WarmFlip } from './warm-flip';
@@ -15,8 +15,8 @@ export interface RolloutDefinitionProps {
   readonly steps: RolloutSteps;
   /** Where outcomes are announced. */
   readonly topic: sns.ITopic;
-  /** What every step knows about the environment (with tokens), embedded in the first state. */
-  readonly settings: WorkflowSettings;
+  /** The listener, target groups and groups the way back puts right, by direct AWS calls. */
+  readonly fleet: WayBackFleet;
 }
 
 /**
@@ -33,13 +33,13 @@ export interface RolloutDefinitionProps {
  */
 export function rolloutDefinition(scope: Construct, props: RolloutDefinitionProps): sfn.IChainable {
   const { steps } = props;
-  const finish = new FinishRollout(scope, 'Finish', { steps, topic: props.topic });
+  const finish = new FinishRollout(scope, 'Finish', { steps, topic: props.topic, fleet: props.fleet });
   const onFailure = finish.compensation;
   const canary = new CanaryShift(scope, 'Canary', { steps, onFailure }).next(finish.release);
   const warmFlip = new WarmFlip(scope, 'WarmFlip', { steps, onFailure }).next(finish.release);
   const phoenix = new PhoenixRotation(scope, 'Phoenix', { steps, onFailure }).next(finish);
   const replace = new ReplaceInstances(scope, 'Replace', { steps, onFailure }).next(finish);
-  const start = new StartRollout(scope, 'Start', { steps, onFailure, settings: props.settings });
+  const start = new StartRollout(scope, 'Start', { steps, onFailure });
   const plan = (kind: string) => sfn.Condition.stringEquals('$.plan.kind', kind);
   return start.next(
     new sfn.Choice(scope, 'What Does The Plan Say?')

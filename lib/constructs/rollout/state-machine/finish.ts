@@ -6,11 +6,14 @@ import { TRANSIENT_ERRORS } from '../../../../lambda/shared/transient-errors';
 import { CATCH_ALL, failWith } from './steps';
 import type { RolloutSteps } from './steps';
 import { ReturnToLastGoodFleet } from './way-back';
+import type { WayBackFleet } from './way-back';
 
 export interface FinishRolloutProps {
   readonly steps: RolloutSteps;
   /** Where the outcome is announced. */
   readonly topic: sns.ITopic;
+  /** What the way back puts right. */
+  readonly fleet: WayBackFleet;
 }
 
 /** Record the error a finishing step caught at `resultPath` and go on: bookkeeping never fails a rollout. */
@@ -76,9 +79,10 @@ export class FinishRollout extends sfn.StateMachineFragment {
     notify.addCatch(releaseLock, caughtAt('$.notifyError')).next(releaseLock);
     releaseLock.addCatch(outcome, caughtAt('$.unlockError')).next(outcome);
 
-    this.compensation = new ReturnToLastGoodFleet(this, 'WayBack', { onError: recordOutcome }).next(
-      recordOutcome,
-    );
+    this.compensation = new ReturnToLastGoodFleet(this, 'WayBack', {
+      onError: recordOutcome,
+      fleet: props.fleet,
+    }).next(recordOutcome);
     const promote = steps.guarded(
       this,
       'Promote Release',

@@ -7,11 +7,11 @@ import { Construct } from 'constructs';
 import { productStateMachine } from '../../product-state-machine';
 import type { EnvironmentName } from '../../../../lambda/shared/environments';
 import { resourcePrefix } from '../../../../lambda/shared/names';
-import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import type { RolloutNotifications } from '../notifications';
 import type { RolloutFunctions } from '../rollout-functions';
 import { rolloutDefinition } from './definition';
 import { RolloutSteps } from './steps';
+import type { WayBackFleet } from './way-back';
 
 export interface RolloutStateMachineProps {
   /** The environment it rolls; names the state machine. */
@@ -20,8 +20,8 @@ export interface RolloutStateMachineProps {
   readonly functions: RolloutFunctions;
   /** Where it announces each outcome. */
   readonly notifications: RolloutNotifications;
-  /** What every step knows about the environment, embedded in the definition. */
-  readonly settings: WorkflowSettings;
+  /** What the way back puts right by direct AWS calls, named in its states. */
+  readonly fleet: WayBackFleet;
   /** An execution that runs longer is stopped (and its lock freed by the janitor). */
   readonly timeout: Duration;
   /** How long execution logs are kept. */
@@ -44,7 +44,7 @@ export class RolloutStateMachine extends Construct {
     const definition = rolloutDefinition(this, {
       steps,
       topic: notifications.topic,
-      settings: props.settings,
+      fleet: props.fleet,
     });
     // 'Default' keeps the state machine's logical id (and fixed name) from before this construct
     // existed. @see https://docs.aws.amazon.com/cdk/v2/guide/refactor.html

@@ -1,14 +1,10 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import { PollLoop } from './poll-loop';
 import { CATCH_ALL, failWith } from './steps';
 import type { RolloutFragmentProps } from './steps';
 
-export interface StartRolloutProps extends RolloutFragmentProps {
-  /** What every step knows about the environment, fixed at deploy time. */
-  readonly settings: WorkflowSettings;
-}
+export type StartRolloutProps = RolloutFragmentProps;
 
 /**
  * From the input to a plan recorded in the ledger: Load Settings → Validate Input → Acquire
@@ -24,7 +20,9 @@ export class StartRollout extends sfn.StateMachineFragment {
     super(scope, id);
     const { steps, onFailure } = props;
     const load = sfn.Pass.jsonPath(this, 'Load Settings', {
-      comment: 'The environment the rollout runs in, fixed at deploy time.',
+      // The name predates the settings' move to each function's own variables; kept, because the
+      // console graph, execution histories and operators' saved queries name it.
+      comment: 'The input and the execution: what the steps receive (their settings are their own).',
       // The input comes from the context object, not from a Path on the state input: a Path on a
       // null or empty input fails the execution (States.Runtime) before Validate Input can refuse
       // it as InvalidInput. A null InputPath hands the state {} instead of the raw input.
@@ -33,7 +31,6 @@ export class StartRollout extends sfn.StateMachineFragment {
       inputPath: sfn.JsonPath.DISCARD,
       parameters: {
         'input.$': '$$.Execution.Input',
-        settings: props.settings,
         execution: {
           'id.$': '$$.Execution.Id',
           'name.$': '$$.Execution.Name',

@@ -16,8 +16,11 @@ import type { RolloutHandler } from '../rollout-functions';
  */
 export const TASK_TIMEOUT = FUNCTION_TIMEOUT.plus(Duration.seconds(15));
 
-/** Paths every step payload draws from. */
-const COMMON = { 'settings.$': '$.settings', 'execution.$': '$.execution' };
+/**
+ * What every step payload draws from: the execution. A step's settings are its function's own
+ * (its ROLLOUT_SETTINGS variable, written by the stack), never the payload's.
+ */
+const COMMON = { 'execution.$': '$.execution' };
 
 /** Catch every error, adding it to the document at `$.error` (never replacing the document). */
 export const CATCH_ALL: sfn.CatchProps = { errors: [sfn.Errors.ALL], resultPath: '$.error' };
@@ -47,7 +50,7 @@ export class RolloutSteps {
   }
 
   /**
-   * A step running one rollout function with the settings and execution in its payload.
+   * A step running one rollout function with the execution in its payload.
    * Transient errors are retried (backoff with full jitter), and so, twice, is a function that
    * ran out of time: every rollout step is safe to run again after an attempt that acted but
    * timed out (reads and polls; writes that set a state rather than change it; the lock and

@@ -3,9 +3,14 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { Colour } from '../../../../lambda/shared/colours';
 import { COLOURS } from '../../../../lambda/shared/colours';
+import type { WorkflowSettings } from '../../../../lambda/shared/settings';
 import { choiceExit } from './steps';
 
+/** The resources the way back acts on, named in its states (they are fixed at deploy time). */
+export type WayBackFleet = Pick<WorkflowSettings, 'listenerArn' | 'targetGroups' | 'groups'>;
+
 export interface WayBackProps {
+  readonly fleet: WayBackFleet;
   /**
    * Where a call that still fails after its retries goes, the error at `$.compensationError`:
    * the finish records it, says in the notification that traffic may not be back, and the lock
@@ -60,10 +65,10 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
       comment: 'The way back, by direct AWS calls: nothing here runs a Lambda function.',
     });
     const traffic = Object.fromEntries(
-      COLOURS.map((live) => [live, this.allTrafficTo(live, props.onError)]),
+      COLOURS.map((live) => [live, this.allTrafficTo(props.fleet, live, props.onError)]),
     ) as Record<Colour, sfn.CustomState>;
     const scaleDown = Object.fromEntries(
-      COLOURS.map((canary) => [canary, this.scaleToZero(canary, props.onError)]),
+      COLOURS.map((canary) => [canary, this.scaleToZero(props.fleet, canary, props.onError)]),
     ) as Record<Colour, sfn.CustomState>;
 
     const whichLive = new sfn.Choice(this, 'Which Colour Is Live?')
@@ -117,13 +122,13 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
    * runs (ModifyListener replaces the default actions as a whole).
    * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_ModifyListener.html
    */
-  private allTrafficTo(live: Colour, onError: sfn.IChainable): sfn.CustomState {
+  private allTrafficTo(fleet: WayBackFleet, live: Colour, onError: sfn.IChainable): sfn.CustomState {
     const weight = (c: Colour) => ({
-      'TargetGroupArn.$': `$.settings.targetGroups.${c}`,
+      TargetGroupArn: fleet.targetGroups[c],
       Weight: c === live ? 100 : 0,
     });
     return this.call(onError, `All Traffic To ${title(live)}`, 'elasticloadbalancingv2', 'modifyListener', {
-      'ListenerArn.$': '$.settings.listenerArn',
+      ListenerArn: fleet.listenerArn,
       DefaultActions: [
         {
           Type: 'forward',
@@ -141,14 +146,14 @@ export class ReturnToLastGoodFleet extends sfn.StateMachineFragment {
    * is named, so no launch permission is checked.
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-launch-template-permissions.html
    */
-  private scaleToZero(canary: Colour, onError: sfn.IChainable): sfn.CustomState {
+  private scaleToZero(fleet: WayBackFleet, canary: Colour, onError: sfn.IChainable): sfn.CustomState {
     return this.call(
       onError,
       `Scale ${title(canary)} Canary To Zero`,
       'autoscaling',
       'updateAutoScalingGroup',
       {
-        'AutoScalingGroupName.$': `$.settings.groups.${canary}`,
+        AutoScalingGroupName: fleet.groups[canary],
         MinSize: 0,
         DesiredCapacity: 0,
       },

@@ -1,4 +1,4 @@
-import type { WorkflowSettings } from '../../../../lambda/shared/settings';
+import { STEP_SETTINGS } from '../../../../lambda/shared/step-settings';
 import { ALL_THROTTLING_ERROR_NAMES } from '../../../../rehearsal/simulator';
 import type { ImmutableStack } from '../../../../lib/stacks/immutable-stack';
 import { shippedProduct } from '../../../support/shipped-product';
@@ -260,9 +260,8 @@ describe('error handling', () => {
       expect(announce.Resource).toBe(
         rendered(stacks[env], stacks[env].rollout.functions.get('announce-release').functionArn),
       );
-      // the release is read from the fleet record (by the settings' table), not from the document
+      // the release is read from the fleet record (in the function's own table), not from the document
       expect(announce.Parameters).toEqual({
-        'settings.$': '$.settings',
         'execution.$': '$.execution',
         'dryRun.$': '$.request.dryRun',
       });
@@ -377,10 +376,11 @@ describe('polling', () => {
   });
 
   it.each(ENVS)('%s: each canary step bakes for canary.bakeSeconds, judged on the way', (env) => {
-    // the judge reads the bake from the settings and keeps the step baking until it is over
-    const settings = (defs[env].States['Load Settings']?.Parameters as { settings: WorkflowSettings })
-      .settings;
-    expect(settings.canary.bakeSeconds).toBe(stacks[env].config.rollout.canary.bakeSeconds);
+    // the judge reads the bake from its own settings and keeps the step baking until it is over
+    expect(stacks[env].rollout.settings.canary.bakeSeconds).toBe(
+      stacks[env].config.rollout.canary.bakeSeconds,
+    );
+    expect(STEP_SETTINGS['judge-canary']).toContain('canary');
     expect(defs[env].States['Bake Step']).toMatchObject({ Type: 'Wait', Next: 'Judge Step' });
     expect(successors(defs[env].States['More Steps?'] as AslState)).toContain('Bake Step');
   });

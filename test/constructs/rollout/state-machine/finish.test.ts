@@ -1,11 +1,12 @@
 import { FinishRollout } from '../../../../lib/constructs/rollout/state-machine/finish';
 import { render, successors } from '../rollout-template';
 import type { AslState } from '../rollout-template';
+import { settings } from '../../../lambda/fixtures';
 import { harness } from './harness';
 
 describe('finish of a rollout', () => {
   const h = harness();
-  const finish = new FinishRollout(h.stack, 'Finish', { steps: h.steps, topic: h.topic });
+  const finish = new FinishRollout(h.stack, 'Finish', { steps: h.steps, topic: h.topic, fleet: settings() });
   const states = h.states(finish.release);
 
   it('has three ways in: as planned, after a release, after a compensation', () => {
@@ -78,7 +79,7 @@ describe('finish of a rollout', () => {
 
 describe('the way back', () => {
   const h = harness();
-  const finish = new FinishRollout(h.stack, 'Finish', { steps: h.steps, topic: h.topic });
+  const finish = new FinishRollout(h.stack, 'Finish', { steps: h.steps, topic: h.topic, fleet: settings() });
   const states = h.states(finish.compensation);
   const ELB = 'arn:${AWS::Partition}:states:::aws-sdk:elasticloadbalancingv2:modifyListener';
   const ASG = 'arn:${AWS::Partition}:states:::aws-sdk:autoscaling:updateAutoScalingGroup';
@@ -143,14 +144,15 @@ describe('the way back', () => {
     expect(state('All Traffic To Green')).toMatchObject({
       Resource: ELB,
       Parameters: {
-        'ListenerArn.$': '$.settings.listenerArn',
+        // The fleet's own listener and target groups, named in the definition: no payload aims it elsewhere.
+        ListenerArn: settings().listenerArn,
         DefaultActions: [
           {
             Type: 'forward',
             ForwardConfig: {
               TargetGroups: [
-                { 'TargetGroupArn.$': '$.settings.targetGroups.blue', Weight: 0 },
-                { 'TargetGroupArn.$': '$.settings.targetGroups.green', Weight: 100 },
+                { TargetGroupArn: settings().targetGroups.blue, Weight: 0 },
+                { TargetGroupArn: settings().targetGroups.green, Weight: 100 },
               ],
               TargetGroupStickinessConfig: { Enabled: false },
             },
@@ -182,7 +184,7 @@ describe('the way back', () => {
     });
     expect(state('Scale Blue Canary To Zero')).toMatchObject({
       Resource: ASG,
-      Parameters: { 'AutoScalingGroupName.$': '$.settings.groups.blue', MinSize: 0, DesiredCapacity: 0 },
+      Parameters: { AutoScalingGroupName: settings().groups.blue, MinSize: 0, DesiredCapacity: 0 },
       Next: 'Record Outcome',
     });
   });

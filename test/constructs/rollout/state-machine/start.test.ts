@@ -1,25 +1,23 @@
 import { StartRollout } from '../../../../lib/constructs/rollout/state-machine/start';
-import { settings } from '../../../lambda/fixtures';
 import { harness } from './harness';
 
 describe('start of a rollout', () => {
   const h = harness();
-  const given = settings();
   const start = new StartRollout(h.stack, 'Start', {
     steps: h.steps,
     onFailure: h.compensate,
-    settings: given,
   }).next(h.next);
   const states = h.states(start);
 
-  it('embeds the typed settings as given, and reads the input from the context object', () => {
+  it('reads the input from the context object, and carries no settings: each step has its own', () => {
     expect(start.startState.stateId).toBe('Load Settings');
     expect(states['Load Settings']).toMatchObject({
       Type: 'Pass',
       InputPath: null,
-      Parameters: { 'input.$': '$$.Execution.Input', settings: given },
+      Parameters: { 'input.$': '$$.Execution.Input' },
       Next: 'Validate Input',
     });
+    expect(JSON.stringify(states)).not.toMatch(/"settings(\.\$)?":/);
   });
 
   it('validates, locks, restores until the fleet is settled, plans and records the start', () => {

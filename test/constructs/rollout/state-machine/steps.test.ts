@@ -16,11 +16,11 @@ describe('a rollout step', () => {
   const guarded = h.steps.guarded(h.stack, 'Shift Traffic', 'shift-traffic', {}, '$.progress', h.compensate);
   const json = (state: sfn.State) => h.stack.resolve(state.toStateJson()) as Record<string, unknown>;
 
-  it('runs its function with the settings and execution beside its own payload', () => {
+  it('runs its function with the execution beside its own payload, and no settings: the function has its own', () => {
     expect(json(plain)).toMatchObject({
       Type: 'Task',
       Resource: h.arnOf('plan-rollout'),
-      Parameters: { 'settings.$': '$.settings', 'execution.$': '$.execution', 'request.$': '$.request' },
+      Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
       ResultPath: '$.plan',
       TimeoutSeconds: 45,
     });
