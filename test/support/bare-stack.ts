@@ -29,7 +29,7 @@ export function assemblyDir(): string {
 /**
  * An app for a construct test: cdk.json's context (the feature flags `cdk synth` runs with) and
  * the test's own on top. It bundles no asset, and leaves CloudFormation's schema validation off:
- * it loads every resource schema (about 4 s the first time in each test file), and
+ * its engine takes seconds to start in each test file that runs it, and
  * test/deployability/synth-checks.test.ts runs it on the product as `cdk synth` does. Its
  * assembly goes to a folder under test/.out that {@link templateOf} removes once the templates
  * are read.

@@ -61,11 +61,15 @@ function sameResources(stack: Stack, template: { Resources: Record<string, unkno
     .filter((c) => CfnResource.isCfnResource(c))
     .map((r) => stack.getLogicalId(r))
     .sort();
-  const synthesized = Object.keys(template.Resources).sort();
-  if (JSON.stringify(built) !== JSON.stringify(synthesized)) {
+  const synthesized = Object.keys(template.Resources);
+  const only = (ids: string[], other: string[]) => ids.filter((id) => !other.includes(id)).slice(0, 5);
+  const builtOnly = only(built, synthesized);
+  const synthesizedOnly = only(synthesized, built);
+  if (builtOnly.length > 0 || synthesizedOnly.length > 0 || built.length !== synthesized.length) {
     throw new Error(
       `${stack.stackName}: the stack built for the tests is not the one the run synthesized ` +
-        `(test/setup/synthesize-once.ts); build it as rehearsal/synth.ts does`,
+        `(test/setup/synthesize-once.ts): built only ${JSON.stringify(builtOnly)}, synthesized only ` +
+        `${JSON.stringify(synthesizedOnly)}; build it as rehearsal/synth.ts does`,
     );
   }
 }
