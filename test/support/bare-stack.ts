@@ -11,7 +11,8 @@ const OUT_ROOT = join(__dirname, '..', '.out');
 /**
  * The assembly folders of this test file's apps. An app stages assets (a custom resource's code)
  * while it is built, so one whose construction throws, or that is never synthesized, leaves a
- * folder: each test file removes its own once it has run.
+ * folder: each test file removes its own once it has run (once the describe block that first
+ * loads this module has, for a suite loaded inside one).
  */
 const outdirs = new Set<string>();
 afterAll(() => {

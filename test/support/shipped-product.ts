@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { CfnResource } from 'aws-cdk-lib';
 import type { Stack } from 'aws-cdk-lib';
 import { buildApp } from '../../lib/app';
@@ -30,12 +31,15 @@ export function shippedProduct(): TestApp {
 }
 
 function build(): TestApp {
+  const outdir = assemblyDir();
   const built = buildApp({
-    outdir: assemblyDir(),
+    outdir,
     nag: false,
     builtinCloudFormationValidation: false,
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
   });
+  // Only the assets staged while building went there: nothing synthesizes this app.
+  rmSync(outdir, { recursive: true, force: true });
   const stack = (env: EnvironmentName): ImmutableStack => {
     const found = built.stacks.find((s) => s.config.name === env);
     if (!found) throw new Error(`no stack for ${env}`);
@@ -49,7 +53,7 @@ function build(): TestApp {
     stack,
     template: (env) => productTemplate(env),
     factoryTemplate: () => factoryTemplate(),
-    // The assembly folder goes when the test file has run.
+    // Nothing is left to clean up.
     cleanup: () => undefined,
   };
 }
