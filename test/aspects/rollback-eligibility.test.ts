@@ -1,24 +1,17 @@
-import { rmSync } from 'node:fs';
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ROLLBACK_RULES, checkRollbackEligibility } from '../../lib/aspects/rollback-eligibility';
 import type { EligibilityFinding } from '../../lib/aspects/rollback-eligibility';
-import { configOf, scratchDir, testApp } from '../support/synth';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES, synthesizedTemplates } from '../support/templates';
+import { bareApp, bareStack, templateOf } from '../support/bare-stack';
+import { fleetStack } from '../constructs/fleet/fleet-stack';
 
 /**
  * A throwaway stack with one launch template and one group, built from raw L1 properties so
  * each test breaks exactly one rule. The check is not registered here: the tests call it directly.
  */
-const scratch: string[] = [];
-const outdir = () => {
-  const dir = scratchDir();
-  scratch.push(dir);
-  return dir;
-};
-afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-
 function groupTemplate(options: {
   version?: unknown;
   imageId?: string;
@@ -26,8 +19,7 @@ function groupTemplate(options: {
   updatePolicy?: Record<string, unknown>;
   build?: (stack: Stack, lt: ec2.CfnLaunchTemplate) => void;
 }): EligibilityFinding[] {
-  const app = new App({ outdir: outdir() });
-  const stack = new Stack(app, 'Throwaway');
+  const stack = bareStack({ id: 'Throwaway' });
   const lt = new ec2.CfnLaunchTemplate(stack, 'Template', {
     launchTemplateData: { imageId: options.imageId ?? 'ami-0123456789abcdef0', instanceType: 't3.small' },
   });
@@ -42,18 +34,16 @@ function groupTemplate(options: {
   if (options.version !== undefined) group.addPropertyOverride('LaunchTemplate.Version', options.version);
   if (options.updatePolicy) group.cfnOptions.updatePolicy = options.updatePolicy;
   options.build?.(stack, lt);
-  return checkRollbackEligibility(Template.fromStack(stack).toJSON());
+  return checkRollbackEligibility(templateOf(stack).toJSON());
 }
 
 const rulesOf = (findings: EligibilityFinding[]) => findings.map((f) => f.rule);
 
 describe('rollback eligibility: the configured stacks', () => {
   it('passes dev, staging and prod', () => {
-    const app = testApp();
     for (const env of ['dev', 'staging', 'prod'] as const) {
-      expect(checkRollbackEligibility(app.template(env).toJSON())).toEqual([]);
+      expect(checkRollbackEligibility(synthesizedTemplates()[env])).toEqual([]);
     }
-    app.cleanup();
   });
 
   it('passes a group pinned to an explicit version number', () => {
@@ -85,8 +75,7 @@ describe('rollback eligibility: launch template version', () => {
   );
 
   it('fails when an L2 AutoScalingGroup is built on a CDK LaunchTemplate (it follows LatestVersionNumber)', () => {
-    const app = new App({ outdir: outdir() });
-    const stack = new Stack(app, 'L2');
+    const stack = bareStack({ id: 'L2' });
     const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 2 });
     new autoscaling.AutoScalingGroup(stack, 'Asg', {
       vpc,
@@ -95,7 +84,7 @@ describe('rollback eligibility: launch template version', () => {
         instanceType: new ec2.InstanceType('t3.small'),
       }),
     });
-    const findings = checkRollbackEligibility(Template.fromStack(stack).toJSON());
+    const findings = checkRollbackEligibility(templateOf(stack).toJSON());
     expect(rulesOf(findings)).toContain(ROLLBACK_RULES.explicitVersion);
     expect(findings.find((f) => f.rule === ROLLBACK_RULES.explicitVersion)?.message).toContain(
       'LatestVersionNumber',
@@ -188,9 +177,9 @@ describe('rollback eligibility: update policies', () => {
 });
 
 describe('rollback eligibility: registered on every synth', () => {
-  const synthError = (app: ReturnType<typeof testApp>): string => {
+  const synthError = (app: App): string => {
     try {
-      app.app.synth();
+      app.synth();
     } catch (error) {
       return String((error as Error).message);
     }
@@ -198,29 +187,33 @@ describe('rollback eligibility: registered on every synth', () => {
   };
 
   it('fails synth of a fleet whose group is switched to $Latest by an escape hatch, naming the group and the fix', () => {
-    const app = testApp({ environments: [configOf('dev')] });
-    const fleet = app.stacks[0]!.fleet;
+    const { stack, fleet } = fleetStack('dev');
     const blue = fleet.node.findChild('Groups').node.findChild('Blue') as autoscaling.CfnAutoScalingGroup;
     blue.addPropertyOverride('LaunchTemplate.Version', '$Latest');
 
-    const message = synthError(app);
+    const message = synthError(stack.node.root as App);
     expect(message).toContain('Auto Scaling group immutable-dev-blue runs launch template version $Latest');
     expect(message).toContain('(RollbackEligibility)');
     expect(message).toContain('Suggested fix: Set LaunchTemplate.Version to an explicit version number');
-    app.cleanup();
   });
 
   it('reports each finding once however many fleets the app holds', () => {
-    const app = testApp();
-    const dev = app.stacks.find((s) => s.config.name === 'dev')!;
-    const green = dev.fleet.node
-      .findChild('Groups')
+    // Every environment's fleet, each in its own stack of one app.
+    const app = bareApp();
+    const fleets = new Map(
+      ENVIRONMENT_NAMES.map((env) => [
+        env,
+        fleetStack(env, { stack: new Stack(app, `Immutable-${env}`) }).fleet,
+      ]),
+    );
+    const green = fleets
+      .get('dev')!
+      .node.findChild('Groups')
       .node.findChild('Green') as autoscaling.CfnAutoScalingGroup;
     green.desiredCapacity = '3';
 
     const message = synthError(app);
     expect(message.match(/immutable-dev-green sets DesiredCapacity "3"/g)).toHaveLength(1);
     expect(message).not.toMatch(/immutable-(staging|prod)-/);
-    app.cleanup();
   });
 });

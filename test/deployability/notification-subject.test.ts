@@ -4,7 +4,7 @@ import { HANDLER_METADATA } from '../../lib/constructs/rollout/rollout-functions
 import { FakeLedgerStore } from '../lambda/fakes/ledger-store';
 import { FakeRuntimeParameters } from '../lambda/fakes/runtime-parameters';
 import { execution, fleet, NOW, refreshPlan, request, settings } from '../lambda/fixtures';
-import { propertyRuns } from '../support/properties';
+import { binaryUnit, propertyRuns } from '../support/properties';
 import { ENVS, render, resourcesOf, templateOf } from './template-model';
 import type { TemplateJson } from './template-model';
 
@@ -73,7 +73,7 @@ describe('notification subjects', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('phoenix' as const, 'canary' as const, 'rollback' as const, 'restore' as const),
-        fc.string({ unit: 'binary', maxLength: 300, size: 'max' }),
+        fc.string({ unit: binaryUnit(), maxLength: 300, size: 'max' }),
         fc.boolean(),
         async (action, errorName, unrestored) => {
           const store = new FakeLedgerStore();

@@ -14,6 +14,19 @@ export const SYNTHESIZED_TEMPLATES = join(__dirname, '..', '.out', 'synthesized-
 export const SHIPPED_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export type ShippedEnvironment = (typeof SHIPPED_ENVIRONMENTS)[number];
 
+/** Whether `name` is an environment of the shipped configuration. */
+export const isShippedEnvironment = (name: string): name is ShippedEnvironment =>
+  (SHIPPED_ENVIRONMENTS as readonly string[]).includes(name);
+
+/** `name` as an environment of the shipped configuration, or an error naming it. */
+export function shippedEnvironment(name: string): ShippedEnvironment {
+  if (!isShippedEnvironment(name))
+    throw new Error(
+      `${name} is not an environment of the shipped configuration (${SHIPPED_ENVIRONMENTS.join(', ')})`,
+    );
+  return name;
+}
+
 /** The shipped product's templates, each environment's under its name. */
 export interface ShippedTemplates extends ProductTemplates {
   readonly environments: Record<ShippedEnvironment, CfnTemplate>;

@@ -1,13 +1,12 @@
-import { rmSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
-import type { StackProps } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Stack, StackProps } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { loadConfig } from '../../../lib/config';
 import type { ImageFactoryConfig } from '../../../lib/config';
 import { BakePipeline } from '../../../lib/constructs/bake';
 import type { BakePipelineProps } from '../../../lib/constructs/bake';
 import { ImageFactoryStack } from '../../../lib/stacks/image-factory-stack';
-import { CDK_JSON_CONTEXT, factoryConfig, scratchDir } from '../../support/synth';
+import { bareApp, bareStack, templateOf } from '../../support/bare-stack';
+import { factoryConfig } from '../../support/synth';
 
 /** The props the image factory's stack gives the pipeline, from the configured factory (as image-factory-stack.ts does). */
 export function devBakeProps(): BakePipelineProps {
@@ -31,15 +30,9 @@ export function bakeStack(
   extend?: (stack: Stack) => Partial<BakePipelineProps>,
   stackProps: StackProps = {},
 ): BakeStack {
-  const outdir = scratchDir();
-  try {
-    const app = new App({ outdir });
-    const stack = new Stack(app, 'Variant', stackProps);
-    const bake = new BakePipeline(stack, 'Bake', { ...devBakeProps(), ...overrides, ...extend?.(stack) });
-    return { stack, bake, template: Template.fromStack(stack) };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const stack = bareStack({ id: 'Variant', ...stackProps });
+  const bake = new BakePipeline(stack, 'Bake', { ...devBakeProps(), ...overrides, ...extend?.(stack) });
+  return { stack, bake, template: templateOf(stack) };
 }
 
 /**
@@ -51,17 +44,11 @@ export function factoryStack(change: (factory: ImageFactoryConfig) => void): {
   readonly stack: ImageFactoryStack;
   readonly template: Template;
 } {
-  const outdir = scratchDir();
-  try {
-    const imageFactory = factoryConfig();
-    change(imageFactory);
-    const product = { imageFactory, environments: loadConfig({ sourceRevision: 'test' }).environments };
-    const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-    const stack = new ImageFactoryStack(app, 'Immutable-images', { product });
-    return { stack, template: Template.fromStack(stack) };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  const imageFactory = factoryConfig();
+  change(imageFactory);
+  const product = { imageFactory, environments: loadConfig({ sourceRevision: 'test' }).environments };
+  const stack = new ImageFactoryStack(bareApp(), 'Immutable-images', { product });
+  return { stack, template: templateOf(stack) };
 }
 
 /** The name of the one image recipe in a template (`<pipeline>_<fingerprint>`). */

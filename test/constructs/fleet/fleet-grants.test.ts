@@ -3,9 +3,10 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ImmutableFleet } from '../../../lib/constructs/fleet';
-import { configOf, testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { templateOf } from '../../support/bare-stack';
+import { configOf } from '../../support/synth';
 import { arnPrefix, grantsOf, render, rendered } from '../rollout/rollout-template';
+import { fleetStack } from './fleet-stack';
 
 const GRANTS = [
   'grantScaleGroups',
@@ -21,16 +22,18 @@ type GrantName = (typeof GRANTS)[number];
 const FACTORY = '111122223333';
 const TRUSTED = '444455556666';
 
-let app: TestApp;
 let fleet: ImmutableFleet;
 let template: Template;
 const roles = {} as Record<GrantName, iam.Role>;
+/** A role given the group pattern without a grant, next to the others: nothing acknowledges it. */
+let unacknowledged: iam.Role;
+/** cdk-nag's findings in the stack, read once. */
+let findings: ReturnType<AwsSolutionsChecks['validateScope']>['violations'];
 
 beforeAll(() => {
-  // A separate app: the probe roles must not change the templates other tests read.
-  app = testApp({ environments: [configOf('staging')] });
-  const stack = app.stack('staging');
-  fleet = stack.fleet;
+  // staging's fleet alone, and one probe role per grant.
+  let stack: Stack;
+  ({ stack, fleet } = fleetStack('staging'));
   for (const grant of GRANTS) {
     roles[grant] = new iam.Role(stack, `Probe-${grant}`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -38,9 +41,26 @@ beforeAll(() => {
     if (grant === 'grantLaunch') fleet.grantLaunch(roles[grant], [FACTORY, TRUSTED]);
     else fleet[grant](roles[grant]);
   }
-  template = app.template('staging');
+  unacknowledged = new iam.Role(stack, 'Unacknowledged', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+  });
+  unacknowledged.addToPolicy(
+    new iam.PolicyStatement({
+      actions: ['autoscaling:UpdateAutoScalingGroup'],
+      resources: [
+        stack.formatArn({
+          service: 'autoscaling',
+          resource: 'autoScalingGroup',
+          resourceName: '*:autoScalingGroupName/immutable-staging-blue',
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  );
+  // cdk-nag reads the prepared construct tree: synthesize first.
+  template = templateOf(stack);
+  findings = new AwsSolutionsChecks(stack.node.root).validateScope(stack).violations;
 });
-afterAll(() => app.cleanup());
 
 const grantedBy = (grant: GrantName) => {
   const stack = Stack.of(fleet);
@@ -206,9 +226,8 @@ describe('traffic, runtime state and alarms', () => {
 
 describe('cdk-nag', () => {
   const findingsOn = (role: iam.Role) =>
-    new AwsSolutionsChecks(app.app)
-      .validateScope(Stack.of(fleet))
-      .violations.filter((v) => v.violatingResources.some((r) => r.constructPath?.startsWith(role.node.path)))
+    findings
+      .filter((v) => v.violatingResources.some((r) => r.constructPath?.startsWith(role.node.path)))
       .map((v) => v.ruleName);
 
   it.each(GRANTS)('%s acknowledges each wildcard it grants, with a reason', (grant) => {
@@ -216,31 +235,7 @@ describe('cdk-nag', () => {
   });
 
   it('fails when a role is given the group pattern without a grant (nothing acknowledges it)', () => {
-    const probe = testApp({ environments: [configOf('staging')] });
-    const stack = probe.stack('staging');
-    const role = new iam.Role(stack, 'Unacknowledged', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-    });
-    role.addToPolicy(
-      new iam.PolicyStatement({
-        actions: ['autoscaling:UpdateAutoScalingGroup'],
-        resources: [
-          stack.formatArn({
-            service: 'autoscaling',
-            resource: 'autoScalingGroup',
-            resourceName: '*:autoScalingGroupName/immutable-staging-blue',
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    probe.template('staging');
-    const rules = new AwsSolutionsChecks(probe.app)
-      .validateScope(stack)
-      .violations.filter((v) => v.violatingResources.some((r) => r.constructPath?.startsWith(role.node.path)))
-      .map((v) => v.ruleName);
-    probe.cleanup();
-    expect(rules).toEqual([
+    expect(findingsOn(unacknowledged)).toEqual([
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:autoscaling:<AWS::Region>:<AWS::AccountId>:autoScalingGroup:*:autoScalingGroupName/immutable-staging-blue]',
     ]);
   });

@@ -1,18 +1,13 @@
-import { rmSync } from 'node:fs';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
-import { configOf, factoryConfig, scratchDir } from '../../support/synth';
-
-const outdir = scratchDir();
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+import { bareStack, templateOf } from '../../support/bare-stack';
+import { configOf } from '../../support/synth';
+import { fleetProps } from './fleet-stack';
 
 /** A fleet alone in a stack, in a VPC with public and isolated subnets (no NAT). */
 function fleetIn(overrides: (vpc: ec2.Vpc) => Partial<ImmutableFleetProps> = () => ({})) {
-  const config = configOf('dev');
-  const stack = new Stack(new App({ outdir }), 'Probe');
+  const stack = bareStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     natGateways: 0,
     subnetConfiguration: [
@@ -20,19 +15,10 @@ function fleetIn(overrides: (vpc: ec2.Vpc) => Partial<ImmutableFleetProps> = () 
       { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     ],
   });
-  const { name, port, healthCheckPath } = factoryConfig().app;
-  new ImmutableFleet(stack, 'Fleet', {
-    environment: config.name,
-    vpc,
-    ...config.fleet,
-    appName: name,
-    appPort: port,
-    healthCheckPath,
-    ...overrides(vpc),
-  });
+  new ImmutableFleet(stack, 'Fleet', { ...fleetProps(configOf('dev'), vpc), ...overrides(vpc) });
   const subnets = (selection: ec2.SubnetSelection) =>
     vpc.selectSubnets(selection).subnetIds.map((id) => stack.resolve(id) as unknown);
-  return { template: Template.fromStack(stack), subnets };
+  return { template: templateOf(stack), subnets };
 }
 
 describe('the VPC the fleet is given', () => {

@@ -1,28 +1,34 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
-import { configOf, factoryConfig, testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { configOf, factoryConfig } from '../../support/synth';
+import { productTemplate } from '../../support/templates';
+import { templateOf } from '../../support/bare-stack';
 import { RUNTIME_PARAMETER_IDS } from '../../../lib/constructs/fleet';
+import type { ImmutableFleet } from '../../../lib/constructs/fleet';
+import { fleetStack } from './fleet-stack';
 
 const GROUP = 'AWS::AutoScaling::AutoScalingGroup';
 const LISTENER = 'AWS::ElasticLoadBalancingV2::Listener';
 const INGRESS = 'AWS::EC2::SecurityGroupIngress';
 
-let app: TestApp;
+/** The shipped configuration's templates, from the run's single synthesis. */
 let dev: Template;
 let staging: Template;
 let prod: Template;
+/** prod's fleet alone, for what it gives the workflow, and its own template for the ids it resolves to. */
+let prodFleet: ImmutableFleet;
+let prodFleetTemplate: Template;
 
 beforeAll(() => {
-  app = testApp();
-  dev = app.template('dev');
-  staging = app.template('staging');
-  prod = app.template('prod');
+  dev = productTemplate('dev');
+  staging = productTemplate('staging');
+  prod = productTemplate('prod');
+  const built = fleetStack('prod');
+  prodFleet = built.fleet;
+  prodFleetTemplate = templateOf(built.stack);
 });
-afterAll(() => app.cleanup());
 
-const fleetOf = (env: 'dev' | 'staging' | 'prod') => app.stack(env).fleet;
 const logicalIdOf = (template: Template, type: string, props: object) => {
   const found = Object.keys(template.findResources(type, { Properties: props }));
   expect(found).toHaveLength(1);
@@ -182,7 +188,7 @@ describe('auto scaling groups', () => {
         Tags: Match.arrayWith([{ Key: 'immutable:colour', Value: colour, PropagateAtLaunch: true }]),
       });
     }
-    expect(fleetOf('prod').groupNames).toEqual({
+    expect(prodFleet.groupNames).toEqual({
       blue: 'immutable-prod-blue',
       green: 'immutable-prod-green',
     });
@@ -382,7 +388,7 @@ describe('launch template hardening', () => {
   it.each(['dev', 'staging', 'prod'] as const)(
     "%s: the custom resource's provider logs to a group created before it, kept for fleet.logRetentionDays",
     (env) => {
-      const t = app.template(env);
+      const t = productTemplate(env);
       const resources = t.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
       const [custom] = Object.values(t.findResources('Custom::AWS'));
       const provider = resources[custom?.Properties.ServiceToken['Fn::GetAtt'][0]];
@@ -564,7 +570,7 @@ describe('alarms', () => {
 
 describe('the fleet API the workflow relies on', () => {
   it('names the alarms to pass to an instance refresh (metric alarms, within the limit of 10)', () => {
-    const fleet = fleetOf('prod');
+    const fleet = prodFleet;
     expect(fleet.refreshAlarmNames('green')).toEqual([
       'immutable-prod-green-5xx',
       'immutable-prod-green-latency',
@@ -574,11 +580,13 @@ describe('the fleet API the workflow relies on', () => {
   });
 
   it('exposes capacity and resolvable identifiers', () => {
-    const fleet = fleetOf('prod');
+    const fleet = prodFleet;
     const stack = Stack.of(fleet);
     expect(fleet.capacity).toEqual(configOf('prod').fleet.capacity);
     expect(stack.resolve(fleet.launchTemplateId)).toEqual({
-      Ref: logicalIdOf(prod, 'AWS::EC2::LaunchTemplate', { LaunchTemplateName: 'immutable-prod-fleet' }),
+      Ref: logicalIdOf(prodFleetTemplate, 'AWS::EC2::LaunchTemplate', {
+        LaunchTemplateName: 'immutable-prod-fleet',
+      }),
     });
     expect(stack.resolve(fleet.listenerArn)).toEqual({ Ref: expect.stringMatching(/Https/) });
     expect(stack.resolve(fleet.targetGroupFullNames.green)).toEqual({
@@ -590,7 +598,7 @@ describe('the fleet API the workflow relies on', () => {
   });
 
   it("gives per-colour metrics on the colour's target group", () => {
-    const fleet = fleetOf('prod');
+    const fleet = prodFleet;
     const stack = Stack.of(fleet);
     const dims = (metric: ReturnType<typeof fleet.metricRequestCount>) =>
       stack.resolve(metric.toMetricConfig().metricStat?.dimensions);

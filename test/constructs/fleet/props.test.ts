@@ -1,27 +1,14 @@
-import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ImmutableFleet } from '../../../lib/constructs/fleet';
 import type { ImmutableFleetProps } from '../../../lib/constructs/fleet';
-import { rmSync } from 'node:fs';
-import { configOf, factoryConfig, scratchDir } from '../../support/synth';
-
-// One assembly folder for every probe app (an App without outdir leaves a temp folder behind).
-const outdir = scratchDir();
-afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+import { bareStack } from '../../support/bare-stack';
+import { configOf } from '../../support/synth';
+import { fleetProps } from './fleet-stack';
 
 function build(mutate: (props: { -readonly [K in keyof ImmutableFleetProps]: any }) => void) {
-  const config = configOf('prod');
-  const stack = new Stack(new App({ outdir }), 'Probe');
+  const stack = bareStack();
   // The application's port and health path come from the image factory, as the stack passes them.
-  const { name, port, healthCheckPath } = factoryConfig().app;
-  const props = {
-    environment: config.name,
-    vpc: new ec2.Vpc(stack, 'Vpc'),
-    ...config.fleet,
-    appName: name,
-    appPort: port,
-    healthCheckPath,
-  };
+  const props = fleetProps(configOf('prod'), new ec2.Vpc(stack, 'Vpc'));
   mutate(props);
   return () => new ImmutableFleet(stack, 'Fleet', props);
 }

@@ -1,14 +1,15 @@
+import { Stack, Stage } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentConfig } from '../../../lib/config';
-import { configOf, testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { bareApp, templateOf } from '../../support/bare-stack';
+import { fleetStack } from '../fleet/fleet-stack';
 
 const PRIVATE = ['subnet-0000000000000000a', 'subnet-0000000000000000b'];
 const PUBLIC = ['subnet-0000000000000000c', 'subnet-0000000000000000d'];
 
-function importing(internetFacing: boolean): EnvironmentConfig {
-  const config = configOf('staging');
+/** Put an environment on an imported VPC, its load balancer internet-facing or internal. */
+function importing(config: EnvironmentConfig, internetFacing: boolean): void {
   config.network = {
     kind: 'import',
     vpcId: 'vpc-0123456789abcdef0',
@@ -18,23 +19,24 @@ function importing(internetFacing: boolean): EnvironmentConfig {
     publicSubnetIds: internetFacing ? PUBLIC : [],
   };
   config.fleet.loadBalancer = { ...config.fleet.loadBalancer, internetFacing };
-  return config;
 }
 
-let publicApp: TestApp;
-let internalApp: TestApp;
+/** staging's network and fleet alone, on an imported VPC with and without public subnets: one app. */
+let publicStack: Stack;
 let publicLb: Template;
 let internalLb: Template;
 
 beforeAll(() => {
-  publicApp = testApp({ environments: [importing(true)] });
-  internalApp = testApp({ environments: [importing(false)] });
-  publicLb = publicApp.template('staging');
-  internalLb = internalApp.template('staging');
-});
-afterAll(() => {
-  publicApp.cleanup();
-  internalApp.cleanup();
+  const app = bareApp();
+  const variant = (id: string, internetFacing: boolean) =>
+    fleetStack('staging', {
+      stack: new Stack(app, id),
+      change: (config) => importing(config, internetFacing),
+    }).stack;
+  publicStack = variant('Public', true);
+  const internalStack = variant('Internal', false);
+  publicLb = templateOf(publicStack);
+  internalLb = templateOf(internalStack);
 });
 
 describe('network: an imported VPC', () => {
@@ -50,7 +52,7 @@ describe('network: an imported VPC', () => {
         template.resourceCountIs(type, 0);
       }
     }
-    expect(publicApp.app.synth().manifest.missing ?? []).toEqual([]);
+    expect(Stage.of(publicStack)!.synth().manifest.missing ?? []).toEqual([]);
   });
 
   it('runs instances in the configured private subnets', () => {

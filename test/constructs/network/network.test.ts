@@ -1,23 +1,32 @@
+import { Stack } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { testApp } from '../../support/synth';
-import type { TestApp } from '../../support/synth';
+import { SHIPPED_ENVIRONMENTS as ENVIRONMENT_NAMES, productTemplate } from '../../support/templates';
+import type { EnvironmentName } from '../../../lambda/shared/environments';
+import { bareApp } from '../../support/bare-stack';
+import { fleetStack } from '../fleet/fleet-stack';
 
 const GROUP = 'AWS::AutoScaling::AutoScalingGroup';
 const INGRESS = 'AWS::EC2::SecurityGroupIngress';
 
-let app: TestApp;
+/** The shipped configuration's templates, from the run's single synthesis. */
 let dev: Template;
 let staging: Template;
 let prod: Template;
+/** Every configured environment's network and fleet alone, each in a stack of one app: what synth warns of and looks up. */
+let app: App;
+const stacks = new Map<EnvironmentName, Stack>();
 
 beforeAll(() => {
-  app = testApp();
-  dev = app.template('dev');
-  staging = app.template('staging');
-  prod = app.template('prod');
+  dev = productTemplate('dev');
+  staging = productTemplate('staging');
+  prod = productTemplate('prod');
+  app = bareApp();
+  for (const env of ENVIRONMENT_NAMES) {
+    stacks.set(env, fleetStack(env, { stack: new Stack(app, `Immutable-${env}`) }).stack);
+  }
 });
-afterAll(() => app.cleanup());
 
 const logicalIdOf = (template: Template, type: string, props: object) => {
   const found = Object.keys(template.findResources(type, { Properties: props }));
@@ -106,18 +115,15 @@ describe('a network built from config', () => {
 
   it('warns that an environment-agnostic stack spreads over 2 zones only when more are configured', () => {
     const twoZones = /environment-agnostic stack can only use 2 availability zones \(maxAzs is 3\)/;
-    Annotations.fromStack(app.stacks.find((s) => s.config.name === 'prod')!).hasWarning(
+    Annotations.fromStack(stacks.get('prod')!).hasWarning(
       '/Immutable-prod/Network',
       Match.stringLikeRegexp(twoZones.source),
     );
-    Annotations.fromStack(app.stacks.find((s) => s.config.name === 'dev')!).hasNoWarning(
-      '*',
-      Match.stringLikeRegexp(twoZones.source),
-    );
+    Annotations.fromStack(stacks.get('dev')!).hasNoWarning('*', Match.stringLikeRegexp(twoZones.source));
   });
 
   it('needs no context lookup (nothing missing from the cloud assembly)', () => {
-    const assembly = app.app.synth();
+    const assembly = app.synth();
     expect(assembly.manifest.missing ?? []).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { MAX_SUBJECT, SnsNotifier, snsSubject } from '../../../lambda/aws/sns';
-import { propertyRuns } from '../../support/properties';
+import { binaryUnit, propertyRuns } from '../../support/properties';
 import { inputsOf } from '../sdk-mocks';
 
 const sns = mockClient(SNSClient);
@@ -54,7 +54,7 @@ describe('snsSubject', () => {
 
   it('whatever the text, gives what SNS accepts', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400, size: 'max' }), (text) => {
+      fc.property(fc.string({ unit: binaryUnit(), maxLength: 400, size: 'max' }), (text) => {
         const subject = snsSubject(text);
         expect([...subject].length).toBeLessThanOrEqual(MAX_SUBJECT);
         expect(subject).not.toMatch(FORBIDDEN);

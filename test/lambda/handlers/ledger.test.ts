@@ -6,11 +6,11 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as module from '../../../lambda/handlers/ledger';
 import { canaryPlan, execution, EXECUTION_ARN, fleet, NOW, request, settings } from '../fixtures';
-import { inputsOf } from '../sdk-mocks';
+import { inputsOf, storeParameters } from '../sdk-mocks';
 import { compose, stepVariables } from './compose';
 
 const db = mockClient(DynamoDBClient);
@@ -26,8 +26,7 @@ describe('ledger handler', () => {
     db.on(UpdateItemCommand).resolves({});
     db.on(QueryCommand).resolves({ Items: [] });
     db.on(GetItemCommand).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
-    ssm.on(GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
-    ssm.on(PutParameterCommand).resolves({});
+    storeParameters(ssm, 'unchanged');
 
     expect(await handler({ op: 'acquire', ...base, request: request() })).toEqual({
       owner: EXECUTION_ARN,

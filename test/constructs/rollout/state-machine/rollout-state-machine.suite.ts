@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { ImmutableStack } from '../../../../lib/stacks/immutable-stack';
-import { testApp } from '../../../support/synth';
+import { shippedProduct } from '../../../support/shipped-product';
 import type { TestApp } from '../../../support/synth';
 import { rendered, rolloutDefinition } from '../rollout-template';
 import type { AslDefinition, AslState } from '../rollout-template';
@@ -13,7 +13,7 @@ const stacks = {} as Record<Env, ImmutableStack>;
 const defs = {} as Record<Env, AslDefinition>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     const stack = app.stack(env);
     stacks[env] = stack;

@@ -6,7 +6,8 @@ import { STEP_HANDLERS, STEP_SETTINGS_VARIABLE, stepSettingsOf } from '../../../
 import { HANDLER_METADATA } from '../../../lib/constructs/functions/handlers';
 import type { Colour } from '../../../lambda/shared/colours';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, testApp } from '../../support/synth';
+import { configOf } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { render, rendered, rolloutDefinition } from './rollout-template';
 import type { AslDefinition, AslState } from './rollout-template';
@@ -24,7 +25,7 @@ const stepVariables = {} as Record<Env, Map<string, string>>;
 type Resources = Record<string, { Type: string; Metadata?: Record<string, unknown>; Properties: any }>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     const stack = app.stack(env);
     stacks[env] = stack;

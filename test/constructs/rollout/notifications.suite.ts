@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from '../../../lib/config';
 import { RolloutNotifications } from '../../../lib/constructs/rollout/notifications';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { grantsOf, rendered } from './rollout-template';
 
@@ -23,7 +24,7 @@ function devWithEmails(): EnvironmentConfig {
 }
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     stacks[env] = app.stack(env);
     app.template(env);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { testApp } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -10,7 +10,7 @@ let app: TestApp;
 const stacks = {} as Record<Env, ImmutableStack>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     stacks[env] = app.stack(env);
     app.template(env);

@@ -4,6 +4,7 @@ import { rolloutInputSchema } from '../../../lambda/shared/input-schema';
 import type { EnvironmentConfig } from '../../../lib/config';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { render, rendered } from './rollout-template';
 
@@ -33,7 +34,7 @@ function quietDev(): EnvironmentConfig {
 }
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     stacks[env] = app.stack(env);
     app.template(env);

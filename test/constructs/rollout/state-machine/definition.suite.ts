@@ -1,7 +1,7 @@
 import { STEP_SETTINGS } from '../../../../lambda/shared/step-settings';
 import { ALL_THROTTLING_ERROR_NAMES } from '../../../../rehearsal/simulator';
 import type { ImmutableStack } from '../../../../lib/stacks/immutable-stack';
-import { testApp } from '../../../support/synth';
+import { shippedProduct } from '../../../support/shipped-product';
 import type { TestApp } from '../../../support/synth';
 import {
   normalSuccessors,
@@ -36,7 +36,7 @@ const stacks = {} as Record<Env, ImmutableStack>;
 const defs = {} as Record<Env, AslDefinition>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     const stack = app.stack(env);
     stacks[env] = stack;

@@ -2,7 +2,7 @@ import type { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, testApp } from '../../support/synth';
+import { checkedProduct, plant, plantedProduct } from '../../support/checked-product';
 import type { TestApp } from '../../support/synth';
 
 const ENVS = ['dev', 'staging', 'prod'] as const;
@@ -17,11 +17,9 @@ const violationsOf = (app: TestApp, scope: Stack) =>
 describe('cdk-nag AwsSolutions', () => {
   let app: TestApp;
   beforeAll(() => {
-    app = testApp();
-    // cdk-nag reads the prepared construct tree: synthesize first.
-    for (const env of ENVS) app.template(env);
+    // cdk-nag reads the prepared construct tree: synthesized first.
+    app = checkedProduct();
   });
-  afterAll(() => app.cleanup());
 
   it.each(ENVS)('%s: no unacknowledged error or warning anywhere in the stack', (env) => {
     const stack = app.stack(env);
@@ -82,18 +80,21 @@ describe('cdk-nag AwsSolutions', () => {
 describe('cdk-nag sees what changes in the workflow', () => {
   let probe: TestApp;
   let stack: ImmutableStack;
-  beforeAll(() => {
-    probe = testApp({ environments: [configOf('dev')] });
-    stack = probe.stacks[0] as ImmutableStack;
-    stack.rollout.functions.get('shift-traffic').addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['elasticloadbalancing:*'],
-        resources: [stack.fleet.listenerArn],
-      }),
-    );
-    probe.template('dev');
+  plant({
+    build: ({ stacks }) => {
+      const dev = stacks.find((s) => s.config.name === 'dev')!;
+      dev.rollout.functions.get('shift-traffic').addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['elasticloadbalancing:*'],
+          resources: [dev.fleet.listenerArn],
+        }),
+      );
+    },
   });
-  afterAll(() => probe.cleanup());
+  beforeAll(() => {
+    probe = plantedProduct();
+    stack = probe.stack('dev');
+  });
 
   it('fails when a function role gains a wildcard action', () => {
     expect(violationsOf(probe, stack)).toEqual([

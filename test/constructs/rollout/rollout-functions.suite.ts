@@ -6,7 +6,8 @@ import {
   ROLLOUT_HANDLERS,
 } from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
-import { configOf, testApp } from '../../support/synth';
+import { configOf } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { grantsOf, render, rendered } from './rollout-template';
 
@@ -30,7 +31,7 @@ let app: TestApp;
 const stacks = {} as Record<Env, ImmutableStack>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     stacks[env] = app.stack(env);
     app.template(env);

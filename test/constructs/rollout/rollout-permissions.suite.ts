@@ -5,6 +5,7 @@ import { runtimeParameters } from '../../../lambda/shared/names';
 import type { RolloutHandler } from '../../../lib/constructs/rollout/rollout-functions';
 import type { ImmutableStack } from '../../../lib/stacks/immutable-stack';
 import { configOf, testApp } from '../../support/synth';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 import { arnPrefix, grantsOf, render, rendered, rolloutDefinition } from './rollout-template';
 import type { Grant } from './rollout-template';
@@ -160,7 +161,7 @@ let app: TestApp;
 const stacks = {} as Record<Env, ImmutableStack>;
 
 beforeAll(() => {
-  app = testApp();
+  app = shippedProduct();
   for (const env of ENVS) {
     stacks[env] = app.stack(env);
     app.template(env);

@@ -1,17 +1,15 @@
 import type { IConstruct } from 'constructs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { testApp } from '../../support/synth';
+import { checkedProduct } from '../../support/checked-product';
 import type { TestApp } from '../../support/synth';
 import { bakeStack } from './bake-stack';
 
 let app: TestApp;
 beforeAll(() => {
-  app = testApp();
-  // Synthesize first: cdk-nag reads the resources as they will be deployed.
-  app.factoryTemplate();
+  // Synthesized first: cdk-nag reads the resources as they will be deployed.
+  app = checkedProduct();
 });
-afterAll(() => app.cleanup());
 
 const violationsOf = (scope: IConstruct) =>
   new AwsSolutionsChecks(app.app).validateScope(scope).violations.map((v) => ({

@@ -1,6 +1,5 @@
-import { rmSync } from 'node:fs';
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as Ledger from '../../../lambda/handlers/ledger';
@@ -8,7 +7,9 @@ import type { Action, Outcome } from '../../../lambda/shared/documents';
 import { HANDLER_METADATA } from '../../../lib/constructs/rollout/rollout-functions';
 import type { RolloutWorkflow } from '../../../lib/constructs/rollout/rollout-workflow';
 import { canaryPlan, execution, fleet, request, settings } from '../../lambda/fixtures';
-import { configOf, scratchDir, testApp } from '../../support/synth';
+import { storeParameters } from '../../lambda/sdk-mocks';
+import { bareStack, templateOf } from '../../support/bare-stack';
+import { shippedProduct } from '../../support/shipped-product';
 import type { TestApp } from '../../support/synth';
 
 /** The part of an EMF document that names a metric: namespace, dimension names, metric names. */
@@ -49,7 +50,7 @@ let workflow: RolloutWorkflow;
 let ledgerEnvironment: Record<string, string>;
 
 beforeAll(() => {
-  app = testApp({ environments: [configOf('dev')] });
+  app = shippedProduct();
   workflow = app.stack('dev').rollout;
   const functions = app.template('dev').findResources('AWS::Lambda::Function') as Record<
     string,
@@ -86,9 +87,7 @@ describe('what the ledger publishes when a rollout finishes', () => {
         db.on(ddb.DeleteItemCommand).resolves({});
         db.on(ddb.QueryCommand).resolves({ Items: [] });
         db.on(ddb.GetItemCommand).resolves({ Item: { record: { S: JSON.stringify(fleet()) } } });
-        const ssm = mockClient(ssmClient.SSMClient);
-        ssm.on(ssmClient.GetParameterCommand).resolves({ Parameter: { Value: 'unchanged' } });
-        ssm.on(ssmClient.PutParameterCommand).resolves({});
+        storeParameters(mockClient(ssmClient.SSMClient), 'unchanged', ssmClient);
         const ledger = jest.requireActual<typeof Ledger>('../../../lambda/handlers/ledger');
         const handler = ledger.create({
           config: settings(),
@@ -189,16 +188,14 @@ describe('metricRolloutsFailed', () => {
   });
 
   it('can be alarmed on', () => {
-    const outdir = scratchDir();
-    const stack = new Stack(new App({ outdir }), 'Alarms');
+    const stack = bareStack({ id: 'Alarms' });
     new cloudwatch.Alarm(stack, 'Failed', {
       metric: workflow.metricRolloutsFailed({ period: Duration.minutes(15) }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
     });
-    const template = Template.fromStack(stack);
-    rmSync(outdir, { recursive: true, force: true });
+    const template = templateOf(stack);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([
         Match.objectLike({
